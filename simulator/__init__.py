@@ -1,0 +1,6 @@
+"""Monte Carlo simulator of sales-compensation plans in which reps respond to the rules."""
+
+from simulator.errors import InputError
+from simulator.spec import PlanSpec, TeamSpec, load_plan, load_team
+
+__all__ = ["InputError", "PlanSpec", "TeamSpec", "load_plan", "load_team"]

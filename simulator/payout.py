@@ -1,0 +1,117 @@
+"""Exact payout of given results: the calculator finance runs and the engine calls.
+
+Curve semantics (the contract in README, "Plan format"):
+- attainment is actual / quota, or quota / actual for ``direction: lower``;
+- the curve is linear between its points and starts from (0, 0) when its first point has
+  attainment above 0; beyond the last point the last slope continues;
+- a repeated attainment is a step: at that attainment the higher payout applies;
+- below the threshold the measure pays 0; exactly at the threshold it pays the curve;
+- the payout multiple never exceeds the cap.
+All functions are pure and vectorised over arrays of any shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_HALF_UP, Decimal
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from simulator.spec import Measure, PlanSpec
+
+FloatArray = NDArray[np.float64]
+
+
+@dataclass(frozen=True)
+class PayoutCurve:
+    """A measure's payout curve, ready to evaluate: attainment -> multiple of target pay."""
+
+    xs: FloatArray
+    ys: FloatArray
+    slopes: FloatArray
+    threshold: float
+    cap: float
+
+    @classmethod
+    def from_points(
+        cls,
+        points: tuple[tuple[float, float], ...],
+        threshold: float | None = None,
+        cap: float | None = None,
+    ) -> PayoutCurve:
+        """Build from the plan file's [attainment, payout] points."""
+        xs = np.array([x for x, _ in points], dtype=float)
+        ys = np.array([y for _, y in points], dtype=float)
+        if xs[0] > 0:
+            xs, ys = np.concatenate(([0.0], xs)), np.concatenate(([0.0], ys))
+        dx, dy = np.diff(xs), np.diff(ys)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            segment = np.where(dx > 0, dy / np.where(dx > 0, dx, 1.0), 0.0)
+        rising = np.flatnonzero(dx > 0)
+        last_slope = segment[rising[-1]] if rising.size else 0.0
+        slopes = np.concatenate((segment, [last_slope]))
+        return cls(
+            xs=xs,
+            ys=ys,
+            slopes=slopes,
+            threshold=0.0 if threshold is None else float(threshold),
+            cap=np.inf if cap is None else float(cap),
+        )
+
+    @classmethod
+    def from_measure(cls, measure: Measure) -> PayoutCurve:
+        """The curve of a plan measure, with its threshold and cap."""
+        return cls.from_points(measure.curve, measure.threshold, measure.cap)
+
+    def __call__(self, attainment: ArrayLike) -> FloatArray:
+        """Payout multiple for each attainment (same shape); never negative, never above cap."""
+        a = np.maximum(np.asarray(attainment, dtype=float), 0.0)
+        # side="right": at a repeated attainment the later (higher) point applies
+        idx = np.searchsorted(self.xs, a, side="right") - 1
+        idx = np.clip(idx, 0, self.xs.size - 1)
+        value = self.ys[idx] + self.slopes[idx] * (a - self.xs[idx])
+        value = np.where(a >= self.threshold, value, 0.0)
+        return np.minimum(value, self.cap)
+
+
+def attainment(actual: ArrayLike, quota: ArrayLike, direction: str = "higher") -> FloatArray:
+    """Attainment of results against quotas: actual / quota, or quota / actual when lower wins.
+
+    A lower-is-better measure with an actual of 0 has infinite attainment (capped by its
+    curve's cap, if any); callers that read user files reject such rows first.
+    """
+    actual = np.asarray(actual, dtype=float)
+    quota = np.asarray(quota, dtype=float)
+    with np.errstate(divide="ignore"):
+        return quota / actual if direction == "lower" else actual / quota
+
+
+def measure_payout_multiple(measure: Measure, attainment_values: ArrayLike) -> FloatArray:
+    """Payout of one measure as a multiple of its target pay, for each attainment."""
+    return PayoutCurve.from_measure(measure)(attainment_values)
+
+
+def target_pay_per_period(plan: PlanSpec) -> float:
+    """Target incentive of one rep for one plan period, when every measure ends at 100%."""
+    return plan.pay.target_incentive / plan.periods_per_year
+
+
+def measure_payouts(
+    plan: PlanSpec, attainments: ArrayLike, curves: list[PayoutCurve] | None = None
+) -> FloatArray:
+    """Incentive of each measure in currency per rep-period.
+
+    attainments: array (..., n_measures) in the plan's measure order.
+    Returns the same shape: weight x curve(attainment) x target pay per period.
+    """
+    a = np.asarray(attainments, dtype=float)
+    curves = curves or [PayoutCurve.from_measure(m) for m in plan.measures]
+    weights = np.array([m.weight for m in plan.measures])
+    multiples = np.stack([curve(a[..., k]) for k, curve in enumerate(curves)], axis=-1)
+    return multiples * weights * target_pay_per_period(plan)
+
+
+def round_money(value: float) -> Decimal:
+    """Round to the cent, half away from zero (ignoring float noise below 1e-6)."""
+    return Decimal(f"{value:.6f}").quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
