@@ -64,7 +64,9 @@ def parse_actuals(text: str, plan: PlanSpec, source: str = "<actuals>") -> Actua
             continue
         where = f"line {line}"
         if len(record) < len(header):
-            problems.append(Problem(where, f"has {len(record)} fields, the header has {len(header)}"))
+            problems.append(
+                Problem(where, f"has {len(record)} fields, the header has {len(header)}")
+            )
             continue
         rep, period, name = (record[col[c]].strip() for c in ("rep_id", "period", "measure"))
         actual, quota = _number(record[col["actual"]]), _number(record[col["quota"]])

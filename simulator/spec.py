@@ -17,7 +17,7 @@ from typing import Annotated, Any, Literal, TypeVar
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, field_validator
 
 from simulator.errors import InputError, Problem
-from simulator.metrics import METRICS, PRODUCTS
+from simulator.metrics import METRICS
 from simulator.yamlio import parse_yaml_text, read_yaml_file
 
 WEEKS_PER_PERIOD = {"month": 4, "quarter": 12, "year": 48}
@@ -28,17 +28,20 @@ WEIGHT_TOLERANCE = 1e-6
 M = TypeVar("M", bound=BaseModel)
 
 Number = Annotated[float, Strict()]
+Integer = Annotated[int, Strict()]
 Text = Annotated[str, Strict(), Field(min_length=1, max_length=200)]
 
 
-class _Frozen(BaseModel):
+class Frozen(BaseModel):
+    """Base of every spec: unknown keys rejected, immutable, finite numbers only."""
+
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------- plans
 
 
-class Quota(_Frozen):
+class Quota(Frozen):
     """How a measure's quota is set.
 
     kind: ``absolute`` (value per period, in the metric's unit), ``relative`` (value x the
@@ -77,7 +80,7 @@ def _parse_quota(raw: Any) -> Quota:
     return Quota(kind="absolute", value=positive(raw, "quota"))
 
 
-class Measure(_Frozen):
+class Measure(Frozen):
     """One KPI of a plan: what is measured, its share of pay and its payout curve."""
 
     name: Text
@@ -184,7 +187,7 @@ class Measure(_Frozen):
         return out
 
 
-class Pay(_Frozen):
+class Pay(Frozen):
     """Pay per rep per year."""
 
     base_salary: Number
@@ -205,7 +208,7 @@ class Pay(_Frozen):
         return value
 
 
-class PlanSpec(_Frozen):
+class PlanSpec(Frozen):
     """A compensation plan design, validated."""
 
     name: Text
@@ -283,147 +286,6 @@ class PlanSpec(_Frozen):
         }
 
 
-# --------------------------------------------------------------------------- teams
-
-
-class Funnel(_Frozen):
-    """Per rep per month at normal effort (seed 001: 1,200 dials -> 84 -> 12 -> 4)."""
-
-    dials: Number = 1200
-    conversations: Number = 84
-    meetings: Number = 12
-    deals: Number = 4
-    minutes_per_conversation: Number = 30
-    working_hours: Number = 160
-
-
-class Product(_Frozen):
-    """A product line: its share of selling time at normal effort and its mean deal size."""
-
-    time_share: Number
-    deal_size: Number
-
-
-def _default_products() -> dict[str, Product]:
-    return {
-        "core": Product(time_share=0.6, deal_size=18000),
-        "addon": Product(time_share=0.25, deal_size=8000),
-        "services": Product(time_share=0.15, deal_size=12000),
-    }
-
-
-class Task(_Frozen):
-    """A non-selling task: its share of working hours at normal effort and its normal level."""
-
-    time_share: Number
-    normal_level: Number
-
-
-def _default_tasks() -> dict[str, Task]:
-    return {
-        "crm_hygiene": Task(time_share=0.05, normal_level=85),
-        "training_hours": Task(time_share=0.03, normal_level=4.8),
-        "csat": Task(time_share=0.05, normal_level=80),
-    }
-
-
-class Spread(_Frozen):
-    """Lognormal sigmas of how reps differ from each other."""
-
-    conversion: Number = 0.35
-    deal_size: Number = 0.20
-    product_skill: Number = 0.30
-    task_skill: Number = 0.20
-    effort_cost: Number = 0.25
-
-
-class Luck(_Frozen):
-    """Lognormal sigmas of week-to-week luck."""
-
-    sales_weekly: Number = 0.9
-    activity_weekly: Number = 0.10
-
-
-class Effort(_Frozen):
-    """How effort turns into output and what it costs (docs/MODEL.md gives the sources)."""
-
-    minimum: Number = 0.6
-    maximum: Number = 1.5
-    output_elasticity: Number = 0.8
-    reference_target_incentive: Number = 60000
-
-
-class Behavior(_Frozen):
-    """Parameters of how reps split time and react to plan rules."""
-
-    task_concavity: Number = 0.6
-    duty_weight: Number = 0.5
-    focus_free_measures: Annotated[int, Strict()] = 3
-    focus_cost_per_measure: Number = 0.025
-    ignore_weight_below: Number = 0.08
-    movable_share: Number = 0.3
-    slip_loss: Number = 0.15
-    quality_min: Number = 0.3
-    quality_max: Number = 1.5
-
-
-class RosterRep(_Frozen):
-    """A named rep with a level fitted from history (1.0 = the team funnel's rep)."""
-
-    rep_id: Text
-    level: Number
-
-
-class TeamSpec(_Frozen):
-    """The people plans are tried on: funnel, spreads, luck and effort parameters."""
-
-    name: Text
-    description: Annotated[str, Strict(), Field(max_length=2000)] = ""
-    reps: Annotated[int, Strict()] = 50
-    roster: tuple[RosterRep, ...] | None = None
-    funnel: Funnel = Funnel()
-    products: dict[Literal["core", "addon", "services"], Product] = Field(
-        default_factory=_default_products
-    )
-    tasks: dict[Literal["crm_hygiene", "training_hours", "csat"], Task] = Field(
-        default_factory=_default_tasks
-    )
-    spread: Spread = Spread()
-    luck: Luck = Luck()
-    seasonality: tuple[Number, ...] = (1.0,) * 12
-    effort: Effort = Effort()
-    behavior: Behavior = Behavior()
-
-    @field_validator("reps")
-    @classmethod
-    def _reps_range(cls, reps: int) -> int:
-        if not 1 <= reps <= 100_000:
-            raise ValueError(f"must be between 1 and 100,000, not {reps}")
-        return reps
-
-    @field_validator("products")
-    @classmethod
-    def _all_products(cls, products: dict[str, Product]) -> dict[str, Product]:
-        missing = [p for p in PRODUCTS if p not in products]
-        if missing:
-            raise ValueError(f"missing product lines: {', '.join(missing)}")
-        return products
-
-    @field_validator("seasonality")
-    @classmethod
-    def _twelve_months(cls, values: tuple[float, ...]) -> tuple[float, ...]:
-        if len(values) != 12:
-            raise ValueError(f"must list 12 monthly factors, not {len(values)}")
-        if any(v <= 0 for v in values):
-            raise ValueError("factors must be greater than 0")
-        return values
-
-    @property
-    def size(self) -> int:
-        """Number of reps."""
-        return len(self.roster) if self.roster is not None else self.reps
-
-
 # --------------------------------------------------------------------------- loading
 
 
@@ -453,7 +315,9 @@ def _where(loc: tuple[int | str, ...], raw: Mapping[str, Any]) -> str:
     return ".".join(parts)
 
 
-def _problems(error: ValidationError, raw: Mapping[str, Any], model: type[BaseModel]) -> list[Problem]:
+def _problems(
+    error: ValidationError, raw: Mapping[str, Any], model: type[BaseModel]
+) -> list[Problem]:
     problems = []
     for err in error.errors():
         loc = tuple(p for p in err["loc"] if p not in ("function-after", "function-before"))
@@ -495,7 +359,8 @@ def _inner_model(annotation: Any) -> Any:
     return None
 
 
-def _validate(model: type[M], raw: dict[str, Any], source: str) -> M:
+def validate_model(model: type[M], raw: dict[str, Any], source: str) -> M:
+    """Validate raw data into a spec; raise InputError listing every problem with its path."""
     try:
         return model.model_validate(raw)
     except ValidationError as error:
@@ -504,7 +369,7 @@ def _validate(model: type[M], raw: dict[str, Any], source: str) -> M:
 
 def plan_from_dict(raw: dict[str, Any], source: str = "<plan>") -> PlanSpec:
     """Validate a plan already parsed from YAML (or built by the app's editor)."""
-    return _validate(PlanSpec, raw, source)
+    return validate_model(PlanSpec, raw, source)
 
 
 def plan_from_text(text: str, source: str = "<plan>") -> PlanSpec:
@@ -515,13 +380,3 @@ def plan_from_text(text: str, source: str = "<plan>") -> PlanSpec:
 def load_plan(path: str | Path) -> PlanSpec:
     """Load and validate a plan file; raise InputError listing every problem."""
     return plan_from_dict(read_yaml_file(path), str(path))
-
-
-def team_from_dict(raw: dict[str, Any], source: str = "<team>") -> TeamSpec:
-    """Validate a team already parsed from YAML."""
-    return _validate(TeamSpec, raw, source)
-
-
-def load_team(path: str | Path) -> TeamSpec:
-    """Load and validate a team file; raise InputError listing every problem."""
-    return team_from_dict(read_yaml_file(path), str(path))

@@ -1,0 +1,169 @@
+"""Team files -> a frozen, validated `TeamSpec`: the people plans are tried on.
+
+The default team (`plans/teams/default.yaml`) is a B2B inside-sales team built on the
+seed-001 funnel. Every field has a documented default (docs/MODEL.md gives its source),
+so a team file only needs to say where its team differs.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import Field, Strict, field_validator
+
+from simulator.metrics import PRODUCTS
+from simulator.spec import Frozen, Number, Text, validate_model
+from simulator.yamlio import read_yaml_file
+
+DEFAULT_TEAM = Path(__file__).resolve().parent.parent / "plans" / "teams" / "default.yaml"
+
+
+
+class Funnel(Frozen):
+    """Per rep per month at normal effort (seed 001: 1,200 dials -> 84 -> 12 -> 4)."""
+
+    dials: Number = 1200
+    conversations: Number = 84
+    meetings: Number = 12
+    deals: Number = 4
+    minutes_per_conversation: Number = 30
+    working_hours: Number = 160
+
+
+class Product(Frozen):
+    """A product line: its share of selling time at normal effort and its mean deal size."""
+
+    time_share: Number
+    deal_size: Number
+
+
+def _default_products() -> dict[str, Product]:
+    return {
+        "core": Product(time_share=0.6, deal_size=18000),
+        "addon": Product(time_share=0.25, deal_size=8000),
+        "services": Product(time_share=0.15, deal_size=12000),
+    }
+
+
+class Task(Frozen):
+    """A non-selling task: its share of working hours at normal effort and its normal level."""
+
+    time_share: Number
+    normal_level: Number
+
+
+def _default_tasks() -> dict[str, Task]:
+    return {
+        "crm_hygiene": Task(time_share=0.05, normal_level=85),
+        "training_hours": Task(time_share=0.03, normal_level=4.8),
+        "csat": Task(time_share=0.05, normal_level=80),
+    }
+
+
+class Spread(Frozen):
+    """Lognormal sigmas of how reps differ from each other."""
+
+    conversion: Number = 0.35
+    deal_size: Number = 0.20
+    product_skill: Number = 0.30
+    task_skill: Number = 0.20
+    effort_cost: Number = 0.25
+
+
+class Luck(Frozen):
+    """Lognormal sigmas of week-to-week luck."""
+
+    sales_weekly: Number = 0.9
+    activity_weekly: Number = 0.10
+
+
+class Effort(Frozen):
+    """How effort turns into output and what it costs (docs/MODEL.md gives the sources)."""
+
+    minimum: Number = 0.6
+    maximum: Number = 1.5
+    output_elasticity: Number = 0.8
+    reference_target_incentive: Number = 60000
+
+
+class Behavior(Frozen):
+    """Parameters of how reps split time and react to plan rules."""
+
+    task_concavity: Number = 0.6
+    duty_weight: Number = 0.5
+    focus_free_measures: Annotated[int, Strict()] = 3
+    focus_cost_per_measure: Number = 0.025
+    ignore_weight_below: Number = 0.08
+    movable_share: Number = 0.3
+    slip_loss: Number = 0.15
+    quality_min: Number = 0.3
+    quality_max: Number = 1.5
+
+
+class RosterRep(Frozen):
+    """A named rep with a level fitted from history (1.0 = the team funnel's rep)."""
+
+    rep_id: Text
+    level: Number
+
+
+class TeamSpec(Frozen):
+    """The people plans are tried on: funnel, spreads, luck and effort parameters."""
+
+    name: Text
+    description: Annotated[str, Strict(), Field(max_length=2000)] = ""
+    reps: Annotated[int, Strict()] = 50
+    roster: tuple[RosterRep, ...] | None = None
+    funnel: Funnel = Funnel()
+    products: dict[Literal["core", "addon", "services"], Product] = Field(
+        default_factory=_default_products
+    )
+    tasks: dict[Literal["crm_hygiene", "training_hours", "csat"], Task] = Field(
+        default_factory=_default_tasks
+    )
+    spread: Spread = Spread()
+    luck: Luck = Luck()
+    seasonality: tuple[Number, ...] = (1.0,) * 12
+    effort: Effort = Effort()
+    behavior: Behavior = Behavior()
+
+    @field_validator("reps")
+    @classmethod
+    def _reps_range(cls, reps: int) -> int:
+        if not 1 <= reps <= 100_000:
+            raise ValueError(f"must be between 1 and 100,000, not {reps}")
+        return reps
+
+    @field_validator("products")
+    @classmethod
+    def _all_products(cls, products: dict[str, Product]) -> dict[str, Product]:
+        missing = [p for p in PRODUCTS if p not in products]
+        if missing:
+            raise ValueError(f"missing product lines: {', '.join(missing)}")
+        return products
+
+    @field_validator("seasonality")
+    @classmethod
+    def _twelve_months(cls, values: tuple[float, ...]) -> tuple[float, ...]:
+        if len(values) != 12:
+            raise ValueError(f"must list 12 monthly factors, not {len(values)}")
+        if any(v <= 0 for v in values):
+            raise ValueError("factors must be greater than 0")
+        return values
+
+    @property
+    def size(self) -> int:
+        """Number of reps."""
+        return len(self.roster) if self.roster is not None else self.reps
+
+
+def team_from_dict(raw: dict[str, Any], source: str = "<team>") -> TeamSpec:
+    """Validate a team already parsed from YAML."""
+    return validate_model(TeamSpec, raw, source)
+
+
+def load_team(path: str | Path | None = None) -> TeamSpec:
+    """Load and validate a team file (the default team when `path` is None)."""
+    path = DEFAULT_TEAM if path is None else path
+    return team_from_dict(read_yaml_file(path), str(path))
