@@ -9,8 +9,10 @@ from __future__ import annotations
 import csv
 import io
 import math
+import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -33,19 +35,38 @@ class Actuals:
     quota: np.ndarray  # (n_rows, n_measures)
 
 
+_NUMBER = re.compile(r"[-+]?(?:\d{1,3}(?:,\d{3})+|\d+)?(?:\.\d*)?(?:[eE][-+]?\d+)?", re.ASCII)
+
+
 def _number(text: str) -> float | None:
-    try:
-        value = float(text.strip().replace(",", "")) if text.strip() else None
-    except ValueError:
+    """A plain decimal number, thousands separated by commas or not; None for anything else.
+
+    Stricter than `float`: "1,5" (a decimal comma) or "1,2,3" would otherwise silently be
+    read as 15 or 123, and `float` also takes "1_000", "nan" and non-ASCII digits.
+    """
+    text = text.strip()
+    if not text or not _NUMBER.fullmatch(text) or not any(c.isdigit() for c in text):
         return None
-    return value if value is not None and math.isfinite(value) else None
+    if text.lstrip("+-").startswith(("e", "E")):
+        return None
+    value = float(text.replace(",", ""))
+    return value if math.isfinite(value) else None
 
 
 def parse_actuals(text: str, plan: PlanSpec, source: str = "<actuals>") -> Actuals:
     """Parse and check an actuals CSV against a plan; raise InputError listing every problem."""
+    text = text.removeprefix("\ufeff")  # a byte-order mark from Excel's "CSV UTF-8"
     if not text.strip():
         raise InputError.single(source, "", "file is empty")
     reader = csv.reader(io.StringIO(text, newline=""))
+    try:
+        return _parse_rows(reader, plan, source)
+    except csv.Error as exc:
+        where = f"line {reader.line_num}"
+        raise InputError.single(source, where, f"not valid CSV: {exc}") from None
+
+
+def _parse_rows(reader: Any, plan: PlanSpec, source: str) -> Actuals:
     header = [h.strip() for h in next(reader)]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
@@ -59,13 +80,16 @@ def parse_actuals(text: str, plan: PlanSpec, source: str = "<actuals>") -> Actua
     problems: list[Problem] = []
     rows: dict[tuple[str, str], dict[int, tuple[float, float]]] = {}
     first_line: dict[tuple[str, str, str], int] = {}
+    row_line: dict[tuple[str, str], int] = {}  # first good row of each rep-period
     for line, record in enumerate(reader, start=2):
         if not any(cell.strip() for cell in record):
             continue
         where = f"line {line}"
-        if len(record) < len(header):
+        if len(record) < len(header) or any(cell.strip() for cell in record[len(header):]):
+            # more fields than the header is most often an unquoted 1,000 shifting the columns
+            hint = " (put numbers with commas in quotes)" if len(record) > len(header) else ""
             problems.append(
-                Problem(where, f"has {len(record)} fields, the header has {len(header)}")
+                Problem(where, f"has {len(record)} fields, the header has {len(header)}{hint}")
             )
             continue
         rep, period, name = (record[col[c]].strip() for c in ("rep_id", "period", "measure"))
@@ -99,6 +123,7 @@ def parse_actuals(text: str, plan: PlanSpec, source: str = "<actuals>") -> Actua
         problems.extend(Problem(where, p) for p in row_problems)
         if not row_problems and actual is not None and quota is not None:
             rows.setdefault((rep, period), {})[measure_index[name]] = (actual, quota)
+            row_line.setdefault((rep, period), line)
 
     if not first_line and not problems:
         problems.append(Problem("", "no data rows"))
@@ -106,7 +131,11 @@ def parse_actuals(text: str, plan: PlanSpec, source: str = "<actuals>") -> Actua
         for name, k in measure_index.items():
             if k not in by_measure and (rep, period, name) not in first_line:
                 problems.append(
-                    Problem(f"rep {rep!r}, period {period!r}", f"no row for measure {name!r}")
+                    Problem(
+                        f"line {row_line[rep, period]}",
+                        f"rep {rep!r}, period {period!r} has no row for measure {name!r} "
+                        "(every rep-period needs one row per plan measure)",
+                    )
                 )
     if problems:
         extra = len(problems) - MAX_PROBLEMS

@@ -52,12 +52,130 @@ def _payout(args: argparse.Namespace) -> int:
     table = payout_table(plan, read_actuals(args.actuals, plan))
     data = csv_bytes(table)
     if args.output:
-        write_atomically(args.output, data)
+        try:
+            write_atomically(args.output, data)
+        except OSError as exc:
+            raise InputError.single(
+                args.output, "", f"cannot write file: {exc.strerror or exc}"
+            ) from None
         print(f"{args.output}: {len(table)} rep-periods, total incentive "
               f"{table['total_incentive'].sum():,.2f}", file=sys.stderr)
     else:
         sys.stdout.write(data.decode("utf-8"))
     return EXIT_OK
+
+
+def _load_team(path: str | None):  # type: ignore[no-untyped-def]
+    from simulator.team import load_team
+
+    return load_team(path)
+
+
+@_command("team")
+def _team(args: argparse.Namespace) -> int:
+    import json
+
+    from simulator.metrics import METRICS
+
+    team = _load_team(args.team)
+    info = {
+        "name": team.name,
+        "description": team.description,
+        "reps": team.size,
+        "team": team.model_dump(mode="json"),
+        "metrics": [
+            {"name": m.name, "unit": m.unit, "kind": m.kind, "luck": m.luck,
+             "description": m.description}
+            for m in METRICS.values()
+        ],
+    }
+    if args.json:
+        print(json.dumps(info, indent=2))
+    else:
+        print(f"{team.name}: {team.size} reps. {team.description}".strip())
+        print("\nMetrics that plan measures can name:")
+        for m in METRICS.values():
+            print(f"  {m.name:18s} {m.unit:26s} {m.description}")
+    return EXIT_OK
+
+
+@_command("compare")
+def _compare(args: argparse.Namespace) -> int:
+    import json
+
+    from simulator.spec import load_plan
+    from simulator.summary import compare
+
+    team = _load_team(args.team)
+    problems = []
+    plans = []
+    for path in args.plans:
+        try:
+            plans.append(load_plan(path))
+        except InputError as error:
+            problems.append(str(error))
+    if problems:
+        print("\n".join(problems), file=sys.stderr)
+        return EXIT_BAD_INPUT
+    progress = None
+    if sys.stderr.isatty() and not args.json:
+        def progress(done: int, total: int) -> None:
+            print(f"\rsimulating {done:,}/{total:,} trials", end="", file=sys.stderr, flush=True)
+
+    result = compare(plans, team, args.trials, args.seed, args.behavior, list(args.plans),
+                     progress=progress)
+    if progress is not None:
+        print(file=sys.stderr)
+    if args.json:
+        print(json.dumps(result.to_dict(), allow_nan=True))
+    else:
+        from simulator.report import comparison_table
+
+        print(comparison_table(result))
+    return EXIT_OK
+
+
+@_command("bench")
+def _bench(args: argparse.Namespace) -> int:
+    import json
+
+    from simulator.bench import run_bench
+
+    result = run_bench(args.trials, args.quick_trials, args.repeats)
+    if args.json:
+        print(json.dumps(result))
+    else:
+        print(
+            f"{result['plans']} plans x {result['reps']} reps x {result['weeks']} weeks:\n"
+            f"  floor (one normal per plan x rep x week x trial, {result['trials']:,} trials): "
+            f"{result['floor_seconds']:.2f} s\n"
+            f"  comparison at {result['trials']:,} trials: {result['comparison_seconds']:.2f} s "
+            f"({result['ratio_to_floor']:.2f}x the floor; goal <= 3x)\n"
+            f"  comparison at {result['quick_trials']:,} trials: "
+            f"{result['quick_comparison_seconds']:.2f} s (goal < 1 s)\n"
+            f"  goal met: {'yes' if result['goal_met'] else 'NO'}"
+        )
+    return EXIT_OK
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 1:
+        raise argparse.ArgumentTypeError(f"must be at least 1, not {value}")
+    return value
+
+
+def _seed(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative, not {value}")
+    return value
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -81,12 +199,32 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("actuals", metavar="ACTUALS.csv")
     p.add_argument("-o", "--output", metavar="OUT.csv", help="write here instead of stdout")
 
-    for extend in _PARSER_EXTENSIONS:
-        extend(sub)
+    p = sub.add_parser(
+        "team", help="show a team and its metrics", description="Show a team and its metrics."
+    )
+    p.add_argument("--team", metavar="FILE", help="team file (default plans/teams/default.yaml)")
+    p.add_argument("--json", action="store_true", help="print JSON")
+
+    p = sub.add_parser(
+        "compare",
+        help="compare plan designs",
+        description="Simulate plan years of the team under each plan (same reps, same luck) "
+        "and compare sales, payout and behaviour against the first plan.",
+    )
+    p.add_argument("plans", nargs="+", metavar="PLAN.yaml")
+    p.add_argument("--team", metavar="FILE", help="team file (default plans/teams/default.yaml)")
+    p.add_argument("--trials", type=_positive_int, default=2000, help="plan years (default 2000)")
+    p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
+    p.add_argument("--behavior", choices=("adaptive", "static"), default="adaptive",
+                   help="adaptive: reps respond to the plan; static: everyone at normal effort")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser("bench", help="time the engine", description="Time the engine.")
+    p.add_argument("--trials", type=_positive_int, default=10_000)
+    p.add_argument("--quick-trials", type=_positive_int, default=2_000)
+    p.add_argument("--repeats", type=_positive_int, default=3)
+    p.add_argument("--json", action="store_true", help="print JSON")
     return parser
-
-
-_PARSER_EXTENSIONS: list[Callable[[argparse._SubParsersAction], None]] = []  # type: ignore[type-arg]
 
 
 def main(argv: Sequence[str] | None = None) -> int:

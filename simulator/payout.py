@@ -22,6 +22,15 @@ from simulator.spec import Measure, PlanSpec
 
 FloatArray = NDArray[np.float64]
 
+ATTAINMENT_TOLERANCE = 1e-12
+"""Attainment this close (relative) below a threshold or a curve point counts as at it.
+
+actual / quota in floating point can land a hair below the exact decimal ratio (120,000.08 /
+150,000.10 gives 0.7999999999999999 for 0.8); without this a rep exactly at an 80%
+threshold would be paid nothing. 1e-12 is far above float noise (~1e-16) and far below a
+cent on any realistic quota.
+"""
+
 
 @dataclass(frozen=True)
 class PayoutCurve:
@@ -67,11 +76,16 @@ class PayoutCurve:
     def __call__(self, attainment: ArrayLike) -> FloatArray:
         """Payout multiple for each attainment (same shape); never negative, never above cap."""
         a = np.maximum(np.asarray(attainment, dtype=float), 0.0)
+        # float noise must not push an attainment that is exactly at a point below it
+        nudged = a + ATTAINMENT_TOLERANCE * np.maximum(a, 1.0)
         # side="right": at a repeated attainment the later (higher) point applies
-        idx = np.searchsorted(self.xs, a, side="right") - 1
+        idx = np.searchsorted(self.xs, nudged, side="right") - 1
         idx = np.clip(idx, 0, self.xs.size - 1)
-        value = self.ys[idx] + self.slopes[idx] * (a - self.xs[idx])
-        value = np.where(a >= self.threshold, value, 0.0)
+        beyond = np.maximum(a - self.xs[idx], 0.0)  # a point within the tolerance pays its value
+        slope = self.slopes[idx]
+        with np.errstate(invalid="ignore"):  # infinite attainment on a flat segment: 0 * inf
+            value = self.ys[idx] + np.where(slope > 0, slope * beyond, 0.0)
+        value = np.where(nudged >= self.threshold, value, 0.0)
         return np.minimum(value, self.cap)
 
 

@@ -208,6 +208,25 @@ class Pay(Frozen):
         return value
 
 
+def _measure_set_problems(weights: list[float] | None, names: list[str]) -> list[str]:
+    """Problems of a plan's measures taken together: the weights' sum and duplicate names.
+
+    `weights` is None when some weight is not a number (then the sum is not checked).
+    """
+    problems = []
+    if weights is not None:
+        total = math.fsum(weights)
+        if abs(total - 1.0) > WEIGHT_TOLERANCE:
+            problems.append(f"weights sum to {total:.6g}, not 1")
+    seen: set[str] = set()
+    for name in names:
+        key = name.strip().casefold()
+        if key in seen:
+            problems.append(f"duplicate measure name {name!r}")
+        seen.add(key)
+    return problems
+
+
 class PlanSpec(Frozen):
     """A compensation plan design, validated."""
 
@@ -242,16 +261,7 @@ class PlanSpec(Frozen):
     @field_validator("measures")
     @classmethod
     def _measures_consistent(cls, measures: tuple[Measure, ...]) -> tuple[Measure, ...]:
-        problems = []
-        total = sum(m.weight for m in measures)
-        if abs(total - 1.0) > WEIGHT_TOLERANCE:
-            problems.append(f"weights sum to {total:.6g}, not 1")
-        seen: set[str] = set()
-        for m in measures:
-            key = m.name.strip().casefold()
-            if key in seen:
-                problems.append(f"duplicate measure name {m.name!r}")
-            seen.add(key)
+        problems = _measure_set_problems([m.weight for m in measures], [m.name for m in measures])
         if problems:
             raise ValueError("; ".join(problems))
         return measures
@@ -320,9 +330,7 @@ def _problems(
 ) -> list[Problem]:
     problems = []
     for err in error.errors():
-        loc = tuple(p for p in err["loc"] if p not in ("function-after", "function-before"))
-        # pydantic adds the tag of a union member or a literal key to the path; drop those
-        loc = tuple(p for p in loc if not (isinstance(p, str) and "[" in p))
+        loc = _clean_loc(err["loc"], raw)
         kind = err["type"]
         message = err["msg"].removeprefix("Value error, ")
         if kind == "missing":
@@ -331,8 +339,38 @@ def _problems(
             message = _unknown_key_message(loc, model)
         elif kind == "literal_error":
             message = f"{err['input']!r} is not allowed: {message.lower()}"
+        elif kind == "invalid_key":
+            # the last part of the path is the offending key itself (e.g. YAML's `yes:` or `1:`)
+            message = (
+                f"key {err['input']!r} is not text; write keys as words "
+                "(YAML reads an unquoted yes/no/on/off as true/false)"
+            )
+            loc = loc[:-1]
         problems.append(Problem(_where(loc, raw), message))
     return problems
+
+
+def _clean_loc(loc: tuple[int | str, ...], raw: Any) -> tuple[int | str, ...]:
+    """An error path without the tags pydantic adds (union members, `[key]`, validators).
+
+    A part that is a real key or index of the raw data is always kept, so a user's key that
+    happens to contain a bracket still shows up in the message.
+    """
+    out: list[int | str] = []
+    node: Any = raw
+    for part in loc:
+        if isinstance(node, Mapping) and not isinstance(part, int) and part in node:
+            node = node[part]
+        elif isinstance(node, list | tuple) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif isinstance(part, str) and (
+            "[" in part or part in ("function-after", "function-before")
+        ):
+            continue
+        else:
+            node = None
+        out.append(part)
+    return tuple(out)
 
 
 def _unknown_key_message(loc: tuple[int | str, ...], model: type[BaseModel]) -> str:
@@ -369,7 +407,59 @@ def validate_model(model: type[M], raw: dict[str, Any], source: str) -> M:
 
 def plan_from_dict(raw: dict[str, Any], source: str = "<plan>") -> PlanSpec:
     """Validate a plan already parsed from YAML (or built by the app's editor)."""
-    return validate_model(PlanSpec, raw, source)
+    try:
+        return PlanSpec.model_validate(raw)
+    except ValidationError as error:
+        problems = _problems(error, raw, PlanSpec)
+        reported = {_clean_loc(err["loc"], raw) for err in error.errors()}
+        problems += _raw_plan_problems(raw, reported)
+        raise InputError(source, problems) from None
+
+
+def _raw_plan_problems(raw: Any, reported: set[tuple[int | str, ...]]) -> list[Problem]:
+    """Plan-level checks that pydantic skips when a part they depend on failed.
+
+    pydantic runs the checks of the measures taken together only when every measure is
+    valid, and the announce-day check only when the period is valid. So that a file's
+    every problem is reported at once, run them on the raw data as far as it allows.
+    `reported` holds the paths that already have a problem.
+    """
+    if not isinstance(raw, Mapping):
+        return []
+    problems = []
+    measures = raw.get("measures")
+    if ("measures",) not in reported and isinstance(measures, list) and measures:
+        items = [m for m in measures if isinstance(m, Mapping)]
+        if len(items) == len(measures):
+            weights = [m.get("weight") for m in items]
+            numeric = all(_is_finite_number(w) for w in weights)
+            names = [m["name"] for m in items if isinstance(m.get("name"), str)]
+            found = _measure_set_problems(weights if numeric else None, names)
+            if found:
+                problems.append(Problem("measures", "; ".join(found)))
+    day, period = raw.get("announce_day"), raw.get("period")
+    longest = max(WEEKS_PER_PERIOD.values()) * DAYS_PER_WEEK
+    if (
+        not (isinstance(period, str) and period in WEEKS_PER_PERIOD)
+        and ("announce_day",) not in reported
+        and isinstance(day, int)
+        and not isinstance(day, bool)
+        and day > longest
+    ):
+        problems.append(
+            Problem("announce_day", f"{day} is past the end of the longest period "
+                    f"(year, {longest} working days)")
+        )
+    return problems
+
+
+def _is_finite_number(value: Any) -> bool:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        return False
+    try:
+        return math.isfinite(value)
+    except OverflowError:  # an integer too large for a float
+        return False
 
 
 def plan_from_text(text: str, source: str = "<plan>") -> PlanSpec:
