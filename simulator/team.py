@@ -19,7 +19,6 @@ from simulator.yamlio import read_yaml_file
 DEFAULT_TEAM = Path(__file__).resolve().parent.parent / "plans" / "teams" / "default.yaml"
 
 
-
 class Funnel(Frozen):
     """Per rep per month at normal effort (seed 001: 1,200 dials -> 84 -> 12 -> 4)."""
 
@@ -81,23 +80,24 @@ class Luck(Frozen):
 class Effort(Frozen):
     """How effort turns into output and what it costs (docs/MODEL.md gives the sources)."""
 
-    minimum: Number = 0.6
-    maximum: Number = 1.5
-    output_elasticity: Number = 0.8
+    minimum: Number = 0.3
+    maximum: Number = 1.8
+    output_elasticity: Number = 0.5
     reference_target_incentive: Number = 60000
+    reference_pay_slope: Number = 1.5
 
 
 class Behavior(Frozen):
     """Parameters of how reps split time and react to plan rules."""
 
-    task_concavity: Number = 0.6
-    duty_weight: Number = 0.5
+    task_concavity: Number = 0.5
+    mix_inertia: Number = 20.0
     focus_free_measures: Annotated[int, Strict()] = 3
     focus_cost_per_measure: Number = 0.025
     ignore_weight_below: Number = 0.08
     movable_share: Number = 0.3
     slip_loss: Number = 0.15
-    quality_min: Number = 0.3
+    quality_min: Number = 0.4
     quality_max: Number = 1.5
 
 
@@ -114,6 +114,7 @@ class TeamSpec(Frozen):
     name: Text
     description: Annotated[str, Strict(), Field(max_length=2000)] = ""
     reps: Annotated[int, Strict()] = 50
+    rep_seed: Annotated[int, Strict()] = 2026
     roster: tuple[RosterRep, ...] | None = None
     funnel: Funnel = Funnel()
     products: dict[Literal["core", "addon", "services"], Product] = Field(

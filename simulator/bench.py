@@ -1,0 +1,61 @@
+"""`python -m simulator bench`: the engine's speed against the machine's floor.
+
+The floor is drawing the random numbers a comparison needs: one standard normal per
+plan x rep x week x trial. The engine shares luck across plans (common random numbers),
+so it can come close to that floor while doing all of its work.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from simulator.spec import WEEKS_PER_YEAR, load_plan
+from simulator.summary import compare
+from simulator.team import load_team
+
+PLANS_DIR = Path(__file__).resolve().parent.parent / "plans"
+BENCH_PLANS = ("baseline.yaml", "high_threshold.yaml", "capped.yaml", "recommended.yaml")
+
+
+def _best_of(repeats: int, run: Callable[[], object]) -> float:
+    times = []
+    for _ in range(repeats):
+        start = time.perf_counter()
+        run()
+        times.append(time.perf_counter() - start)
+    return min(times)
+
+
+def run_bench(trials: int = 10_000, quick_trials: int = 2_000, repeats: int = 3) -> dict[str, Any]:
+    """Time a 4-plan comparison of the default team at `trials` and `quick_trials`."""
+    team = load_team()
+    plans = [load_plan(PLANS_DIR / name) for name in BENCH_PLANS]
+    n_values = len(plans) * team.size * WEEKS_PER_YEAR * trials
+    rng = np.random.default_rng(0)
+    chunk = 4_000_000
+
+    def floor() -> None:
+        for start in range(0, n_values, chunk):
+            rng.standard_normal(min(chunk, n_values - start))
+
+    floor_s = _best_of(repeats, floor)
+    full_s = _best_of(repeats, lambda: compare(plans, team, trials, seed=1))
+    quick_s = _best_of(repeats, lambda: compare(plans, team, quick_trials, seed=1))
+    return {
+        "plans": len(plans),
+        "reps": team.size,
+        "weeks": WEEKS_PER_YEAR,
+        "trials": trials,
+        "floor_seconds": floor_s,
+        "comparison_seconds": full_s,
+        "ratio_to_floor": full_s / floor_s,
+        "quick_trials": quick_trials,
+        "quick_comparison_seconds": quick_s,
+        "goal": "ratio_to_floor <= 3 and quick_comparison_seconds < 1",
+        "goal_met": full_s / floor_s <= 3 and quick_s < 1,
+    }

@@ -1,0 +1,401 @@
+"""Monte Carlo: trials x reps x weeks of a plan year, for several plans on common luck.
+
+Randomness: the reps are drawn once from the team's `rep_seed` (a team is a fixed set of
+people, the same in every trial, plan and run); luck comes from one `SeedSequence(seed)`:
+trial block b (BLOCK_TRIALS trials) draws from its branch (1, b). Chunks are whole blocks,
+and every sum over trials is taken block by block
+in block order, so a seed gives identical numbers whatever the chunk size. Every plan sees
+the same reps and the same weekly luck (common random numbers), so plan differences are
+the plans' doing.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from simulator.behavior import (
+    DX,
+    N_X,
+    X_GRID,
+    Mix,
+    Policy,
+    RepTypes,
+    attainments,
+    choose_mix,
+    default_mix,
+    group_reps,
+    plan_quotas,
+    solve_policy,
+    tracked_measures,
+    weekly_effort_cost,
+)
+from simulator.metrics import METRICS
+from simulator.payout import PayoutCurve, target_pay_per_period
+from simulator.reps import Funnel, Reps, draw_reps, weekly_output
+from simulator.spec import WEEKS_PER_YEAR, PlanSpec
+from simulator.team import TeamSpec
+
+FloatArray = NDArray[np.float64]
+Behavior = Literal["adaptive", "static"]
+Progress = Callable[[int, int], None]
+
+BLOCK_TRIALS = 16
+CHUNK_ELEMENTS = 4_000_000  # weekly luck values held in memory at once
+ATTAINMENT_BINS = np.linspace(0.0, 5.0, 1001)  # histogram of primary-measure attainment
+MONTHS = 12
+
+
+@dataclass(frozen=True)
+class PlanModel:
+    """A plan prepared for simulation on a team: quotas, mix and effort policy per rep."""
+
+    plan: PlanSpec
+    behavior: Behavior
+    curves: list[PayoutCurve]
+    weights: FloatArray  # (M,)
+    quotas: FloatArray  # (n, M) per period
+    is_count: NDArray[np.bool_]  # (M,)
+    sales_luck: NDArray[np.bool_]  # (M,) count measures driven by weekly deal luck
+    reach: FloatArray  # (n, M) attainment per period at normal effort, plan mix
+    reach_default: FloatArray  # (n, M) the same before reps know the plan
+    revenue: FloatArray  # (n,) weekly revenue at normal effort, plan mix
+    revenue_default: FloatArray  # (n,)
+    index_weights: FloatArray  # (M,) weights of the progress index (tracked count measures)
+    types: RepTypes
+    policies: list[Policy]  # one per period of the year
+    mix: Mix
+    primary: int  # index of the measure reported as "quota attainment"
+
+    @property
+    def caps(self) -> FloatArray:
+        """Cap of each measure (inf when uncapped)."""
+        return np.array([c.cap for c in self.curves])
+
+
+def _dp_sigma(plan: PlanSpec, team: TeamSpec, weights: FloatArray) -> float:
+    variances = [
+        team.luck.sales_weekly**2
+        if METRICS[m.metric].luck == "sales"
+        else team.luck.activity_weekly**2
+        for m in plan.measures
+    ]
+    total = weights.sum()
+    return (
+        float(np.sqrt(np.dot(weights, variances) / total)) if total > 0 else team.luck.sales_weekly
+    )
+
+
+def prepare(
+    plan: PlanSpec, team: TeamSpec, funnel: Funnel, reps: Reps, behavior: Behavior = "adaptive"
+) -> PlanModel:
+    """Everything the weekly simulation needs for one plan: the reps' response to it."""
+    n = reps.size
+    weeks = plan.weeks_per_period
+    quotas = plan_quotas(plan, funnel, reps, team)
+    start = default_mix(funnel, n)
+    mix = choose_mix(plan, team, funnel, reps, quotas) if behavior == "adaptive" else start
+    outputs = weekly_output(funnel, reps, mix.shares, mix.quality, mix.focus)
+    outputs_default = weekly_output(funnel, reps, start.shares, start.quality)
+    reach = attainments(plan, outputs, quotas, weeks)
+    reach_default = attainments(plan, outputs_default, quotas, weeks)
+    is_count = np.array([METRICS[m.metric].kind == "count" for m in plan.measures])
+    sales_luck = np.array([METRICS[m.metric].luck == "sales" for m in plan.measures]) & is_count
+    weights = np.array([m.weight for m in plan.measures])
+    tracked = tracked_measures(plan, team)
+    index_weights = weights * tracked * is_count
+    if index_weights.sum() > 0:
+        index_weights = index_weights / index_weights.sum()
+    curves = [PayoutCurve.from_measure(m) for m in plan.measures]
+    cost = weekly_effort_cost(team, reps.effort_cost)
+    types = group_reps(reach, cost, index_weights)
+    policies = _solve_year(plan, team, curves, weights * tracked * is_count, types)
+    return PlanModel(
+        plan=plan,
+        behavior=behavior,
+        curves=curves,
+        weights=weights,
+        quotas=quotas,
+        is_count=is_count,
+        sales_luck=sales_luck,
+        reach=reach,
+        reach_default=reach_default,
+        revenue=outputs["revenue"],
+        revenue_default=outputs_default["revenue"],
+        index_weights=index_weights,
+        types=types,
+        policies=policies,
+        mix=mix,
+        primary=int(np.argmax(weights)),
+    )
+
+
+def _solve_year(
+    plan: PlanSpec,
+    team: TeamSpec,
+    curves: list[PayoutCurve],
+    pay_weights: FloatArray,
+    types: RepTypes,
+) -> list[Policy]:
+    """The effort policy of every period of the year (periods with equal seasons share one)."""
+    weeks = plan.weeks_per_period
+    months = weeks * MONTHS // WEEKS_PER_YEAR
+    seasons = np.array(team.seasonality).reshape(-1, max(months, 1)).mean(axis=1)
+    if months > MONTHS:  # a year-long period
+        seasons = np.array([np.mean(team.seasonality)])
+    target = target_pay_per_period(plan)
+    terminal = np.zeros((types.reach.shape[0], N_X))
+    for k, curve in enumerate(curves):
+        if pay_weights[k] > 0:
+            terminal += target * pay_weights[k] * curve(types.reach[:, k, None] * X_GRID[None, :])
+    sigma = _dp_sigma(plan, team, pay_weights)
+    solved: dict[float, Policy] = {}
+    # the deferral rule compares with the next period's start: solve once to learn it
+    for season in dict.fromkeys(np.round(seasons, 12)):
+        solved[season] = solve_policy(terminal, types.effort_cost, weeks, season, sigma, team)
+    policies = []
+    for p, season in enumerate(np.round(seasons, 12)):
+        following = solved[np.round(seasons[(p + 1) % seasons.size], 12)]
+        if following is solved[season]:
+            policies.append(solved[season])
+        else:
+            policies.append(
+                solve_policy(
+                    terminal,
+                    types.effort_cost,
+                    weeks,
+                    season,
+                    sigma,
+                    team,
+                    following.value_slope_at_start,
+                )
+            )
+    return policies
+
+
+@dataclass
+class PlanTally:
+    """Running results of one plan; per-trial arrays are filled chunk by chunk."""
+
+    n_trials: int
+    n_reps: int
+    n_measures: int
+    sales: FloatArray = field(init=False)
+    payout: FloatArray = field(init=False)
+    deferred: FloatArray = field(init=False)
+    effort: FloatArray = field(init=False)
+    gave_up: FloatArray = field(init=False)
+    capped: FloatArray = field(init=False)
+    at_quota: FloatArray = field(init=False)
+    measure_attainment: FloatArray = field(init=False)
+    measure_payout: FloatArray = field(init=False)
+    rep_sales: FloatArray = field(init=False)
+    rep_payout: FloatArray = field(init=False)
+    rep_effort: FloatArray = field(init=False)
+    attainment_histogram: NDArray[np.int64] = field(init=False)
+
+    def __post_init__(self) -> None:
+        t, n, m = self.n_trials, self.n_reps, self.n_measures
+        for name in ("sales", "payout", "deferred", "effort", "gave_up", "capped", "at_quota"):
+            setattr(self, name, np.zeros(t))
+        self.measure_attainment = np.zeros((t, m))
+        self.measure_payout = np.zeros((t, m))
+        self.rep_sales, self.rep_payout, self.rep_effort = np.zeros(n), np.zeros(n), np.zeros(n)
+        self.attainment_histogram = np.zeros(ATTAINMENT_BINS.size + 1, dtype=np.int64)
+
+
+@dataclass(frozen=True)
+class Simulation:
+    """Raw results of a comparison: the prepared plans and their tallies over trials."""
+
+    seed: int
+    n_trials: int
+    behavior: Behavior
+    team: TeamSpec
+    reps: Reps
+    funnel: Funnel
+    models: list[PlanModel]
+    tallies: list[PlanTally]
+
+
+def _block_luck(
+    seed: int, block: int, n_reps: int, team: TeamSpec
+) -> tuple[FloatArray, FloatArray]:
+    """Luck of one block of trials: weekly deal luck (48, B, n), monthly activity z (12, B, n)."""
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1, block)))
+    z = rng.standard_normal((WEEKS_PER_YEAR, BLOCK_TRIALS, n_reps))
+    sigma = team.luck.sales_weekly
+    sales = np.exp(sigma * z - sigma**2 / 2)
+    activity = rng.standard_normal((MONTHS, BLOCK_TRIALS, n_reps))
+    return sales, activity
+
+
+def default_chunk_trials(n_reps: int) -> int:
+    """Trials per chunk so a chunk's luck stays near CHUNK_ELEMENTS values."""
+    blocks = max(1, CHUNK_ELEMENTS // (WEEKS_PER_YEAR * BLOCK_TRIALS * n_reps))
+    return blocks * BLOCK_TRIALS
+
+
+def simulate(
+    plans: Sequence[PlanSpec],
+    team: TeamSpec,
+    n_trials: int = 2000,
+    seed: int = 0,
+    behavior: Behavior = "adaptive",
+    chunk_trials: int | None = None,
+    progress: Progress | None = None,
+) -> Simulation:
+    """Simulate plan years of `team` under each plan, on common random numbers.
+
+    n_trials: simulated plan years. chunk_trials: trials held in memory at once (rounded up
+    to whole blocks of BLOCK_TRIALS; results do not depend on it). progress(done, total) is
+    called after each chunk.
+    """
+    if n_trials < 1:
+        raise ValueError("n_trials must be at least 1")
+    reps = draw_reps(team, np.random.default_rng(team.rep_seed))
+    funnel = Funnel.from_team(team)
+    models = [prepare(plan, team, funnel, reps, behavior) for plan in plans]
+    tallies = [PlanTally(n_trials, reps.size, len(m.plan.measures)) for m in models]
+    chunk = chunk_trials or default_chunk_trials(reps.size)
+    blocks_per_chunk = max(1, -(-chunk // BLOCK_TRIALS))
+    n_blocks = -(-n_trials // BLOCK_TRIALS)
+    for first in range(0, n_blocks, blocks_per_chunk):
+        blocks = range(first, min(first + blocks_per_chunk, n_blocks))
+        lucks = [_block_luck(seed, b, reps.size, team) for b in blocks]
+        sales_luck = np.concatenate([s for s, _ in lucks], axis=1)
+        activity_z = np.concatenate([a for _, a in lucks], axis=1)
+        start = first * BLOCK_TRIALS
+        stop = min(start + sales_luck.shape[1], n_trials)
+        for model, tally in zip(models, tallies, strict=True):
+            _run_chunk(model, team, sales_luck, activity_z, tally, start, stop)
+        if progress is not None:
+            progress(stop, n_trials)
+    return Simulation(seed, n_trials, behavior, team, reps, funnel, models, tallies)
+
+
+def _lookup(table: FloatArray, types: NDArray[np.int64], week: int, x: FloatArray) -> FloatArray:
+    """Linear interpolation of a (n_types, weeks, N_X) table at each rep's progress x."""
+    pos = np.clip(x / DX, 0.0, N_X - 1.000001)
+    lo = pos.astype(np.int64)
+    frac = pos - lo
+    base = (types * table.shape[1] + week) * N_X + lo
+    flat = table.reshape(-1)
+    return flat[base] * (1 - frac) + flat[base + 1] * frac
+
+
+def _run_chunk(
+    model: PlanModel,
+    team: TeamSpec,
+    sales_luck: FloatArray,
+    activity_z: FloatArray,
+    tally: PlanTally,
+    start: int,
+    stop: int,
+) -> None:
+    """Simulate one chunk of trials of one plan and add the results to its tally."""
+    plan = model.plan
+    weeks = plan.weeks_per_period
+    months_per_period = max(1, weeks * MONTHS // WEEKS_PER_YEAR)
+    n_trials = stop - start
+    sales_luck = sales_luck[:, :n_trials]
+    activity_z = activity_z[:, :n_trials]
+    n = model.reach.shape[0]
+    adaptive = model.behavior == "adaptive"
+    gamma = team.effort.output_elasticity
+    e_min = team.effort.minimum
+    movable = team.behavior.movable_share if adaptive else 0.0
+    keep = 1.0 - team.behavior.slip_loss
+    announce = plan.announce_week if adaptive else float(weeks)
+    count = np.flatnonzero(model.is_count)
+    level = np.flatnonzero(~model.is_count)
+    sales_col = model.sales_luck[count]  # (Mc,)
+    reach, reach0 = model.reach[:, count], model.reach_default[:, count]
+    index_w = model.index_weights[count] / np.where(reach > 0, reach, 1.0)  # (n, Mc)
+    types = model.types.of_rep
+    target = target_pay_per_period(plan)
+    caps = model.caps
+    activity_sigma = team.luck.activity_weekly
+    shape = (n_trials, n)
+
+    carry_att = np.zeros((*shape, count.size))
+    carry_rev = np.zeros(shape)
+    rep_sales, rep_payout, rep_effort = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    for period in range(plan.periods_per_year):
+        policy = model.policies[period]
+        months = slice(period * months_per_period, (period + 1) * months_per_period)
+        z = activity_z[months].sum(axis=0) / np.sqrt(months_per_period)
+        activity = np.exp(activity_sigma * z - activity_sigma**2 / 2)  # (T, n)
+        att, booked = carry_att, carry_rev.copy()
+        carry_att, carry_rev = np.zeros_like(att), np.zeros(shape)
+        min_weeks, effort_total = np.zeros(shape), np.zeros(shape)
+        announced_share = 0.0  # share of the period in which reps knew the plan
+        for week in range(weeks):
+            year_week = period * weeks + week
+            season = team.seasonality[year_week * MONTHS // WEEKS_PER_YEAR]
+            f = float(np.clip(week + 1 - announce, 0.0, 1.0))  # share of the week informed
+            announced_share += f / weeks
+            luck = sales_luck[year_week]  # (T, n)
+            if f > 0:
+                x = (att * index_w).sum(axis=-1)
+                e = _lookup(policy.effort, types, week, x)
+                driven = f * e**gamma  # output at the plan's mix and the chosen effort
+                min_weeks += f * (e <= e_min + 1e-9)
+            else:
+                e, driven = np.ones(shape), np.zeros(shape)
+            lucky = np.where(sales_col, luck[..., None], activity[..., None])
+            step = season / weeks * lucky * ((1 - f) * reach0 + reach * driven[..., None])
+            revenue = season * luck * ((1 - f) * model.revenue_default + model.revenue * driven)
+            if movable > 0 and f > 0:
+                defer = _lookup(policy.defer, types, week, x) >= 0.5
+                moved = movable * f * defer  # share of this week's deals pushed out
+                shift = step * (moved[..., None] * sales_col)
+                moved_revenue = revenue * moved
+                step, revenue = step - shift, revenue - moved_revenue
+                carry_att += keep * shift
+                carry_rev += keep * moved_revenue
+                tally.deferred[start:stop] += moved_revenue.sum(axis=1)
+            att = att + step
+            booked += revenue
+            effort_total += (1 - f) + f * e
+        # period end: attainment and pay of every measure
+        full = np.empty((*shape, len(model.curves)))
+        full[..., count] = att
+        if level.size:
+            lvl = (1 - announced_share) * model.reach_default[
+                :, level
+            ] + announced_share * model.reach[:, level]
+            lower = np.array([plan.measures[k].direction == "lower" for k in level])
+            full[..., level] = lvl * np.where(lower, 1 / activity[..., None], activity[..., None])
+        multiples = np.stack([c(full[..., k]) for k, c in enumerate(model.curves)], axis=-1)
+        pay = multiples * model.weights * target  # (T, n, M)
+        rep_pay = pay.sum(axis=-1)
+        tally.payout[start:stop] += rep_pay.sum(axis=1)
+        tally.sales[start:stop] += booked.sum(axis=1)
+        tally.effort[start:stop] += effort_total.sum(axis=1)
+        # gave up: at minimum effort for at least half of the weeks the rep knew the plan
+        informed_weeks = announced_share * weeks
+        if informed_weeks > 0:
+            tally.gave_up[start:stop] += (min_weeks >= informed_weeks / 2).sum(axis=1)
+        tally.capped[start:stop] += (multiples >= caps - 1e-12).any(axis=-1).sum(axis=1)
+        primary = full[..., model.primary]
+        tally.at_quota[start:stop] += (primary >= 1.0 - 1e-12).sum(axis=1)
+        tally.measure_attainment[start:stop] += full.sum(axis=1)
+        tally.measure_payout[start:stop] += pay.sum(axis=1)
+        tally.attainment_histogram += np.bincount(
+            np.searchsorted(ATTAINMENT_BINS, primary.ravel(), side="right"),
+            minlength=ATTAINMENT_BINS.size + 1,
+        )
+        rep_sales += booked
+        rep_payout += rep_pay
+        rep_effort += effort_total
+    # per-rep sums, block by block in block order: identical for any chunk size
+    for first in range(0, n_trials, BLOCK_TRIALS):
+        block = slice(first, first + BLOCK_TRIALS)
+        tally.rep_sales += rep_sales[block].sum(axis=0)
+        tally.rep_payout += rep_payout[block].sum(axis=0)
+        tally.rep_effort += rep_effort[block].sum(axis=0)
