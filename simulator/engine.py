@@ -193,9 +193,12 @@ class PlanTally:
     at_quota: FloatArray = field(init=False)
     measure_attainment: FloatArray = field(init=False)
     measure_payout: FloatArray = field(init=False)
+    measure_reached: FloatArray = field(init=False)  # (T, M, 3): threshold, quota, curve top
     rep_sales: FloatArray = field(init=False)
     rep_payout: FloatArray = field(init=False)
     rep_effort: FloatArray = field(init=False)
+    rep_gave_up: FloatArray = field(init=False)  # (n,) rep-periods given up, over all trials
+    rep_capped: FloatArray = field(init=False)
     attainment_histogram: NDArray[np.int64] = field(init=False)
 
     def __post_init__(self) -> None:
@@ -204,7 +207,9 @@ class PlanTally:
             setattr(self, name, np.zeros(t))
         self.measure_attainment = np.zeros((t, m))
         self.measure_payout = np.zeros((t, m))
-        self.rep_sales, self.rep_payout, self.rep_effort = np.zeros(n), np.zeros(n), np.zeros(n)
+        self.measure_reached = np.zeros((t, m, 3))
+        for name in ("rep_sales", "rep_payout", "rep_effort", "rep_gave_up", "rep_capped"):
+            setattr(self, name, np.zeros(n))
         self.attainment_histogram = np.zeros(ATTAINMENT_BINS.size + 1, dtype=np.int64)
 
 
@@ -324,7 +329,13 @@ def _run_chunk(
 
     carry_att = np.zeros((*shape, count.size))
     carry_rev = np.zeros(shape)
-    rep_sales, rep_payout, rep_effort = np.zeros(shape), np.zeros(shape), np.zeros(shape)
+    rep_sums = {
+        name: np.zeros(shape)
+        for name in ("rep_sales", "rep_payout", "rep_effort", "rep_gave_up", "rep_capped")
+    }
+    milestones = np.array(  # attainment of each measure's threshold, quota and curve top
+        [[c.threshold, 1.0, c.xs[-1]] for c in model.curves]
+    )
     for period in range(plan.periods_per_year):
         policy = model.policies[period]
         months = slice(period * months_per_period, (period + 1) * months_per_period)
@@ -380,8 +391,15 @@ def _run_chunk(
         # gave up: at minimum effort for at least half of the weeks the rep knew the plan
         informed_weeks = announced_share * weeks
         if informed_weeks > 0:
-            tally.gave_up[start:stop] += (min_weeks >= informed_weeks / 2).sum(axis=1)
-        tally.capped[start:stop] += (multiples >= caps - 1e-12).any(axis=-1).sum(axis=1)
+            gave_up = min_weeks >= informed_weeks / 2
+            tally.gave_up[start:stop] += gave_up.sum(axis=1)
+            rep_sums["rep_gave_up"] += gave_up
+        capped = (multiples >= caps - 1e-12).any(axis=-1)
+        tally.capped[start:stop] += capped.sum(axis=1)
+        rep_sums["rep_capped"] += capped
+        tally.measure_reached[start:stop] += (
+            full[..., None] >= milestones - 1e-12
+        ).sum(axis=1)
         primary = full[..., model.primary]
         tally.at_quota[start:stop] += (primary >= 1.0 - 1e-12).sum(axis=1)
         tally.measure_attainment[start:stop] += full.sum(axis=1)
@@ -390,12 +408,11 @@ def _run_chunk(
             np.searchsorted(ATTAINMENT_BINS, primary.ravel(), side="right"),
             minlength=ATTAINMENT_BINS.size + 1,
         )
-        rep_sales += booked
-        rep_payout += rep_pay
-        rep_effort += effort_total
+        rep_sums["rep_sales"] += booked
+        rep_sums["rep_payout"] += rep_pay
+        rep_sums["rep_effort"] += effort_total
     # per-rep sums, block by block in block order: identical for any chunk size
     for first in range(0, n_trials, BLOCK_TRIALS):
         block = slice(first, first + BLOCK_TRIALS)
-        tally.rep_sales += rep_sales[block].sum(axis=0)
-        tally.rep_payout += rep_payout[block].sum(axis=0)
-        tally.rep_effort += rep_effort[block].sum(axis=0)
+        for name, values in rep_sums.items():
+            getattr(tally, name)[...] += values[block].sum(axis=0)
