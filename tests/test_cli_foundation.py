@@ -1,0 +1,373 @@
+"""`python -m simulator validate` and `payout`: exit codes, messages, files written or not.
+
+Most tests call `simulator.cli.main` in-process (fast); a few run the real command in a
+subprocess to prove that what reaches the terminal has no traceback.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import subprocess
+import sys
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+import yaml
+from conftest import (
+    EXAMPLES_DIR,
+    ROOT,
+    SHIPPED_PLANS,
+    make_measure,
+    make_plan,
+    write_csv,
+    write_plan,
+)
+
+from simulator.cli import EXIT_BAD_INPUT, EXIT_OK, main
+
+BASELINE = ROOT / "plans" / "baseline.yaml"
+RECOMMENDED = ROOT / "plans" / "recommended.yaml"
+HEADER = "rep_id,period,measure,actual,quota\n"
+
+# The real output of `python -m simulator payout plans/baseline.yaml
+# plans/examples/actuals_baseline.csv` (also shown in the README).
+BASELINE_OUT = """\
+rep_id,period,New revenue attainment,New revenue payout,total_incentive
+R001,2026-Q1,1.0,15000.00,15000.00
+R002,2026-Q1,0.4999999444,0.00,0.00
+R003,2026-Q1,0.5,3750.00,3750.00
+R004,2026-Q1,1.5,30000.00,30000.00
+R005,2026-Q1,0.0,0.00,0.00
+"""
+
+
+def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
+    code = main([str(a) for a in argv])
+    out, err = capsys.readouterr()
+    assert "Traceback" not in out + err
+    return code, out, err
+
+
+def run_subprocess(*argv: str | Path) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "simulator", *map(str, argv)],
+        cwd=ROOT, capture_output=True, text=True, timeout=60, check=False,
+    )
+
+
+# --------------------------------------------------------------------------- validate
+
+
+def test_validate_every_shipped_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "validate", *SHIPPED_PLANS)
+    assert code == EXIT_OK
+    assert err == ""
+    assert out.splitlines() == [f"{p}: ok" for p in SHIPPED_PLANS]
+
+
+BASE_TEXT = yaml.safe_dump(
+    make_plan(
+        make_measure(weight=0.75),
+        make_measure(name="Meetings", metric="meetings", weight=0.25, quota=12, cap=2.0),
+    ),
+    sort_keys=False,
+)
+
+
+def variant(old: str, new: str) -> str:
+    assert old in BASE_TEXT, old
+    return BASE_TEXT.replace(old, new, 1)
+
+
+def alias_bomb() -> str:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 9):
+        prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    return "\n".join(lines) + "\n"
+
+
+# (id, file text, expected problem lines after "FILE: ", as prefixes)
+BAD_PLANS = [
+    ("yaml-syntax", "name: [oops\nperiod: quarter\n",
+     ["line 2, column 7: invalid YAML: expected ',' or ']', but got ':'"]),
+    ("yaml-tab", BASE_TEXT.replace("period:", "\tperiod:"), ["line 3, column 1: invalid YAML"]),
+    ("empty", "", ["file is empty"]),
+    ("top-list", "- name: x\n- period: quarter\n",
+     ["the top level must be a mapping of keys, not a list"]),
+    ("top-scalar", "baseline\n", ["the top level must be a mapping of keys, not a str"]),
+    ("unknown-key", BASE_TEXT.replace("  threshold:", "  treshold:"),
+     ["measures[1] (New revenue).treshold: unknown key 'treshold' (did you mean 'threshold'?)",
+      "measures[2] (Meetings).treshold: unknown key 'treshold' (did you mean 'threshold'?)"]),
+    ("missing-keys", variant("period: quarter\n", "").replace("  metric: meetings\n", ""),
+     ["period: missing required key", "measures[2] (Meetings).metric: missing required key"]),
+    ("weights-off", variant("weight: 0.25", "weight: 0.250002"),
+     ["measures: weights sum to 1, not 1"]),
+    ("weights-low", variant("weight: 0.25", "weight: 0.2"),
+     ["measures: weights sum to 0.95, not 1"]),
+    ("negative-money", variant("base_salary: 90000", "base_salary: -1"),
+     ["pay.base_salary: must not be negative"]),
+    ("inf-money", variant("target_incentive: 60000", "target_incentive: .inf"),
+     ["pay.target_incentive: Input should be a finite number"]),
+    ("nan-money", variant("target_incentive: 60000", "target_incentive: .nan"),
+     ["pay.target_incentive: Input should be a finite number"]),
+    ("negative-quota", variant("quota: 12", "quota: -1"),
+     ["measures[2] (Meetings).quota: quota must be a finite number greater than 0"]),
+    ("inf-quota", variant("quota: 12", "quota: .inf"),
+     ["measures[2] (Meetings).quota: quota must be a finite number greater than 0"]),
+    ("nan-relative-quota", variant("relative: 1.0", "relative: .nan"),
+     ["measures[1] (New revenue).quota: quota relative must be a finite number greater than 0"]),
+    ("inf-curve", variant("- 2.0\n", "- .inf\n"),
+     ["measures[1] (New revenue).curve[3][2]: Input should be a finite number"]),
+    ("nan-curve", variant("- 0.25\n", "- .nan\n"),
+     ["measures[1] (New revenue).curve[1][2]: Input should be a finite number"]),
+    ("negative-curve", variant("- 0.25\n", "- -1\n"),
+     ["measures[1] (New revenue).curve: attainments and payouts must not be negative"]),
+    ("decreasing-x", variant("- 1.5\n", "- 0.9\n"),
+     ["measures[1] (New revenue).curve: attainment decreases at point 3 (1.0 -> 0.9)"]),
+    ("decreasing-payout", variant("- 2.0\n", "- 0.5\n"),
+     ["measures[1] (New revenue).curve: payout decreases at point 3 (1.0 -> 0.5)"]),
+    ("threshold-below", variant("threshold: 0.5", "threshold: 0.3"),
+     ["measures[1] (New revenue).threshold: 0.3 is outside the curve's attainment range"]),
+    ("threshold-above", variant("threshold: 0.5", "threshold: 2.0"),
+     ["measures[1] (New revenue).threshold: 2.0 is outside the curve's attainment range"]),
+    ("cap-below-first", variant("cap: 2.0", "cap: 0.2"),
+     ["measures[2] (Meetings).cap: 0.2 is below the curve's first payout 0.25"]),
+    ("unknown-metric", variant("metric: meetings", "metric: meeting"),
+     ["measures[2] (Meetings).metric: unknown metric 'meeting' (did you mean 'meetings'?)"]),
+    ("duplicate-names", variant("name: Meetings", "name: New revenue"),
+     ["measures: duplicate measure name 'New revenue'"]),
+    ("unknown-period", variant("period: quarter", "period: fortnight"),
+     ["period: 'fortnight' is not allowed"]),
+    ("announce-month", variant("period: quarter", "period: month").replace(
+        "announce_day: 0", "announce_day: 21"),
+     ["announce_day: 21 is past the end of the month (20 working days)"]),
+    ("announce-quarter", variant("announce_day: 0", "announce_day: 61"),
+     ["announce_day: 61 is past the end of the quarter (60 working days)"]),
+    ("announce-year", variant("period: quarter", "period: year").replace(
+        "announce_day: 0", "announce_day: 241"),
+     ["announce_day: 241 is past the end of the year (240 working days)"]),
+    ("over-1mb", BASE_TEXT + "#" + "x" * 1_000_001 + "\n",
+     ["file is larger than 1,000,000 bytes"]),
+    ("alias-bomb", alias_bomb(), ["line 2, column "]),
+    ("string-for-number", variant("weight: 0.75", "weight: '0.75'"),
+     ["measures[1] (New revenue).weight: Input should be a valid number"]),
+    ("bool-for-number", variant("target_incentive: 60000", "target_incentive: true"),
+     ["pay.target_incentive: Input should be a valid number"]),
+    ("python-tag", variant("name: Test plan", "name: !!python/object/apply:os.getcwd []"),
+     ["line 1, column 7: invalid YAML"]),
+    ("duplicate-key", BASE_TEXT + "period: month\n", ["line "]),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [(t, e) for _, t, e in BAD_PLANS],
+                         ids=[i for i, _, _ in BAD_PLANS])
+def test_validate_rejects(
+    text: str, expected: list[str], tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = write_plan(tmp_path, text)
+    code, out, err = run(capsys, "validate", path)
+    assert code == EXIT_BAD_INPUT
+    assert out == ""
+    lines = err.splitlines()
+    assert all(line.startswith(f"{path}: ") for line in lines), err
+    problems = [line.removeprefix(f"{path}: ") for line in lines]
+    assert len(problems) == len(expected), err
+    for problem, prefix in zip(problems, expected, strict=True):
+        assert problem.startswith(prefix), err
+
+
+def test_alias_bomb_names_aliases(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    code, _, err = run(capsys, "validate", write_plan(tmp_path, alias_bomb()))
+    assert code == EXIT_BAD_INPUT
+    assert "aliases" in err
+
+
+def test_several_problems_all_reported(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    text = (
+        variant("period: quarter", "period: quartr")
+        .replace("metric: meetings", "metric: meetngs")
+        .replace("weight: 0.25", "weight: 0.5")
+        .replace("base_salary: 90000", "base_salary: -90000")
+        .replace("  threshold: 0.5", "  treshold: 0.5")
+    )
+    path = write_plan(tmp_path, text)
+    code, _, err = run(capsys, "validate", path)
+    assert code == EXIT_BAD_INPUT
+    problems = [line.removeprefix(f"{path}: ") for line in err.splitlines()]
+    wheres = [p.split(": ")[0] for p in problems]
+    assert sorted(wheres) == sorted([
+        "period", "pay.base_salary", "measures[1] (New revenue).treshold",
+        "measures[2] (Meetings).metric", "measures[2] (Meetings).treshold", "measures",
+    ])
+    assert "measures: weights sum to 1.25, not 1" in problems
+
+
+def test_validate_good_and_bad_together(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    bad = write_plan(tmp_path, make_plan(period="week"))
+    code, out, err = run(capsys, "validate", BASELINE, bad, tmp_path / "missing.yaml")
+    assert code == EXIT_BAD_INPUT
+    assert out == f"{BASELINE}: ok\n"
+    assert err.splitlines() == [
+        f"{bad}: period: 'week' is not allowed: input should be 'month', 'quarter' or 'year'",
+        f"{tmp_path / 'missing.yaml'}: file not found",
+    ]
+
+
+def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in ([], ["validate"], ["nonsense"], ["payout", str(BASELINE)]):
+        with pytest.raises(SystemExit) as caught:
+            main(argv)
+        assert caught.value.code == 2
+    assert "Traceback" not in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- payout
+
+
+def test_payout_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "payout", BASELINE, EXAMPLES_DIR / "actuals_baseline.csv")
+    assert code == EXIT_OK
+    assert out == BASELINE_OUT
+    assert err == ""
+
+
+def test_payout_to_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "out.csv"
+    code, out, err = run(
+        capsys, "payout", RECOMMENDED, EXAMPLES_DIR / "actuals_recommended.csv", "-o", target
+    )
+    assert code == EXIT_OK
+    assert out == ""
+    assert err == f"{target}: 2 rep-periods, total incentive 20,525.00\n"
+    rows = list(csv.DictReader(io.StringIO(target.read_text())))
+    # 16,993.75 + 3,531.25 (worked out in test_actuals)
+    assert [Decimal(r["total_incentive"]) for r in rows] == [Decimal("16993.75"),
+                                                              Decimal("3531.25")]
+    assert list(rows[0]) == [
+        "rep_id", "period", "New revenue attainment", "New revenue payout",
+        "Meetings held attainment", "Meetings held payout", "Customer satisfaction attainment",
+        "Customer satisfaction payout", "total_incentive",
+    ]
+
+
+BAD_CSVS = [
+    ("missing-column", "rep_id,period,measure,actual\nR1,Q1,New revenue,1\n",
+     "line 1: missing column(s): quota"),
+    ("non-numeric", HEADER + "R1,Q1,New revenue,1,2\nR2,Q1,New revenue,12k,2\n",
+     "line 3: actual '12k' is not a number"),
+    ("unknown-measure", HEADER + "R1,Q1,New revenue,1,2\nR1,Q1,Deals,1,2\n",
+     "line 3: measure 'Deals' is not in plan 'Baseline'"),
+    ("duplicate-row", HEADER + "R1,Q1,New revenue,1,2\nR1,Q1,New revenue,1,2\n",
+     "line 3: duplicate row for rep 'R1', period 'Q1', measure 'New revenue' (first on line 2)"),
+    ("zero-quota", HEADER + "R1,Q1,New revenue,1,0\n", "line 2: quota 0 must be greater than 0"),
+    ("negative-quota", HEADER + "R1,Q1,New revenue,1,-2\n",
+     "line 2: quota -2 must be greater than 0"),
+    ("empty", "", "file is empty"),
+    ("header-only", HEADER, "no data rows"),
+]
+
+
+@pytest.mark.parametrize(("text", "expected"), [(t, e) for _, t, e in BAD_CSVS],
+                         ids=[i for i, _, _ in BAD_CSVS])
+def test_payout_rejects_bad_csv_and_writes_nothing(
+    text: str, expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    source = write_csv(tmp_path, text)
+    target = tmp_path / "out.csv"
+    code, out, err = run(capsys, "payout", BASELINE, source, "-o", target)
+    assert code == EXIT_BAD_INPUT
+    assert out == ""
+    assert err.startswith(f"{source}: {expected}")
+    assert not target.exists()
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["actuals.csv"]
+
+
+def test_payout_missing_measure_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = write_csv(tmp_path, HEADER + "R1,Q1,New revenue,1,2\nR1,Q1,Meetings held,3,4\n")
+    target = tmp_path / "out.csv"
+    code, _, err = run(capsys, "payout", RECOMMENDED, source, "-o", target)
+    assert code == EXIT_BAD_INPUT
+    assert err == (f"{source}: line 2: rep 'R1', period 'Q1' has no row for measure "
+                   "'Customer satisfaction' (every rep-period needs one row per plan measure)\n")
+    assert not target.exists()
+
+
+def test_payout_keeps_an_existing_output_on_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    target = tmp_path / "out.csv"
+    target.write_text("previous results\n")
+    source = write_csv(tmp_path, HEADER + "R1,Q1,New revenue,1,0\n")
+    code, _, _ = run(capsys, "payout", BASELINE, source, "-o", target)
+    assert code == EXIT_BAD_INPUT
+    assert target.read_text() == "previous results\n"
+
+
+def test_payout_with_a_bad_plan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    plan = write_plan(tmp_path, make_plan(make_measure(weight=0.5)))
+    target = tmp_path / "out.csv"
+    code, out, err = run(capsys, "payout", plan, EXAMPLES_DIR / "actuals_baseline.csv",
+                         "-o", target)
+    assert code == EXIT_BAD_INPUT
+    assert err == f"{plan}: measures: weights sum to 0.5, not 1\n"
+    assert not target.exists()
+
+
+def test_payout_unwritable_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    target = tmp_path / "no" / "such" / "dir" / "out.csv"
+    code, _, err = run(capsys, "payout", BASELINE, EXAMPLES_DIR / "actuals_baseline.csv",
+                       "-o", target)
+    assert code == EXIT_BAD_INPUT
+    assert err.startswith(f"{target}: cannot write file: ")
+
+
+def test_payout_neutralises_formulas(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    source = write_csv(tmp_path, HEADER + (
+        '"=HYPERLINK(""http://evil.example"",""click"")",Q1,New revenue,1,1\n'
+        "+1,Q1,New revenue,1,1\n"
+        "-1,Q1,New revenue,1,1\n"
+        "@x,Q1,New revenue,1,1\n"
+        "R005,Q1,New revenue,1,1\n"
+    ))
+    target = tmp_path / "out.csv"
+    code, _, _ = run(capsys, "payout", BASELINE, source, "-o", target)
+    assert code == EXIT_OK
+    rows = list(csv.DictReader(io.StringIO(target.read_text())))
+    assert [r["rep_id"] for r in rows] == [
+        "'=HYPERLINK(\"http://evil.example\",\"click\")", "'+1", "'-1", "'@x", "R005",
+    ]
+
+
+# --------------------------------------------------------------------------- real processes
+
+
+def test_subprocess_validate_shipped_plans() -> None:
+    result = run_subprocess("validate", *(p.relative_to(ROOT) for p in SHIPPED_PLANS))
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.splitlines() == [f"plans/{p.name}: ok" for p in SHIPPED_PLANS]
+
+
+def test_subprocess_bad_inputs_exit_2_without_traceback(tmp_path: Path) -> None:
+    bad_plan = write_plan(tmp_path, variant("  threshold:", "  treshold:"))
+    result = run_subprocess("validate", bad_plan, write_plan(tmp_path, alias_bomb(), "bomb.yaml"))
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert f"{bad_plan}: measures[1] (New revenue).treshold: unknown key 'treshold' " \
+        "(did you mean 'threshold'?)" in result.stderr.splitlines()
+
+    target = tmp_path / "out.csv"
+    bad_csv = write_csv(tmp_path, HEADER + "R1,Q1,New revenue,abc,100\n")
+    result = run_subprocess("payout", "plans/baseline.yaml", bad_csv, "-o", target)
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert result.stderr == f"{bad_csv}: line 2: actual 'abc' is not a number\n"
+    assert not target.exists()
+
+
+def test_subprocess_payout_example() -> None:
+    result = run_subprocess("payout", "plans/baseline.yaml", "plans/examples/actuals_baseline.csv")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == BASELINE_OUT
