@@ -38,7 +38,7 @@ N_X = 121
 N_EFFORT = 21
 N_LUCK_NODES = 7
 MAX_TYPES = 24
-DEFER_WINDOW_WEEKS = 4
+DEFER_WINDOW_WEEKS = 2
 X_GRID = np.linspace(0.0, X_MAX, N_X)
 DX = X_GRID[1] - X_GRID[0]
 
@@ -220,6 +220,7 @@ class Policy:
     """Effort and deferral by type, week of period and progress index, for one period."""
 
     effort: FloatArray  # (n_types, weeks, N_X)
+    growth: FloatArray  # (n_types, weeks, N_X): effort ** output_elasticity
     defer: FloatArray  # (n_types, weeks, N_X): 1.0 where movable deals are pushed out
     value_slope_at_start: FloatArray  # (n_types,): marginal value of progress at week 0
 
@@ -291,7 +292,7 @@ def solve_policy(
     weeks_left = weeks - np.arange(weeks)
     in_window = (weeks_left <= DEFER_WINDOW_WEEKS)[None, :, None]
     defer = in_window & (slopes < keep * reference[:, None, None] - 1e-9)
-    return Policy(policy, defer.astype(float), start_slope)
+    return Policy(policy, policy**e.output_elasticity, defer.astype(float), start_slope)
 
 
 def weekly_effort_cost(team: TeamSpec, effort_cost: FloatArray) -> FloatArray:

@@ -283,16 +283,6 @@ def simulate(
     return Simulation(seed, n_trials, behavior, team, reps, funnel, models, tallies)
 
 
-def _lookup(table: FloatArray, types: NDArray[np.int64], week: int, x: FloatArray) -> FloatArray:
-    """Linear interpolation of a (n_types, weeks, N_X) table at each rep's progress x."""
-    pos = np.clip(x / DX, 0.0, N_X - 1.000001)
-    lo = pos.astype(np.int64)
-    frac = pos - lo
-    base = (types * table.shape[1] + week) * N_X + lo
-    flat = table.reshape(-1)
-    return flat[base] * (1 - frac) + flat[base + 1] * frac
-
-
 def _run_chunk(
     model: PlanModel,
     team: TeamSpec,
@@ -302,7 +292,13 @@ def _run_chunk(
     start: int,
     stop: int,
 ) -> None:
-    """Simulate one chunk of trials of one plan and add the results to its tally."""
+    """Simulate one chunk of trials of one plan and add the results to its tally.
+
+    Output within a period is tracked as two sums per rep, because every count measure
+    moves in proportion to them: `pre` (normal effort, default mix, before reps know the
+    plan) and `post` (the plan's mix at the chosen effort). Deal-driven measures take the
+    weekly deal luck, activity measures the period's activity luck.
+    """
     plan = model.plan
     weeks = plan.weeks_per_period
     months_per_period = max(1, weeks * MONTHS // WEEKS_PER_YEAR)
@@ -311,7 +307,6 @@ def _run_chunk(
     activity_z = activity_z[:, :n_trials]
     n = model.reach.shape[0]
     adaptive = model.behavior == "adaptive"
-    gamma = team.effort.output_elasticity
     e_min = team.effort.minimum
     movable = team.behavior.movable_share if adaptive else 0.0
     keep = 1.0 - team.behavior.slip_loss
@@ -320,15 +315,19 @@ def _run_chunk(
     level = np.flatnonzero(~model.is_count)
     sales_col = model.sales_luck[count]  # (Mc,)
     reach, reach0 = model.reach[:, count], model.reach_default[:, count]
-    index_w = model.index_weights[count] / np.where(reach > 0, reach, 1.0)  # (n, Mc)
-    types = model.types.of_rep
+    # progress index x = sum_m w_m attainment_m / reach_m, from the two sums
+    iw = model.index_weights[count]
+    ratio = iw * reach0 / np.where(reach > 0, reach, 1.0)  # (n, Mc)
+    pre_sales_w, pre_act_w = ratio[:, sales_col].sum(axis=1), ratio[:, ~sales_col].sum(axis=1)
+    post_sales_w, post_act_w = iw[sales_col].sum(), iw[~sales_col].sum()
+    type_offset = model.types.of_rep * (weeks * N_X)
     target = target_pay_per_period(plan)
     caps = model.caps
     activity_sigma = team.luck.activity_weekly
+    season_of_week = np.repeat(np.asarray(team.seasonality), WEEKS_PER_YEAR // MONTHS)
     shape = (n_trials, n)
 
-    carry_att = np.zeros((*shape, count.size))
-    carry_rev = np.zeros(shape)
+    carry = np.zeros(shape)  # deferred deal output, booked at the next period's start
     rep_sums = {
         name: np.zeros(shape)
         for name in ("rep_sales", "rep_payout", "rep_effort", "rep_gave_up", "rep_capped")
@@ -338,44 +337,56 @@ def _run_chunk(
     )
     for period in range(plan.periods_per_year):
         policy = model.policies[period]
+        effort_table = policy.effort.reshape(-1)
+        growth_table = policy.growth.reshape(-1)
+        defer_table = policy.defer.reshape(-1)
         months = slice(period * months_per_period, (period + 1) * months_per_period)
         z = activity_z[months].sum(axis=0) / np.sqrt(months_per_period)
         activity = np.exp(activity_sigma * z - activity_sigma**2 / 2)  # (T, n)
-        att, booked = carry_att, carry_rev.copy()
-        carry_att, carry_rev = np.zeros_like(att), np.zeros(shape)
+        pre_sales, post_sales, carry = np.zeros(shape), carry, np.zeros(shape)
+        pre_act, post_act = 0.0, np.zeros(shape)
         min_weeks, effort_total = np.zeros(shape), np.zeros(shape)
         announced_share = 0.0  # share of the period in which reps knew the plan
         for week in range(weeks):
             year_week = period * weeks + week
-            season = team.seasonality[year_week * MONTHS // WEEKS_PER_YEAR]
+            unit = season_of_week[year_week] / weeks
             f = float(np.clip(week + 1 - announce, 0.0, 1.0))  # share of the week informed
             announced_share += f / weeks
             luck = sales_luck[year_week]  # (T, n)
-            if f > 0:
-                x = (att * index_w).sum(axis=-1)
-                e = _lookup(policy.effort, types, week, x)
-                driven = f * e**gamma  # output at the plan's mix and the chosen effort
-                min_weeks += f * (e <= e_min + 1e-9)
-            else:
-                e, driven = np.ones(shape), np.zeros(shape)
-            lucky = np.where(sales_col, luck[..., None], activity[..., None])
-            step = season / weeks * lucky * ((1 - f) * reach0 + reach * driven[..., None])
-            revenue = season * luck * ((1 - f) * model.revenue_default + model.revenue * driven)
-            if movable > 0 and f > 0:
-                defer = _lookup(policy.defer, types, week, x) >= 0.5
-                moved = movable * f * defer  # share of this week's deals pushed out
-                shift = step * (moved[..., None] * sales_col)
-                moved_revenue = revenue * moved
-                step, revenue = step - shift, revenue - moved_revenue
-                carry_att += keep * shift
-                carry_rev += keep * moved_revenue
-                tally.deferred[start:stop] += moved_revenue.sum(axis=1)
-            att = att + step
-            booked += revenue
-            effort_total += (1 - f) + f * e
+            if f < 1:
+                pre_sales += (unit * (1 - f)) * luck
+                pre_act += unit * (1 - f)
+                effort_total += 1 - f
+            if f == 0:
+                continue
+            x = pre_sales * pre_sales_w + post_sales * post_sales_w
+            x += activity * (pre_act * pre_act_w + post_act * post_act_w)
+            pos = np.clip(x * (1 / DX), 0.0, N_X - 1.000001)
+            lo = pos.astype(np.int64)
+            frac = pos - lo
+            idx = type_offset + week * N_X + lo
+            low = effort_table[idx]
+            effort = low + (effort_table[idx + 1] - low) * frac
+            low = growth_table[idx]
+            output = (unit * f) * (low + (growth_table[idx + 1] - low) * frac)
+            post_act += output
+            output *= luck
+            if movable > 0:
+                nearest = idx + (frac >= 0.5)
+                moved = output * (movable * defer_table[nearest])  # deals pushed out
+                output -= moved
+                carry += keep * moved
+                tally.deferred[start:stop] += (moved * model.revenue).sum(axis=1) * weeks
+            post_sales += output
+            effort_total += f * effort
+            min_weeks += f * (effort <= e_min + 1e-9)
+        booked = weeks * (pre_sales * model.revenue_default + post_sales * model.revenue)
         # period end: attainment and pay of every measure
         full = np.empty((*shape, len(model.curves)))
-        full[..., count] = att
+        act = activity[..., None]
+        pre = np.where(sales_col, pre_sales[..., None], act * pre_act)
+        post = np.where(sales_col, post_sales[..., None], act * post_act[..., None])
+        full[..., count] = reach0 * pre + reach * post
         if level.size:
             lvl = (1 - announced_share) * model.reach_default[
                 :, level

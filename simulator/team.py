@@ -39,9 +39,9 @@ class Product(Frozen):
 
 def _default_products() -> dict[str, Product]:
     return {
-        "core": Product(time_share=0.6, deal_size=18000),
-        "addon": Product(time_share=0.25, deal_size=8000),
-        "services": Product(time_share=0.15, deal_size=12000),
+        "core": Product(time_share=0.6, deal_size=20000),
+        "addon": Product(time_share=0.25, deal_size=9000),
+        "services": Product(time_share=0.15, deal_size=14000),
     }
 
 
@@ -73,18 +73,18 @@ class Spread(Frozen):
 class Luck(Frozen):
     """Lognormal sigmas of week-to-week luck."""
 
-    sales_weekly: Number = 0.9
+    sales_weekly: Number = 0.7
     activity_weekly: Number = 0.10
 
 
 class Effort(Frozen):
     """How effort turns into output and what it costs (docs/MODEL.md gives the sources)."""
 
-    minimum: Number = 0.3
+    minimum: Number = 0.4
     maximum: Number = 1.8
     output_elasticity: Number = 0.5
     reference_target_incentive: Number = 60000
-    reference_pay_slope: Number = 1.5
+    reference_pay_slope: Number = 1.6
 
 
 class Behavior(Frozen):
