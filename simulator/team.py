@@ -10,11 +10,16 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, Strict, field_validator
+from pydantic import Field, Strict, field_validator, model_validator
 
 from simulator.metrics import PRODUCTS
 from simulator.spec import Frozen, Number, Text, validate_model
 from simulator.yamlio import read_yaml_file
+
+Positive = Annotated[float, Strict(), Field(gt=0)]
+NonNegative = Annotated[float, Strict(), Field(ge=0)]
+Share = Annotated[float, Strict(), Field(ge=0, le=1)]
+Sigma = Annotated[float, Strict(), Field(ge=0, le=3)]
 
 DEFAULT_TEAM = Path(__file__).resolve().parent.parent / "plans" / "teams" / "default.yaml"
 
@@ -22,19 +27,19 @@ DEFAULT_TEAM = Path(__file__).resolve().parent.parent / "plans" / "teams" / "def
 class Funnel(Frozen):
     """Per rep per month at normal effort (seed 001: 1,200 dials -> 84 -> 12 -> 4)."""
 
-    dials: Number = 1200
-    conversations: Number = 84
-    meetings: Number = 12
-    deals: Number = 4
-    minutes_per_conversation: Number = 30
-    working_hours: Number = 160
+    dials: Positive = 1200
+    conversations: Positive = 84
+    meetings: Positive = 12
+    deals: Positive = 4
+    minutes_per_conversation: Positive = 30
+    working_hours: Positive = 160
 
 
 class Product(Frozen):
     """A product line: its share of selling time at normal effort and its mean deal size."""
 
-    time_share: Number
-    deal_size: Number
+    time_share: Share
+    deal_size: Positive
 
 
 def _default_products() -> dict[str, Product]:
@@ -48,8 +53,8 @@ def _default_products() -> dict[str, Product]:
 class Task(Frozen):
     """A non-selling task: its share of working hours at normal effort and its normal level."""
 
-    time_share: Number
-    normal_level: Number
+    time_share: Share
+    normal_level: Positive
 
 
 def _default_tasks() -> dict[str, Task]:
@@ -63,49 +68,63 @@ def _default_tasks() -> dict[str, Task]:
 class Spread(Frozen):
     """Lognormal sigmas of how reps differ from each other."""
 
-    conversion: Number = 0.35
-    deal_size: Number = 0.20
-    product_skill: Number = 0.30
-    task_skill: Number = 0.20
-    effort_cost: Number = 0.25
+    conversion: Sigma = 0.35
+    deal_size: Positive = 0.20
+    product_skill: Sigma = 0.30
+    task_skill: Sigma = 0.20
+    effort_cost: Sigma = 0.25
 
 
 class Luck(Frozen):
     """Lognormal sigmas of week-to-week luck."""
 
-    sales_weekly: Number = 0.7
-    activity_weekly: Number = 0.10
+    sales_weekly: Sigma = 0.7
+    activity_weekly: Sigma = 0.10
 
 
 class Effort(Frozen):
     """How effort turns into output and what it costs (docs/MODEL.md gives the sources)."""
 
-    minimum: Number = 0.4
-    maximum: Number = 1.8
-    output_elasticity: Number = 0.5
-    reference_target_incentive: Number = 60000
-    reference_pay_slope: Number = 1.6
+    minimum: Positive = 0.4
+    maximum: Positive = 1.8
+    output_elasticity: Positive = 0.5
+    reference_target_incentive: Positive = 60000
+    reference_pay_slope: Positive = 1.6
+
+    @model_validator(mode="after")
+    def _range(self) -> Effort:
+        if self.minimum >= self.maximum:
+            raise ValueError(f"minimum {self.minimum} must be below maximum {self.maximum}")
+        if self.output_elasticity > 1.5:
+            raise ValueError(f"output_elasticity {self.output_elasticity} must be at most 1.5")
+        return self
 
 
 class Behavior(Frozen):
     """Parameters of how reps split time and react to plan rules."""
 
-    task_concavity: Number = 0.5
-    mix_inertia: Number = 20.0
+    task_concavity: Annotated[float, Strict(), Field(gt=0, lt=1)] = 0.5
+    mix_inertia: NonNegative = 20.0
     focus_free_measures: Annotated[int, Strict()] = 3
-    focus_cost_per_measure: Number = 0.025
-    ignore_weight_below: Number = 0.08
-    movable_share: Number = 0.3
-    slip_loss: Number = 0.15
-    quality_min: Number = 0.4
-    quality_max: Number = 1.5
+    focus_cost_per_measure: Share = 0.025
+    ignore_weight_below: Share = 0.08
+    movable_share: Share = 0.3
+    slip_loss: Share = 0.15
+    quality_min: Positive = 0.4
+    quality_max: Positive = 1.5
+
+    @model_validator(mode="after")
+    def _quality_range(self) -> Behavior:
+        if not self.quality_min <= 1.0 <= self.quality_max:
+            raise ValueError("quality_min must be at most 1 and quality_max at least 1")
+        return self
 
 
 class RosterRep(Frozen):
     """A named rep with a level fitted from history (1.0 = the team funnel's rep)."""
 
     rep_id: Text
-    level: Number
+    level: Positive
 
 
 class TeamSpec(Frozen):
@@ -142,7 +161,29 @@ class TeamSpec(Frozen):
         missing = [p for p in PRODUCTS if p not in products]
         if missing:
             raise ValueError(f"missing product lines: {', '.join(missing)}")
+        if sum(p.time_share for p in products.values()) <= 0:
+            raise ValueError("product time shares must not all be 0")
         return products
+
+    @field_validator("tasks")
+    @classmethod
+    def _tasks_leave_selling_time(cls, tasks: dict[str, Task]) -> dict[str, Task]:
+        total = sum(t.time_share for t in tasks.values())
+        if total >= 0.9:
+            raise ValueError(f"non-selling tasks take {total:.0%} of hours; at most 90% allowed")
+        return tasks
+
+    @field_validator("roster")
+    @classmethod
+    def _unique_reps(cls, roster: tuple[RosterRep, ...] | None) -> tuple[RosterRep, ...] | None:
+        if roster is not None:
+            if not roster:
+                raise ValueError("must list at least one rep")
+            ids = [r.rep_id for r in roster]
+            duplicates = sorted({i for i in ids if ids.count(i) > 1})
+            if duplicates:
+                raise ValueError(f"duplicate rep_id {', '.join(duplicates)}")
+        return roster
 
     @field_validator("seasonality")
     @classmethod
