@@ -64,6 +64,34 @@ def make_plan(*measures: dict[str, Any], **overrides: Any) -> dict[str, Any]:
     return {k: v for k, v in plan.items() if v is not None}
 
 
+def three_measure_plan() -> dict[str, Any]:
+    """A fixed quarterly plan with three weighted measures, for hand-computed payouts.
+
+    (It is what plans/recommended.yaml was; the shipped plans may change, this may not.)
+    Target pay per quarter 60,000 / 4 = 15,000; weights 0.75 / 0.15 / 0.10.
+    """
+    return make_plan(
+        make_measure(weight=0.75, threshold=0.4,
+                     curve=[[0.4, 0.2], [1.0, 1.0], [1.5, 2.0], [2.0, 2.75]]),
+        make_measure(name="Meetings held", metric="meetings", weight=0.15, threshold=0.5,
+                     curve=[[0.5, 0.25], [1.0, 1.0], [1.5, 1.5]]),
+        make_measure(name="Customer satisfaction", metric="csat", weight=0.10, threshold=0.8,
+                     curve=[[0.8, 0.5], [1.0, 1.0], [1.2, 1.3]]),
+        name="Three measures",
+    )
+
+
+THREE_MEASURE_CSV = """\
+rep_id,period,measure,actual,quota
+R001,2026-Q1,New revenue,200000,180000
+R001,2026-Q1,Meetings held,30,36
+R001,2026-Q1,Customer satisfaction,82,80
+R002,2026-Q1,New revenue,60000,180000
+R002,2026-Q1,Meetings held,40,36
+R002,2026-Q1,Customer satisfaction,70,80
+"""
+
+
 def write_plan(tmp_path: Path, plan: dict[str, Any] | str, name: str = "plan.yaml") -> Path:
     """Write a plan (a mapping, dumped as YAML, or YAML text as is) into tmp_path."""
     path = tmp_path / name

@@ -10,7 +10,15 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import EXAMPLES_DIR, make_measure, make_plan, write_csv
+from conftest import (
+    EXAMPLES_DIR,
+    PLANS_DIR,
+    THREE_MEASURE_CSV,
+    make_measure,
+    make_plan,
+    three_measure_plan,
+    write_csv,
+)
 
 from simulator.actuals import MAX_PROBLEMS, parse_actuals, payout_table, read_actuals
 from simulator.errors import InputError
@@ -20,14 +28,36 @@ from simulator.spec import PlanSpec, load_plan, plan_from_dict
 HEADER = "rep_id,period,measure,actual,quota\n"
 
 
+BASELINE_CSV = HEADER + (
+    "R001,2026-Q1,New revenue,180000,180000\n"
+    "R002,2026-Q1,New revenue,89999.99,180000\n"
+    "R003,2026-Q1,New revenue,90000,180000\n"
+    "R004,2026-Q1,New revenue,270000,180000\n"
+    "R005,2026-Q1,New revenue,0,150000\n"
+)
+
+
 @pytest.fixture(scope="module")
 def baseline() -> PlanSpec:
-    return load_plan("plans/baseline.yaml")
+    """The baseline plan as first shipped: quarterly, 60,000 target, curve (0.5, 0.25)
+    (1, 1) (1.5, 2), threshold 0.5, one measure "New revenue"."""
+    return plan_from_dict(make_plan(name="Baseline"))
 
 
 @pytest.fixture(scope="module")
 def recommended() -> PlanSpec:
-    return load_plan("plans/recommended.yaml")
+    return plan_from_dict(three_measure_plan())
+
+
+EXAMPLES = sorted(EXAMPLES_DIR.glob("actuals_*.csv"))
+
+
+@pytest.mark.parametrize("path", EXAMPLES, ids=lambda p: p.name)
+def test_every_example_csv_pays_out_with_its_plan(path: Path) -> None:
+    plan = load_plan(PLANS_DIR / (path.stem.removeprefix("actuals_") + ".yaml"))
+    table = payout_table(plan, read_actuals(path, plan))
+    assert len(table) > 0
+    assert all(v >= 0 for v in table["total_incentive"])
 
 
 def problems_of(text: str, plan: PlanSpec) -> list[str]:
@@ -42,7 +72,7 @@ def problems_of(text: str, plan: PlanSpec) -> list[str]:
 
 
 def test_baseline_example_by_hand(baseline: PlanSpec) -> None:
-    table = payout_table(baseline, read_actuals(EXAMPLES_DIR / "actuals_baseline.csv", baseline))
+    table = payout_table(baseline, parse_actuals(BASELINE_CSV, baseline))
     assert list(table.columns) == [
         "rep_id", "period", "New revenue attainment", "New revenue payout", "total_incentive",
     ]
@@ -59,10 +89,9 @@ def test_baseline_example_by_hand(baseline: PlanSpec) -> None:
     assert list(table["New revenue attainment"]) == [1.0, 0.4999999444, 0.5, 1.5, 0.0]
 
 
-def test_recommended_example_by_hand(recommended: PlanSpec) -> None:
-    path = EXAMPLES_DIR / "actuals_recommended.csv"
-    table = payout_table(recommended, read_actuals(path, recommended))
-    # R001: 13,750.00 + 1,687.50 + 1,556.25 (see test_payout.test_recommended_plan_by_hand)
+def test_three_measure_example_by_hand(recommended: PlanSpec) -> None:
+    table = payout_table(recommended, parse_actuals(THREE_MEASURE_CSV, recommended))
+    # R001: 13,750.00 + 1,687.50 + 1,556.25 (see test_payout.test_three_measure_plan_by_hand)
     # R002: revenue 60,000 / 180,000 = 0.33 < 0.4 -> 0
     #       meetings 40 / 36 = 1.111 -> 1 + 1 x 0.111 = 1.111 -> 0.15 x 15,000 x 1.111 = 2,500.00
     #       csat 70 / 80 = 0.875 -> 0.5 + 2.5 x 0.075 = 0.6875 -> 0.10 x 15,000 x 0.6875 = 1,031.25

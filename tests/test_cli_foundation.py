@@ -12,6 +12,7 @@ import subprocess
 import sys
 from decimal import Decimal
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
 import yaml
@@ -19,20 +20,30 @@ from conftest import (
     EXAMPLES_DIR,
     ROOT,
     SHIPPED_PLANS,
+    THREE_MEASURE_CSV,
     make_measure,
     make_plan,
+    three_measure_plan,
     write_csv,
     write_plan,
 )
 
 from simulator.cli import EXIT_BAD_INPUT, EXIT_OK, main
 
-BASELINE = ROOT / "plans" / "baseline.yaml"
-RECOMMENDED = ROOT / "plans" / "recommended.yaml"
 HEADER = "rep_id,period,measure,actual,quota\n"
+SHIPPED_BASELINE = ROOT / "plans" / "baseline.yaml"
+SHIPPED_EXAMPLE = EXAMPLES_DIR / "actuals_baseline.csv"
 
-# The real output of `python -m simulator payout plans/baseline.yaml
-# plans/examples/actuals_baseline.csv` (also shown in the README).
+# Fixed copies of the baseline plan and its example CSV (the shipped files may change), and
+# their payouts worked out by hand: 15,000 a quarter at target; R002 is a cent below the 50%
+# threshold, R003 exactly at it (0.25 x 15,000), R004 at 150% (2.0 x 15,000).
+BASELINE_CSV = HEADER + (
+    "R001,2026-Q1,New revenue,180000,180000\n"
+    "R002,2026-Q1,New revenue,89999.99,180000\n"
+    "R003,2026-Q1,New revenue,90000,180000\n"
+    "R004,2026-Q1,New revenue,270000,180000\n"
+    "R005,2026-Q1,New revenue,0,150000\n"
+)
 BASELINE_OUT = """\
 rep_id,period,New revenue attainment,New revenue payout,total_incentive
 R001,2026-Q1,1.0,15000.00,15000.00
@@ -41,6 +52,18 @@ R003,2026-Q1,0.5,3750.00,3750.00
 R004,2026-Q1,1.5,30000.00,30000.00
 R005,2026-Q1,0.0,0.00,0.00
 """
+
+
+@pytest.fixture(scope="module")
+def fixed(tmp_path_factory: pytest.TempPathFactory) -> SimpleNamespace:
+    """Fixed plan and CSV files: baseline, three (three measures) and their example CSVs."""
+    folder = tmp_path_factory.mktemp("fixed")
+    return SimpleNamespace(
+        baseline=write_plan(folder, make_plan(name="Baseline"), "baseline.yaml"),
+        three=write_plan(folder, three_measure_plan(), "three.yaml"),
+        baseline_csv=write_csv(folder, BASELINE_CSV, "actuals_baseline.csv"),
+        three_csv=write_csv(folder, THREE_MEASURE_CSV, "actuals_three.csv"),
+    )
 
 
 def run(capsys: pytest.CaptureFixture[str], *argv: str | Path) -> tuple[int, str, str]:
@@ -205,19 +228,21 @@ def test_several_problems_all_reported(tmp_path: Path, capsys: pytest.CaptureFix
     assert "measures: weights sum to 1.25, not 1" in problems
 
 
-def test_validate_good_and_bad_together(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_validate_good_and_bad_together(
+    fixed: SimpleNamespace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     bad = write_plan(tmp_path, make_plan(period="week"))
-    code, out, err = run(capsys, "validate", BASELINE, bad, tmp_path / "missing.yaml")
+    code, out, err = run(capsys, "validate", fixed.baseline, bad, tmp_path / "missing.yaml")
     assert code == EXIT_BAD_INPUT
-    assert out == f"{BASELINE}: ok\n"
+    assert out == f"{fixed.baseline}: ok\n"
     assert err.splitlines() == [
         f"{bad}: period: 'week' is not allowed: input should be 'month', 'quarter' or 'year'",
         f"{tmp_path / 'missing.yaml'}: file not found",
     ]
 
 
-def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
-    for argv in ([], ["validate"], ["nonsense"], ["payout", str(BASELINE)]):
+def test_usage_errors_exit_2(fixed: SimpleNamespace, capsys: pytest.CaptureFixture[str]) -> None:
+    for argv in ([], ["validate"], ["nonsense"], ["payout", str(fixed.baseline)]):
         with pytest.raises(SystemExit) as caught:
             main(argv)
         assert caught.value.code == 2
@@ -227,17 +252,19 @@ def test_usage_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
 # --------------------------------------------------------------------------- payout
 
 
-def test_payout_to_stdout(capsys: pytest.CaptureFixture[str]) -> None:
-    code, out, err = run(capsys, "payout", BASELINE, EXAMPLES_DIR / "actuals_baseline.csv")
+def test_payout_to_stdout(fixed: SimpleNamespace, capsys: pytest.CaptureFixture[str]) -> None:
+    code, out, err = run(capsys, "payout", fixed.baseline, fixed.baseline_csv)
     assert code == EXIT_OK
     assert out == BASELINE_OUT
     assert err == ""
 
 
-def test_payout_to_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_payout_to_file(
+    fixed: SimpleNamespace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "out.csv"
     code, out, err = run(
-        capsys, "payout", RECOMMENDED, EXAMPLES_DIR / "actuals_recommended.csv", "-o", target
+        capsys, "payout", fixed.three, fixed.three_csv, "-o", target
     )
     assert code == EXIT_OK
     assert out == ""
@@ -273,11 +300,15 @@ BAD_CSVS = [
 @pytest.mark.parametrize(("text", "expected"), [(t, e) for _, t, e in BAD_CSVS],
                          ids=[i for i, _, _ in BAD_CSVS])
 def test_payout_rejects_bad_csv_and_writes_nothing(
-    text: str, expected: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    fixed: SimpleNamespace,
+    text: str,
+    expected: str,
+    tmp_path: Path,
+    capsys: pytest.CaptureFixture[str],
 ) -> None:
     source = write_csv(tmp_path, text)
     target = tmp_path / "out.csv"
-    code, out, err = run(capsys, "payout", BASELINE, source, "-o", target)
+    code, out, err = run(capsys, "payout", fixed.baseline, source, "-o", target)
     assert code == EXIT_BAD_INPUT
     assert out == ""
     assert err.startswith(f"{source}: {expected}")
@@ -285,10 +316,12 @@ def test_payout_rejects_bad_csv_and_writes_nothing(
     assert sorted(p.name for p in tmp_path.iterdir()) == ["actuals.csv"]
 
 
-def test_payout_missing_measure_row(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_payout_missing_measure_row(
+    fixed: SimpleNamespace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = write_csv(tmp_path, HEADER + "R1,Q1,New revenue,1,2\nR1,Q1,Meetings held,3,4\n")
     target = tmp_path / "out.csv"
-    code, _, err = run(capsys, "payout", RECOMMENDED, source, "-o", target)
+    code, _, err = run(capsys, "payout", fixed.three, source, "-o", target)
     assert code == EXIT_BAD_INPUT
     assert err == (f"{source}: line 2: rep 'R1', period 'Q1' has no row for measure "
                    "'Customer satisfaction' (every rep-period needs one row per plan measure)\n")
@@ -296,35 +329,41 @@ def test_payout_missing_measure_row(tmp_path: Path, capsys: pytest.CaptureFixtur
 
 
 def test_payout_keeps_an_existing_output_on_error(
-    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+    fixed: SimpleNamespace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     target = tmp_path / "out.csv"
     target.write_text("previous results\n")
     source = write_csv(tmp_path, HEADER + "R1,Q1,New revenue,1,0\n")
-    code, _, _ = run(capsys, "payout", BASELINE, source, "-o", target)
+    code, _, _ = run(capsys, "payout", fixed.baseline, source, "-o", target)
     assert code == EXIT_BAD_INPUT
     assert target.read_text() == "previous results\n"
 
 
-def test_payout_with_a_bad_plan(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_payout_with_a_bad_plan(
+    fixed: SimpleNamespace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     plan = write_plan(tmp_path, make_plan(make_measure(weight=0.5)))
     target = tmp_path / "out.csv"
-    code, out, err = run(capsys, "payout", plan, EXAMPLES_DIR / "actuals_baseline.csv",
+    code, out, err = run(capsys, "payout", plan, fixed.baseline_csv,
                          "-o", target)
     assert code == EXIT_BAD_INPUT
     assert err == f"{plan}: measures: weights sum to 0.5, not 1\n"
     assert not target.exists()
 
 
-def test_payout_unwritable_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_payout_unwritable_output(
+    fixed: SimpleNamespace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     target = tmp_path / "no" / "such" / "dir" / "out.csv"
-    code, _, err = run(capsys, "payout", BASELINE, EXAMPLES_DIR / "actuals_baseline.csv",
+    code, _, err = run(capsys, "payout", fixed.baseline, fixed.baseline_csv,
                        "-o", target)
     assert code == EXIT_BAD_INPUT
     assert err.startswith(f"{target}: cannot write file: ")
 
 
-def test_payout_neutralises_formulas(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+def test_payout_neutralises_formulas(
+    fixed: SimpleNamespace, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
     source = write_csv(tmp_path, HEADER + (
         '"=HYPERLINK(""http://evil.example"",""click"")",Q1,New revenue,1,1\n'
         "+1,Q1,New revenue,1,1\n"
@@ -333,7 +372,7 @@ def test_payout_neutralises_formulas(tmp_path: Path, capsys: pytest.CaptureFixtu
         "R005,Q1,New revenue,1,1\n"
     ))
     target = tmp_path / "out.csv"
-    code, _, _ = run(capsys, "payout", BASELINE, source, "-o", target)
+    code, _, _ = run(capsys, "payout", fixed.baseline, source, "-o", target)
     assert code == EXIT_OK
     rows = list(csv.DictReader(io.StringIO(target.read_text())))
     assert [r["rep_id"] for r in rows] == [
@@ -350,7 +389,9 @@ def test_subprocess_validate_shipped_plans() -> None:
     assert result.stdout.splitlines() == [f"plans/{p.name}: ok" for p in SHIPPED_PLANS]
 
 
-def test_subprocess_bad_inputs_exit_2_without_traceback(tmp_path: Path) -> None:
+def test_subprocess_bad_inputs_exit_2_without_traceback(
+    fixed: SimpleNamespace, tmp_path: Path
+) -> None:
     bad_plan = write_plan(tmp_path, variant("  threshold:", "  treshold:"))
     result = run_subprocess("validate", bad_plan, write_plan(tmp_path, alias_bomb(), "bomb.yaml"))
     assert result.returncode == 2
@@ -360,14 +401,26 @@ def test_subprocess_bad_inputs_exit_2_without_traceback(tmp_path: Path) -> None:
 
     target = tmp_path / "out.csv"
     bad_csv = write_csv(tmp_path, HEADER + "R1,Q1,New revenue,abc,100\n")
-    result = run_subprocess("payout", "plans/baseline.yaml", bad_csv, "-o", target)
+    result = run_subprocess("payout", fixed.baseline, bad_csv, "-o", target)
     assert result.returncode == 2
     assert "Traceback" not in result.stderr
     assert result.stderr == f"{bad_csv}: line 2: actual 'abc' is not a number\n"
     assert not target.exists()
 
 
-def test_subprocess_payout_example() -> None:
-    result = run_subprocess("payout", "plans/baseline.yaml", "plans/examples/actuals_baseline.csv")
+def test_subprocess_payout(fixed: SimpleNamespace) -> None:
+    result = run_subprocess("payout", fixed.baseline, fixed.baseline_csv)
     assert result.returncode == 0, result.stderr
     assert result.stdout == BASELINE_OUT
+
+
+def test_readme_shows_the_real_example(capsys: pytest.CaptureFixture[str]) -> None:
+    """The README's payout example is what the shipped files really give."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    code, out, _ = run(capsys, "payout", SHIPPED_BASELINE, SHIPPED_EXAMPLE)
+    assert code == EXIT_OK
+    assert out in readme
+    assert SHIPPED_EXAMPLE.read_text(encoding="utf-8") in readme
+    assert readme.startswith("# Plan simulator\n")
+    for heading in ("## Quick start", "## Plan format", "## Payout calculator"):
+        assert f"\n{heading}\n" in readme

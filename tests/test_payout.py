@@ -11,7 +11,7 @@ from decimal import Decimal
 
 import numpy as np
 import pytest
-from conftest import make_measure, make_plan
+from conftest import make_measure, make_plan, three_measure_plan
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
@@ -24,7 +24,7 @@ from simulator.payout import (
     round_money,
     target_pay_per_period,
 )
-from simulator.spec import Measure, load_plan, plan_from_dict
+from simulator.spec import Measure, plan_from_dict
 
 BASELINE_CURVE = [[0.5, 0.25], [1.0, 1.0], [1.5, 2.0]]
 STEP_CURVE = [[0.0, 0.0], [1.0, 1.0], [1.0, 1.5], [2.0, 2.5]]
@@ -195,8 +195,8 @@ def test_several_weighted_measures_by_hand() -> None:
     assert [cents(v) for v in pay.sum(axis=1)] == [Decimal("6300.00"), Decimal("3900.00")]
 
 
-def test_recommended_plan_by_hand() -> None:
-    plan = load_plan("plans/recommended.yaml")
+def test_three_measure_plan_by_hand() -> None:
+    plan = plan_from_dict(three_measure_plan())
     # quarterly target pay 15,000; weights 0.75 / 0.15 / 0.10
     att = [[200000 / 180000, 30 / 36, 82 / 80]]
     pay = measure_payouts(plan, att)[0]
@@ -266,7 +266,7 @@ def test_negative_attainment_pays_as_zero() -> None:
 
 
 def test_vectorised_over_any_shape(rng: np.random.Generator) -> None:
-    plan = load_plan("plans/recommended.yaml")
+    plan = plan_from_dict(three_measure_plan())
     att = rng.uniform(0, 2.5, size=(7, 5, 4, len(plan.measures)))
     pay = measure_payouts(plan, att)
     assert pay.shape == att.shape
@@ -278,7 +278,7 @@ def test_vectorised_over_any_shape(rng: np.random.Generator) -> None:
 
 
 def test_measure_payouts_accepts_prebuilt_curves() -> None:
-    plan = load_plan("plans/baseline.yaml")
+    plan = plan_from_dict(make_plan())
     curves = [PayoutCurve.from_measure(m) for m in plan.measures]
     att = np.array([[0.4], [0.5], [1.0], [1.5]])
     np.testing.assert_array_equal(measure_payouts(plan, att, curves), measure_payouts(plan, att))
@@ -385,7 +385,7 @@ def test_payout_never_negative_never_above_cap_and_non_decreasing(data: st.DataO
     bump=st.floats(0, 2, allow_nan=False),
 )
 def test_plan_payout_non_decreasing_in_each_measure(att: list[float], bump: float) -> None:
-    plan = load_plan("plans/recommended.yaml")
+    plan = plan_from_dict(three_measure_plan())
     base = [att[0], att[1], 1.0]
     higher = [att[0] + bump, att[1], 1.0]
     lo, hi = measure_payouts(plan, [base, higher]).sum(axis=1)
