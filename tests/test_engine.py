@@ -1,0 +1,256 @@
+"""The Monte Carlo engine: reproducibility, common random numbers, static mode, schema."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+import pytest
+from conftest import PLANS_DIR, SHIPPED_PLANS, make_measure, make_plan
+
+from simulator.cli import main
+from simulator.engine import BLOCK_TRIALS, simulate
+from simulator.reps import Funnel, draw_reps
+from simulator.spec import WEEKS_PER_YEAR, load_plan, plan_from_dict
+from simulator.summary import compare
+from simulator.team import load_team, team_from_dict
+
+
+@pytest.fixture(scope="module")
+def team():
+    return load_team()
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return load_plan(PLANS_DIR / "baseline.yaml")
+
+
+def _numbers(obj):
+    """Every number in a nested summary, in a fixed order."""
+    if isinstance(obj, dict):
+        return [v for key in sorted(obj) for v in _numbers(obj[key])]
+    if isinstance(obj, list | tuple):
+        return [v for item in obj for v in _numbers(item)]
+    return [obj] if isinstance(obj, int | float) and not isinstance(obj, bool) else []
+
+
+def test_same_seed_gives_identical_results(team, baseline):
+    capped = load_plan(PLANS_DIR / "capped.yaml")
+    first = compare([baseline, capped], team, 96, seed=7).to_dict()
+    second = compare([baseline, capped], team, 96, seed=7).to_dict()
+    assert first == second
+
+
+def test_chunk_size_does_not_change_results(team, baseline):
+    late = load_plan(PLANS_DIR / "late_plan.yaml")
+    small = compare([baseline, late], team, 100, seed=3, chunk_trials=BLOCK_TRIALS).to_dict()
+    large = compare([baseline, late], team, 100, seed=3, chunk_trials=10_000).to_dict()
+    odd = compare([baseline, late], team, 100, seed=3, chunk_trials=37).to_dict()
+    assert _numbers(small) == _numbers(large) == _numbers(odd)
+
+
+def test_other_seed_gives_other_numbers(team, baseline):
+    a = compare([baseline], team, 64, seed=1).plans[0]["sales"]["mean"]
+    b = compare([baseline], team, 64, seed=2).plans[0]["sales"]["mean"]
+    assert a != b
+    assert abs(a - b) / a < 0.05  # same reps, only luck differs
+
+
+def test_trial_count_is_respected_when_not_a_whole_block(team, baseline):
+    sim = simulate([baseline], team, n_trials=BLOCK_TRIALS + 3, seed=0)
+    assert sim.tallies[0].sales.shape == (BLOCK_TRIALS + 3,)
+    assert np.all(sim.tallies[0].sales > 0)
+
+
+def test_common_random_numbers_identical_plans_identical_trials(team, baseline):
+    twin = plan_from_dict({**baseline.to_yaml_dict(), "name": "Twin"})
+    sim = simulate([baseline, twin], team, n_trials=64, seed=5)
+    np.testing.assert_array_equal(sim.tallies[0].sales, sim.tallies[1].sales)
+    np.testing.assert_array_equal(sim.tallies[0].payout, sim.tallies[1].payout)
+    diff = compare([baseline, twin], team, 64, seed=5).plans[1]["vs_first"]["sales_diff"]
+    assert diff == {"mean": 0.0, "ci95_low": 0.0, "ci95_high": 0.0}
+
+
+def test_common_random_numbers_make_differences_precise(team, baseline):
+    """The paired interval is far tighter than the spread of either plan's sales."""
+    capped = load_plan(PLANS_DIR / "capped.yaml")
+    result = compare([baseline, capped], team, 200, seed=2)
+    diff = result.plans[1]["vs_first"]["sales_diff"]
+    spread = result.plans[0]["sales"]["p95"] - result.plans[0]["sales"]["p5"]
+    assert diff["ci95_high"] - diff["ci95_low"] < spread / 10
+
+
+def test_static_mode_matches_analytic_expectation_for_a_linear_plan(team):
+    """Normal effort, no threshold, no cap, linear curve: E[payout] = TI x E[attainment] = TI.
+
+    Luck has mean 1, so each rep's expected attainment of a relative quota of 1.0 is 1.0,
+    and expected team sales are the reps' normal revenue over 48 weeks.
+    """
+    linear = plan_from_dict(
+        make_plan(make_measure(threshold=None, curve=[[1.0, 1.0]]), name="Linear")
+    )
+    n_trials = 800
+    sim = simulate([linear], team, n_trials=n_trials, seed=11, behavior="static")
+    tally = sim.tallies[0]
+    expected_payout = linear.pay.target_incentive * team.size
+    expected_sales = sim.models[0].revenue_default.sum() * WEEKS_PER_YEAR
+    for values, expected in ((tally.payout, expected_payout), (tally.sales, expected_sales)):
+        half = 4 * values.std(ddof=1) / math.sqrt(n_trials)
+        assert abs(values.mean() - expected) < half, (values.mean(), expected)
+
+
+def test_static_mode_sales_do_not_depend_on_the_plan(team, baseline):
+    high = load_plan(PLANS_DIR / "high_threshold.yaml")
+    sim = simulate([baseline, high], team, n_trials=48, seed=1, behavior="static")
+    np.testing.assert_array_equal(sim.tallies[0].sales, sim.tallies[1].sales)
+    assert sim.tallies[1].payout.mean() < sim.tallies[0].payout.mean()
+
+
+def test_progress_callback_reports_every_chunk(team, baseline):
+    calls = []
+    simulate([baseline], team, n_trials=100, seed=0, chunk_trials=32,
+             progress=lambda done, total: calls.append((done, total)))
+    assert calls[-1] == (100, 100)
+    assert [d for d, _ in calls] == sorted(d for d, _ in calls)
+    assert len(calls) == 4
+
+
+def test_reps_are_the_same_people_in_every_run(team):
+    funnel = Funnel.from_team(team)
+    a = draw_reps(team, np.random.default_rng(team.rep_seed))
+    b = draw_reps(team, np.random.default_rng(team.rep_seed))
+    np.testing.assert_array_equal(a.conversion, b.conversion)
+    assert funnel.dials == pytest.approx(1200 / 4)
+
+
+def test_default_team_funnel_matches_seed_001(team, baseline):
+    """At normal effort the average rep makes ~1,200 dials, 84 conversations, 12 meetings
+    and 4 deals a month (seed 001)."""
+    from simulator.behavior import default_mix
+    from simulator.reps import weekly_output
+
+    funnel = Funnel.from_team(team)
+    reps = draw_reps(team, np.random.default_rng(0))
+    mix = default_mix(funnel, reps.size)
+    out = weekly_output(funnel, reps, mix.shares, mix.quality)
+    assert out["dials"].mean() * 4 == pytest.approx(1200)
+    assert out["conversations"].mean() * 4 == pytest.approx(84)
+    assert out["meetings"].mean() * 4 == pytest.approx(12, rel=0.15)
+    assert out["deals"].mean() * 4 == pytest.approx(4, rel=0.2)
+
+
+def test_every_shipped_plan_simulates(team):
+    plans = [load_plan(path) for path in SHIPPED_PLANS]
+    result = compare(plans, team, 32, seed=0)
+    for summary in result.plans:
+        assert summary["sales"]["mean"] > 0
+        assert all(math.isfinite(v) for v in _numbers(summary))
+
+
+def test_calibrated_team_with_roster_runs(baseline):
+    team = team_from_dict(
+        {"name": "Small", "roster": [{"rep_id": "A", "level": 1.5}, {"rep_id": "B", "level": 0.5}]}
+    )
+    sim = simulate([baseline], team, n_trials=32, seed=0)
+    assert sim.reps.ids == ("A", "B")
+    assert sim.tallies[0].rep_sales[0] > 2 * sim.tallies[0].rep_sales[1]
+
+
+JSON_NUMBER_BLOCKS = {
+    "sales": {"mean", "p5", "p50", "p95"},
+    "payout": {"mean", "p5", "p50", "p95"},
+    "cost_of_sales": {"incentive", "total"},
+    "quota_attainment": {"share_at_or_above", "p10", "p50", "p90"},
+    "effort": {"mean", "gave_up_share", "capped_share"},
+}
+
+
+def test_compare_json_schema(capsys):
+    plans = [str(PLANS_DIR / "baseline.yaml"), str(PLANS_DIR / "capped.yaml")]
+    code = main(["compare", *plans, "--trials", "48", "--seed", "9", "--json"])
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)  # exactly one JSON object
+    assert data["seed"] == 9 and data["trials"] == 48 and data["behavior"] == "adaptive"
+    assert data["team"] == load_team().name
+    assert [p["file"] for p in data["plans"]] == plans
+    for plan in data["plans"]:
+        for block, keys in JSON_NUMBER_BLOCKS.items():
+            assert keys <= set(plan[block]), block
+            assert all(isinstance(plan[block][k], float) for k in keys)
+        assert isinstance(plan["deferred_sales_share"], float)
+        assert len(plan["deciles"]) == 10
+        for decile in plan["deciles"]:
+            assert {"sales_mean", "payout_mean", "effort_mean"} <= set(decile)
+        for measure in plan["measures"]:
+            assert {"name", "metric", "weight", "attainment_mean", "payout_mean"} <= set(measure)
+        for key in ("sales_diff", "payout_diff"):
+            assert set(plan["vs_first"][key]) >= {"mean", "ci95_low", "ci95_high"}
+    first = data["plans"][0]["vs_first"]["sales_diff"]
+    assert first == {"mean": 0.0, "ci95_low": 0.0, "ci95_high": 0.0}
+    total = sum(m["payout_mean"] for m in data["plans"][1]["measures"])
+    assert total == pytest.approx(data["plans"][1]["payout"]["mean"])
+
+
+def test_compare_text_table(capsys):
+    code = main(["compare", str(PLANS_DIR / "baseline.yaml"), "--trials", "32"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "team sales / year, mean" in out and "Baseline" in out
+
+
+def test_compare_static_behavior_flag(capsys):
+    main(["compare", str(PLANS_DIR / "baseline.yaml"), "--trials", "32", "--behavior",
+          "static", "--json"])
+    data = json.loads(capsys.readouterr().out)
+    assert data["behavior"] == "static"
+    assert data["plans"][0]["effort"]["mean"] == pytest.approx(1.0)
+
+
+def test_compare_bad_plan_exits_2_and_names_the_field(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("name: X\nperiod: week\npay: {base_salary: 1, target_incentive: 1}\n"
+                   "measures: []\n")
+    code = main(["compare", str(PLANS_DIR / "baseline.yaml"), str(bad), "--json"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    assert f"{bad}: period" in captured.err and "Traceback" not in captured.err
+
+
+def test_compare_bad_team_exits_2(tmp_path, capsys):
+    bad = tmp_path / "team.yaml"
+    bad.write_text("name: T\nreps: -1\nluck: {sales_weekly: -1}\n")
+    code = main(["compare", str(PLANS_DIR / "baseline.yaml"), "--team", str(bad)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{bad}: reps" in err and f"{bad}: luck.sales_weekly" in err
+
+
+@pytest.mark.parametrize("args", [["--trials", "0"], ["--seed", "-1"], ["--trials", "x"],
+                                  ["--behavior", "lazy"]])
+def test_compare_bad_arguments_exit_2(args, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["compare", str(PLANS_DIR / "baseline.yaml"), *args])
+    assert exc.value.code == 2
+
+
+def test_team_json_lists_at_least_ten_metrics(capsys):
+    assert main(["team", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    names = {m["name"] for m in data["metrics"]}
+    assert len(names) >= 10
+    assert {"revenue", "deals", "meetings", "conversations", "dials", "talk_time"} <= names
+    assert all(m["unit"] for m in data["metrics"])
+    assert data["reps"] == 50
+
+
+def test_bench_reports_floor_and_ratio():
+    from simulator.bench import run_bench
+
+    result = run_bench(trials=64, quick_trials=32, repeats=1)
+    assert result["floor_seconds"] > 0 and result["comparison_seconds"] > 0
+    assert result["ratio_to_floor"] == pytest.approx(
+        result["comparison_seconds"] / result["floor_seconds"]
+    )
