@@ -146,10 +146,10 @@ def _parse_rows(reader: Any, plan: PlanSpec, source: str) -> Actuals:
 
     keys = list(rows)
     n_measures = len(plan.measures)
-    actual = np.array([[rows[key][k][0] for k in range(n_measures)] for key in keys])
-    quota = np.array([[rows[key][k][1] for k in range(n_measures)] for key in keys])
-    return Actuals(keys=keys, actual=actual.reshape(len(keys), n_measures),
-                   quota=quota.reshape(len(keys), n_measures))
+    actuals = np.array([[rows[key][k][0] for k in range(n_measures)] for key in keys])
+    quotas = np.array([[rows[key][k][1] for k in range(n_measures)] for key in keys])
+    return Actuals(keys=keys, actual=actuals.reshape(len(keys), n_measures),
+                   quota=quotas.reshape(len(keys), n_measures))
 
 
 def read_actuals(path: str | Path, plan: PlanSpec) -> Actuals:

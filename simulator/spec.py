@@ -431,10 +431,9 @@ def _raw_plan_problems(raw: Any, reported: set[tuple[int | str, ...]]) -> list[P
     if ("measures",) not in reported and isinstance(measures, list) and measures:
         items = [m for m in measures if isinstance(m, Mapping)]
         if len(items) == len(measures):
-            weights = [m.get("weight") for m in items]
-            numeric = all(_is_finite_number(w) for w in weights)
+            weights = _finite_numbers([m.get("weight") for m in items])
             names = [m["name"] for m in items if isinstance(m.get("name"), str)]
-            found = _measure_set_problems(weights if numeric else None, names)
+            found = _measure_set_problems(weights, names)
             if found:
                 problems.append(Problem("measures", "; ".join(found)))
     day, period = raw.get("announce_day"), raw.get("period")
@@ -453,13 +452,20 @@ def _raw_plan_problems(raw: Any, reported: set[tuple[int | str, ...]]) -> list[P
     return problems
 
 
-def _is_finite_number(value: Any) -> bool:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        return False
-    try:
-        return math.isfinite(value)
-    except OverflowError:  # an integer too large for a float
-        return False
+def _finite_numbers(values: list[Any]) -> list[float] | None:
+    """The values as floats when every one is a finite number (not a bool), else None."""
+    out = []
+    for value in values:
+        if isinstance(value, bool) or not isinstance(value, int | float):
+            return None
+        try:
+            number = float(value)
+        except OverflowError:  # an integer too large for a float
+            return None
+        if not math.isfinite(number):
+            return None
+        out.append(number)
+    return out
 
 
 def plan_from_text(text: str, source: str = "<plan>") -> PlanSpec:

@@ -456,3 +456,11 @@ def test_load_plan_names_the_file(tmp_path: Path) -> None:
         load_plan(path)
     assert str(caught.value).startswith(f"{path}: period: ")
     assert caught.value.source == str(path)
+
+
+def test_raw_checks_survive_odd_weights() -> None:
+    for weight in (10**400, None, [1], {"a": 1}):
+        raw = make_plan(make_measure(weight=0.5, quota=-1), make_measure(name="B", weight=weight))
+        problems = problems_of(raw)
+        assert problems[0].startswith("measures[1] (New revenue).quota: ")
+        assert not any(p.startswith("measures: weights") for p in problems)
