@@ -274,15 +274,15 @@ def solve_policy(
     growth = effort**e.output_elasticity
     matrix = _transition(growth, season / weeks, sigma)
     n_types = terminal.shape[0]
-    flat = matrix.reshape(N_EFFORT * N_X, -1)
-    cost = effort_cost[:, None] * effort[None, :] ** 2 / 2  # (n_types, n_e)
+    operator = np.ascontiguousarray(matrix.reshape(N_EFFORT * N_X, -1).T)  # (padded, n_e*N_X)
+    cost = effort_cost[:, None, None] * (effort**2 / 2)[None, :, None]  # (n_types, n_e, 1)
     value = terminal
     policy = np.empty((n_types, weeks, N_X))
     slopes = np.empty((n_types, weeks, N_X))
     for week in range(weeks - 1, -1, -1):
-        expected = (flat @ _pad(value, flat.shape[1]).T).reshape(N_EFFORT, N_X, n_types)
-        q = expected.transpose(2, 0, 1) - cost[:, :, None]  # (n_types, n_e, N_X)
-        best = np.argmax(q, axis=1)
+        q = (_pad(value, operator.shape[0]) @ operator).reshape(n_types, N_EFFORT, N_X)
+        q -= cost
+        best = np.argmax(q, axis=1)  # (n_types, N_X)
         policy[:, week] = effort[best]
         value = np.take_along_axis(q, best[:, None, :], axis=1)[:, 0]
         slopes[:, week] = np.gradient(value, DX, axis=1)

@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulator.behavior import (
+    DEFER_WINDOW_WEEKS,
     DX,
     N_X,
     X_GRID,
@@ -283,6 +284,13 @@ def simulate(
     return Simulation(seed, n_trials, behavior, team, reps, funnel, models, tallies)
 
 
+def _attainment_bin(values: FloatArray) -> NDArray[np.int64]:
+    """Histogram bin of each attainment: i for ATTAINMENT_BINS[i-1] <= v < ATTAINMENT_BINS[i]."""
+    width = ATTAINMENT_BINS[1] - ATTAINMENT_BINS[0]
+    scaled = np.clip(values / width, -1.0, ATTAINMENT_BINS.size - 1)
+    return np.floor(scaled).astype(np.int64) + 1
+
+
 def _run_chunk(
     model: PlanModel,
     team: TeamSpec,
@@ -320,6 +328,7 @@ def _run_chunk(
     ratio = iw * reach0 / np.where(reach > 0, reach, 1.0)  # (n, Mc)
     pre_sales_w, pre_act_w = ratio[:, sales_col].sum(axis=1), ratio[:, ~sales_col].sum(axis=1)
     post_sales_w, post_act_w = iw[sales_col].sum(), iw[~sales_col].sum()
+    has_activity = bool(pre_act_w.any() or post_act_w > 0)
     type_offset = model.types.of_rep * (weeks * N_X)
     target = target_pay_per_period(plan)
     caps = model.caps
@@ -359,27 +368,31 @@ def _run_chunk(
                 effort_total += 1 - f
             if f == 0:
                 continue
-            x = pre_sales * pre_sales_w + post_sales * post_sales_w
-            x += activity * (pre_act * pre_act_w + post_act * post_act_w)
-            pos = np.clip(x * (1 / DX), 0.0, N_X - 1.000001)
-            lo = pos.astype(np.int64)
-            frac = pos - lo
-            idx = type_offset + week * N_X + lo
-            low = effort_table[idx]
-            effort = low + (effort_table[idx + 1] - low) * frac
-            low = growth_table[idx]
-            output = (unit * f) * (low + (growth_table[idx + 1] - low) * frac)
+            x = pre_sales * pre_sales_w
+            x += post_sales * post_sales_w
+            if has_activity:
+                x += activity * (pre_act * pre_act_w + post_act * post_act_w)
+            # nearest grid point of the progress index (grid step 1/40 of normal output)
+            x *= 1 / DX
+            x += 0.5
+            idx = x.astype(np.int64)
+            np.minimum(idx, N_X - 1, out=idx)
+            idx += type_offset + week * N_X
+            effort = effort_table[idx]
+            output = growth_table[idx]
+            output *= unit * f
             post_act += output
             output *= luck
-            if movable > 0:
-                nearest = idx + (frac >= 0.5)
-                moved = output * (movable * defer_table[nearest])  # deals pushed out
+            if movable > 0 and week >= weeks - DEFER_WINDOW_WEEKS:
+                moved = output * (movable * defer_table[idx])  # deals pushed out
                 output -= moved
                 carry += keep * moved
                 tally.deferred[start:stop] += (moved * model.revenue).sum(axis=1) * weeks
             post_sales += output
-            effort_total += f * effort
-            min_weeks += f * (effort <= e_min + 1e-9)
+            if f < 1:
+                effort *= f
+            effort_total += effort
+            min_weeks += f * (effort <= f * e_min + 1e-9)
         booked = weeks * (pre_sales * model.revenue_default + post_sales * model.revenue)
         # period end: attainment and pay of every measure
         full = np.empty((*shape, len(model.curves)))
@@ -415,10 +428,8 @@ def _run_chunk(
         tally.at_quota[start:stop] += (primary >= 1.0 - 1e-12).sum(axis=1)
         tally.measure_attainment[start:stop] += full.sum(axis=1)
         tally.measure_payout[start:stop] += pay.sum(axis=1)
-        tally.attainment_histogram += np.bincount(
-            np.searchsorted(ATTAINMENT_BINS, primary.ravel(), side="right"),
-            minlength=ATTAINMENT_BINS.size + 1,
-        )
+        tally.attainment_histogram += np.bincount(_attainment_bin(primary.ravel()),
+                                                  minlength=ATTAINMENT_BINS.size + 1)
         rep_sums["rep_sales"] += booked
         rep_sums["rep_payout"] += rep_pay
         rep_sums["rep_effort"] += effort_total
