@@ -82,9 +82,14 @@ def what_happens(plan: dict[str, Any], first: dict[str, Any]) -> list[str]:
     at_quota = plan["quota_attainment"]["share_at_or_above"]
     period = plan.get("period", "period")
     if gave_up >= 0.05:
+        cause = (
+            "most of them coast after hitting the cap"
+            if capped >= gave_up
+            else "the threshold or quota is out of reach for them"
+        )
         notes.append(
-            f"{percent(gave_up)} of rep-{period}s give up (minimum effort for most of the "
-            f"{period}): the threshold or quota is out of reach for them."
+            f"{percent(gave_up)} of rep-{period}s are spent mostly at minimum effort "
+            f"(given up): {cause}."
         )
     if capped >= 0.05:
         notes.append(
