@@ -35,22 +35,32 @@ def main() -> None:
     args = parser.parse_args()
     base = yaml.safe_load((PLANS / "baseline.yaml").read_text())
     rows = [
-        ("no pay above quota (Chung et al. 2014: about -13%)",
-         variant(base, "No overachievement", {"curve": [[0.5, 0.25], [1.0, 1.0]], "cap": 1.0})),
-        ("ceiling at 1.5x target (Misra & Nair 2011: removing it, about +9%)",
-         variant(base, "Ceiling", {"cap": 1.5})),
-        ("annual instead of quarterly (Chung et al. 2014: quarterly about +5%)",
-         variant(base, "Annual", period="year")),
+        (
+            "no pay above quota (Chung et al. 2014: about -13%)",
+            variant(base, "No overachievement", {"curve": [[0.5, 0.25], [1.0, 1.0]], "cap": 1.0}),
+        ),
+        (
+            "ceiling at 1.5x target (Misra & Nair 2011: removing it, about +9%)",
+            variant(base, "Ceiling", {"cap": 1.5}),
+        ),
+        (
+            "annual instead of quarterly (Chung et al. 2014: quarterly about +5%)",
+            variant(base, "Annual", period="year"),
+        ),
     ]
     plans = [load_plan(PLANS / "baseline.yaml"), *(p for _, p in rows)]
     result = compare(plans, load_team(), args.trials, args.seed)
     base_sales = result.plans[0]["sales"]["mean"]
-    print(f"baseline: {base_sales / 1e6:.2f}M team sales, "
-          f"{result.plans[0]['quota_attainment']['share_at_or_above']:.0%} of rep-quarters at quota")
+    print(
+        f"baseline: {base_sales / 1e6:.2f}M team sales, "
+        f"{result.plans[0]['quota_attainment']['share_at_or_above']:.0%} of rep-quarters at quota"
+    )
     for (label, _), summary in zip(rows, result.plans[1:], strict=True):
         d = summary["vs_first"]["sales_diff"]
-        print(f"{label}: {d['mean'] / base_sales:+.1%} "
-              f"[{d['ci95_low'] / base_sales:+.1%}, {d['ci95_high'] / base_sales:+.1%}]")
+        print(
+            f"{label}: {d['mean'] / base_sales:+.1%} "
+            f"[{d['ci95_low'] / base_sales:+.1%}, {d['ci95_high'] / base_sales:+.1%}]"
+        )
 
 
 if __name__ == "__main__":

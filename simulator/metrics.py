@@ -12,6 +12,8 @@ from typing import Literal
 
 PRODUCTS = ("core", "addon", "services")
 """Product lines of the team model; each has a revenue metric `revenue_<product>`."""
+TASKS = ("crm_hygiene", "training_hours", "csat")
+"""Non-selling tasks of the team model; each is also a metric of the same name."""
 
 
 @dataclass(frozen=True)

@@ -32,25 +32,46 @@ def comparison_table(result: Comparison) -> str:
     sim = result.simulation
     rows: list[tuple[str, list[str]]] = [
         ("team sales / year, mean", [money(p["sales"]["mean"]) for p in result.plans]),
-        ("  P5 - P95", [f"{money(p['sales']['p5'])} - {money(p['sales']['p95'])}" for p in result.plans]),
+        (
+            "  P5 - P95",
+            [f"{money(p['sales']['p5'])} - {money(p['sales']['p95'])}" for p in result.plans],
+        ),
         ("  vs first [95% CI]", [_diff(p["vs_first"]["sales_diff"]) for p in result.plans]),
         ("incentive payout / year, mean", [money(p["payout"]["mean"]) for p in result.plans]),
-        ("  P50 / P90 / P95", [
-            f"{money(p['payout']['p50'])} / {money(p['payout']['p90'])} / {money(p['payout']['p95'])}"
-            for p in result.plans
-        ]),
+        (
+            "  P50 / P90 / P95",
+            [
+                f"{money(p['payout']['p50'])} / {money(p['payout']['p90'])} / {money(p['payout']['p95'])}"
+                for p in result.plans
+            ],
+        ),
         ("  vs first [95% CI]", [_diff(p["vs_first"]["payout_diff"]) for p in result.plans]),
-        ("incentive cost of sales", [percent(p["cost_of_sales"]["incentive"], 1) for p in result.plans]),
-        ("total cost of sales (base + incentive)", [percent(p["cost_of_sales"]["total"], 1) for p in result.plans]),
-        ("rep-periods at or above quota", [percent(p["quota_attainment"]["share_at_or_above"]) for p in result.plans]),
-        ("  attainment P10 / P50 / P90", [
-            f"{p['quota_attainment']['p10']:.2f} / {p['quota_attainment']['p50']:.2f} / {p['quota_attainment']['p90']:.2f}"
-            for p in result.plans
-        ]),
+        (
+            "incentive cost of sales",
+            [percent(p["cost_of_sales"]["incentive"], 1) for p in result.plans],
+        ),
+        (
+            "total cost of sales (base + incentive)",
+            [percent(p["cost_of_sales"]["total"], 1) for p in result.plans],
+        ),
+        (
+            "rep-periods at or above quota",
+            [percent(p["quota_attainment"]["share_at_or_above"]) for p in result.plans],
+        ),
+        (
+            "  attainment P10 / P50 / P90",
+            [
+                f"{p['quota_attainment']['p10']:.2f} / {p['quota_attainment']['p50']:.2f} / {p['quota_attainment']['p90']:.2f}"
+                for p in result.plans
+            ],
+        ),
         ("mean effort (1 = normal)", [f"{p['effort']['mean']:.2f}" for p in result.plans]),
         ("rep-periods given up", [percent(p["effort"]["gave_up_share"]) for p in result.plans]),
         ("rep-periods at a cap", [percent(p["effort"]["capped_share"]) for p in result.plans]),
-        ("sales pushed to a later period", [percent(p["deferred_sales_share"], 1) for p in result.plans]),
+        (
+            "sales pushed to a later period",
+            [percent(p["deferred_sales_share"], 1) for p in result.plans],
+        ),
     ]
     names = [p["name"] for p in result.plans]
     label_width = max(len(label) for label, _ in rows)
@@ -59,11 +80,14 @@ def comparison_table(result: Comparison) -> str:
         f"{sim.team.name}: {sim.reps.size} reps, {sim.n_trials:,} plan years, seed {sim.seed}, "
         f"{sim.behavior} behaviour",
         "",
-        " " * label_width + "  " + "  ".join(n.rjust(w) for n, w in zip(names, widths, strict=True)),
+        " " * label_width
+        + "  "
+        + "  ".join(n.rjust(w) for n, w in zip(names, widths, strict=True)),
     ]
     for label, cells in rows:
         lines.append(
-            label.ljust(label_width) + "  "
+            label.ljust(label_width)
+            + "  "
             + "  ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True))
         )
     lines.append("")
@@ -102,16 +126,21 @@ def what_happens(plan: dict[str, Any], first: dict[str, Any]) -> list[str]:
     if ignored:
         notes.append(
             f"{len(ignored)} measure(s) weigh too little to matter and are ignored: "
-            + ", ".join(ignored) + "."
+            + ", ".join(ignored)
+            + "."
         )
     if len(plan["measures"]) > 5:
         notes.append(
             f"{len(plan['measures'])} measures split attention (seed advice: no more than 4-5)."
         )
     if at_quota < 0.4:
-        notes.append(f"only {percent(at_quota)} of rep-{period}s reach quota (sound plans: 50-65%).")
+        notes.append(
+            f"only {percent(at_quota)} of rep-{period}s reach quota (sound plans: 50-65%)."
+        )
     elif at_quota > 0.8:
-        notes.append(f"{percent(at_quota)} of rep-{period}s reach quota: the quota may be set too low.")
+        notes.append(
+            f"{percent(at_quota)} of rep-{period}s reach quota: the quota may be set too low."
+        )
     if plan is not first:
         diff = plan["vs_first"]["sales_diff"]
         base = first["sales"]["mean"]

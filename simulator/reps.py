@@ -23,13 +23,12 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from simulator.metrics import METRICS, PRODUCTS
+from simulator.metrics import METRICS, PRODUCTS, TASKS
 from simulator.spec import WEEKS_PER_YEAR
 from simulator.team import TeamSpec
 
 FloatArray = NDArray[np.float64]
 
-TASKS = ("crm_hygiene", "training_hours", "csat")
 ACTIVITIES = PRODUCTS + TASKS
 """Everything a rep's working time is split across: selling each product, then tasks."""
 WEEKS_PER_MONTH = WEEKS_PER_YEAR // 12

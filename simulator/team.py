@@ -8,11 +8,11 @@ so a team file only needs to say where its team differs.
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Annotated, Any, Literal
+from typing import Annotated, Any
 
 from pydantic import Field, Strict, field_validator, model_validator
 
-from simulator.metrics import PRODUCTS
+from simulator.metrics import PRODUCTS, TASKS
 from simulator.spec import Frozen, Number, Text, validate_model
 from simulator.yamlio import read_yaml_file
 
@@ -127,6 +127,19 @@ class RosterRep(Frozen):
     level: Positive
 
 
+def _exactly(given: dict[str, Any], names: tuple[str, ...], what: str) -> None:
+    unknown = [k for k in given if k not in names]
+    missing = [k for k in names if k not in given]
+    if unknown or missing:
+        raise ValueError(
+            "; ".join(
+                ([f"unknown {what} {', '.join(map(repr, unknown))}"] if unknown else [])
+                + ([f"missing {what} {', '.join(map(repr, missing))}"] if missing else [])
+            )
+            + f" (expected {', '.join(names)})"
+        )
+
+
 class TeamSpec(Frozen):
     """The people plans are tried on: funnel, spreads, luck and effort parameters."""
 
@@ -136,12 +149,8 @@ class TeamSpec(Frozen):
     rep_seed: Annotated[int, Strict()] = 2026
     roster: tuple[RosterRep, ...] | None = None
     funnel: Funnel = Funnel()
-    products: dict[Literal["core", "addon", "services"], Product] = Field(
-        default_factory=_default_products
-    )
-    tasks: dict[Literal["crm_hygiene", "training_hours", "csat"], Task] = Field(
-        default_factory=_default_tasks
-    )
+    products: dict[str, Product] = Field(default_factory=_default_products)
+    tasks: dict[str, Task] = Field(default_factory=_default_tasks)
     spread: Spread = Spread()
     luck: Luck = Luck()
     seasonality: tuple[Number, ...] = (1.0,) * 12
@@ -158,9 +167,7 @@ class TeamSpec(Frozen):
     @field_validator("products")
     @classmethod
     def _all_products(cls, products: dict[str, Product]) -> dict[str, Product]:
-        missing = [p for p in PRODUCTS if p not in products]
-        if missing:
-            raise ValueError(f"missing product lines: {', '.join(missing)}")
+        _exactly(products, PRODUCTS, "product line")
         if sum(p.time_share for p in products.values()) <= 0:
             raise ValueError("product time shares must not all be 0")
         return products
@@ -168,6 +175,7 @@ class TeamSpec(Frozen):
     @field_validator("tasks")
     @classmethod
     def _tasks_leave_selling_time(cls, tasks: dict[str, Task]) -> dict[str, Task]:
+        _exactly(tasks, TASKS, "task")
         total = sum(t.time_share for t in tasks.values())
         if total >= 0.9:
             raise ValueError(f"non-selling tasks take {total:.0%} of hours; at most 90% allowed")

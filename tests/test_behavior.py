@@ -62,17 +62,21 @@ def test_giving_up_under_an_unreachable_threshold(team, baseline):
     assert result.plans[1]["effort"]["gave_up_share"] > 0.25
     assert result.plans[0]["effort"]["gave_up_share"] < 0.02
     # weakest reps give up most: their effort falls furthest below the baseline
-    weak = result.plans[1]["deciles"][0]["effort_mean"] / result.plans[0]["deciles"][0]["effort_mean"]
+    weak = (
+        result.plans[1]["deciles"][0]["effort_mean"] / result.plans[0]["deciles"][0]["effort_mean"]
+    )
     assert weak < 0.8
 
 
 def test_a_reachable_quota_under_the_same_threshold_brings_effort_back(team):
     """Seed 003's remedy: the same 70% threshold on an achievable quota -> reps keep trying."""
     curve = [[0.7, 0.5], [1.0, 1.0], [1.5, 2.0]]
-    unreachable = plan("Quota 150%", make_measure(quota={"relative": 1.5}, threshold=0.7,
-                                                   curve=curve))
-    reachable = plan("Quota 100%", make_measure(quota={"relative": 1.0}, threshold=0.7,
-                                                 curve=curve))
+    unreachable = plan(
+        "Quota 150%", make_measure(quota={"relative": 1.5}, threshold=0.7, curve=curve)
+    )
+    reachable = plan(
+        "Quota 100%", make_measure(quota={"relative": 1.0}, threshold=0.7, curve=curve)
+    )
     result = compare([unreachable, reachable], team, TRIALS, seed=3)
     assert sales_change(result)[1] > 0.05
     assert result.plans[1]["effort"]["gave_up_share"] < 0.05
@@ -98,8 +102,9 @@ def test_cap_on_a_low_quota_makes_reps_coast_and_defer(team):
 
 def test_removing_a_ceiling_raises_revenue_as_in_misra_nair(team, baseline):
     """Misra & Nair (2011): removing the ceiling raised revenue ~9%. Here: 3-15%."""
-    ceiling = plan_from_dict({**baseline.to_yaml_dict(), "name": "Ceiling",
-                              "measures": [make_measure(cap=1.5)]})
+    ceiling = plan_from_dict(
+        {**baseline.to_yaml_dict(), "name": "Ceiling", "measures": [make_measure(cap=1.5)]}
+    )
     result = compare([ceiling, baseline], team, TRIALS, seed=5)
     change, low, _ = sales_change(result)
     assert low > 0 and 0.03 < change < 0.15
@@ -151,11 +156,23 @@ def test_light_measure_gets_no_extra_time(team):
     reps = draw_reps(team, np.random.default_rng(team.rep_seed))
 
     def crm_share(weight: float) -> float:
-        p = plan(f"CRM {weight}",
-                 make_measure(weight=1 - weight),
-                 make_measure(name="CRM", metric="crm_hygiene", weight=weight, threshold=None,
-                              curve=[[1.0, 1.0]], cap=1.5))
-        return choose_mix(p, team, funnel, reps, plan_quotas(p, funnel, reps, team)).shares[:, 3].mean()
+        p = plan(
+            f"CRM {weight}",
+            make_measure(weight=1 - weight),
+            make_measure(
+                name="CRM",
+                metric="crm_hygiene",
+                weight=weight,
+                threshold=None,
+                curve=[[1.0, 1.0]],
+                cap=1.5,
+            ),
+        )
+        return (
+            choose_mix(p, team, funnel, reps, plan_quotas(p, funnel, reps, team))
+            .shares[:, 3]
+            .mean()
+        )
 
     assert crm_share(0.05) == pytest.approx(crm_share(0.001), rel=0.02)
     assert crm_share(0.3) > 1.2 * crm_share(0.05)
@@ -189,8 +206,11 @@ def test_a_modest_activity_weight_does_little_harm(team, baseline):
     curve = [[0.5, 0.25], [1.0, 1.0], [1.5, 2.0]]
 
     def with_dials(weight: float):
-        return plan(f"Dials {weight}", make_measure(weight=1 - weight, curve=curve),
-                    make_measure(name="Dials", metric="dials", weight=weight, curve=curve))
+        return plan(
+            f"Dials {weight}",
+            make_measure(weight=1 - weight, curve=curve),
+            make_measure(name="Dials", metric="dials", weight=weight, curve=curve),
+        )
 
     result = compare([baseline, with_dials(0.1), with_dials(0.5)], team, TRIALS, seed=10)
     modest, heavy = sales_change(result, 1)[0], sales_change(result, 2)[0]

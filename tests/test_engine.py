@@ -110,8 +110,14 @@ def test_static_mode_sales_do_not_depend_on_the_plan(team, baseline):
 
 def test_progress_callback_reports_every_chunk(team, baseline):
     calls = []
-    simulate([baseline], team, n_trials=100, seed=0, chunk_trials=32,
-             progress=lambda done, total: calls.append((done, total)))
+    simulate(
+        [baseline],
+        team,
+        n_trials=100,
+        seed=0,
+        chunk_trials=32,
+        progress=lambda done, total: calls.append((done, total)),
+    )
     assert calls[-1] == (100, 100)
     assert [d for d, _ in calls] == sorted(d for d, _ in calls)
     assert len(calls) == 4
@@ -201,8 +207,17 @@ def test_compare_text_table(capsys):
 
 
 def test_compare_static_behavior_flag(capsys):
-    main(["compare", str(PLANS_DIR / "baseline.yaml"), "--trials", "32", "--behavior",
-          "static", "--json"])
+    main(
+        [
+            "compare",
+            str(PLANS_DIR / "baseline.yaml"),
+            "--trials",
+            "32",
+            "--behavior",
+            "static",
+            "--json",
+        ]
+    )
     data = json.loads(capsys.readouterr().out)
     assert data["behavior"] == "static"
     assert data["plans"][0]["effort"]["mean"] == pytest.approx(1.0)
@@ -210,8 +225,9 @@ def test_compare_static_behavior_flag(capsys):
 
 def test_compare_bad_plan_exits_2_and_names_the_field(tmp_path, capsys):
     bad = tmp_path / "bad.yaml"
-    bad.write_text("name: X\nperiod: week\npay: {base_salary: 1, target_incentive: 1}\n"
-                   "measures: []\n")
+    bad.write_text(
+        "name: X\nperiod: week\npay: {base_salary: 1, target_incentive: 1}\nmeasures: []\n"
+    )
     code = main(["compare", str(PLANS_DIR / "baseline.yaml"), str(bad), "--json"])
     captured = capsys.readouterr()
     assert code == 2
@@ -228,8 +244,9 @@ def test_compare_bad_team_exits_2(tmp_path, capsys):
     assert f"{bad}: reps" in err and f"{bad}: luck.sales_weekly" in err
 
 
-@pytest.mark.parametrize("args", [["--trials", "0"], ["--seed", "-1"], ["--trials", "x"],
-                                  ["--behavior", "lazy"]])
+@pytest.mark.parametrize(
+    "args", [["--trials", "0"], ["--seed", "-1"], ["--trials", "x"], ["--behavior", "lazy"]]
+)
 def test_compare_bad_arguments_exit_2(args, capsys):
     with pytest.raises(SystemExit) as exc:
         main(["compare", str(PLANS_DIR / "baseline.yaml"), *args])
