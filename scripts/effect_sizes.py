@@ -21,6 +21,7 @@ PLANS = Path(__file__).resolve().parent.parent / "plans"
 
 
 def variant(base: dict, name: str, measure: dict | None = None, **plan: object):
+    """The baseline with some plan keys and first-measure keys replaced."""
     data = copy.deepcopy(base)
     data["name"] = name
     data.update(plan)
@@ -29,6 +30,7 @@ def variant(base: dict, name: str, measure: dict | None = None, **plan: object):
 
 
 def main() -> None:
+    """Run the comparison and print one line per effect."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--trials", type=int, default=2000)
     parser.add_argument("--seed", type=int, default=0)

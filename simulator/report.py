@@ -24,7 +24,12 @@ def percent(value: float, digits: int = 0) -> str:
 
 
 def _diff(d: dict[str, float]) -> str:
-    return f"{'+' if d['mean'] >= 0 else ''}{money(d['mean'])} [{money(d['ci95_low'])}, {money(d['ci95_high'])}]"
+    sign = "+" if d["mean"] >= 0 else ""
+    return f"{sign}{money(d['mean'])} [{money(d['ci95_low'])}, {money(d['ci95_high'])}]"
+
+
+def _joined(block: dict[str, float], keys: tuple[str, ...], fmt: Any = money) -> str:
+    return " / ".join(fmt(block[k]) for k in keys)
 
 
 def comparison_table(result: Comparison) -> str:
@@ -40,10 +45,7 @@ def comparison_table(result: Comparison) -> str:
         ("incentive payout / year, mean", [money(p["payout"]["mean"]) for p in result.plans]),
         (
             "  P50 / P90 / P95",
-            [
-                f"{money(p['payout']['p50'])} / {money(p['payout']['p90'])} / {money(p['payout']['p95'])}"
-                for p in result.plans
-            ],
+            [_joined(p["payout"], ("p50", "p90", "p95")) for p in result.plans],
         ),
         ("  vs first [95% CI]", [_diff(p["vs_first"]["payout_diff"]) for p in result.plans]),
         (
@@ -61,7 +63,7 @@ def comparison_table(result: Comparison) -> str:
         (
             "  attainment P10 / P50 / P90",
             [
-                f"{p['quota_attainment']['p10']:.2f} / {p['quota_attainment']['p50']:.2f} / {p['quota_attainment']['p90']:.2f}"
+                _joined(p["quota_attainment"], ("p10", "p50", "p90"), "{:.2f}".format)
                 for p in result.plans
             ],
         ),
