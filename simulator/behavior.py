@@ -4,7 +4,7 @@ Two decisions, solved once per plan before any trial is simulated:
 
 1. **Mix** (static, per rep): the split of working time across product lines and
    non-selling tasks, and the quality of calls, that maximises the rep's expected pay at
-   normal effort plus the *duty* value managers put on non-selling tasks. Measures with a
+   normal effort plus an *inertia* toward the team's usual split. Measures with a
    weight under `ignore_weight_below` are ignored (seed 003: "it's easier to forget about
    him"), and each tracked measure beyond `focus_free_measures` costs focus.
 2. **Effort** (dynamic): each week the rep picks effort e in [minimum, maximum] to maximise
