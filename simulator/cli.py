@@ -122,8 +122,17 @@ def _compare(args: argparse.Namespace) -> int:
         def progress(done: int, total: int) -> None:
             print(f"\rsimulating {done:,}/{total:,} trials", end="", file=sys.stderr, flush=True)
 
-    result = compare(plans, team, args.trials, args.seed, args.behavior, list(args.plans),
-                     progress=progress)
+    executor = None
+    if args.workers > 1:
+        from concurrent.futures import ProcessPoolExecutor
+
+        executor = ProcessPoolExecutor(max_workers=args.workers)
+    try:
+        result = compare(plans, team, args.trials, args.seed, args.behavior, list(args.plans),
+                         progress=progress, executor=executor)
+    finally:
+        if executor is not None:
+            executor.shutdown()
     if progress is not None:
         print(file=sys.stderr)
     if args.json:
@@ -217,6 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     p.add_argument("--behavior", choices=("adaptive", "static"), default="adaptive",
                    help="adaptive: reps respond to the plan; static: everyone at normal effort")
+    p.add_argument("--workers", type=_positive_int, default=1,
+                   help="processes running chunks in parallel (results do not change)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = sub.add_parser("bench", help="time the engine", description="Time the engine.")

@@ -12,6 +12,7 @@ the plans' doing.
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -178,6 +179,21 @@ def _solve_year(
     return policies
 
 
+PER_TRIAL = (
+    "sales",
+    "payout",
+    "deferred",
+    "effort",
+    "gave_up",
+    "capped",
+    "at_quota",
+    "measure_attainment",
+    "measure_payout",
+    "measure_reached",
+)
+REP_SUMS = ("rep_sales", "rep_payout", "rep_effort", "rep_gave_up", "rep_capped")
+
+
 @dataclass
 class PlanTally:
     """Running results of one plan; per-trial arrays are filled chunk by chunk."""
@@ -209,9 +225,24 @@ class PlanTally:
         self.measure_attainment = np.zeros((t, m))
         self.measure_payout = np.zeros((t, m))
         self.measure_reached = np.zeros((t, m, 3))
-        for name in ("rep_sales", "rep_payout", "rep_effort", "rep_gave_up", "rep_capped"):
+        for name in REP_SUMS:
             setattr(self, name, np.zeros(n))
         self.attainment_histogram = np.zeros(ATTAINMENT_BINS.size + 1, dtype=np.int64)
+
+    def merge(self, local: PlanTally, rep_blocks: dict[str, FloatArray], start: int) -> None:
+        """Take in a chunk's tally (its trials start at `start`) and its per-block rep sums.
+
+        Rep sums are added one block at a time, in block order, so the totals are the same
+        bits whatever the chunking.
+        """
+        stop = start + local.n_trials
+        for name in PER_TRIAL:
+            getattr(self, name)[start:stop] = getattr(local, name)
+        for name, blocks in rep_blocks.items():
+            total = getattr(self, name)
+            for row in blocks:
+                total += row
+        self.attainment_histogram += local.attainment_histogram
 
 
 @dataclass(frozen=True)
@@ -254,12 +285,15 @@ def simulate(
     behavior: Behavior = "adaptive",
     chunk_trials: int | None = None,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> Simulation:
     """Simulate plan years of `team` under each plan, on common random numbers.
 
     n_trials: simulated plan years. chunk_trials: trials held in memory at once (rounded up
-    to whole blocks of BLOCK_TRIALS; results do not depend on it). progress(done, total) is
-    called after each chunk.
+    to whole blocks of BLOCK_TRIALS). executor: a `concurrent.futures.Executor` that runs
+    chunks in parallel (None: in this process). Results depend on neither: every chunk
+    draws its own blocks' luck, and results are merged in block order.
+    progress(done, total) is called after each chunk.
     """
     if n_trials < 1:
         raise ValueError("n_trials must be at least 1")
@@ -270,18 +304,40 @@ def simulate(
     chunk = chunk_trials or default_chunk_trials(reps.size)
     blocks_per_chunk = max(1, -(-chunk // BLOCK_TRIALS))
     n_blocks = -(-n_trials // BLOCK_TRIALS)
-    for first in range(0, n_blocks, blocks_per_chunk):
-        blocks = range(first, min(first + blocks_per_chunk, n_blocks))
-        lucks = [_block_luck(seed, b, reps.size, team) for b in blocks]
-        sales_luck = np.concatenate([s for s, _ in lucks], axis=1)
-        activity_z = np.concatenate([a for _, a in lucks], axis=1)
+    firsts = list(range(0, n_blocks, blocks_per_chunk))
+    tasks = [
+        (models, team, seed, first, min(first + blocks_per_chunk, n_blocks), n_trials)
+        for first in firsts
+    ]
+    results = (
+        executor.map(_simulate_chunk, *zip(*tasks, strict=True))
+        if executor
+        else (_simulate_chunk(*task) for task in tasks)
+    )
+    for first, chunk_results in zip(firsts, results, strict=True):
         start = first * BLOCK_TRIALS
-        stop = min(start + sales_luck.shape[1], n_trials)
-        for model, tally in zip(models, tallies, strict=True):
-            _run_chunk(model, team, sales_luck, activity_z, tally, start, stop)
+        for tally, (local, rep_blocks) in zip(tallies, chunk_results, strict=True):
+            tally.merge(local, rep_blocks, start)
         if progress is not None:
-            progress(stop, n_trials)
+            progress(min(start + blocks_per_chunk * BLOCK_TRIALS, n_trials), n_trials)
     return Simulation(seed, n_trials, behavior, team, reps, funnel, models, tallies)
+
+
+def _simulate_chunk(
+    models: list[PlanModel], team: TeamSpec, seed: int, first: int, last: int, n_trials: int
+) -> list[tuple[PlanTally, dict[str, FloatArray]]]:
+    """Simulate trial blocks [first, last) of every plan: a chunk-local tally per plan."""
+    n_reps = models[0].reach.shape[0]
+    lucks = [_block_luck(seed, b, n_reps, team) for b in range(first, last)]
+    sales_luck = np.concatenate([s for s, _ in lucks], axis=1)
+    activity_z = np.concatenate([a for _, a in lucks], axis=1)
+    size = min(last * BLOCK_TRIALS, n_trials) - first * BLOCK_TRIALS
+    out = []
+    for model in models:
+        local = PlanTally(size, n_reps, len(model.plan.measures))
+        rep_blocks = _run_chunk(model, team, sales_luck[:, :size], activity_z[:, :size], local)
+        out.append((local, rep_blocks))
+    return out
 
 
 def _attainment_bin(values: FloatArray) -> NDArray[np.int64]:
@@ -297,10 +353,10 @@ def _run_chunk(
     sales_luck: FloatArray,
     activity_z: FloatArray,
     tally: PlanTally,
-    start: int,
-    stop: int,
-) -> None:
-    """Simulate one chunk of trials of one plan and add the results to its tally.
+) -> dict[str, FloatArray]:
+    """Simulate a chunk of trials of one plan into its chunk-local tally.
+
+    Returns the per-rep sums of each block of BLOCK_TRIALS trials: (n_blocks, n_reps) each.
 
     Output within a period is tracked as two sums per rep, because every count measure
     moves in proportion to them: `pre` (normal effort, default mix, before reps know the
@@ -310,9 +366,7 @@ def _run_chunk(
     plan = model.plan
     weeks = plan.weeks_per_period
     months_per_period = max(1, weeks * MONTHS // WEEKS_PER_YEAR)
-    n_trials = stop - start
-    sales_luck = sales_luck[:, :n_trials]
-    activity_z = activity_z[:, :n_trials]
+    n_trials = tally.n_trials
     n = model.reach.shape[0]
     adaptive = model.behavior == "adaptive"
     e_min = team.effort.minimum
@@ -337,10 +391,7 @@ def _run_chunk(
     shape = (n_trials, n)
 
     carry = np.zeros(shape)  # deferred deal output, booked at the next period's start
-    rep_sums = {
-        name: np.zeros(shape)
-        for name in ("rep_sales", "rep_payout", "rep_effort", "rep_gave_up", "rep_capped")
-    }
+    rep_sums = {name: np.zeros(shape) for name in REP_SUMS}
     milestones = np.array(  # attainment of each measure's threshold, quota and curve top
         [[c.threshold, 1.0, c.xs[-1]] for c in model.curves]
     )
@@ -387,7 +438,7 @@ def _run_chunk(
                 moved = output * (movable * defer_table[idx])  # deals pushed out
                 output -= moved
                 carry += keep * moved
-                tally.deferred[start:stop] += (moved * model.revenue).sum(axis=1) * weeks
+                tally.deferred += (moved * model.revenue).sum(axis=1) * weeks
             post_sales += output
             if f < 1:
                 effort *= f
@@ -409,32 +460,31 @@ def _run_chunk(
         multiples = np.stack([c(full[..., k]) for k, c in enumerate(model.curves)], axis=-1)
         pay = multiples * model.weights * target  # (T, n, M)
         rep_pay = pay.sum(axis=-1)
-        tally.payout[start:stop] += rep_pay.sum(axis=1)
-        tally.sales[start:stop] += booked.sum(axis=1)
-        tally.effort[start:stop] += effort_total.sum(axis=1)
+        tally.payout += rep_pay.sum(axis=1)
+        tally.sales += booked.sum(axis=1)
+        tally.effort += effort_total.sum(axis=1)
         # gave up: at minimum effort for at least half of the weeks the rep knew the plan
         informed_weeks = announced_share * weeks
         if informed_weeks > 0:
             gave_up = min_weeks >= informed_weeks / 2
-            tally.gave_up[start:stop] += gave_up.sum(axis=1)
+            tally.gave_up += gave_up.sum(axis=1)
             rep_sums["rep_gave_up"] += gave_up
         capped = (multiples >= caps - 1e-12).any(axis=-1)
-        tally.capped[start:stop] += capped.sum(axis=1)
+        tally.capped += capped.sum(axis=1)
         rep_sums["rep_capped"] += capped
-        tally.measure_reached[start:stop] += (
-            full[..., None] >= milestones - 1e-12
-        ).sum(axis=1)
+        tally.measure_reached += (full[..., None] >= milestones - 1e-12).sum(axis=1)
         primary = full[..., model.primary]
-        tally.at_quota[start:stop] += (primary >= 1.0 - 1e-12).sum(axis=1)
-        tally.measure_attainment[start:stop] += full.sum(axis=1)
-        tally.measure_payout[start:stop] += pay.sum(axis=1)
-        tally.attainment_histogram += np.bincount(_attainment_bin(primary.ravel()),
-                                                  minlength=ATTAINMENT_BINS.size + 1)
+        tally.at_quota += (primary >= 1.0 - 1e-12).sum(axis=1)
+        tally.measure_attainment += full.sum(axis=1)
+        tally.measure_payout += pay.sum(axis=1)
+        tally.attainment_histogram += np.bincount(
+            _attainment_bin(primary.ravel()), minlength=ATTAINMENT_BINS.size + 1
+        )
         rep_sums["rep_sales"] += booked
         rep_sums["rep_payout"] += rep_pay
         rep_sums["rep_effort"] += effort_total
-    # per-rep sums, block by block in block order: identical for any chunk size
-    for first in range(0, n_trials, BLOCK_TRIALS):
-        block = slice(first, first + BLOCK_TRIALS)
-        for name, values in rep_sums.items():
-            getattr(tally, name)[...] += values[block].sum(axis=0)
+    blocks = range(0, n_trials, BLOCK_TRIALS)
+    return {
+        name: np.stack([values[b : b + BLOCK_TRIALS].sum(axis=0) for b in blocks])
+        for name, values in rep_sums.items()
+    }

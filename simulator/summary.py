@@ -7,6 +7,7 @@ rep-periods; attainment is a multiple of quota.
 
 from __future__ import annotations
 
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
@@ -230,7 +231,8 @@ def compare(
     files: list[str] | None = None,
     chunk_trials: int | None = None,
     progress: Progress | None = None,
+    executor: Executor | None = None,
 ) -> Comparison:
     """Simulate plans on common random numbers and summarise them: the faces' one call."""
-    sim = simulate(plans, team, n_trials, seed, behavior, chunk_trials, progress)
+    sim = simulate(plans, team, n_trials, seed, behavior, chunk_trials, progress, executor)
     return Comparison.from_simulation(sim, files)

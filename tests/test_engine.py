@@ -271,3 +271,23 @@ def test_bench_reports_floor_and_ratio():
     assert result["ratio_to_floor"] == pytest.approx(
         result["comparison_seconds"] / result["floor_seconds"]
     )
+
+
+def test_parallel_workers_give_identical_results(team, baseline):
+    from concurrent.futures import ProcessPoolExecutor
+
+    capped = load_plan(PLANS_DIR / "capped.yaml")
+    local = compare([baseline, capped], team, 80, seed=4, chunk_trials=32).to_dict()
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        parallel = compare(
+            [baseline, capped], team, 80, seed=4, chunk_trials=32, executor=pool
+        ).to_dict()
+    assert _numbers(local) == _numbers(parallel)
+
+
+def test_compare_workers_flag(capsys):
+    plan = str(PLANS_DIR / "baseline.yaml")
+    main(["compare", plan, "--trials", "48", "--json"])
+    one = json.loads(capsys.readouterr().out)
+    main(["compare", plan, "--trials", "48", "--json", "--workers", "2"])
+    assert json.loads(capsys.readouterr().out) == one
