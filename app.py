@@ -1,7 +1,968 @@
-"""Streamlit app: compare plan designs side by side (`make app`)."""
+"""Streamlit app: compare sales-compensation plan designs side by side (`make app`).
 
+A thin face over the engine: inputs in the sidebar and the plan editor, one cached call
+into `simulator.summary.compare` per behaviour mode, then cards, charts
+(`simulator.charts`) and downloads (`simulator.export`). No simulation logic lives here.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
 import streamlit as st
+import yaml
 
-st.set_page_config(page_title="Plan simulator", layout="wide")
-st.title("Plan simulator")
-st.write("Compare incentive-plan designs before you roll them out.")
+from simulator import charts
+from simulator.errors import InputError
+from simulator.export import csv_bytes, excel_bytes
+from simulator.metrics import METRICS
+from simulator.payout import PayoutCurve
+from simulator.report import money, percent, what_happens
+from simulator.spec import DAYS_PER_WEEK, WEEKS_PER_PERIOD, PlanSpec, plan_from_dict, plan_from_text
+from simulator.summary import attainment_histogram, compare, paired_difference
+from simulator.team import DEFAULT_TEAM, TeamSpec, team_from_dict
+from simulator.yamlio import parse_yaml_text
+
+ROOT = Path(__file__).resolve().parent
+PLANS_DIR = ROOT / "plans"
+TEAMS_DIR = PLANS_DIR / "teams"
+MAX_PLANS = 6
+DEFAULT_PLANS = ("baseline.yaml", "recommended.yaml")
+BEHAVIOURS = {
+    "adaptive": "Adaptive",
+    "static": "Static",
+    "both": "Both, side by side",
+}
+NEW_MEASURE: dict[str, Any] = {
+    "name": "New measure",
+    "metric": "meetings",
+    "weight": 0.1,
+    "quota": {"relative": 1.0},
+    "threshold": 0.5,
+    "curve": [[0.5, 0.25], [1.0, 1.0], [1.5, 1.5]],
+}
+QUOTA_KINDS = {
+    "relative": "% of each rep's normal result",
+    "team": "% of the team median",
+    "history": "% of each rep's history",
+    "absolute": "fixed amount per period",
+}
+
+st.set_page_config(
+    page_title="Plan simulator: compare sales-compensation plans",
+    page_icon=":material/query_stats:",
+    layout="wide",
+)
+
+
+# --------------------------------------------------------------------------- formatting
+
+
+def cash(value: float, signed: bool = False) -> str:
+    """Money as the cards show it: $36.01M, -$250.0k (signed: +$1.2M)."""
+    sign = "-" if value < 0 else ("+" if signed else "")
+    return f"{sign}{charts.CURRENCY}{money(abs(value))}"
+
+
+def points(value: float) -> str:
+    """A difference of two shares in percentage points."""
+    return f"{value * 100:+.1f} pp"
+
+
+def problem_list(error: Exception) -> str:
+    """The validator's message as a markdown list, one problem a line."""
+    lines = [line.replace("`", "'") for line in str(error).splitlines() if line.strip()]
+    return "\n".join(f"- `{line}`" for line in lines)
+
+
+def slug(text: str) -> str:
+    """A file-name-safe version of a plan name."""
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "plan"
+
+
+def plan_yaml(spec: PlanSpec) -> str:
+    """A plan as the YAML text of a valid plan file."""
+    return yaml.safe_dump(spec.to_yaml_dict(), sort_keys=False, allow_unicode=True, width=100)
+
+
+# --------------------------------------------------------------------------- the one cached call
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def run_comparison(
+    plan_texts: tuple[str, ...],
+    files: tuple[str, ...],
+    team_text: str,
+    team_source: str,
+    n_trials: int,
+    seed: int,
+    behavior: str,
+) -> dict[str, Any]:
+    """Simulate the plans and keep what the page shows (small: no per-rep arrays).
+
+    Keyed by the plans' YAML text, the team file's text and the settings, so changing a
+    chart option never runs the simulation again.
+    """
+    plans = [plan_from_text(text, file) for text, file in zip(plan_texts, files, strict=True)]
+    team = team_from_dict(parse_yaml_text(team_text, team_source), team_source)
+    label = f"Simulating {n_trials:,} plan years of {len(plans)} plan(s), {behavior} behaviour"
+    bar = st.progress(0.0, text=label)
+
+    def report(done: int, total: int) -> None:
+        bar.progress(min(done / max(total, 1), 1.0), text=f"{label}: {done:,} / {total:,}")
+
+    result = compare(
+        plans, team, n_trials=n_trials, seed=seed, behavior=behavior,  # type: ignore[arg-type]
+        files=list(files), chunk_trials=max(16, -(-n_trials // 20)), progress=report,
+    )
+    bar.empty()
+    sim = result.simulation
+    return {
+        "meta": {
+            "seed": sim.seed, "trials": sim.n_trials, "team": sim.team.name,
+            "reps": int(sim.reps.size), "behavior": behavior,
+            "minimum_effort": float(team.effort.minimum),
+        },
+        "plans": [dict(p) for p in result.plans],
+        "table": result.to_frame(),
+        "sales": [np.array(t.sales, dtype=float) for t in sim.tallies],
+        "payout": [np.array(t.payout, dtype=float) for t in sim.tallies],
+        "attainment": [
+            attainment_histogram(m, t, width=0.05)
+            for m, t in zip(sim.models, sim.tallies, strict=True)
+        ],
+    }
+
+
+# --------------------------------------------------------------------------- inputs
+
+
+def load_plan_files() -> tuple[dict[str, PlanSpec], dict[str, str]]:
+    """The shipped plans (plans/*.yaml): good ones by file name, and the errors of bad ones."""
+    good: dict[str, PlanSpec] = {}
+    bad: dict[str, str] = {}
+    for path in sorted(PLANS_DIR.glob("*.yaml")):
+        try:
+            good[path.name] = plan_from_text(path.read_text(encoding="utf-8-sig"), path.name)
+        except (InputError, OSError, UnicodeDecodeError) as error:
+            bad[path.name] = str(error)
+    return good, bad
+
+
+def read_upload(upload: Any) -> str:
+    """The text of an uploaded file (UTF-8, a byte-order mark allowed)."""
+    try:
+        return str(upload.getvalue().decode("utf-8-sig"))
+    except UnicodeDecodeError:
+        raise InputError.single(upload.name, "", "file is not UTF-8 text") from None
+
+
+def unique_labels(names: Sequence[str]) -> list[str]:
+    """Plan names made unique for legends: a repeated name gets (2), (3) ..."""
+    seen: dict[str, int] = {}
+    out = []
+    for name in names:
+        key = name.strip().casefold()
+        seen[key] = seen.get(key, 0) + 1
+        out.append(name if seen[key] == 1 else f"{name} ({seen[key]})")
+    return out
+
+
+def init(key: str, value: Any) -> str:
+    """Give a widget its first value through session state (then the user owns it)."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+    return key
+
+
+# --------------------------------------------------------------------------- plan editor
+
+
+def curve_value(curve: Sequence[Sequence[float]], x: float) -> float:
+    """The payout multiple of a bare curve (no threshold, no cap) at attainment x."""
+    pts = tuple((float(a), float(b)) for a, b in curve)
+    return float(PayoutCurve.from_points(pts)(np.array([x]))[0])
+
+
+def rate_above_quota(curve: Sequence[Sequence[float]]) -> float:
+    """The accelerator: payout multiple gained per 100% of quota just above quota."""
+    h = 1e-3
+    return (curve_value(curve, 1.0 + h) - curve_value(curve, 1.0)) / h
+
+
+def with_rate_above_quota(curve: list[list[float]], rate: float) -> list[list[float]]:
+    """The curve with every slope above quota scaled so the first one equals `rate`."""
+    old = rate_above_quota(curve)
+    at_quota = curve_value(curve, 1.0)
+    below = [p for p in curve if p[0] <= 1.0]
+    if not below or below[-1][0] < 1.0:
+        below.append([1.0, at_quota])
+    xs = [p[0] for p in curve if p[0] > 1.0]
+    xs.append(max([1.0, *xs]) + 0.5)  # make the tail explicit: its slope is scaled too
+    above = []
+    for x in xs:
+        if old > 1e-9:
+            y = at_quota + rate / old * (curve_value(curve, x) - at_quota)
+        else:
+            y = at_quota + rate * (x - 1.0)
+        above.append([x, y])
+    return [[round(x, 6), round(y, 6)] for x, y in below + above]
+
+
+def with_threshold(curve: list[list[float]], threshold: float) -> list[list[float]]:
+    """The curve starting at `threshold` (the points below it pay nothing anyway)."""
+    kept = [p for p in curve if p[0] >= threshold]
+    if not kept or kept[0][0] > threshold:
+        kept.insert(0, [threshold, curve_value(curve, threshold)])
+    if len(kept) == 1 or all(p[0] == threshold for p in kept):
+        kept.append([threshold + 0.5, curve_value(curve, threshold + 0.5)])
+    return [[round(x, 6), round(y, 6)] for x, y in kept]
+
+
+def reset_editor(source_key: str, source: PlanSpec) -> None:
+    """Start editing a fresh copy of `source` (new widget keys, so no stale values)."""
+    state = st.session_state
+    state["ed_gen"] = state.get("ed_gen", 0) + 1
+    state["ed_loaded"] = source_key
+    state["ed_base"] = source.to_yaml_dict()
+    state["ed_ids"] = list(range(len(source.measures)))
+    state["ed_next"] = len(source.measures)
+
+
+def add_measure() -> None:
+    st.session_state["ed_ids"] = [*st.session_state["ed_ids"], st.session_state["ed_next"]]
+    st.session_state["ed_next"] += 1
+
+
+def remove_measure(measure_id: int) -> None:
+    st.session_state["ed_ids"] = [i for i in st.session_state["ed_ids"] if i != measure_id]
+
+
+def rescale_weights(keys: list[str]) -> None:
+    """Scale the weights so they sum to 100% (a button's callback, before widgets exist)."""
+    total = sum(float(st.session_state.get(k) or 0.0) for k in keys)
+    if total > 0:
+        for k in keys:
+            st.session_state[k] = round(float(st.session_state.get(k) or 0.0) * 100 / total, 4)
+
+
+def measure_editor(gen: int, measure_id: int, base: dict[str, Any], can_remove: bool
+                   ) -> tuple[dict[str, Any], str]:
+    """Widgets of one measure; returns the measure as a plan-file mapping and its weight key."""
+    k = f"ed{gen}_m{measure_id}_"
+    quota = base["quota"]
+    kind, level = ("absolute", float(quota)) if not isinstance(quota, dict) else next(
+        iter(quota.items()))
+    threshold = base.get("threshold")
+    rate = round(rate_above_quota(base["curve"]), 4)
+    with st.container(border=True):
+        c1, c2, c3, c4 = st.columns([3, 3, 2, 1], vertical_alignment="bottom")
+        c1.text_input("Measure name", key=init(k + "name", base["name"]))
+        c2.selectbox("Metric", options=list(METRICS), key=init(k + "metric", base["metric"]),
+                     format_func=lambda m: f"{m} ({METRICS[m].unit})",
+                     help="What the team model counts for this measure.")
+        c3.number_input("Weight (%)", min_value=0.0, max_value=100.0, step=5.0, format="%.1f",
+                        key=init(k + "weight", round(base["weight"] * 100, 4)),
+                        help="Share of the target incentive paid on this measure. "
+                             "The weights of a plan sum to 100%.")
+        c4.button("Remove", key=f"{k}remove", on_click=remove_measure, args=(measure_id,),
+                  disabled=not can_remove, help="Drop this measure from the plan.",
+                  icon=":material/delete:")
+        c1, c2, c3 = st.columns(3)
+        c1.selectbox("Quota set as", options=list(QUOTA_KINDS), key=init(k + "quota_kind", kind),
+                     format_func=QUOTA_KINDS.__getitem__,
+                     help="How each rep's 100% mark is set: relative to what the rep normally "
+                          "sells, one quota for all (team median), from history, or a fixed "
+                          "amount per period in the metric's unit.")
+        quota_kind = st.session_state[k + "quota_kind"]
+        if quota_kind == "absolute":
+            c2.number_input("Quota per period (metric units)", min_value=0.0, step=1000.0,
+                            key=init(k + "quota_abs", level if kind == "absolute" else 100000.0),
+                            help="The 100% mark per plan period, in the metric's unit.")
+        else:
+            c2.number_input("Quota level (%)", min_value=0.0, step=5.0, format="%.1f",
+                            key=init(k + "quota_pct",
+                                     round(level * 100, 4) if kind != "absolute" else 100.0),
+                            help="100% = what a rep sells at normal effort. 150% asks for half "
+                                 "as much again; 70% is a low quota.")
+        c3.selectbox("Direction", options=["higher", "lower"],
+                     key=init(k + "direction", base.get("direction", "higher")),
+                     format_func={"higher": "More is better",
+                                  "lower": "Less is better (e.g. call minutes)"}.__getitem__)
+        c1, c2, c3 = st.columns(3)
+        c1.number_input("Pays from (% of quota)", min_value=0.0, max_value=500.0, step=5.0,
+                        format="%.1f",
+                        key=init(k + "threshold",
+                                 round(threshold * 100, 4) if threshold is not None else 0.0),
+                        help="The threshold: below this attainment the measure pays nothing. "
+                             "0 = no threshold.")
+        c2.number_input("Rate above quota (× target rate)", min_value=0.0, step=0.25,
+                        format="%.2f", key=init(k + "rate", rate),
+                        help="The accelerator: how fast pay grows above quota, in multiples of "
+                             "target incentive per 100% of quota. 2 = every 1% above quota "
+                             "pays 2% of target.")
+        c3.number_input("Cap (× target incentive)", min_value=0.0, step=0.25, format="%.2f",
+                        value=None, placeholder="no cap", key=init(k + "cap", base.get("cap")),
+                        help="The payout multiple never exceeds this. Leave empty for no cap.")
+
+    s = st.session_state
+    curve = [list(map(float, p)) for p in base["curve"]]
+    if abs(float(s[k + "rate"]) - rate) > 1e-9:
+        curve = with_rate_above_quota(curve, float(s[k + "rate"]))
+    new_threshold: float | None = round(float(s[k + "threshold"]) / 100, 9) or None
+    old_threshold = round(threshold, 9) if threshold is not None else None
+    if new_threshold != old_threshold and new_threshold is not None:
+        curve = with_threshold(curve, new_threshold)
+    if quota_kind == "absolute":
+        quota_value: Any = float(s[k + "quota_abs"])
+    else:
+        quota_value = {quota_kind: round(float(s[k + "quota_pct"]) / 100, 9)}
+    out: dict[str, Any] = {
+        "name": s[k + "name"],
+        "metric": s[k + "metric"],
+        "weight": round(float(s[k + "weight"]) / 100, 9),
+        "quota": quota_value,
+    }
+    if s[k + "direction"] != "higher":
+        out["direction"] = s[k + "direction"]
+    if new_threshold is not None:
+        out["threshold"] = new_threshold
+    out["curve"] = curve
+    if s[k + "cap"] is not None:
+        out["cap"] = float(s[k + "cap"])
+    return out, k + "weight"
+
+
+def plan_editor(available: dict[str, PlanSpec], default_source: str | None
+                ) -> tuple[PlanSpec | None, bool, PlanSpec | None, Any]:
+    """The live plan editor. Returns (edited plan or None, include it?, source, preview slot)."""
+    if not available:
+        st.info("No plan to start from: add a plan file first.")
+        return None, False, None, st.empty()
+    options = list(available)
+    init("ed_source", default_source if default_source in available else options[0])
+    if st.session_state["ed_source"] not in available:
+        st.session_state["ed_source"] = options[0]
+    top = st.columns([2, 2, 1], vertical_alignment="bottom")
+    top[0].selectbox("Start from", options=options, key="ed_source",
+                     help="The plan to copy. Your changes never touch the original file.")
+    source_label = st.session_state["ed_source"]
+    source = available[source_label]
+    source_key = f"{source_label}\n{plan_yaml(source)}"
+    if st.session_state.get("ed_loaded") != source_key:
+        reset_editor(source_key, source)
+    gen = st.session_state["ed_gen"]
+    base = st.session_state["ed_base"]
+    top[1].text_input("Name of the edited plan", key=init(f"ed{gen}_name",
+                                                          f"{base['name']} (edited)"))
+    top[2].toggle("Add to comparison", key="ed_include", value=True,
+                  help="Show the edited plan next to the others once it differs from "
+                       "the plan it started from.")
+
+    st.markdown("**Plan rules**")
+    c1, c2, c3, c4 = st.columns(4)
+    c1.selectbox("Period", options=list(WEEKS_PER_PERIOD),
+                 key=init(f"ed{gen}_period", base["period"]),
+                 help="How often attainment is measured and paid.")
+    days = WEEKS_PER_PERIOD[st.session_state[f"ed{gen}_period"]] * DAYS_PER_WEEK
+    c2.number_input("Announced on working day", min_value=0, step=1,
+                    key=init(f"ed{gen}_announce", int(base["announce_day"])),
+                    help=f"Working days into each period before reps learn the plan "
+                         f"(0 = before it starts; a {st.session_state[f'ed{gen}_period']} "
+                         f"has {days} working days).")
+    c3.number_input("Base salary per rep per year", min_value=0.0, step=5000.0, format="%.0f",
+                    key=init(f"ed{gen}_base", float(base["pay"]["base_salary"])))
+    c4.number_input("Target incentive per rep per year", min_value=0.0, step=5000.0,
+                    format="%.0f", key=init(f"ed{gen}_target",
+                                            float(base["pay"]["target_incentive"])),
+                    help="Incentive paid when every measure ends at exactly 100% of quota.")
+
+    st.markdown("**Measures**")
+    ids = st.session_state["ed_ids"]
+    measures, weight_keys = [], []
+    for measure_id in ids:
+        source_measure = (base["measures"][measure_id] if measure_id < len(base["measures"])
+                          else NEW_MEASURE)
+        measure, weight_key = measure_editor(gen, measure_id, source_measure, len(ids) > 1)
+        measures.append(measure)
+        weight_keys.append(weight_key)
+    total = sum(float(st.session_state[k] or 0.0) for k in weight_keys)
+    c1, c2, c3 = st.columns([1, 1, 2], vertical_alignment="center")
+    c1.button("Add a measure", on_click=add_measure, icon=":material/add:",
+              disabled=len(ids) >= 20, help="Add a KPI (at most 20).")
+    c2.button("Rescale weights to 100%", on_click=rescale_weights, args=(weight_keys,),
+              disabled=abs(total - 100) < 1e-6 or total <= 0, icon=":material/balance:",
+              help="Keep the proportions between the weights, make them sum to 100%.")
+    c3.caption(f"Weights sum to **{total:.1f}%**.")
+
+    s = st.session_state
+    raw = {
+        "name": s[f"ed{gen}_name"],
+        "description": f"Edited in the plan simulator app from the plan '{base['name']}'.",
+        "period": s[f"ed{gen}_period"],
+        "announce_day": int(s[f"ed{gen}_announce"]),
+        "pay": {"base_salary": float(s[f"ed{gen}_base"]),
+                "target_incentive": float(s[f"ed{gen}_target"])},
+        "measures": measures,
+    }
+    try:
+        edited = plan_from_dict(raw, "edited plan")
+    except InputError as error:
+        st.error("**The edited plan is not valid yet**, so it is left out of the comparison:"
+                 f"\n\n{problem_list(error)}", icon=":material/error:")
+        return None, False, source, st.empty()
+
+    def rules(d: dict[str, Any]) -> dict[str, Any]:
+        return {k: v for k, v in d.items() if k not in ("name", "description")}
+
+    changed = rules(edited.to_yaml_dict()) != rules(base)
+    text = plan_yaml(edited)
+    c1, c2 = st.columns([1, 3], vertical_alignment="center")
+    c1.download_button("Download edited plan (YAML)", data=text,
+                       file_name=f"{slug(edited.name)}.yaml", mime="application/x-yaml",
+                       icon=":material/download:", key="ed_download",
+                       help="A valid plan file: add it to plans/ or upload it later.")
+    if not changed:
+        c2.caption("No changes yet: change a rule above and the edited plan joins the "
+                   "comparison.")
+    elif st.session_state["ed_include"]:
+        c2.success(f"**{edited.name}** is in the comparison.", icon=":material/check:")
+    else:
+        c2.caption("The edited plan is valid but left out of the comparison.")
+    preview = st.container()
+    with st.expander("The edited plan as YAML"):
+        st.code(text, language="yaml")
+    return edited, changed and bool(st.session_state["ed_include"]), source, preview
+
+
+# --------------------------------------------------------------------------- results
+
+
+def chart_downloads(chart: Any, name: str) -> None:
+    """PNG and SVG downloads of a chart, rendered only when clicked."""
+    row = st.container(horizontal=True, gap="small")
+    row.download_button("PNG", data=lambda: charts.chart_png(chart), file_name=f"{name}.png",
+                        mime="image/png", key=f"png_{name}", icon=":material/image:",
+                        help="The chart as a PNG image (2x, for slides).", on_click="ignore")
+    row.download_button("SVG", data=lambda: charts.chart_svg(chart), file_name=f"{name}.svg",
+                        mime="image/svg+xml", key=f"svg_{name}", icon=":material/draw:",
+                        help="The chart as an SVG vector image.", on_click="ignore")
+
+
+def show_chart(chart: Any, name: str, downloads: bool = True) -> None:
+    st.altair_chart(chart, width="stretch")
+    if downloads:
+        chart_downloads(chart, name)
+
+
+def plan_heading(label: str, colour: str, size: str = "1.05rem") -> None:
+    st.markdown(
+        f"<div style='font-size:{size};font-weight:600;margin-bottom:.2rem'>"
+        f"<span style='color:{colour}'>&#9679;</span> {html.escape(label)}</div>",
+        unsafe_allow_html=True,
+    )
+
+
+def headline_cards(runs: dict[str, dict[str, Any]], labels: list[str],
+                   colours: dict[str, str], large: bool = False) -> None:
+    """One card per plan: the four headline numbers and the difference from the first plan."""
+    mode = next(iter(runs))
+    run = runs[mode]
+    plans = run["plans"]
+    first = plans[0]
+    columns = st.columns(len(plans))
+    for i, (column, p) in enumerate(zip(columns, plans, strict=True)):
+        with column.container(border=True):
+            plan_heading(labels[i], colours[labels[i]], "1.5rem" if large else "1.05rem")
+            ref = i == 0
+            sd, pd_ = p["vs_first"]["sales_diff"], p["vs_first"]["payout_diff"]
+            ci = "95% CI {} to {}"
+            st.metric(
+                "Expected team sales / year", cash(p["sales"]["mean"]),
+                delta=None if ref else cash(sd["mean"], signed=True),
+                delta_description=None if ref else ci.format(
+                    cash(sd["ci95_low"], True), cash(sd["ci95_high"], True)),
+                help=f"Mean over {run['meta']['trials']:,} simulated plan years; "
+                     f"P5 {cash(p['sales']['p5'])}, P95 {cash(p['sales']['p95'])}.",
+            )
+            st.metric(
+                "Expected incentive payout / year", cash(p["payout"]["mean"]),
+                delta=None if ref else cash(pd_["mean"], signed=True), delta_color="inverse",
+                delta_description=None if ref else ci.format(
+                    cash(pd_["ci95_low"], True), cash(pd_["ci95_high"], True)),
+                help=f"Team incentive (base salaries excluded). P50 {cash(p['payout']['p50'])}, "
+                     f"P90 {cash(p['payout']['p90'])}, P95 {cash(p['payout']['p95'])}.",
+            )
+            cos, cos0 = p["cost_of_sales"]["incentive"], first["cost_of_sales"]["incentive"]
+            st.metric(
+                "Incentive cost of sales", percent(cos, 1),
+                delta=None if ref else points(cos - cos0), delta_color="inverse",
+                help="Incentive payout / sales. With base salaries: "
+                     f"{percent(p['cost_of_sales']['total'], 1)} (typical incentive: 3-10%).",
+            )
+            q, q0 = (p["quota_attainment"]["share_at_or_above"],
+                     first["quota_attainment"]["share_at_or_above"])
+            st.metric(
+                f"Rep-{p['period']}s at or above quota", percent(q),
+                delta=None if ref else points(q - q0),
+                help=f"Share of rep-{p['period']}s at or above quota on "
+                     f"'{p['quota_attainment']['measure']}'. Sound plans: 50-65%.",
+            )
+            if ref and len(plans) > 1:
+                st.caption("Reference: the other cards show their difference from this plan.")
+            if len(runs) > 1:
+                other = runs["static"]
+                gap = paired_difference(run["sales"][i], other["sales"][i])
+                st.caption(
+                    f"Static replay: sales {cash(other['plans'][i]['sales']['mean'])}. "
+                    f"Behaviour changes sales by **{cash(gap['mean'], True)}** "
+                    f"(95% CI {cash(gap['ci95_low'], True)} to {cash(gap['ci95_high'], True)})."
+                )
+
+
+def budget_exceedance(payouts: list[np.ndarray], budget: float) -> list[float]:
+    """Chance per plan that a year's team incentive payout exceeds `budget`."""
+    return [float((p > budget).mean()) for p in payouts]
+
+
+def what_happens_notes(run: dict[str, Any], labels: list[str], colours: dict[str, str]) -> None:
+    plans = run["plans"]
+    columns = st.columns(min(len(plans), 3))
+    for i, p in enumerate(plans):
+        with columns[i % len(columns)]:
+            plan_heading(labels[i], colours[labels[i]])
+            notes = what_happens(p, plans[0])
+            if notes:
+                st.markdown("\n".join(f"- {n[0].upper()}{n[1:]}" for n in notes))
+            else:
+                st.markdown("- Nothing unusual: reps keep working, few give up or hit a cap.")
+
+
+class ResultView:
+    """Frames and charts of one comparison, built once per page run from cached results."""
+
+    def __init__(self, runs: dict[str, dict[str, Any]], labels: list[str],
+                 specs: list[PlanSpec], large: bool = False):
+        self.runs, self.labels, self.specs, self.large = runs, labels, specs, large
+        self.colours = charts.plan_colours(labels)
+        first = next(iter(runs.values()))
+        meta = first["meta"]
+        self.meta = meta
+        self.subtitle = (f"{meta['team']}, {meta['reps']} reps · {meta['trials']:,} simulated "
+                         f"plan years · seed {meta['seed']}")
+        self.rows = [(labels[i], mode, p) for mode, run in runs.items()
+                     for i, p in enumerate(run["plans"])]
+
+    def distribution(self, what: str, budget: float | None = None) -> Any:
+        samples = [(self.labels[i], mode, values) for mode, run in self.runs.items()
+                   for i, values in enumerate(run[what])]
+        markers = charts.marker_frame([(label, mode, p[what]) for label, mode, p in self.rows])
+        return charts.distribution_chart(charts.distribution_frame(samples), markers,
+                                         self.colours, what, budget=budget,
+                                         subtitle=self.subtitle, large=self.large)
+
+    def curves(self) -> pd.DataFrame:
+        return charts.payout_curve_frame(list(zip(self.labels, self.specs, strict=True)))
+
+    def payout_curve(self) -> Any:
+        return charts.payout_curve_chart(self.curves(), self.colours, large=self.large)
+
+    def measure_curves(self) -> Any:
+        return charts.measure_curve_chart(self.curves(), self.colours, large=self.large)
+
+    def decile_sales(self) -> Any:
+        return charts.decile_sales_chart(charts.decile_frame(self.rows), self.colours,
+                                         large=self.large)
+
+    def decile_effort(self) -> Any:
+        return charts.decile_effort_chart(charts.decile_frame(self.rows), self.colours,
+                                          minimum_effort=self.meta["minimum_effort"],
+                                          large=self.large)
+
+    def measures(self) -> Any:
+        return charts.measure_attainment_chart(charts.measure_frame(self.rows), self.colours,
+                                               large=self.large)
+
+    def attainment(self) -> Any:
+        frame = charts.attainment_frame([
+            (self.labels[i], mode, hist) for mode, run in self.runs.items()
+            for i, hist in enumerate(run["attainment"])])
+        return charts.attainment_chart(frame, self.colours, large=self.large)
+
+    def table(self) -> pd.DataFrame:
+        frames = []
+        for mode, run in self.runs.items():
+            frame = run["table"].copy()
+            frame["plan"] = self.labels
+            frame.insert(1, "behaviour", mode)
+            frame.insert(2, "file", [p["file"] for p in run["plans"]])
+            frames.append(frame)
+        return pd.concat(frames, ignore_index=True)
+
+    def workbook(self) -> bytes:
+        settings = pd.DataFrame({
+            "setting": ["team", "reps", "simulated plan years", "seed", "behaviour",
+                        "currency"],
+            "value": [self.meta["team"], self.meta["reps"], self.meta["trials"],
+                      self.meta["seed"], ", ".join(self.runs), charts.CURRENCY],
+        })
+        return excel_bytes({
+            "Comparison": self.table(),
+            "Measures": charts.measure_frame(self.rows),
+            "Deciles": charts.decile_frame(self.rows),
+            "Settings": settings,
+        })
+
+
+TABLE_COLUMNS = {
+    "plan": st.column_config.TextColumn("Plan", pinned=True),
+    "behaviour": st.column_config.TextColumn("Behaviour"),
+    "file": None,
+    "sales_mean": st.column_config.NumberColumn("Sales, mean", format="dollar"),
+    "sales_p5": st.column_config.NumberColumn("Sales P5", format="dollar"),
+    "sales_p95": st.column_config.NumberColumn("Sales P95", format="dollar"),
+    "payout_mean": st.column_config.NumberColumn("Payout, mean", format="dollar"),
+    "payout_p50": st.column_config.NumberColumn("Payout P50", format="dollar"),
+    "payout_p90": st.column_config.NumberColumn("Payout P90", format="dollar"),
+    "payout_p95": st.column_config.NumberColumn("Payout P95", format="dollar"),
+    "incentive_cost_of_sales": st.column_config.NumberColumn("Incentive cost of sales",
+                                                             format="percent"),
+    "total_cost_of_sales": st.column_config.NumberColumn("Total cost of sales",
+                                                         format="percent"),
+    "share_at_or_above_quota": st.column_config.NumberColumn("At or above quota",
+                                                             format="percent"),
+    "effort_mean": st.column_config.NumberColumn("Mean effort", format="%.2f"),
+    "gave_up_share": st.column_config.NumberColumn("Gave up", format="percent"),
+    "capped_share": st.column_config.NumberColumn("At a cap", format="percent"),
+    "deferred_sales_share": st.column_config.NumberColumn("Sales deferred", format="percent"),
+    "sales_diff_vs_first": st.column_config.NumberColumn("Sales vs first", format="dollar"),
+    "sales_diff_ci95_low": st.column_config.NumberColumn("… 95% CI low", format="dollar"),
+    "sales_diff_ci95_high": st.column_config.NumberColumn("… 95% CI high", format="dollar"),
+    "payout_diff_vs_first": st.column_config.NumberColumn("Payout vs first", format="dollar"),
+    "payout_diff_ci95_low": st.column_config.NumberColumn("… 95% CI low ", format="dollar"),
+    "payout_diff_ci95_high": st.column_config.NumberColumn("… 95% CI high ", format="dollar"),
+}
+
+
+def results_page(view: ResultView) -> None:
+    """The analyst's page: cards, charts with downloads, notes and the table."""
+    meta = view.meta
+    st.caption(f"{view.subtitle} · behaviour: {' and '.join(view.runs)}. The first plan is "
+               "the reference; differences are paired over the same simulated years "
+               "(common random numbers).")
+    headline_cards(view.runs, view.labels, view.colours)
+
+    st.subheader("Sales and cost", divider="gray")
+    left, right = st.columns(2, gap="large")
+    with left:
+        show_chart(view.distribution("sales"), "team-sales")
+    with right:
+        budget = st.number_input(
+            f"Incentive budget per year ({charts.CURRENCY})", min_value=0.0, value=None,
+            step=100000.0, format="%.0f", placeholder="e.g. 4000000", key="budget",
+            help="Draws a line on the payout chart and gives each plan's chance of "
+                 "paying more than this in a year. Changing it does not re-run anything.")
+        show_chart(view.distribution("payout", budget), "incentive-payout")
+        if budget:
+            mode = next(iter(view.runs))
+            chances = budget_exceedance(view.runs[mode]["payout"], budget)
+            st.markdown("**Chance a year's payout exceeds the budget:** " + " · ".join(
+                f"{html.escape(label)} **{percent(c)}**"
+                for label, c in zip(view.labels, chances, strict=True)))
+
+    st.subheader("How the plans pay", divider="gray")
+    left, right = st.columns(2, gap="large")
+    with left:
+        show_chart(view.payout_curve(), "payout-curves")
+    with right:
+        show_chart(view.measures(), "measure-attainment")
+    with st.expander("Payout curve of each measure"):
+        show_chart(view.measure_curves(), "measure-payout-curves")
+
+    st.subheader("What reps do", divider="gray")
+    left, right = st.columns(2, gap="large")
+    with left:
+        show_chart(view.decile_sales(), "sales-by-decile")
+    with right:
+        show_chart(view.decile_effort(), "effort-by-decile")
+    show_chart(view.attainment(), "quota-attainment")
+
+    st.subheader("What happens", divider="gray")
+    what_happens_notes(view.runs[next(iter(view.runs))], view.labels, view.colours)
+
+    st.subheader("Comparison table", divider="gray")
+    table = view.table()
+    st.dataframe(table, hide_index=True, column_config=TABLE_COLUMNS)
+    row = st.container(horizontal=True)
+    name = f"plan-comparison-seed{meta['seed']}-{meta['trials']}-trials"
+    row.download_button("Table as CSV", data=csv_bytes(table), file_name=f"{name}.csv",
+                        mime="text/csv", icon=":material/table:", key="table_csv",
+                        on_click="ignore")
+    row.download_button("Workbook as Excel", data=view.workbook(), file_name=f"{name}.xlsx",
+                        mime="application/vnd.openxmlformats-officedocument."
+                             "spreadsheetml.sheet", icon=":material/grid_on:",
+                        key="table_xlsx", on_click="ignore",
+                        help="Sheets: comparison, measures, deciles and the settings used.")
+
+
+PRESENT_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stHeader"], [data-testid="stToolbar"] {display: none !important;}
+.block-container {padding-top: 1.5rem; max-width: 1500px;}
+[class*="st-key-slide-"] {min-height: 92vh; justify-content: center;
+  border-bottom: 1px solid #E6E9EF; padding: 2rem 0;}
+[class*="st-key-slide-"] h1 {font-size: 3rem;}
+[class*="st-key-slide-"] h2 {font-size: 2.4rem;}
+[data-testid="stMetricValue"] {font-size: 2.6rem;}
+[data-testid="stMetricLabel"] p {font-size: 1.15rem;}
+[class*="st-key-slide-"] li, [class*="st-key-slide-"] p {font-size: 1.3rem;}
+</style>
+"""
+
+
+def presentation_page(view: ResultView, budget: float | None) -> None:
+    """Big type, one chart per screen, no controls: for a meeting room screen."""
+    st.markdown(PRESENT_CSS, unsafe_allow_html=True)
+    slides: list[tuple[str, Callable[[], None]]] = [
+        ("Plans compared", lambda: headline_cards(view.runs, view.labels, view.colours, True)),
+        ("How much will the team sell?", lambda: show_chart(view.distribution("sales"), "",
+                                                            False)),
+        ("What will it cost?", lambda: show_chart(view.distribution("payout", budget), "",
+                                                  False)),
+        ("How each plan pays", lambda: show_chart(view.payout_curve(), "", False)),
+        ("Who sells more, who sells less", lambda: show_chart(view.decile_sales(), "", False)),
+        ("Who gives up, who coasts", lambda: show_chart(view.decile_effort(), "", False)),
+        ("Attainment of each measure", lambda: show_chart(view.measures(), "", False)),
+        ("What happens", lambda: what_happens_notes(view.runs[next(iter(view.runs))],
+                                                    view.labels, view.colours)),
+    ]
+    for i, (title, body) in enumerate(slides):
+        with st.container(key=f"slide-{i}"):
+            if i == 0:
+                st.title(title)
+                st.markdown(f"<p style='color:#8A8D99'>{html.escape(view.subtitle)}</p>",
+                            unsafe_allow_html=True)
+            else:
+                st.header(title)
+            body()
+    st.button("Leave presentation view", on_click=leave_presentation, type="tertiary",
+              icon=":material/close_fullscreen:")
+
+
+def leave_presentation() -> None:
+    st.session_state["present"] = False
+    st.query_params.pop("view", None)
+
+
+def sync_presentation() -> None:
+    if st.session_state.get("present"):
+        st.query_params["view"] = "present"
+    else:
+        st.query_params.pop("view", None)
+
+
+# --------------------------------------------------------------------------- page
+
+
+def main() -> None:
+    files, broken = load_plan_files()
+    init("present", st.query_params.get("view") == "present")
+
+    with st.sidebar:
+        st.title("Plan simulator")
+        st.caption("Compare sales-compensation plans on simulated reps who change their "
+                   "effort when the rules change.")
+        st.header("Plans", divider="gray")
+        defaults = [f for f in DEFAULT_PLANS if f in files] or list(files)[:1]
+        selected = st.multiselect(
+            "Plans to compare", options=list(files), default=defaults, key="plan_files",
+            max_selections=MAX_PLANS, format_func=lambda f: f"{files[f].name} ({f})",
+            help=f"Example plans from plans/. Up to {MAX_PLANS} plans in all; the first one "
+                 "is the reference the others are measured against.")
+        for name, error in broken.items():
+            st.warning(f"**{name}** cannot be used:\n\n{problem_list(error)}")
+        uploads = st.file_uploader(
+            "Add your own plan files", type=["yaml", "yml"], accept_multiple_files=True,
+            key="plan_uploads",
+            help="YAML plan files in the format of plans/*.yaml (see the README). A file "
+                 "with problems is listed here and left out; everything else keeps working.")
+        uploaded: dict[str, PlanSpec] = {}
+        for upload in uploads or []:
+            try:
+                uploaded[f"upload: {upload.name}"] = plan_from_text(read_upload(upload),
+                                                                    upload.name)
+            except InputError as error:
+                st.error(f"**{upload.name}** was not added:\n\n{problem_list(error)}",
+                         icon=":material/error:")
+        reference_slot = st.container()
+
+        st.header("Team", divider="gray")
+        team_files = sorted(TEAMS_DIR.glob("*.yaml"))
+        team_names = {p.name: p for p in team_files}
+        default_team = DEFAULT_TEAM.name if DEFAULT_TEAM.name in team_names else None
+        team_choice = st.selectbox(
+            "Team", options=list(team_names), key="team_file",
+            index=list(team_names).index(default_team) if default_team else 0,
+            help="The simulated sales team the plans are tried on (plans/teams/).")
+        team_upload = st.file_uploader("Or upload a team file", type=["yaml", "yml"],
+                                       key="team_upload",
+                                       help="A team YAML file like plans/teams/default.yaml.")
+        team_text, team_source = "", ""
+        if team_choice:
+            team_text = team_names[team_choice].read_text(encoding="utf-8-sig")
+            team_source = team_choice
+        if team_upload is not None:
+            try:
+                text = read_upload(team_upload)
+                team_from_dict(parse_yaml_text(text, team_upload.name), team_upload.name)
+                team_text, team_source = text, team_upload.name
+                st.caption(f"Using the uploaded team **{team_upload.name}**.")
+            except InputError as error:
+                st.error(f"**{team_upload.name}** was not used:\n\n{problem_list(error)}",
+                         icon=":material/error:")
+        team: TeamSpec | None = None
+        try:
+            team = team_from_dict(parse_yaml_text(team_text, team_source), team_source)
+        except InputError as error:
+            st.error(f"The team file cannot be used:\n\n{problem_list(error)}")
+
+        st.header("Simulation", divider="gray")
+        n_trials = int(st.number_input(
+            "Simulated plan years", min_value=100, max_value=50_000, value=2000, step=500,
+            key="trials",
+            help="Monte Carlo trials per plan: each is one plan year of the whole team. 2,000 "
+                 "gives tight intervals in about a second; more narrows them further."))
+        seed = int(st.number_input(
+            "Seed", min_value=0, max_value=2**32 - 1, value=0, step=1, key="seed",
+            help="The same seed gives exactly the same numbers; every plan sees the same reps "
+                 "and the same luck."))
+        behaviour = st.radio(
+            "Rep behaviour", options=list(BEHAVIOURS), format_func=BEHAVIOURS.__getitem__,
+            key="behaviour", horizontal=False,
+            help="Adaptive: reps change effort when the plan changes (give up, coast, defer "
+                 "deals, ignore light measures). Static: everyone works as usual whatever the "
+                 "plan, as a replay-based tool assumes. Both: see what behaviour adds.")
+        st.header("View", divider="gray")
+        st.toggle("Presentation view", key="present", on_change=sync_presentation,
+                  help="Large type, one chart per screen, no controls. Share it with "
+                       "?view=present in the address.")
+
+    present = bool(st.session_state["present"])
+    if not present:
+        st.title("Compare sales-compensation plans")
+        st.caption("How much will the team sell, what will it cost, and why: simulated reps "
+                   "react to thresholds, caps, accelerators, late plans and too many KPIs.")
+        tab_results, tab_editor, tab_plans = st.tabs(["Results", "Plan editor", "Plans"])
+    else:
+        tab_results = st.container()
+        tab_editor = tab_plans = st.empty().container()
+
+    available = {f"{spec.name} ({f})": spec for f, spec in files.items()}
+    available.update({f"{spec.name} ({label})": spec for label, spec in uploaded.items()})
+    default_source = next((f"{files[f].name} ({f})" for f in selected), None)
+    with tab_editor:
+        if present:
+            edited, include_edited, source, preview = None, False, None, st.empty()
+        else:
+            st.markdown("Change a plan's rules without touching YAML. The edited plan joins "
+                        "the comparison as soon as it differs from the plan it started from.")
+            edited, include_edited, source, preview = plan_editor(available, default_source)
+
+    specs: list[PlanSpec] = [files[f] for f in selected]
+    sources: list[str] = list(selected)
+    specs += list(uploaded.values())
+    sources += [label.removeprefix("upload: ") for label in uploaded]
+    if edited is not None and include_edited:
+        specs.append(edited)
+        sources.append("edited plan")
+    if len(specs) > MAX_PLANS:
+        st.warning(f"Comparing the first {MAX_PLANS} plans; remove some to add others.")
+        specs, sources = specs[:MAX_PLANS], sources[:MAX_PLANS]
+    labels = unique_labels([s.name for s in specs])
+
+    with reference_slot:
+        if len(specs) > 1:
+            reference = st.selectbox(
+                "Reference plan", options=labels, key="reference",
+                help="The plan the others are measured against (differences and intervals).")
+            if reference in labels:
+                r = labels.index(reference)
+                order = [r] + [i for i in range(len(specs)) if i != r]
+                specs = [specs[i] for i in order]
+                sources = [sources[i] for i in order]
+                labels = [labels[i] for i in order]
+    specs = [s if s.name == label else s.model_copy(update={"name": label})
+             for s, label in zip(specs, labels, strict=True)]
+
+    with tab_plans:
+        if not present:
+            plans_tab(specs, labels, sources)
+
+    if edited is not None and source is not None:
+        with preview:
+            colours = charts.plan_colours(labels)
+            pair = [(source.name, source), (edited.name, edited)]
+            preview_colours = {source.name: colours.get(source.name, charts.MUTED),
+                               edited.name: colours.get(edited.name, charts.PALETTE[len(labels)
+                                                                                   % 8])}
+            if edited.name == source.name:
+                pair = pair[1:]
+            st.altair_chart(charts.payout_curve_chart(
+                charts.payout_curve_frame(pair), preview_colours,
+                subtitle="The edited plan against the plan it started from"), width="stretch")
+
+    with tab_results:
+        if not specs:
+            st.info("Pick at least one plan in the sidebar, upload one, or build one in the "
+                    "plan editor.", icon=":material/arrow_back:")
+            return
+        if team is None:
+            st.warning("Pick a valid team file in the sidebar to run the comparison.")
+            return
+        modes = ["adaptive", "static"] if behaviour == "both" else [str(behaviour)]
+        key = (tuple(plan_yaml(s) for s in specs), tuple(sources), team_text, n_trials, seed,
+               tuple(modes))
+        try:
+            runs = {mode: run_comparison(key[0], key[1], team_text, team_source, n_trials,
+                                         seed, mode) for mode in modes}
+            st.session_state["last_good"] = (runs, labels, specs)
+        except Exception as error:  # noqa: BLE001 - the page must survive an engine failure
+            st.error(f"The simulation failed: {error}", icon=":material/error:")
+            if "last_good" not in st.session_state:
+                return
+            st.caption("Showing the last comparison that ran.")
+            runs, labels, specs = st.session_state["last_good"]
+        view = ResultView(runs, labels, specs, large=present)
+        if present:
+            presentation_page(view, st.session_state.get("budget"))
+        else:
+            results_page(view)
+
+
+def plans_tab(specs: list[PlanSpec], labels: list[str], sources: list[str]) -> None:
+    """Each compared plan in words and as its YAML file."""
+    if not specs:
+        st.info("No plans in the comparison yet.")
+        return
+    colours = charts.plan_colours(labels)
+    for spec, label, source in zip(specs, labels, sources, strict=True):
+        with st.container(border=True):
+            plan_heading(label, colours[label])
+            st.caption(f"{source} · paid per {spec.period} · "
+                       f"{len(spec.measures)} measure(s) · base {cash(spec.pay.base_salary)}, "
+                       f"target incentive {cash(spec.pay.target_incentive)} per rep per year")
+            if spec.description:
+                st.markdown(spec.description)
+            with st.expander("Plan file (YAML)"):
+                st.code(plan_yaml(spec), language="yaml")
+
+
+
+main()
