@@ -70,6 +70,23 @@ def cash(value: float, signed: bool = False) -> str:
     return f"{sign}{charts.CURRENCY}{money(abs(value))}"
 
 
+def cash_interval(low: float, high: float) -> str:
+    """A 95% interval in money, with as many decimals as it takes to tell its ends apart."""
+    scale = max(abs(low), abs(high))
+    unit, div = ("M", 1e6) if scale >= 1e6 else ("k", 1e3) if scale >= 1e4 else ("", 1.0)
+    for decimals in range(1 if unit else 0, 5):
+        ends = [f"{'-' if v < 0 else '+'}{charts.CURRENCY}{abs(v) / div:,.{decimals}f}{unit}"
+                for v in (low, high)]
+        if ends[0] != ends[1]:
+            break
+    return f"95% CI {ends[0]} to {ends[1]}"
+
+
+def half_width(interval: dict[str, float]) -> str:
+    """A paired difference's 95% interval as its half-width: "± $4,100 (95% CI)"."""
+    return f"± {cash((interval['ci95_high'] - interval['ci95_low']) / 2)} (95% CI)"
+
+
 def points(value: float) -> str:
     """A difference of two shares in percentage points."""
     return f"{value * 100:+.1f} pp"
@@ -172,6 +189,16 @@ def unique_labels(names: Sequence[str]) -> list[str]:
         seen[key] = seen.get(key, 0) + 1
         out.append(name if seen[key] == 1 else f"{name} ({seen[key]})")
     return out
+
+
+def team_label(file_name: str) -> str:
+    """A team file as the picker shows it: the team's name, or the file name if it is bad."""
+    try:
+        path = TEAMS_DIR / file_name
+        return team_from_dict(parse_yaml_text(path.read_text(encoding="utf-8-sig"), file_name),
+                              file_name).name
+    except (InputError, OSError, UnicodeDecodeError):
+        return f"{file_name} (has problems)"
 
 
 def init(key: str, value: Any) -> str:
@@ -367,7 +394,7 @@ def plan_editor(available: dict[str, PlanSpec], default_source: str | None
 
     st.markdown("**Plan rules**")
     c1, c2, c3, c4 = st.columns(4)
-    c1.selectbox("Period", options=list(WEEKS_PER_PERIOD),
+    c1.selectbox("Period", options=list(WEEKS_PER_PERIOD), format_func=str.capitalize,
                  key=init(f"ed{gen}_period", base["period"]),
                  help="How often attainment is measured and paid.")
     days = WEEKS_PER_PERIOD[st.session_state[f"ed{gen}_period"]] * DAYS_PER_WEEK
@@ -476,54 +503,75 @@ def headline_cards(runs: dict[str, dict[str, Any]], labels: list[str],
     run = runs[mode]
     plans = run["plans"]
     first = plans[0]
-    columns = st.columns(len(plans))
-    for i, (column, p) in enumerate(zip(columns, plans, strict=True)):
-        with column.container(border=True):
-            plan_heading(labels[i], colours[labels[i]], "1.5rem" if large else "1.05rem")
-            ref = i == 0
-            sd, pd_ = p["vs_first"]["sales_diff"], p["vs_first"]["payout_diff"]
-            ci = "95% CI {} to {}"
-            st.metric(
-                "Expected team sales / year", cash(p["sales"]["mean"]),
-                delta=None if ref else cash(sd["mean"], signed=True),
-                delta_description=None if ref else ci.format(
-                    cash(sd["ci95_low"], True), cash(sd["ci95_high"], True)),
-                help=f"Mean over {run['meta']['trials']:,} simulated plan years; "
-                     f"P5 {cash(p['sales']['p5'])}, P95 {cash(p['sales']['p95'])}.",
-            )
-            st.metric(
-                "Expected incentive payout / year", cash(p["payout"]["mean"]),
-                delta=None if ref else cash(pd_["mean"], signed=True), delta_color="inverse",
-                delta_description=None if ref else ci.format(
-                    cash(pd_["ci95_low"], True), cash(pd_["ci95_high"], True)),
-                help=f"Team incentive (base salaries excluded). P50 {cash(p['payout']['p50'])}, "
-                     f"P90 {cash(p['payout']['p90'])}, P95 {cash(p['payout']['p95'])}.",
-            )
-            cos, cos0 = p["cost_of_sales"]["incentive"], first["cost_of_sales"]["incentive"]
-            st.metric(
-                "Incentive cost of sales", percent(cos, 1),
-                delta=None if ref else points(cos - cos0), delta_color="inverse",
-                help="Incentive payout / sales. With base salaries: "
-                     f"{percent(p['cost_of_sales']['total'], 1)} (typical incentive: 3-10%).",
-            )
-            q, q0 = (p["quota_attainment"]["share_at_or_above"],
-                     first["quota_attainment"]["share_at_or_above"])
-            st.metric(
-                f"Rep-{p['period']}s at or above quota", percent(q),
-                delta=None if ref else points(q - q0),
-                help=f"Share of rep-{p['period']}s at or above quota on "
-                     f"'{p['quota_attainment']['measure']}'. Sound plans: 50-65%.",
-            )
-            if ref and len(plans) > 1:
-                st.caption("Reference: the other cards show their difference from this plan.")
-            if len(runs) > 1:
-                other = runs["static"]
-                gap = paired_difference(run["sales"][i], other["sales"][i])
-                st.caption(
-                    f"Static replay: sales {cash(other['plans'][i]['sales']['mean'])}. "
-                    f"Behaviour changes sales by **{cash(gap['mean'], True)}** "
-                    f"(95% CI {cash(gap['ci95_low'], True)} to {cash(gap['ci95_high'], True)})."
-                )
+    per_row = {1: 1, 2: 2, 4: 2}.get(len(plans), 3)
+    for row_start in range(0, len(plans), per_row):
+        columns = st.columns(per_row)
+        for offset, column in enumerate(columns):
+            i = row_start + offset
+            if i >= len(plans):
+                break
+            with column.container(border=True):
+                plan_card(run, i, labels[i], colours[labels[i]], first, large,
+                          wide=per_row == 1, stacked=per_row >= 3 and not large)
+                if len(runs) > 1:
+                    other = runs["static"]
+                    gap = paired_difference(run["sales"][i], other["sales"][i])
+                    st.caption(
+                        f"Static replay: sales {cash(other['plans'][i]['sales']['mean'])}. "
+                        f"Behaviour changes sales by **{cash(gap['mean'], True)}** "
+                        f"({cash_interval(gap['ci95_low'], gap['ci95_high'])})."
+                    )
+
+
+def plan_card(run: dict[str, Any], i: int, label: str, colour: str, first: dict[str, Any],
+              large: bool, wide: bool, stacked: bool = False) -> None:
+    """The four headline numbers of plan i (the first plan is the reference)."""
+    p = run["plans"][i]
+    plan_heading(label, colour, "1.6rem" if large else "1.1rem")
+    ref = i == 0 and run["plans"][0] is first
+    sd, pd_ = p["vs_first"]["sales_diff"], p["vs_first"]["payout_diff"]
+    cells = st.columns(4 if wide else 1 if stacked else 2)
+    with cells[0]:
+        st.metric(
+            "Expected team sales / year", cash(p["sales"]["mean"]),
+            delta=None if ref else cash(sd["mean"], signed=True),
+            delta_description=None if ref else half_width(sd),
+            help=f"Mean over {run['meta']['trials']:,} simulated plan years; "
+                 f"P5 {cash(p['sales']['p5'])}, P95 {cash(p['sales']['p95'])}." +
+                 ("" if ref else f" Difference from {first['name']}: "
+                  f"{cash(sd['mean'], True)}, {cash_interval(sd['ci95_low'], sd['ci95_high'])}."),
+        )
+    with cells[1]:
+        st.metric(
+            "Expected incentive payout / year", cash(p["payout"]["mean"]),
+            delta=None if ref else cash(pd_["mean"], signed=True), delta_color="inverse",
+            delta_description=None if ref else half_width(pd_),
+            help=f"Team incentive (base salaries excluded). P50 {cash(p['payout']['p50'])}, "
+                 f"P90 {cash(p['payout']['p90'])}, P95 {cash(p['payout']['p95'])}." +
+                 ("" if ref else f" Difference from {first['name']}: "
+                  f"{cash(pd_['mean'], True)}, "
+                  f"{cash_interval(pd_['ci95_low'], pd_['ci95_high'])}."),
+        )
+    cos, cos0 = p["cost_of_sales"]["incentive"], first["cost_of_sales"]["incentive"]
+    with cells[2 % len(cells)]:
+        st.metric(
+            "Incentive cost of sales", percent(cos, 1),
+            delta=None if ref else points(cos - cos0), delta_color="inverse",
+            help="Incentive payout / sales. With base salaries: "
+                 f"{percent(p['cost_of_sales']['total'], 1)} (typical incentive: 3-10%).",
+        )
+    q, q0 = (p["quota_attainment"]["share_at_or_above"],
+             first["quota_attainment"]["share_at_or_above"])
+    with cells[3 % len(cells)]:
+        st.metric(
+            f"Rep-{p['period']}s at or above quota", percent(q),
+            delta=None if ref else points(q - q0),
+            help=f"Share of rep-{p['period']}s at or above quota on "
+                 f"'{p['quota_attainment']['measure']}'. Sound plans: 50-65%.",
+        )
+    if ref and len(run["plans"]) > 1:
+        st.caption("The reference plan: the other cards show their difference from it, "
+                   "with a 95% interval.")
 
 
 def budget_exceedance(payouts: list[np.ndarray], budget: float) -> list[float]:
@@ -659,22 +707,23 @@ def results_page(view: ResultView) -> None:
     headline_cards(view.runs, view.labels, view.colours)
 
     st.subheader("Sales and cost", divider="gray")
+    c1, c2 = st.columns([1, 2], vertical_alignment="bottom")
+    budget = c1.number_input(
+        f"Incentive budget per year ({charts.CURRENCY})", min_value=0.0, value=None,
+        step=100000.0, format="%.0f", placeholder="optional, e.g. 4000000", key="budget",
+        help="Draws a line on the payout chart and gives each plan's chance of paying more "
+             "than this in a year. Changing it does not run the simulation again.")
+    if budget:
+        mode = next(iter(view.runs))
+        chances = budget_exceedance(view.runs[mode]["payout"], budget)
+        c2.markdown(f"**Chance a year's incentive payout exceeds {cash(budget)}:** " +
+                    " · ".join(f"{html.escape(label)} **{percent(c, 1)}**"
+                               for label, c in zip(view.labels, chances, strict=True)))
     left, right = st.columns(2, gap="large")
     with left:
         show_chart(view.distribution("sales"), "team-sales")
     with right:
-        budget = st.number_input(
-            f"Incentive budget per year ({charts.CURRENCY})", min_value=0.0, value=None,
-            step=100000.0, format="%.0f", placeholder="e.g. 4000000", key="budget",
-            help="Draws a line on the payout chart and gives each plan's chance of "
-                 "paying more than this in a year. Changing it does not re-run anything.")
         show_chart(view.distribution("payout", budget), "incentive-payout")
-        if budget:
-            mode = next(iter(view.runs))
-            chances = budget_exceedance(view.runs[mode]["payout"], budget)
-            st.markdown("**Chance a year's payout exceeds the budget:** " + " · ".join(
-                f"{html.escape(label)} **{percent(c)}**"
-                for label, c in zip(view.labels, chances, strict=True)))
 
     st.subheader("How the plans pay", divider="gray")
     left, right = st.columns(2, gap="large")
@@ -718,11 +767,14 @@ PRESENT_CSS = """
 .block-container {padding-top: 1.5rem; max-width: 1500px;}
 [class*="st-key-slide-"] {min-height: 92vh; justify-content: center;
   border-bottom: 1px solid #E6E9EF; padding: 2rem 0;}
-[class*="st-key-slide-"] h1 {font-size: 3rem;}
+[class*="st-key-slide-"] h1 {font-size: 3.2rem;}
 [class*="st-key-slide-"] h2 {font-size: 2.4rem;}
-[data-testid="stMetricValue"] {font-size: 2.6rem;}
-[data-testid="stMetricLabel"] p {font-size: 1.15rem;}
-[class*="st-key-slide-"] li, [class*="st-key-slide-"] p {font-size: 1.3rem;}
+[class*="st-key-slide-"] [data-testid="stMetricValue"] p {font-size: 3rem; font-weight: 600;}
+[class*="st-key-slide-"] [data-testid="stMetricLabel"] p {font-size: 1.2rem;}
+[class*="st-key-slide-"] [data-testid="stMetricDelta"] div,
+[class*="st-key-slide-"] [data-testid="stMetricDeltaDescription"] p {font-size: 1.1rem;}
+[class*="st-key-slide-"] [data-testid="stMarkdownContainer"] li {font-size: 1.35rem;}
+[class*="st-key-slide-"] [data-testid="stCaptionContainer"] p {font-size: 1.1rem;}
 </style>
 """
 
@@ -730,16 +782,18 @@ PRESENT_CSS = """
 def presentation_page(view: ResultView, budget: float | None) -> None:
     """Big type, one chart per screen, no controls: for a meeting room screen."""
     st.markdown(PRESENT_CSS, unsafe_allow_html=True)
+    def chart(build: Callable[[], Any]) -> Callable[[], None]:
+        return lambda: show_chart(build(), "", downloads=False)
+
     slides: list[tuple[str, Callable[[], None]]] = [
         ("Plans compared", lambda: headline_cards(view.runs, view.labels, view.colours, True)),
-        ("How much will the team sell?", lambda: show_chart(view.distribution("sales"), "",
-                                                            False)),
-        ("What will it cost?", lambda: show_chart(view.distribution("payout", budget), "",
-                                                  False)),
-        ("How each plan pays", lambda: show_chart(view.payout_curve(), "", False)),
-        ("Who sells more, who sells less", lambda: show_chart(view.decile_sales(), "", False)),
-        ("Who gives up, who coasts", lambda: show_chart(view.decile_effort(), "", False)),
-        ("Attainment of each measure", lambda: show_chart(view.measures(), "", False)),
+        ("", chart(lambda: view.distribution("sales"))),
+        ("", chart(lambda: view.distribution("payout", budget))),
+        ("", chart(view.payout_curve)),
+        ("", chart(view.decile_sales)),
+        ("", chart(view.decile_effort)),
+        ("", chart(view.attainment)),
+        ("", chart(view.measures)),
         ("What happens", lambda: what_happens_notes(view.runs[next(iter(view.runs))],
                                                     view.labels, view.colours)),
     ]
@@ -749,7 +803,7 @@ def presentation_page(view: ResultView, budget: float | None) -> None:
                 st.title(title)
                 st.markdown(f"<p style='color:#8A8D99'>{html.escape(view.subtitle)}</p>",
                             unsafe_allow_html=True)
-            else:
+            elif title:
                 st.header(title)
             body()
     st.button("Leave presentation view", on_click=leave_presentation, type="tertiary",
@@ -783,7 +837,7 @@ def main() -> None:
         defaults = [f for f in DEFAULT_PLANS if f in files] or list(files)[:1]
         selected = st.multiselect(
             "Plans to compare", options=list(files), default=defaults, key="plan_files",
-            max_selections=MAX_PLANS, format_func=lambda f: f"{files[f].name} ({f})",
+            max_selections=MAX_PLANS, format_func=lambda f: files[f].name,
             help=f"Example plans from plans/. Up to {MAX_PLANS} plans in all; the first one "
                  "is the reference the others are measured against.")
         for name, error in broken.items():
@@ -808,7 +862,7 @@ def main() -> None:
         team_names = {p.name: p for p in team_files}
         default_team = DEFAULT_TEAM.name if DEFAULT_TEAM.name in team_names else None
         team_choice = st.selectbox(
-            "Team", options=list(team_names), key="team_file",
+            "Team", options=list(team_names), key="team_file", format_func=team_label,
             index=list(team_names).index(default_team) if default_team else 0,
             help="The simulated sales team the plans are tried on (plans/teams/).")
         team_upload = st.file_uploader("Or upload a team file", type=["yaml", "yml"],
@@ -835,12 +889,12 @@ def main() -> None:
 
         st.header("Simulation", divider="gray")
         n_trials = int(st.number_input(
-            "Simulated plan years", min_value=100, max_value=50_000, value=2000, step=500,
-            key="trials",
+            "Simulated plan years", min_value=100, max_value=50_000, step=500,
+            key=init("trials", 2000),
             help="Monte Carlo trials per plan: each is one plan year of the whole team. 2,000 "
                  "gives tight intervals in about a second; more narrows them further."))
         seed = int(st.number_input(
-            "Seed", min_value=0, max_value=2**32 - 1, value=0, step=1, key="seed",
+            "Seed", min_value=0, max_value=2**32 - 1, step=1, key=init("seed", 0),
             help="The same seed gives exactly the same numbers; every plan sees the same reps "
                  "and the same luck."))
         behaviour = st.radio(

@@ -60,24 +60,32 @@ def plan_colours(labels: Sequence[str]) -> dict[str, str]:
     return {label: PALETTE[i % len(PALETTE)] for i, label in enumerate(labels)}
 
 
-def _colour(colours: Mapping[str, str], title: str = "Plan") -> alt.Color:
+def _colour(colours: Mapping[str, str], title: str = "Plan", legend: bool = True) -> alt.Color:
     return alt.Color(
         "plan:N",
         title=title,
         scale=alt.Scale(domain=list(colours), range=list(colours.values())),
-        legend=alt.Legend(orient="top", labelLimit=260),
+        legend=alt.Legend(orient="top", labelLimit=260) if legend else None,
     )
 
 
-def _finish(chart: Any, title: str, subtitle: str = "", large: bool = False) -> Any:
-    """Title and the house look; `large` for the presentation view (big type)."""
+def _finish(
+    chart: Any, title: str, subtitle: str = "", large: bool = False, fit: bool = True
+) -> Any:
+    """Title and the house look; `large` for the presentation view (big type).
+
+    `fit`: the width (axes and legend included) fits the page column while the plot keeps
+    its height; off for faceted charts, which keep their natural size.
+    """
     base = 18 if large else 12
+    if fit:
+        chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
     chart = chart.properties(
         title=alt.TitleParams(
             title,
             subtitle=subtitle or alt.Undefined,
             anchor="start",
-            fontSize=base + 6,
+            fontSize=base + (12 if large else 6),
             subtitleFontSize=base,
             subtitleColor=MUTED,
             color=INK,
@@ -119,7 +127,7 @@ def _by_behaviour(frame: pd.DataFrame, build: Any, shared: str = "x") -> Any:
 
 
 def distribution_frame(
-    samples: Sequence[tuple[str, str, np.ndarray]], bins: int = 60
+    samples: Sequence[tuple[str, str, np.ndarray]], bins: int = 40
 ) -> pd.DataFrame:
     """Histogram per (plan, behaviour) of per-trial values on common bin edges.
 
@@ -154,7 +162,7 @@ def marker_frame(rows: Sequence[tuple[str, str, Mapping[str, float]]]) -> pd.Dat
     """P50 and P90 markers per (plan, behaviour) from a summary's distribution dict."""
     out = []
     for plan, behaviour, dist in rows:
-        for key, label in (("p50", "P50 (median)"), ("p90", "P90 (1 year in 10 above)")):
+        for key, label in (("p50", "P50 (median)"), ("p90", "P90")):
             out.append({"plan": plan, "behaviour": behaviour, "marker": label,
                         "value": float(dist[key])})
     return pd.DataFrame(out)
@@ -278,16 +286,16 @@ def distribution_chart(
                 alt.Tooltip("end:Q", title="To", format=MONEY_TIP),
                 alt.Tooltip("share:Q", title="Share of years", format=".1%")]
         base = alt.Chart(frame)
-        area = base.mark_area(opacity=0.18, interpolate="monotone").encode(
-            x=x, y=y, color=_colour(colours))
-        line = base.mark_line(strokeWidth=2.2, interpolate="monotone").encode(
+        area = base.mark_area(opacity=0.15, interpolate="step").encode(
+            x=x, y=y, color=_colour(colours, legend=False))
+        line = base.mark_line(strokeWidth=2, interpolate="step").encode(
             x=x, y=y, color=_colour(colours), tooltip=tips)
         rules = alt.Chart(marks).mark_rule(strokeWidth=2).encode(
             x=alt.X("value:Q"),
             color=_colour(colours),
             strokeDash=alt.StrokeDash(
                 "marker:N", title="Marker",
-                scale=alt.Scale(domain=["P50 (median)", "P90 (1 year in 10 above)"],
+                scale=alt.Scale(domain=["P50 (median)", "P90"],
                                 range=[[6, 3], [2, 2]]),
                 legend=alt.Legend(orient="top")),
             tooltip=[alt.Tooltip("plan:N", title="Plan"), alt.Tooltip("marker:N", title="Marker"),
@@ -353,7 +361,7 @@ def measure_curve_chart(
         facet=alt.Facet("panel:N", title=None, sort=order), columns=3 if large else 4
     ).resolve_scale(y="independent")
     return _finish(chart, "Payout curve of each measure",
-                   "Multiple of the measure's share of target incentive", large)
+                   "Multiple of the measure's share of target incentive", large, fit=False)
 
 
 def decile_sales_chart(

@@ -1,0 +1,282 @@
+"""The Streamlit app, driven headless with streamlit.testing (AppTest).
+
+Every test runs the real app.py with small trial counts. Downloads are read back through a
+recording media-file manager, so the files checked are the bytes a user would get.
+"""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+from typing import Any
+
+import openpyxl
+import pandas as pd
+import pytest
+import yaml
+from streamlit.testing.v1 import AppTest
+
+from simulator.spec import plan_from_text
+
+ROOT = Path(__file__).resolve().parent.parent
+APP = str(ROOT / "app.py")
+TRIALS = 200
+
+
+@pytest.fixture
+def downloads(monkeypatch: pytest.MonkeyPatch) -> dict[str, Any]:
+    """What the app's download buttons hold: bytes by URL, callables by deferred file id."""
+    import streamlit.testing.v1.app_test as app_test_module
+    from streamlit.runtime.media_file_manager import MediaFileManager
+
+    recorded: dict[str, Any] = {}
+
+    class Recording(MediaFileManager):
+        def add(self, path_or_data: Any, mimetype: str, coordinates: str,
+                file_name: str | None = None, is_for_static_download: bool = False) -> str:
+            url = super().add(path_or_data, mimetype, coordinates, file_name=file_name,
+                              is_for_static_download=is_for_static_download)
+            recorded[url] = path_or_data
+            return url
+
+        def add_deferred(self, data_callable: Any, mimetype: str | None, coordinates: str,
+                         *args: Any, **kwargs: Any) -> str:
+            file_id = super().add_deferred(data_callable, mimetype, coordinates, *args,
+                                           **kwargs)
+            recorded[file_id] = data_callable
+            return file_id
+
+    monkeypatch.setattr(app_test_module, "MediaFileManager", Recording)
+    return recorded
+
+
+def start(**state: Any) -> AppTest:
+    """The app after its first run, with a small trial count and any preset widget values."""
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["trials"] = TRIALS
+    for key, value in state.items():
+        at.session_state[key] = value
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def table(at: AppTest) -> pd.DataFrame:
+    """The comparison table the page shows (one row per plan and behaviour)."""
+    return at.dataframe[0].value
+
+
+def download(at: AppTest, recorded: dict[str, Any], key: str) -> bytes:
+    """The file behind a download button, as the browser would receive it."""
+    button = at.get("download_button")
+    proto = next(b.proto for b in button if b.proto.id.endswith(f"-{key}"))
+    data = recorded[proto.deferred_file_id]() if proto.deferred_file_id else recorded[proto.url]
+    return data.encode("utf-8") if isinstance(data, str) else bytes(data)
+
+
+def editor_key(at: AppTest, field: str, measure: int | None = None) -> str:
+    """The widget key of a plan-editor field (keys carry the editor's generation)."""
+    gen = at.session_state["ed_gen"]
+    return f"ed{gen}_m{measure}_{field}" if measure is not None else f"ed{gen}_{field}"
+
+
+def test_default_page_runs_and_shows_cards() -> None:
+    at = start()
+    assert not at.error
+    labels = [m.label for m in at.metric]
+    assert labels.count("Expected team sales / year") == 2  # baseline + recommended
+    assert {"Expected incentive payout / year", "Incentive cost of sales",
+            "Rep-quarters at or above quota"} <= set(labels)
+    # the reference (first) card has no delta, the second one a difference with a 95% interval
+    sales = [m for m in at.metric if m.label == "Expected team sales / year"]
+    assert sales[0].proto.delta == "" and sales[1].proto.delta != ""
+    assert "95% CI" in sales[1].proto.delta_description
+    assert len(at.get("vega_lite_chart")) >= 8
+    assert list(table(at)["plan"]) == ["Baseline", "Recommended"]
+    assert at.number_input(key="seed").value == 0
+    assert any(f"{TRIALS:,} simulated plan years · seed 0" in c.value for c in at.caption)
+
+
+def test_selecting_several_plans() -> None:
+    at = start()
+    files = ["baseline.yaml", "high_threshold.yaml", "capped.yaml", "late_plan.yaml"]
+    at.multiselect(key="plan_files").set_value(files).run()
+    assert not at.exception and not at.error
+    frame = table(at)
+    assert list(frame["plan"]) == ["Baseline", "High threshold", "Capped, low quota",
+                                   "Late plan"]
+    assert [m.label for m in at.metric].count("Expected team sales / year") == 4
+    base, high = frame.iloc[0], frame.iloc[1]
+    # seed 003, situation 3: the out-of-reach threshold makes reps give up and sell less
+    assert high["sales_mean"] < base["sales_mean"]
+    assert high["gave_up_share"] > base["gave_up_share"] + 0.1
+    assert high["sales_diff_ci95_high"] < 0
+    # the reference plan can be changed: differences are then measured against it
+    at.selectbox(key="reference").set_value("High threshold").run()
+    assert list(table(at)["plan"])[0] == "High threshold"
+    assert table(at).iloc[0]["sales_diff_vs_first"] == 0
+
+
+def test_raising_the_threshold_in_the_editor_lowers_sales_and_raises_giving_up() -> None:
+    at = start(plan_files=["baseline.yaml"])
+    assert list(table(at)["plan"]) == ["Baseline"]  # an unchanged copy is not compared
+    at.number_input(key=editor_key(at, "quota_pct", 0)).set_value(150.0).run()
+    frame = table(at)
+    assert list(frame["plan"]) == ["Baseline", "Baseline (edited)"]
+    before = frame.iloc[1]
+    assert before["sales_mean"] < frame.iloc[0]["sales_mean"]  # a 150% quota asks too much
+
+    at.number_input(key=editor_key(at, "threshold", 0)).set_value(80.0).run()
+    assert not at.exception and not at.error
+    after = table(at).iloc[1]
+    assert after["sales_mean"] < before["sales_mean"] * 0.95
+    assert after["gave_up_share"] > before["gave_up_share"] + 0.2
+
+
+def test_editor_adds_and_removes_measures() -> None:
+    at = start(plan_files=["baseline.yaml"])
+    next(b for b in at.button if b.label == "Add a measure").click().run()
+    errors = " ".join(e.value for e in at.error)
+    assert "weights sum to 1.1, not 1" in errors  # 100% + the new measure's 10%
+    next(b for b in at.button if b.label == "Rescale weights to 100%").click().run()
+    assert not at.error
+    frame = table(at)
+    assert list(frame["plan"]) == ["Baseline", "Baseline (edited)"]
+    removes = [b for b in at.button if b.label == "Remove"]
+    assert len(removes) == 2
+    removes[1].click().run()
+    assert not at.exception
+    assert len([b for b in at.button if b.label == "Remove"]) == 1
+
+
+def test_invalid_edit_shows_the_validator_message_and_the_app_keeps_working() -> None:
+    at = start(plan_files=["baseline.yaml", "recommended.yaml"])
+    before = [m.value for m in at.metric]
+    at.number_input(key=editor_key(at, "weight", 0)).set_value(80.0).run()
+    assert not at.exception
+    message = " ".join(e.value for e in at.error)
+    assert "edited plan: measures: weights sum to 0.8, not 1" in message
+    assert [m.value for m in at.metric] == before  # nothing computed is lost
+    assert list(table(at)["plan"]) == ["Baseline", "Recommended"]
+
+
+BAD_PLAN = """\
+name: Bad plan
+period: quartr
+pay: {base_salary: 90000, target_incentive: 60000}
+measures:
+  - name: New revenue
+    metric: revenue
+    weight: 1.0
+    quota: {relative: 1.0}
+    treshold: 0.5
+    curve: [[0.5, 0.25], [1.0, 1.0], [1.5, 2.0]]
+"""
+
+
+def test_invalid_upload_shows_the_error_and_the_app_keeps_working() -> None:
+    at = start()
+    before = [m.value for m in at.metric]
+    at.file_uploader(key="plan_uploads").upload("bad.yaml", BAD_PLAN.encode(), "text/yaml")
+    at.run()
+    assert not at.exception
+    message = " ".join(e.value for e in at.error)
+    assert "bad.yaml: period: 'quartr' is not allowed" in message
+    assert "did you mean 'threshold'?" in message
+    assert [m.value for m in at.metric] == before
+    assert list(table(at)["plan"]) == ["Baseline", "Recommended"]
+
+    # YAML that does not parse gets a line and column, not a traceback
+    at.file_uploader(key="plan_uploads").set_value(("broken.yml", b"name: [unclosed\n",
+                                                    "text/yaml"))
+    at.run()
+    assert not at.exception
+    assert "broken.yml: line" in " ".join(e.value for e in at.error)
+
+
+def test_valid_upload_joins_the_comparison() -> None:
+    at = start(plan_files=["baseline.yaml"])
+    text = (ROOT / "plans" / "capped.yaml").read_text().replace("Capped, low quota",
+                                                               "My capped plan")
+    at.file_uploader(key="plan_uploads").upload("mine.yaml", text.encode(), "text/yaml")
+    at.run()
+    assert not at.exception and not at.error
+    frame = table(at)
+    assert list(frame["plan"]) == ["Baseline", "My capped plan"]
+    assert frame.iloc[1]["capped_share"] > 0.05
+
+
+def test_downloads_produce_valid_files(downloads: dict[str, Any]) -> None:
+    at = start()
+    at.number_input(key=editor_key(at, "threshold", 0)).set_value(60.0).run()
+    assert not at.exception and not at.error
+
+    csv = pd.read_csv(io.BytesIO(download(at, downloads, "table_csv")))
+    assert list(csv["plan"]) == ["Baseline", "Recommended", "Baseline (edited)"]
+    assert {"sales_mean", "payout_p90", "sales_diff_ci95_low"} <= set(csv.columns)
+
+    book = openpyxl.load_workbook(io.BytesIO(download(at, downloads, "table_xlsx")))
+    assert {"Comparison", "Measures", "Deciles", "Settings"} <= set(book.sheetnames)
+    assert book["Comparison"]["A2"].value == "Baseline"
+
+    text = download(at, downloads, "ed_download").decode("utf-8")
+    edited = plan_from_text(text, "downloaded.yaml")
+    assert edited.name == "Baseline (edited)"
+    assert edited.measures[0].threshold == pytest.approx(0.6)
+    assert yaml.safe_load(text)["measures"][0]["threshold"] == pytest.approx(0.6)
+
+    png = download(at, downloads, "png_team-sales")
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    svg = download(at, downloads, "svg_payout-curves").decode("utf-8")
+    assert "<svg" in svg
+
+
+def test_budget_line_gives_the_chance_of_exceeding_it_without_a_new_simulation(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import simulator.summary
+
+    calls = []
+    real = simulator.summary.compare
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs.get("seed"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(simulator.summary, "compare", counting)
+    at = start(seed=424242)
+    assert len(calls) == 1
+    p50 = table(at).iloc[0]["payout_p50"]
+    at.number_input(key="budget").set_value(float(p50)).run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert "Chance a year's incentive payout exceeds" in text
+    assert "Baseline **5" in text or "Baseline **4" in text  # about half the years at P50
+    assert len(calls) == 1  # a chart option never runs the simulation again
+
+
+def test_both_behaviour_modes_side_by_side() -> None:
+    at = start(plan_files=["baseline.yaml", "high_threshold.yaml"])
+    at.radio(key="behaviour").set_value("both").run()
+    assert not at.exception and not at.error
+    frame = table(at)
+    assert list(frame["behaviour"]) == ["adaptive", "adaptive", "static", "static"]
+    static = frame[frame["behaviour"] == "static"]
+    assert (static["gave_up_share"] == 0).all()
+    assert any("Static replay" in c.value for c in at.caption)
+
+
+def test_presentation_view_has_no_controls() -> None:
+    at = AppTest.from_file(APP, default_timeout=60)
+    at.session_state["trials"] = TRIALS
+    at.query_params["view"] = "present"
+    at.run()
+    assert not at.exception
+    assert at.session_state["present"] is True
+    assert not at.get("download_button")
+    assert not at.get("tab")
+    assert len(at.get("vega_lite_chart")) >= 5
+    assert [m.label for m in at.metric].count("Expected team sales / year") == 2
+    next(b for b in at.button if b.label == "Leave presentation view").click().run()
+    assert at.session_state["present"] is False
+    assert at.get("tab")

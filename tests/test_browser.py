@@ -1,0 +1,166 @@
+"""End to end in a real browser: `streamlit run app.py`, driven by Debian's Chromium.
+
+Skipped when /usr/bin/chromium is missing, except under CI (CI=true), where a missing
+browser is a failure. Screenshots go to artifacts/ (gitignored) for a human to look at.
+"""
+
+from __future__ import annotations
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+ARTIFACTS = ROOT / "artifacts"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+STARTUP_SECONDS = 60
+RENDER_MS = 90_000
+
+
+def _require_browser() -> None:
+    if CHROMIUM.exists():
+        return
+    message = f"{CHROMIUM} is missing (apt-get install chromium chromium-driver)"
+    if os.environ.get("CI", "").lower() == "true":
+        pytest.fail(f"{message}; the browser test must run in CI", pytrace=False)
+    pytest.skip(message)
+
+
+def _free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+@pytest.fixture(scope="module")
+def server(request: pytest.FixtureRequest) -> Iterator[str]:
+    """A `streamlit run app.py` on a free localhost port, killed when the module is done."""
+    _require_browser()
+    port = _free_port()
+    ARTIFACTS.mkdir(exist_ok=True)
+    log = ARTIFACTS / "streamlit.log"
+    log_file = log.open("w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "app.py",
+         "--server.port", str(port), "--server.address", "127.0.0.1",
+         "--server.headless", "true", "--browser.gatherUsageStats", "false",
+         "--server.fileWatcherType", "none"],
+        cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
+    )
+
+    def stop() -> None:
+        process.terminate()
+        try:
+            process.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait(timeout=10)
+        log_file.close()
+
+    request.addfinalizer(stop)
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + STARTUP_SECONDS
+    while True:
+        if process.poll() is not None:
+            pytest.fail(f"streamlit exited with {process.returncode}; see {log}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    break
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            pytest.fail(f"streamlit did not start within {STARTUP_SECONDS} s; see {log}")
+        time.sleep(0.25)
+    yield url
+
+
+@pytest.fixture(scope="module")
+def browser(server: str) -> Iterator[object]:
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    with playwright_api.sync_playwright() as p:
+        chromium = p.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+def _wait_for_charts(page: object, count: int) -> None:
+    page.wait_for_function(  # type: ignore[attr-defined]
+        f"document.querySelectorAll('.vega-embed canvas, .vega-embed svg.marks').length >= "
+        f"{count}",
+        timeout=RENDER_MS,
+    )
+
+
+def test_comparison_renders_cards_and_charts(server: str, browser: object) -> None:
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(server)
+    page.wait_for_selector("[data-testid='stMetric']", timeout=RENDER_MS)
+    # run a comparison of three plans with a small trial count
+    trials = page.get_by_role("spinbutton", name="Simulated plan years")
+    trials.fill("500")
+    trials.press("Enter")
+    picker = page.get_by_test_id("stMultiSelect")
+    picker.click()
+    page.get_by_role("option", name="High threshold").click()
+    page.keyboard.press("Escape")
+    page.wait_for_function(
+        "[...document.querySelectorAll('[data-testid=\"stMetricLabel\"]')]"
+        ".filter(e => e.innerText.includes('Expected team sales')).length === 3",
+        timeout=RENDER_MS,
+    )
+    page.wait_for_function(
+        "[...document.querySelectorAll('[data-testid=\"stCaptionContainer\"]')]"
+        ".some(e => e.innerText.includes('500 simulated plan years'))",
+        timeout=RENDER_MS,
+    )
+    _wait_for_charts(page, 6)
+    page.wait_for_timeout(1000)  # let the last charts paint
+
+    cards = page.get_by_test_id("stMetricValue")
+    values = [cards.nth(i).inner_text() for i in range(cards.count())]
+    assert len(values) == 12
+    assert all(v.startswith("$") or v.endswith("%") for v in values)
+    assert page.get_by_text("High threshold").first.is_visible()
+    assert not page.get_by_test_id("stException").count()
+    assert not errors, errors
+
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "app.png"))
+    page.set_viewport_size({"width": 1500, "height": 4200})
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "app-full.png"))
+    page.close()
+
+
+def test_presentation_view(server: str, browser: object) -> None:
+    page = browser.new_page(viewport={"width": 1600, "height": 900})  # type: ignore[attr-defined]
+    page.goto(f"{server}/?view=present")
+    page.wait_for_selector("[data-testid='stMetric']", timeout=RENDER_MS)
+    _wait_for_charts(page, 1)
+    assert not page.get_by_test_id("stSidebar").is_visible()
+    assert not page.get_by_role("tab").count()
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.screenshot(path=str(ARTIFACTS / "presentation.png"))
+    page.close()
