@@ -531,7 +531,7 @@ def plan_card(run: dict[str, Any], i: int, label: str, colour: str, first: dict[
     ref = i == 0 and run["plans"][0] is first
     sd, pd_ = p["vs_first"]["sales_diff"], p["vs_first"]["payout_diff"]
     cells = st.columns(4 if wide else 1 if stacked else 2)
-    with cells[0]:
+    with cells[0 % len(cells)]:
         st.metric(
             "Expected team sales / year", cash(p["sales"]["mean"]),
             delta=None if ref else cash(sd["mean"], signed=True),
@@ -541,7 +541,7 @@ def plan_card(run: dict[str, Any], i: int, label: str, colour: str, first: dict[
                  ("" if ref else f" Difference from {first['name']}: "
                   f"{cash(sd['mean'], True)}, {cash_interval(sd['ci95_low'], sd['ci95_high'])}."),
         )
-    with cells[1]:
+    with cells[1 % len(cells)]:
         st.metric(
             "Expected incentive payout / year", cash(p["payout"]["mean"]),
             delta=None if ref else cash(pd_["mean"], signed=True), delta_color="inverse",
