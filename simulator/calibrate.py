@@ -39,6 +39,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+import yaml
 from numpy.typing import NDArray
 from scipy import optimize, special, stats
 from scipy.stats import qmc
@@ -54,8 +55,11 @@ FloatArray = NDArray[np.float64]
 OUTLIER_SCALE = 5.0
 """Width of the outlier component of luck, in units of sigma."""
 MAX_OUTLIER_SHARE = 0.2
-OUTLIER_Z = 3.5
-"""An outlier is also this many sigmas from the rep's expected result."""
+OUTLIER_Z = 4.0
+OUTLIER_RATIO = 5.0
+"""An outlier is also this many sigmas from, and this many times above (or below 1/x of),
+the rep's expected result: the upper tail of a sum of lognormal weeks is heavier than a
+normal's, so a sigma rule alone would drop some merely lucky months."""
 N_NODES = 24
 """Gauss-Hermite nodes per rep for integrating out the level."""
 STRONG_SHRINKAGE = 0.5
@@ -461,7 +465,8 @@ def _outlier_cells(data: _Data, fit: _Fit) -> NDArray[np.bool_]:
     """Cells (n_reps, T) of positive revenue that the robust fit puts in the wide component.
 
     Flagged when the posterior chance of the outlier component exceeds one half and the
-    residual is beyond OUTLIER_Z core sigmas (so an ordinary tail value is never dropped).
+    result is beyond OUTLIER_Z core sigmas and OUTLIER_RATIO times (or under 1/OUTLIER_RATIO
+    of) the rep's expected result, so an ordinary lucky month is not dropped.
     """
     mu, s, _, sigma, pi = fit.layout.unpack(fit.theta)
     if pi <= 0:
@@ -474,7 +479,8 @@ def _outlier_cells(data: _Data, fit: _Fit) -> NDArray[np.bool_]:
     core = math.log1p(-pi) - 0.5 * (e / sigma) ** 2 - math.log(sigma)
     outlier = math.log(pi) - 0.5 * (e / wide) ** 2 - math.log(wide)
     probability = special.expit(outlier - core)
-    flagged = data.mask & ~data.censored & (probability > 0.5) & (np.abs(e) > OUTLIER_Z * sigma)
+    far = (np.abs(e) > OUTLIER_Z * sigma) & (np.abs(e + sigma**2 / 2) > math.log(OUTLIER_RATIO))
+    flagged = data.mask & ~data.censored & (probability > 0.5) & far
     # a rep keeps at least one period: its only results are its level, however odd
     alone = (data.mask & ~flagged).sum(axis=1) == 0
     return flagged & ~alone[:, None]
@@ -524,10 +530,12 @@ def _check_enough(history: History, revenue: pd.DataFrame, reps: list[str]) -> N
 
 
 def _interval(value: float, se: float) -> Estimate:
+    value, se = float(value), float(se)
     return Estimate(value, value - Z95 * se, value + Z95 * se, se)
 
 
 def _log_interval(log_value: float, se: float) -> Estimate:
+    se = float(se)
     return Estimate(math.exp(log_value), math.exp(log_value - Z95 * se),
                     math.exp(log_value + Z95 * se), se)
 
@@ -618,11 +626,10 @@ def _result(
     ]
     weeks = WEEKS_PER_PERIOD[history.granularity]
     period_sigma = _log_interval(math.log(sigma), se_log_sigma)
-    weekly = Estimate(
-        weekly_sigma_for(sigma, weeks),
-        weekly_sigma_for(period_sigma.low, weeks),
-        weekly_sigma_for(period_sigma.high, weeks),
-    )
+    weekly_low = weekly_sigma_for(period_sigma.low, weeks)
+    weekly_high = weekly_sigma_for(period_sigma.high, weeks)
+    weekly = Estimate(weekly_sigma_for(sigma, weeks), weekly_low, weekly_high,
+                      (weekly_high - weekly_low) / (2 * Z95))
     if weekly.value >= MAX_WEEKLY_SIGMA:
         notes.append(f"luck is wider than the team model allows; weekly luck set to "
                      f"{MAX_WEEKLY_SIGMA}")
@@ -831,6 +838,35 @@ def _team_file(
     team["seasonality"] = [_sig(v) for v in seasonality]
     team_from_dict(team, "<calibrated team>")  # a calibrated team always validates
     return team
+
+
+class _NoAliasDumper(yaml.SafeDumper):
+    """Never writes anchors or aliases: team files refuse them."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+def team_yaml(fit: Calibration) -> str:
+    """The calibrated team file as YAML text, with the fit's headline in a comment."""
+    weeks = WEEKS_PER_PERIOD[fit.granularity]
+    header = [
+        f"# Calibrated from {fit.source} by `python -m simulator calibrate`",
+        f"# ({fit.n_reps} reps, {len(fit.periods)} {fit.granularity}s, "
+        f"{fit.periods[0]} to {fit.periods[-1]}).",
+        f"# Spread of levels (log-sd) {fit.level_sigma.value:.3f} "
+        f"[{fit.level_sigma.low:.3f}, {fit.level_sigma.high:.3f}]; luck per {fit.granularity} "
+        f"(log-sd) {fit.period_sigma.value:.3f} -> luck.sales_weekly "
+        f"{fit.weekly_luck.value:.3f} ({weeks} weeks).",
+        "# Seasonality " + ("kept" if fit.seasonality_kept else "not significant (all 1.0)")
+        + (f" (likelihood-ratio p = {fit.seasonality_p_value:.2g})."
+           if fit.seasonality_p_value is not None else "."),
+        "# Roster levels: revenue at normal effort relative to the team's average rep;",
+        "# plans may set quota: {history: x} = x times a rep's level. docs/CALIBRATION.md",
+    ]
+    body = yaml.dump(fit.team, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True,
+                     width=100, default_flow_style=None)
+    return "\n".join(header) + "\n" + body
 
 
 # --------------------------------------------------------------------------- report

@@ -167,6 +167,54 @@ def _bench(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@_command("calibrate")
+def _calibrate(args: argparse.Namespace) -> int:
+    import json
+    from pathlib import Path
+
+    import numpy as np
+
+    from simulator.calibrate import calibrate, fit_report, team_yaml
+    from simulator.export import write_atomically
+    from simulator.history import read_history
+
+    history = read_history(args.history)
+    base = _load_team(args.base) if args.base else None
+    name = args.name or f"Calibrated from {Path(args.history).stem}"
+    fit = calibrate(history, np.random.default_rng(args.seed), name=name, base=base)
+    text = team_yaml(fit)
+    if args.output:
+        try:
+            write_atomically(args.output, text.encode("utf-8"))
+        except OSError as exc:
+            raise InputError.single(
+                args.output, "", f"cannot write file: {exc.strerror or exc}"
+            ) from None
+    if args.json:
+        print(json.dumps({**fit.to_dict(), "output": args.output}, allow_nan=True))
+        return EXIT_OK
+    print(fit_report(fit))
+    if args.output:
+        print(f"\nwrote {args.output}: team {name!r}, {fit.n_reps} reps "
+              f"(check it with: python -m simulator team --team {args.output})")
+    else:
+        print("\n# team file (save it with -o FILE):\n" + text)
+    return EXIT_OK
+
+
+@_command("health")
+def _health(args: argparse.Namespace) -> int:
+    import json
+
+    from simulator.health import health_report, health_text
+    from simulator.spec import load_plan
+
+    plan = load_plan(args.plan)
+    team = _load_team(args.team)
+    report = health_report(plan, team, args.trials, args.seed)
+    print(json.dumps(report.to_dict(), allow_nan=True) if args.json else health_text(report))
+    return EXIT_OK
+
 def _positive_int(text: str) -> int:
     try:
         value = int(text)
@@ -228,6 +276,35 @@ def build_parser() -> argparse.ArgumentParser:
                    help="adaptive: reps respond to the plan; static: everyone at normal effort")
     p.add_argument("--workers", type=_positive_int, default=1,
                    help="processes running chunks in parallel (results do not change)")
+    p.add_argument("--json", action="store_true", help="print one JSON object")
+
+    p = sub.add_parser(
+        "calibrate",
+        help="fit a team to a CRM history",
+        description="Fit the team model to a history CSV (columns rep_id,period,metric,actual "
+        "and optionally quota; periods 2025-03 or 2025-Q1) and write a team file. "
+        "See docs/CALIBRATION.md.",
+    )
+    p.add_argument("history", metavar="HISTORY.csv")
+    p.add_argument("-o", "--output", metavar="TEAM.yaml", help="write the team file here")
+    p.add_argument("--name", help="the team's name (default: from the file name)")
+    p.add_argument("--base", metavar="FILE",
+                   help="team whose effort, behaviour and tasks to keep (default team if absent)")
+    p.add_argument("--seed", type=_seed, default=0,
+                   help="seed of the goodness-of-fit replicates (default 0)")
+    p.add_argument("--json", action="store_true", help="print the fit as one JSON object")
+
+    p = sub.add_parser(
+        "health",
+        help="check a plan against the rules of practice",
+        description="Simulate a plan (adaptive behaviour) and report its health findings: "
+        "reach of threshold, quota and top of the curve, dead zones, cap cliffs, light "
+        "measures, late announcement, activity pay. Exit 0 for any valid plan.",
+    )
+    p.add_argument("plan", metavar="PLAN.yaml")
+    p.add_argument("--team", metavar="FILE", help="team file (default plans/teams/default.yaml)")
+    p.add_argument("--trials", type=_positive_int, default=1000, help="plan years (default 1000)")
+    p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = sub.add_parser("bench", help="time the engine", description="Time the engine.")
