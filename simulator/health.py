@@ -185,8 +185,8 @@ def _cap_cliff(sim: Simulation, index: int, summary: dict[str, Any], unit: str) 
     capped_measures = [m for m in plan.measures if m.cap is not None]
     capped = float(summary["effort"]["capped_share"])
     if not capped_measures:
-        return Finding("cap_cliff", "ok", "no cap: pay keeps growing with results, so no rep "
-                       "has a reason to stop early", capped)
+        return Finding("cap_cliff", "ok", f"no cap ({_pct(capped)} of {unit} capped): pay keeps "
+                       "growing with results, so no rep has a reason to stop early", capped)
     per_rep = tally.rep_capped / (sim.n_trials * plan.periods_per_year)
     stopping = int((per_rep > 0.5).sum())
     names = ", ".join(f"{m.name} at {m.cap:g}x" for m in capped_measures)
@@ -232,7 +232,8 @@ def _late(plan: PlanSpec) -> Finding:
     days = plan.weeks_per_period * DAYS_PER_WEEK
     share = plan.announce_day / days
     if plan.announce_day == 0:
-        message = f"the plan is known before the {plan.period} starts"
+        message = (f"the plan is known before the {plan.period} starts (day 0 of {days}: 0% of "
+                   "the period passes before reps know it)")
     else:
         message = (f"the plan is announced on working day {plan.announce_day} of {days}: "
                    f"{_pct(share)} of the {plan.period} passes before reps know it "
@@ -248,7 +249,8 @@ def _activity(plan: PlanSpec, quality: np.ndarray) -> Finding:
     ]
     weight = float(sum(m.weight for m in volume))
     if not volume:
-        return Finding("activity_volume", "ok", "no pay for activity volume", 0.0)
+        return Finding("activity_volume", "ok", "0% of the incentive pays for activity volume",
+                       0.0)
     status = _below(weight, *ACTIVITY_WEIGHT)
     message = (f"{_pct(weight)} of the incentive pays for activity volume ("
                + ", ".join(f"{m.name} {_pct(m.weight)}" for m in volume) + ")")

@@ -1,0 +1,269 @@
+"""Plan health: each rule fires on a plan that breaks it and stays quiet on sound plans."""
+
+from __future__ import annotations
+
+import json
+import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import PLANS_DIR, make_measure, make_plan, write_plan
+
+from simulator.cli import main
+from simulator.engine import simulate
+from simulator.health import RULES, Finding, HealthReport, health_report, plan_health
+from simulator.spec import PlanSpec, load_plan, plan_from_dict
+from simulator.team import load_team
+
+TRIALS = 200
+
+
+@pytest.fixture(scope="module")
+def team() -> Any:
+    return load_team(None)
+
+
+def findings_of(plan: PlanSpec | str, team: Any) -> list[Finding]:
+    spec = load_plan(PLANS_DIR / plan) if isinstance(plan, str) else plan
+    return health_report(spec, team, n_trials=TRIALS, seed=0).findings
+
+
+def statuses(findings: list[Finding], rule: str) -> list[str]:
+    return [f.status for f in findings if f.rule == rule]
+
+
+def worst(findings: list[Finding], rule: str) -> str:
+    found = statuses(findings, rule)
+    assert found, f"no {rule} finding"
+    return "fail" if "fail" in found else "warn" if "warn" in found else "ok"
+
+
+@pytest.fixture(scope="module")
+def shipped(team: Any) -> dict[str, list[Finding]]:
+    names = ("baseline", "recommended", "high_threshold", "capped", "many_kpis", "late_plan",
+             "activity_kpis")
+    return {name: findings_of(f"{name}.yaml", team) for name in names}
+
+
+# --------------------------------------------------------------------------- shipped plans
+
+
+@pytest.mark.parametrize(
+    ("plan", "rule"),
+    [
+        ("high_threshold", "dead_zone"),
+        ("high_threshold", "threshold_reach"),
+        ("high_threshold", "quota_reach"),
+        ("capped", "cap_cliff"),
+        ("capped", "quota_reach"),
+        ("many_kpis", "measure_count"),
+        ("many_kpis", "light_measures"),
+        ("late_plan", "late_announcement"),
+        ("late_plan", "threshold_reach"),
+        ("activity_kpis", "activity_volume"),
+    ],
+)
+def test_rule_fails_on_the_plan_that_breaks_it(
+    shipped: dict[str, list[Finding]], plan: str, rule: str
+) -> None:
+    assert worst(shipped[plan], rule) == "fail"
+
+
+SOUND_RULES = ("dead_zone", "cap_cliff", "measure_count", "light_measures",
+               "late_announcement", "activity_volume", "threshold_reach")
+
+
+@pytest.mark.parametrize("plan", ["baseline", "recommended"])
+@pytest.mark.parametrize("rule", SOUND_RULES)
+def test_sound_plans_meet_the_rules_they_respect(
+    shipped: dict[str, list[Finding]], plan: str, rule: str
+) -> None:
+    assert set(statuses(shipped[plan], rule)) == {"ok"}
+
+
+def test_sound_plans_reach_quota_as_practice_says(shipped: dict[str, list[Finding]]) -> None:
+    assert statuses(shipped["baseline"], "quota_reach") == ["ok"]
+    assert "fail" not in statuses(shipped["recommended"], "quota_reach")
+
+
+def test_numbers_behind_the_findings(shipped: dict[str, list[Finding]]) -> None:
+    high = {f.rule: f for f in shipped["high_threshold"] if f.measure in (None, "New revenue")}
+    assert high["threshold_reach"].value < 0.5
+    assert "70% threshold" in high["threshold_reach"].message
+    assert high["dead_zone"].value > 0.15  # share of rep-periods given up
+    assert "dead zone" in high["dead_zone"].message
+    capped = {f.rule: f for f in shipped["capped"]}
+    assert capped["cap_cliff"].value > 0.2 and "1.5x" in capped["cap_cliff"].message
+    assert "stop early" in capped["cap_cliff"].message
+    assert "too low" in next(f.message for f in shipped["capped"] if f.rule == "quota_reach")
+    many = {f.rule: f for f in shipped["many_kpis"]}
+    assert many["measure_count"].value == 9
+    assert many["light_measures"].value == pytest.approx(0.05)
+    assert "Training" in many["light_measures"].message
+    late = next(f for f in shipped["late_plan"] if f.rule == "late_announcement")
+    assert late.value == pytest.approx(14 / 20) and "day 14 of 20" in late.message
+    activity = next(f for f in shipped["activity_kpis"] if f.rule == "activity_volume")
+    assert activity.value == pytest.approx(0.65)
+    assert "Dials 45%" in activity.message and "call length" in activity.message
+
+
+def test_every_finding_is_well_formed(shipped: dict[str, list[Finding]]) -> None:
+    for findings in shipped.values():
+        for f in findings:
+            assert f.rule in RULES and f.practice == RULES[f.rule]
+            assert f.status in ("ok", "warn", "fail")
+            assert math.isfinite(f.value)
+            assert any(c.isdigit() for c in f.message)  # the number behind the finding
+            assert f.to_dict()["practice"] == f.practice
+
+
+def test_reach_findings_cover_each_tracked_measure(shipped: dict[str, list[Finding]]) -> None:
+    recommended = shipped["recommended"]
+    measures = {f.measure for f in recommended if f.rule == "quota_reach"}
+    assert measures == {"New revenue", "Meetings held"}
+    # measures the reps ignore are reported as light, not measured for reach
+    many = shipped["many_kpis"]
+    assert "Training" not in {f.measure for f in many if f.rule == "quota_reach"}
+
+
+# --------------------------------------------------------------------------- hand-made plans
+
+
+def plan_with(*measures: dict[str, Any], **top: Any) -> PlanSpec:
+    return plan_from_dict(make_plan(*measures, **top))
+
+
+def share_measures(n: int, weights: list[float] | None = None) -> list[dict[str, Any]]:
+    metrics = ["revenue", "meetings", "deals", "revenue_addon", "revenue_services", "csat"]
+    weights = weights or [1.0 / n] * n
+    return [make_measure(name=f"M{k}", metric=metrics[k], weight=weights[k]) for k in range(n)]
+
+
+def test_five_measures_warn_four_are_fine(team: Any) -> None:
+    five = findings_of(plan_with(*share_measures(5)), team)
+    assert statuses(five, "measure_count") == ["warn"]
+    four = findings_of(plan_with(*share_measures(4)), team)
+    assert statuses(four, "measure_count") == ["ok"]
+
+
+def test_light_but_tracked_measure_warns(team: Any) -> None:
+    findings = findings_of(plan_with(*share_measures(2, [0.91, 0.09])), team)
+    assert statuses(findings, "light_measures") == ["warn"]
+    heavy = findings_of(plan_with(*share_measures(2, [0.9, 0.1])), team)
+    assert statuses(heavy, "light_measures") == ["ok"]
+
+
+@pytest.mark.parametrize(
+    ("period", "day", "status"),
+    [("quarter", 0, "ok"), ("quarter", 6, "ok"), ("month", 3, "warn"), ("quarter", 20, "fail"),
+     ("month", 10, "fail")],
+)
+def test_late_announcement(team: Any, period: str, day: int, status: str) -> None:
+    findings = findings_of(plan_with(period=period, announce_day=day), team)
+    assert statuses(findings, "late_announcement") == [status]
+
+
+@pytest.mark.parametrize(("weight", "status"), [(0.1, "ok"), (0.2, "warn"), (0.4, "fail")])
+def test_activity_weight(team: Any, weight: float, status: str) -> None:
+    plan = plan_with(
+        make_measure(weight=round(1 - weight, 10)),
+        make_measure(name="Talk", metric="talk_time", weight=weight),
+    )
+    assert statuses(findings_of(plan, team), "activity_volume") == [status]
+
+
+def test_long_calls_are_not_volume(team: Any) -> None:
+    plan = plan_with(
+        make_measure(weight=0.6),
+        make_measure(name="Long calls", metric="avg_call_minutes", weight=0.4),
+    )
+    assert statuses(findings_of(plan, team), "activity_volume") == ["ok"]
+
+
+def test_unreachable_quota_and_dead_threshold(team: Any) -> None:
+    plan = plan_with(make_measure(quota={"relative": 2.0}, threshold=0.8,
+                                  curve=[[0.8, 0.5], [1.0, 1.0], [1.5, 2.0]]))
+    findings = findings_of(plan, team)
+    assert worst(findings, "quota_reach") == "fail"
+    assert worst(findings, "dead_zone") == "fail"
+    assert worst(findings, "threshold_reach") == "fail"
+
+
+def test_low_quota_with_cap_is_a_cap_cliff(team: Any) -> None:
+    plan = plan_with(make_measure(quota={"relative": 0.6}, cap=1.2))
+    findings = findings_of(plan, team)
+    assert worst(findings, "cap_cliff") == "fail"
+    assert worst(findings, "quota_reach") == "fail"
+
+
+def test_cap_out_of_reach_is_fine(team: Any) -> None:
+    plan = plan_with(make_measure(cap=5.0))
+    assert statuses(findings_of(plan, team), "cap_cliff") == ["ok"]
+
+
+def test_top_of_curve_out_of_reach(team: Any) -> None:
+    plan = plan_with(make_measure(curve=[[0.5, 0.25], [1.0, 1.0], [3.0, 4.0]]))
+    assert statuses(findings_of(plan, team), "top_reach") == ["fail"]
+
+
+# --------------------------------------------------------------------------- API and CLI
+
+
+def test_plan_health_reads_a_simulation_or_a_comparison(team: Any) -> None:
+    plans = [load_plan(PLANS_DIR / "baseline.yaml"), load_plan(PLANS_DIR / "capped.yaml")]
+    sim = simulate(plans, team, n_trials=64, seed=3)
+    from simulator.summary import Comparison
+
+    comparison = Comparison.from_simulation(sim)
+    assert plan_health(sim, 1) == plan_health(comparison, 1)
+    assert worst(plan_health(sim, 1), "cap_cliff") == "fail"
+    assert worst(plan_health(sim, 0), "cap_cliff") == "ok"
+
+
+def test_report_object(team: Any) -> None:
+    report = health_report(load_plan(PLANS_DIR / "high_threshold.yaml"), team, 64, 0)
+    assert isinstance(report, HealthReport)
+    assert report.worst == "fail"
+    data = report.to_dict()
+    assert data["plan"] == "High threshold" and data["trials"] == 64
+    assert {f["rule"] for f in data["findings"]} >= {"dead_zone", "quota_reach"}
+
+
+def test_cli_health_text(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["health", str(PLANS_DIR / "capped.yaml"), "--trials", "64"]) == 0
+    out = capsys.readouterr().out
+    assert "[FAIL] cap_cliff" in out and "Capped, low quota" in out
+    assert "findings are advice" in out
+
+
+def test_cli_health_json_exit_0_for_a_failing_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["health", str(PLANS_DIR / "late_plan.yaml"), "--trials", "64", "--seed", "2",
+                 "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["seed"] == 2 and data["worst"] == "fail"
+    late = next(f for f in data["findings"] if f["rule"] == "late_announcement")
+    assert late["status"] == "fail" and late["value"] == pytest.approx(0.7)
+
+
+def test_cli_health_with_a_team(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    team = tmp_path / "team.yaml"
+    team.write_text("name: Small\nreps: 8\n", encoding="utf-8")
+    assert main(["health", str(PLANS_DIR / "baseline.yaml"), "--team", str(team),
+                 "--trials", "32", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["team"] == "Small" and data["reps"] == 8
+
+
+def test_cli_health_bad_plan_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_plan(tmp_path, make_plan(period="week"))
+    assert main(["health", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "period" in err and "Traceback" not in err
+
+
+def test_cli_health_bad_team_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    team = tmp_path / "team.yaml"
+    team.write_text("name: Bad\nreps: 0\n", encoding="utf-8")
+    assert main(["health", str(PLANS_DIR / "baseline.yaml"), "--team", str(team)]) == 2
+    assert "reps" in capsys.readouterr().err
