@@ -668,33 +668,30 @@ class ResultView:
         })
 
 
-TABLE_COLUMNS = {
+MONEY_COLUMNS = {
+    "sales_mean": "Sales, mean", "sales_p5": "Sales P5", "sales_p95": "Sales P95",
+    "payout_mean": "Payout, mean", "payout_p50": "Payout P50", "payout_p90": "Payout P90",
+    "payout_p95": "Payout P95", "sales_diff_vs_first": "Sales vs reference",
+    "sales_diff_ci95_low": "… 95% CI from", "sales_diff_ci95_high": "… to",
+    "payout_diff_vs_first": "Payout vs reference", "payout_diff_ci95_low": "… 95% CI from ",
+    "payout_diff_ci95_high": "… to ",
+}
+SHARE_COLUMNS = {
+    "incentive_cost_of_sales": "Incentive cost of sales", "total_cost_of_sales":
+    "Total cost of sales", "share_at_or_above_quota": "At or above quota",
+    "gave_up_share": "Gave up", "capped_share": "At a cap",
+    "deferred_sales_share": "Sales deferred",
+}
+TABLE_COLUMNS: dict[str, Any] = {
     "plan": st.column_config.TextColumn("Plan", pinned=True),
     "behaviour": st.column_config.TextColumn("Behaviour"),
     "file": None,
-    "sales_mean": st.column_config.NumberColumn("Sales, mean", format="dollar"),
-    "sales_p5": st.column_config.NumberColumn("Sales P5", format="dollar"),
-    "sales_p95": st.column_config.NumberColumn("Sales P95", format="dollar"),
-    "payout_mean": st.column_config.NumberColumn("Payout, mean", format="dollar"),
-    "payout_p50": st.column_config.NumberColumn("Payout P50", format="dollar"),
-    "payout_p90": st.column_config.NumberColumn("Payout P90", format="dollar"),
-    "payout_p95": st.column_config.NumberColumn("Payout P95", format="dollar"),
-    "incentive_cost_of_sales": st.column_config.NumberColumn("Incentive cost of sales",
-                                                             format="percent"),
-    "total_cost_of_sales": st.column_config.NumberColumn("Total cost of sales",
-                                                         format="percent"),
-    "share_at_or_above_quota": st.column_config.NumberColumn("At or above quota",
-                                                             format="percent"),
-    "effort_mean": st.column_config.NumberColumn("Mean effort", format="%.2f"),
-    "gave_up_share": st.column_config.NumberColumn("Gave up", format="percent"),
-    "capped_share": st.column_config.NumberColumn("At a cap", format="percent"),
-    "deferred_sales_share": st.column_config.NumberColumn("Sales deferred", format="percent"),
-    "sales_diff_vs_first": st.column_config.NumberColumn("Sales vs first", format="dollar"),
-    "sales_diff_ci95_low": st.column_config.NumberColumn("… 95% CI low", format="dollar"),
-    "sales_diff_ci95_high": st.column_config.NumberColumn("… 95% CI high", format="dollar"),
-    "payout_diff_vs_first": st.column_config.NumberColumn("Payout vs first", format="dollar"),
-    "payout_diff_ci95_low": st.column_config.NumberColumn("… 95% CI low ", format="dollar"),
-    "payout_diff_ci95_high": st.column_config.NumberColumn("… 95% CI high ", format="dollar"),
+    "effort_mean": st.column_config.NumberColumn("Mean effort", format="%.2f",
+                                                 help="1 = normal effort"),
+    **{k: st.column_config.NumberColumn(f"{v} ({charts.CURRENCY}M)", format="%.3f",
+                                        help="Millions per plan year")
+       for k, v in MONEY_COLUMNS.items()},
+    **{k: st.column_config.NumberColumn(v, format="percent") for k, v in SHARE_COLUMNS.items()},
 }
 
 
@@ -747,7 +744,10 @@ def results_page(view: ResultView) -> None:
 
     st.subheader("Comparison table", divider="gray")
     table = view.table()
-    st.dataframe(table, hide_index=True, column_config=TABLE_COLUMNS)
+    shown = table.copy()
+    shown[list(MONEY_COLUMNS)] = shown[list(MONEY_COLUMNS)] / 1e6
+    st.dataframe(shown, hide_index=True, column_config=TABLE_COLUMNS)
+    st.caption("Money in millions per plan year; the downloads hold the full numbers.")
     row = st.container(horizontal=True)
     name = f"plan-comparison-seed{meta['seed']}-{meta['trials']}-trials"
     row.download_button("Table as CSV", data=csv_bytes(table), file_name=f"{name}.csv",

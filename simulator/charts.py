@@ -60,12 +60,12 @@ def plan_colours(labels: Sequence[str]) -> dict[str, str]:
     return {label: PALETTE[i % len(PALETTE)] for i, label in enumerate(labels)}
 
 
-def _colour(colours: Mapping[str, str], title: str = "Plan", legend: bool = True) -> alt.Color:
+def _colour(colours: Mapping[str, str], title: str = "Plan") -> alt.Color:
     return alt.Color(
         "plan:N",
         title=title,
         scale=alt.Scale(domain=list(colours), range=list(colours.values())),
-        legend=alt.Legend(orient="top", labelLimit=260) if legend else None,
+        legend=alt.Legend(orient="top", labelLimit=260),
     )
 
 
@@ -127,17 +127,25 @@ def _by_behaviour(frame: pd.DataFrame, build: Any, shared: str = "x") -> Any:
 
 
 def distribution_frame(
-    samples: Sequence[tuple[str, str, np.ndarray]], bins: int = 40
+    samples: Sequence[tuple[str, str, np.ndarray]], bins: int | None = None
 ) -> pd.DataFrame:
     """Histogram per (plan, behaviour) of per-trial values on common bin edges.
 
-    samples: (plan label, behaviour, values of shape (n_trials,)). Returns one row per bin:
-    plan, behaviour, start, end, mid, share (fraction of that series' trials in the bin).
+    samples: (plan label, behaviour, values of shape (n_trials,)). bins: the number of
+    common bins; by default enough (30-200) that the narrowest series spans about a dozen.
+    Returns one row per bin: plan, behaviour, start, end, mid, share (fraction of that
+    series' trials in the bin).
     """
-    pooled = np.concatenate([np.asarray(v, dtype=float) for _, _, v in samples])
+    arrays = [np.asarray(v, dtype=float) for _, _, v in samples]
+    pooled = np.concatenate(arrays)
     low, high = float(pooled.min()), float(pooled.max())
     if high <= low:
-        low, high = low - 0.5 * max(abs(low), 1.0) * 0.01, high + 0.5 * max(abs(high), 1.0) * 0.01
+        pad = 0.005 * max(abs(low), 1.0)
+        low, high = low - pad, high + pad
+    if bins is None:
+        spreads = [float(np.subtract(*np.percentile(a, [95, 5]))) for a in arrays if a.size]
+        narrowest = min((w for w in spreads if w > 0), default=high - low)
+        bins = int(np.clip(np.ceil(12 * (high - low) / narrowest), 30, 200))
     edges = np.linspace(low, high, bins + 1)
     rows = []
     for plan, behaviour, values in samples:
@@ -286,13 +294,17 @@ def distribution_chart(
                 alt.Tooltip("end:Q", title="To", format=MONEY_TIP),
                 alt.Tooltip("share:Q", title="Share of years", format=".1%")]
         base = alt.Chart(frame)
-        area = base.mark_area(opacity=0.15, interpolate="step").encode(
-            x=x, y=y, color=_colour(colours, legend=False))
+        colour = alt.Color(
+            "plan:N", title="Plan",
+            scale=alt.Scale(domain=list(colours), range=list(colours.values())),
+            legend=alt.Legend(orient="top", labelLimit=260, symbolType="stroke",
+                              symbolStrokeWidth=3, symbolOpacity=1))
+        area = base.mark_area(opacity=0.15, interpolate="step").encode(x=x, y=y, color=colour)
         line = base.mark_line(strokeWidth=2, interpolate="step").encode(
-            x=x, y=y, color=_colour(colours), tooltip=tips)
+            x=x, y=y, color=colour, tooltip=tips)
         rules = alt.Chart(marks).mark_rule(strokeWidth=2).encode(
             x=alt.X("value:Q"),
-            color=_colour(colours),
+            color=colour,
             strokeDash=alt.StrokeDash(
                 "marker:N", title="Marker",
                 scale=alt.Scale(domain=["P50 (median)", "P90"],
