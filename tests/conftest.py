@@ -24,6 +24,22 @@ EXAMPLES_DIR = PLANS_DIR / "examples"
 SHIPPED_PLANS = sorted(PLANS_DIR.glob("*.yaml"))
 
 
+@pytest.fixture(scope="session")
+def team():
+    """The default team (plans/teams/default.yaml)."""
+    from simulator.team import load_team
+
+    return load_team()
+
+
+@pytest.fixture(scope="session")
+def baseline():
+    """The shipped baseline plan."""
+    from simulator.spec import load_plan
+
+    return load_plan(PLANS_DIR / "baseline.yaml")
+
+
 @pytest.fixture
 def rng() -> np.random.Generator:
     """The suite's one source of randomness: seeded, so every run sees the same numbers."""

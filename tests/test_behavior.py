@@ -14,19 +14,8 @@ from simulator.behavior import choose_mix, plan_quotas
 from simulator.reps import Funnel, draw_reps
 from simulator.spec import load_plan, plan_from_dict
 from simulator.summary import compare
-from simulator.team import load_team
 
 TRIALS = 300
-
-
-@pytest.fixture(scope="module")
-def team():
-    return load_team()
-
-
-@pytest.fixture(scope="module")
-def baseline():
-    return load_plan(PLANS_DIR / "baseline.yaml")
 
 
 def plan(name: str, *measures, **overrides):

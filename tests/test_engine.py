@@ -17,16 +17,6 @@ from simulator.summary import compare
 from simulator.team import load_team, team_from_dict
 
 
-@pytest.fixture(scope="module")
-def team():
-    return load_team()
-
-
-@pytest.fixture(scope="module")
-def baseline():
-    return load_plan(PLANS_DIR / "baseline.yaml")
-
-
 def _numbers(obj):
     """Every number in a nested summary, in a fixed order."""
     if isinstance(obj, dict):
