@@ -716,7 +716,11 @@ def results_page(view: ResultView) -> None:
         c2.markdown(f"**Chance a year's incentive payout exceeds {cash(budget)}:** " +
                     " · ".join(f"{html.escape(label)} **{percent(c, 1)}**"
                                for label, c in zip(view.labels, chances, strict=True)))
-    left, right = st.columns(2, gap="large")
+    # many overlaid distributions need the full width
+    if len(view.labels) <= 3:
+        left, right = st.columns(2, gap="large")
+    else:
+        left, right = st.container(), st.container()
     with left:
         show_chart(view.distribution("sales"), "team-sales")
     with right:

@@ -60,17 +60,25 @@ def plan_colours(labels: Sequence[str]) -> dict[str, str]:
     return {label: PALETTE[i % len(PALETTE)] for i, label in enumerate(labels)}
 
 
+def _legend(colours: Mapping[str, str], **kwargs: Any) -> alt.Legend:
+    """The plan legend above the plot; more than three plans wrap onto rows of three."""
+    many = len(colours) > 3
+    return alt.Legend(orient="top", labelLimit=180 if many else 260,
+                      columns=3 if many else alt.Undefined, **kwargs)
+
+
 def _colour(colours: Mapping[str, str], title: str = "Plan") -> alt.Color:
     return alt.Color(
         "plan:N",
         title=title,
         scale=alt.Scale(domain=list(colours), range=list(colours.values())),
-        legend=alt.Legend(orient="top", labelLimit=260),
+        legend=_legend(colours),
     )
 
 
 def _finish(
-    chart: Any, title: str, subtitle: str = "", large: bool = False, fit: bool = True
+    chart: Any, title: str, subtitle: str | list[str] = "", large: bool = False,
+    fit: bool = True,
 ) -> Any:
     """Title and the house look; `large` for the presentation view (big type).
 
@@ -297,8 +305,8 @@ def distribution_chart(
         colour = alt.Color(
             "plan:N", title="Plan",
             scale=alt.Scale(domain=list(colours), range=list(colours.values())),
-            legend=alt.Legend(orient="top", labelLimit=260, symbolType="stroke",
-                              symbolStrokeWidth=3, symbolOpacity=1))
+            legend=_legend(colours, symbolType="stroke", symbolStrokeWidth=3,
+                           symbolOpacity=1))
         area = base.mark_area(opacity=0.15, interpolate="step").encode(x=x, y=y, color=colour)
         line = base.mark_line(strokeWidth=2, interpolate="step").encode(
             x=x, y=y, color=colour, tooltip=tips)
@@ -309,7 +317,7 @@ def distribution_chart(
                 "marker:N", title="Marker",
                 scale=alt.Scale(domain=["P50 (median)", "P90"],
                                 range=[[6, 3], [2, 2]]),
-                legend=alt.Legend(orient="top")),
+                legend=None),
             tooltip=[alt.Tooltip("plan:N", title="Plan"), alt.Tooltip("marker:N", title="Marker"),
                      alt.Tooltip("value:Q", title="Value", format=MONEY_TIP)],
         )
@@ -326,7 +334,9 @@ def distribution_chart(
         chart = alt.layer(*layers).properties(**_size(large))
         return chart.properties(title=panel) if panel else chart
 
-    return _finish(_by_behaviour(hist, build), title, subtitle, large)
+    marker_note = "Dashed line: median (P50); dotted line: P90, exceeded one year in ten"
+    lines = [marker_note, subtitle] if subtitle else [marker_note]
+    return _finish(_by_behaviour(hist, build), title, lines, large)
 
 
 def payout_curve_chart(

@@ -280,3 +280,20 @@ def test_presentation_view_has_no_controls() -> None:
     next(b for b in at.button if b.label == "Leave presentation view").click().run()
     assert at.session_state["present"] is False
     assert at.get("tab")
+
+
+def test_team_upload_is_used_and_a_bad_one_is_reported() -> None:
+    at = start(plan_files=["baseline.yaml"])
+    small_team = "name: Small team\nreps: 10\n"
+    at.file_uploader(key="team_upload").upload("small.yaml", small_team.encode(), "text/yaml")
+    at.run()
+    assert not at.exception and not at.error
+    assert any("Small team, 10 reps" in c.value for c in at.caption)
+
+    at.file_uploader(key="team_upload").set_value(("bad_team.yaml", b"name: X\nrepz: 10\n",
+                                                   "text/yaml"))
+    at.run()
+    assert not at.exception
+    assert "bad_team.yaml: repz: unknown key 'repz' (did you mean 'reps'?)" in " ".join(
+        e.value for e in at.error)
+    assert any("Inside sales" in c.value for c in at.caption)  # back to the picked team
