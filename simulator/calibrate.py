@@ -524,6 +524,13 @@ def calibrate(
             f"{len(without)} rep(s) have no revenue rows and are not in the team: "
             + ", ".join(without[:10]) + (" ..." if len(without) > 10 else "")
         )
+    if history.missing_lines:
+        lines = history.missing_lines
+        notes.append(
+            f"{len(lines)} row(s) with a blank or NA actual are read as missing periods "
+            f"(line{'s' if len(lines) > 1 else ''} {', '.join(map(str, lines[:5]))}"
+            + (" ..." if len(lines) > 5 else "") + ")"
+        )
     _check_enough(history, revenue, reps)
     data = _revenue_data(revenue, reps, history.n_seasons)
     n_zero = int(data.censored[data.mask].sum())

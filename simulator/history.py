@@ -35,6 +35,8 @@ MONTHS_PER_PERIOD: dict[str, int] = {"month": 1, "quarter": 3}
 SEASONS: dict[str, int] = {"month": 12, "quarter": 4}
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
+MISSING = ("", "na", "n/a", "nan", "null", "none")
+"""Actual cells that mean "no result for this period" (the row is skipped, and counted)."""
 _MONTH = re.compile(r"(\d{4})-(\d{2})")
 _QUARTER = re.compile(r"(\d{4})-[Qq](\d)")
 
@@ -52,6 +54,7 @@ class History:
     source: str
     granularity: Granularity
     rows: pd.DataFrame
+    missing_lines: tuple[int, ...] = ()  # rows whose actual is blank or NA: no result
 
     @property
     def months_per_period(self) -> int:
@@ -137,6 +140,7 @@ def _parse_rows(reader: Any, source: str) -> History:
     first_line: dict[tuple[str, int, str], int] = {}
     granularity: Granularity | None = None
     granularity_line = 0
+    missing_lines: list[int] = []
     for line, record in enumerate(reader, start=2):
         if not any(cell.strip() for cell in record):
             continue
@@ -173,8 +177,11 @@ def _parse_rows(reader: Any, source: str) -> History:
             row_problems.append(
                 f"unknown metric {metric!r}{hint}; known metrics: {', '.join(METRICS)}"
             )
+        blank = actual_text.strip().lower() in MISSING
         actual = parse_number(actual_text)
-        if actual is None:
+        if blank:
+            pass
+        elif actual is None:
             row_problems.append(f"actual {actual_text!r} is not a number")
         elif actual < 0:
             row_problems.append(f"actual {actual:g} is negative")
@@ -197,6 +204,8 @@ def _parse_rows(reader: Any, source: str) -> History:
             else:
                 first_line[key] = line
         problems.extend(Problem(where, p) for p in row_problems)
+        if blank and not row_problems:
+            missing_lines.append(line)
         if not row_problems and parsed is not None and actual is not None:
             g, index, season = parsed
             label = period_label(g, index)
@@ -222,7 +231,8 @@ def _parse_rows(reader: Any, source: str) -> History:
     )
     rows["actual"] = rows["actual"].astype(np.float64)
     rows["quota"] = rows["quota"].astype(np.float64)
-    return History(source=source, granularity=granularity or "month", rows=rows)
+    return History(source=source, granularity=granularity or "month", rows=rows,
+                   missing_lines=tuple(missing_lines))
 
 
 def read_history(path: str | Path) -> History:

@@ -363,6 +363,16 @@ def test_parser_accepts_quarters_bom_extra_columns_and_no_quota() -> None:
     assert history.rows["actual"].tolist() == [1000.0]
 
 
+def test_blank_actual_is_a_missing_period() -> None:
+    text = GOOD + "C,2025-01,revenue,,\nC,2025-02,revenue,NA,\nC,2025-03,revenue,45000,\n"
+    history = parse_history(text, "h.csv")
+    assert history.missing_lines == (6, 7)
+    assert len(history.metric("revenue")) == 5
+    fit = calibrate(history, np.random.default_rng(0))
+    assert any("lines 6, 7" in n and "missing periods" in n for n in fit.notes)
+    assert next(r for r in fit.reps if r.rep_id == "C").periods == 1
+
+
 REJECTIONS = [
     ("missing column", "rep_id,period,actual\nA,2025-01,5\n", "line 1",
      "missing column(s): metric"),
