@@ -124,7 +124,9 @@ def run_comparison(
     """Simulate the plans and keep what the page shows (small: no per-rep arrays).
 
     Keyed by the plans' YAML text, the team file's text and the settings, so changing a
-    chart option never runs the simulation again.
+    chart option never runs the simulation again. The progress bar is made and emptied in
+    here: st.cache_data replays the elements a cached function draws, and replaying a bar
+    that was made outside the function would fail.
     """
     plans = [plan_from_text(text, file) for text, file in zip(plan_texts, files, strict=True)]
     team = team_from_dict(parse_yaml_text(team_text, team_source), team_source)
@@ -706,10 +708,12 @@ def results_page(view: ResultView) -> None:
     st.subheader("Sales and cost", divider="gray")
     c1, c2 = st.columns([1, 2], vertical_alignment="bottom")
     budget = c1.number_input(
-        f"Incentive budget per year ({charts.CURRENCY})", min_value=0.0, value=None,
-        step=100000.0, format="%.0f", placeholder="optional, e.g. 4000000", key="budget",
+        f"Incentive budget per year ({charts.CURRENCY})", min_value=0.0, step=100000.0,
+        format="%.0f", placeholder="optional, e.g. 4000000",
+        key=init("budget", st.session_state.get("budget_value")),
         help="Draws a line on the payout chart and gives each plan's chance of paying more "
              "than this in a year. Changing it does not run the simulation again.")
+    st.session_state["budget_value"] = budget  # kept while the input is not on screen
     if budget:
         mode = next(iter(view.runs))
         chances = budget_exceedance(view.runs[mode]["payout"], budget)
@@ -767,7 +771,8 @@ def results_page(view: ResultView) -> None:
 PRESENT_CSS = """
 <style>
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
-[data-testid="stHeader"], [data-testid="stToolbar"] {display: none !important;}
+[data-testid="stHeader"], [data-testid="stToolbar"], .st-key-hidden-editor
+{display: none !important;}
 .block-container {padding-top: 1.5rem; max-width: 1500px;}
 [class*="st-key-slide-"] {min-height: 92vh; justify-content: center;
   border-bottom: 1px solid #E6E9EF; padding: 2rem 0;}
@@ -919,19 +924,18 @@ def main() -> None:
                    "react to thresholds, caps, accelerators, late plans and too many KPIs.")
         tab_results, tab_editor, tab_plans = st.tabs(["Results", "Plan editor", "Plans"])
     else:
+        # the editor still runs, hidden, so its plan and its widgets' values stay put
         tab_results = st.container()
-        tab_editor = tab_plans = st.empty().container()
+        tab_editor = st.container(key="hidden-editor")
+        tab_plans = st.container()
 
     available = {f"{spec.name} ({f})": spec for f, spec in files.items()}
     available.update({f"{spec.name} ({label})": spec for label, spec in uploaded.items()})
     default_source = next((f"{files[f].name} ({f})" for f in selected), None)
     with tab_editor:
-        if present:
-            edited, include_edited, source, preview = None, False, None, st.empty()
-        else:
-            st.markdown("Change a plan's rules without touching YAML. The edited plan joins "
-                        "the comparison as soon as it differs from the plan it started from.")
-            edited, include_edited, source, preview = plan_editor(available, default_source)
+        st.markdown("Change a plan's rules without touching YAML. The edited plan joins "
+                    "the comparison as soon as it differs from the plan it started from.")
+        edited, include_edited, source, preview = plan_editor(available, default_source)
 
     specs: list[PlanSpec] = [files[f] for f in selected]
     sources: list[str] = list(selected)
@@ -985,11 +989,10 @@ def main() -> None:
             st.warning("Pick a valid team file in the sidebar to run the comparison.")
             return
         modes = ["adaptive", "static"] if behaviour == "both" else [str(behaviour)]
-        key = (tuple(plan_yaml(s) for s in specs), tuple(sources), team_text, n_trials, seed,
-               tuple(modes))
+        plan_texts = tuple(plan_yaml(s) for s in specs)
         try:
-            runs = {mode: run_comparison(key[0], key[1], team_text, team_source, n_trials,
-                                         seed, mode) for mode in modes}
+            runs = {mode: run_comparison(plan_texts, tuple(sources), team_text, team_source,
+                                         n_trials, seed, mode) for mode in modes}
             st.session_state["last_good"] = (runs, labels, specs)
         except Exception as error:  # noqa: BLE001 - the page must survive an engine failure
             st.error(f"The simulation failed: {error}", icon=":material/error:")
@@ -999,7 +1002,7 @@ def main() -> None:
             runs, labels, specs = st.session_state["last_good"]
         view = ResultView(runs, labels, specs, large=present)
         if present:
-            presentation_page(view, st.session_state.get("budget"))
+            presentation_page(view, st.session_state.get("budget_value"))
         else:
             results_page(view)
 

@@ -273,7 +273,8 @@ def test_presentation_view_has_no_controls() -> None:
     at.run()
     assert not at.exception
     assert at.session_state["present"] is True
-    assert not at.get("download_button")
+    chart_or_table = {"PNG", "SVG", "Table as CSV", "Workbook as Excel"}
+    assert not [b for b in at.get("download_button") if b.proto.label in chart_or_table]
     assert not at.get("tab")
     assert len(at.get("vega_lite_chart")) >= 5
     assert [m.label for m in at.metric].count("Expected team sales / year") == 2
@@ -297,3 +298,17 @@ def test_team_upload_is_used_and_a_bad_one_is_reported() -> None:
     assert "bad_team.yaml: repz: unknown key 'repz' (did you mean 'reps'?)" in " ".join(
         e.value for e in at.error)
     assert any("Inside sales" in c.value for c in at.caption)  # back to the picked team
+
+
+def test_presentation_view_keeps_the_edited_plan_and_the_budget() -> None:
+    at = start(plan_files=["baseline.yaml"])
+    at.number_input(key=editor_key(at, "threshold", 0)).set_value(70.0).run()
+    at.number_input(key="budget").set_value(3_000_000.0).run()
+    assert list(table(at)["plan"]) == ["Baseline", "Baseline (edited)"]
+    at.toggle(key="present").set_value(True).run()
+    assert not at.exception
+    assert at.query_params.get("view") in ("present", ["present"])
+    assert [m.label for m in at.metric].count("Expected team sales / year") == 2
+    next(b for b in at.button if b.label == "Leave presentation view").click().run()
+    assert list(table(at)["plan"]) == ["Baseline", "Baseline (edited)"]
+    assert at.number_input(key="budget").value == 3_000_000.0
