@@ -32,8 +32,9 @@ points; `behavior.period_sigma`'s Fenton-Wilkinson approximation is reported too
 
 from __future__ import annotations
 
+import copy
 import math
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache
 from typing import Any
 
@@ -47,7 +48,8 @@ from scipy.stats import qmc
 from simulator.errors import InputError, Problem
 from simulator.history import MONTH_NAMES, History
 from simulator.metrics import PRODUCTS
-from simulator.spec import WEEKS_PER_PERIOD
+from simulator.spec import WEEKS_PER_PERIOD, PlanSpec
+from simulator.summary import compare
 from simulator.team import TeamSpec, load_team, team_from_dict
 
 FloatArray = NDArray[np.float64]
@@ -133,6 +135,7 @@ class Calibration:
     log_likelihood: float
     notes: list[str]
     team: dict[str, Any] = field(repr=False)
+    history_plan: dict[str, Any] | None = None  # set by `adjust_for_plan`
 
     def to_dict(self) -> dict[str, Any]:
         """Everything as plain data (the `calibrate --json` object)."""
@@ -993,12 +996,59 @@ def team_yaml(fit: Calibration) -> str:
         "# Seasonality " + ("kept" if fit.seasonality_kept else "not significant (all 1.0)")
         + (f" (likelihood-ratio p = {fit.seasonality_p_value:.2g})."
            if fit.seasonality_p_value is not None else "."),
+        *([f"# Deal sizes scaled by {fit.history_plan['revenue_factor']:.3f} so that plan "
+           f"{fit.history_plan['plan']!r}, under which the history was earned, reproduces it."]
+          if fit.history_plan else []),
         "# Roster levels: revenue at normal effort relative to the team's average rep;",
         "# plans may set quota: {history: x} = x times a rep's level. docs/CALIBRATION.md",
     ]
     body = yaml.dump(fit.team, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True,
                      width=100, default_flow_style=None)
     return "\n".join(header) + "\n" + body
+
+
+def adjust_for_plan(fit: Calibration, plan: PlanSpec, n_trials: int = 256,
+                    seed: int = 0) -> Calibration:
+    """Rescale the calibrated team so that `plan`, simulated on it, books the history's revenue.
+
+    `calibrate` reads the history as output at normal effort. If the history was earned
+    under a plan that made reps work harder than normal (or give up), simulating that plan
+    on the team would add its effect a second time. This simulates the plan the history
+    was earned under (adaptive behaviour) and scales the products' deal sizes so that its
+    mean revenue per rep-month equals the history's; repeated a few times, since absolute
+    quotas do not scale with the team. Levels, luck and seasonality are unchanged.
+    """
+    team = copy.deepcopy(fit.team)
+    target = fit.revenue_per_rep_month.value
+    total = 1.0
+    for _ in range(4):
+        spec = team_from_dict(team, "<calibrated team>")
+        result = compare([plan], spec, n_trials, seed, "adaptive")
+        simulated = result.plans[0]["sales"]["mean"] / (spec.size * 12)
+        ratio = target / simulated
+        total *= ratio
+        for product in team["products"].values():
+            product["deal_size"] = _sig(product["deal_size"] * ratio, 6)
+        if abs(ratio - 1) < 0.002:
+            break
+    team_from_dict(team, "<calibrated team>")
+    normal = target * total
+    team["description"] = (
+        team["description"].split(" Roster levels", 1)[0]
+        + f" Scaled so that plan {plan.name!r}, under which the history was earned, "
+        f"reproduces its revenue: normal-effort revenue of the average rep is {normal:,.0f} "
+        f"per month (history: {target:,.0f})."
+    )
+    note = (
+        f"history earned under plan {plan.name!r}: simulated on the team, that plan makes "
+        f"reps sell {1 / total:.3f}x their normal-effort revenue, so deal sizes are scaled by "
+        f"{total:.3f} (normal-effort revenue of the average rep {normal:,.0f} a month)"
+    )
+    return replace(
+        fit, team=team, notes=[*fit.notes, note],
+        history_plan={"plan": plan.name, "revenue_factor": total,
+                      "normal_effort_revenue_per_rep_month": normal},
+    )
 
 
 # --------------------------------------------------------------------------- report

@@ -174,14 +174,18 @@ def _calibrate(args: argparse.Namespace) -> int:
 
     import numpy as np
 
-    from simulator.calibrate import calibrate, fit_report, team_yaml
+    from simulator.calibrate import adjust_for_plan, calibrate, fit_report, team_yaml
     from simulator.export import write_atomically
     from simulator.history import read_history
+    from simulator.spec import load_plan
 
     history = read_history(args.history)
     base = _load_team(args.base) if args.base else None
+    plan = load_plan(args.plan) if args.plan else None
     name = args.name or f"Calibrated from {Path(args.history).stem}"
     fit = calibrate(history, np.random.default_rng(args.seed), name=name, base=base)
+    if plan is not None:
+        fit = adjust_for_plan(fit, plan)
     text = team_yaml(fit)
     if args.output:
         try:
@@ -290,6 +294,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--name", help="the team's name (default: from the file name)")
     p.add_argument("--base", metavar="FILE",
                    help="team whose effort, behaviour and tasks to keep (default team if absent)")
+    p.add_argument("--plan", metavar="PLAN.yaml",
+                   help="the plan the history was earned under: scale the team so that this "
+                   "plan, simulated, reproduces the history (default: history = normal effort)")
     p.add_argument("--seed", type=_seed, default=0,
                    help="seed of the goodness-of-fit replicates (default 0)")
     p.add_argument("--json", action="store_true", help="print the fit as one JSON object")

@@ -16,6 +16,7 @@ from conftest import EXAMPLES_DIR, PLANS_DIR, ROOT, make_plan, write_csv
 from simulator.behavior import period_sigma
 from simulator.calibrate import (
     Calibration,
+    adjust_for_plan,
     calibrate,
     period_log_sd,
     weekly_sigma_fenton_wilkinson,
@@ -231,6 +232,20 @@ def test_history_quotas_scale_with_fitted_levels(fit: Calibration) -> None:
     np.testing.assert_allclose(quotas / (levels * mix), per_quarter, rtol=1e-3)
     assert np.corrcoef(quotas, levels)[0, 1] > 0.9
     assert result.plans[0]["sales"]["mean"] > 0
+
+
+def test_plan_the_history_was_earned_under(fit: Calibration) -> None:
+    baseline = load_plan(PLANS_DIR / "baseline.yaml")
+    adjusted = adjust_for_plan(fit, baseline, n_trials=64)
+    assert adjusted.history_plan is not None
+    # the baseline plan makes reps work harder than normal: normal effort sells less
+    assert 0.75 < adjusted.history_plan["revenue_factor"] < 1.0
+    assert adjusted.team["roster"] == fit.team["roster"]
+    team = load_team_from(adjusted)
+    result = compare([baseline], team, n_trials=64, seed=0)
+    per_rep_month = result.plans[0]["sales"]["mean"] / (team.size * 12)
+    assert per_rep_month == pytest.approx(fit.revenue_per_rep_month.value, rel=0.01)
+    assert "Baseline" in adjusted.notes[-1]
 
 
 def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
