@@ -92,7 +92,7 @@ def points(value: float) -> str:
     return f"{value * 100:+.1f} pp"
 
 
-def problem_list(error: Exception) -> str:
+def problem_list(error: Exception | str) -> str:
     """The validator's message as a markdown list, one problem a line."""
     lines = [line.replace("`", "'") for line in str(error).splitlines() if line.strip()]
     return "\n".join(f"- `{line}`" for line in lines)
@@ -311,8 +311,10 @@ def measure_editor(gen: int, measure_id: int, base: dict[str, Any], can_remove: 
                           "amount per period in the metric's unit.")
         quota_kind = st.session_state[k + "quota_kind"]
         if quota_kind == "absolute":
-            c2.number_input("Quota per period (metric units)", min_value=0.0, step=1000.0,
-                            key=init(k + "quota_abs", level if kind == "absolute" else 100000.0),
+            money_metric = METRICS[st.session_state[k + "metric"]].unit == "currency"
+            guess = 150000.0 if money_metric else 100.0
+            c2.number_input("Quota per period (metric units)", min_value=0.0, step=10.0,
+                            key=init(k + "quota_abs", level if kind == "absolute" else guess),
                             help="The 100% mark per plan period, in the metric's unit.")
         else:
             c2.number_input("Quota level (%)", min_value=0.0, step=5.0, format="%.1f",
@@ -922,7 +924,8 @@ def main() -> None:
         st.title("Compare sales-compensation plans")
         st.caption("How much will the team sell, what will it cost, and why: simulated reps "
                    "react to thresholds, caps, accelerators, late plans and too many KPIs.")
-        tab_results, tab_editor, tab_plans = st.tabs(["Results", "Plan editor", "Plans"])
+        tabs: Sequence[Any] = st.tabs(["Results", "Plan editor", "Plans"])
+        tab_results, tab_editor, tab_plans = tabs
     else:
         # the editor still runs, hidden, so its plan and its widgets' values stay put
         tab_results = st.container()

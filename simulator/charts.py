@@ -122,13 +122,13 @@ def _size(large: bool, height: int = HEIGHT) -> dict[str, int]:
             "height": int(height * 1.5) if large else height}
 
 
-def _by_behaviour(frame: pd.DataFrame, build: Any, shared: str = "x") -> Any:
-    """One panel per behaviour mode (one above the other) when the frame holds both."""
+def _by_behaviour(frame: pd.DataFrame, build: Any) -> Any:
+    """One panel per behaviour mode (one above the other) on shared scales, if both are there."""
     modes = list(dict.fromkeys(frame["behaviour"])) if "behaviour" in frame else []
     if len(modes) <= 1:
         return build(frame, None)
     panels = [build(frame[frame["behaviour"] == m], BEHAVIOUR_TITLES.get(m, m)) for m in modes]
-    return alt.vconcat(*panels).resolve_scale(**{shared: "shared", "y": "shared"})
+    return alt.vconcat(*panels).resolve_scale(x="shared", y="shared")
 
 
 # --------------------------------------------------------------------------- frames
