@@ -129,10 +129,17 @@ def plan_health(result: Comparison | Simulation, index: int = 0) -> list[Finding
         top = float(curve.xs[-1])
         if top > 1.0:
             share = float(reached[k, 2])
+            status = _band(share, *TOP_REACH)
+            capped_at_top = bool(np.isfinite(curve.cap) and curve(top) >= curve.cap - 1e-9)
+            if status == "fail" and not capped_at_top and share < TOP_REACH[1][1]:
+                status = "warn"  # uncapped: past its last point the curve keeps paying
             findings.append(Finding(
-                "top_reach", _band(share, *TOP_REACH),
+                "top_reach", status,
                 f"{m.name}: {_pct(share)} of {unit} reach the top of the curve "
-                f"({_pct(top)} of quota; practice: 10-20%)", share, m.name))
+                f"({_pct(top)} of quota; practice: 10-20%"
+                + ("; rarely reached, so the top tier motivates few)" if share < TOP_REACH[1][0]
+                   else "; too easy to reach)" if share > TOP_REACH[0][1] else ")"),
+                share, m.name))
 
     findings.append(_dead_zone(sim, index, summary, reached, tracked, unit))
     findings.append(_cap_cliff(sim, index, summary, unit))

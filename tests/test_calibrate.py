@@ -251,8 +251,10 @@ def test_plan_the_history_was_earned_under(fit: Calibration) -> None:
 def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     frame = synthetic(np.random.default_rng(5), reps=10, months=12)
     path = write_csv(tmp_path, history_csv(frame), "h.csv")
-    assert main(["calibrate", str(path), "--json"]) == 0
+    plan = str(PLANS_DIR / "baseline.yaml")
+    assert main(["calibrate", str(path), "--json", "--plan", plan]) == 0
     data = json.loads(capsys.readouterr().out)
+    assert data["history_plan"]["plan"] == "Baseline"
     for key in ("level_sigma", "period_sigma", "weekly_luck", "seasonal_factors", "reps",
                 "goodness_of_fit", "team", "outliers", "strongly_shrunk", "funnel"):
         assert key in data

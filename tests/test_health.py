@@ -203,8 +203,19 @@ def test_cap_out_of_reach_is_fine(team: Any) -> None:
 
 
 def test_top_of_curve_out_of_reach(team: Any) -> None:
+    # uncapped, the curve keeps paying past its last point: advice, not a failure
     plan = plan_with(make_measure(curve=[[0.5, 0.25], [1.0, 1.0], [3.0, 4.0]]))
-    assert statuses(findings_of(plan, team), "top_reach") == ["fail"]
+    assert statuses(findings_of(plan, team), "top_reach") == ["warn"]
+    capped = plan_with(make_measure(curve=[[0.5, 0.25], [1.0, 1.0], [3.0, 4.0]], cap=4.0))
+    finding = next(f for f in findings_of(capped, team) if f.rule == "top_reach")
+    assert finding.status == "fail" and "rarely reached" in finding.message
+
+
+def test_top_of_curve_too_easy(team: Any) -> None:
+    plan = plan_with(make_measure(quota={"relative": 0.6},
+                                  curve=[[0.5, 0.25], [1.0, 1.0], [1.2, 1.5]]))
+    finding = next(f for f in findings_of(plan, team) if f.rule == "top_reach")
+    assert finding.status == "fail" and "too easy" in finding.message
 
 
 # --------------------------------------------------------------------------- API and CLI
