@@ -354,7 +354,7 @@ def _objective(data: _Data, layout: _Layout) -> Any:
     """Negative log-likelihood of theta; closed form for the reps it can be used on."""
     if layout.robust:
         return lambda theta: -_log_likelihood(data, theta, layout)
-    lumpy = (data.censored & data.mask).any(axis=1)
+    lumpy: NDArray[np.bool_] = np.asarray((data.censored & data.mask).any(axis=1))
     smooth, rough = _rows(data, ~lumpy), _rows(data, lumpy)
 
     def objective(theta: FloatArray) -> float:
@@ -376,7 +376,8 @@ class _Fit:
 
 def _start(data: _Data, layout: _Layout) -> FloatArray:
     y = np.where(data.mask & ~data.censored, data.y, np.nan)
-    rep_mean = np.nanmean(np.where(np.isnan(y).all(axis=1)[:, None], data.y, y), axis=1)
+    no_positive = np.asarray(np.isnan(y).all(axis=1))
+    rep_mean = np.nanmean(np.where(no_positive[:, None] & data.mask, data.y, y), axis=1)
     deviation = y - rep_mean[:, None]
     mu = float(np.nanmean(y))
     theta = [mu]
@@ -463,7 +464,7 @@ def _fit(data: _Data, seasonal: bool) -> _Fit:
     except np.linalg.LinAlgError:
         covariance = np.linalg.pinv(hess)
         covariance[np.diag_indices_from(covariance)] = np.abs(np.diag(covariance))
-    return _Fit(layout, theta, -float(result.fun), covariance)
+    return _Fit(layout, theta, -float(result.fun), np.asarray(covariance, dtype=np.float64))
 
 
 # --------------------------------------------------------------------------- luck
