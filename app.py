@@ -59,6 +59,7 @@ st.set_page_config(
     page_icon=":material/query_stats:",
     layout="wide",
 )
+st.html("<style>[data-testid='stAppDeployButton'] {display: none;}</style>")
 
 
 # --------------------------------------------------------------------------- formatting
@@ -290,7 +291,11 @@ def measure_editor(gen: int, measure_id: int, base: dict[str, Any], can_remove: 
         iter(quota.items()))
     threshold = base.get("threshold")
     rate = round(rate_above_quota(base["curve"]), 4)
-    with st.container(border=True):
+    name = st.session_state.get(k + "name", base["name"])
+    weight = st.session_state.get(k + "weight", base["weight"] * 100) or 0.0
+    expanded = len(st.session_state["ed_ids"]) <= 3
+    with st.expander(f"**{name}** · {weight:.0f}% of target incentive", expanded=expanded,
+                     key=k + "box"):
         c1, c2, c3, c4 = st.columns([3, 3, 2, 1], vertical_alignment="bottom")
         c1.text_input("Measure name", key=init(k + "name", base["name"]))
         c2.selectbox("Metric", options=list(METRICS), key=init(k + "metric", base["metric"]),
