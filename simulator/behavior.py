@@ -57,9 +57,11 @@ def period_sigma(weekly_sigma: float, weeks: int) -> float:
 def plan_quotas(plan: PlanSpec, funnel: Funnel, reps: Reps, team: TeamSpec) -> FloatArray:
     """Quotas per rep and measure for one period, in the metric's unit: (n_reps, n_measures).
 
-    Relative and history quotas scale the rep's own expected result at normal effort with
-    the default mix (for a calibrated team that is the level fitted from history); team
-    quotas scale the team median of it; absolute quotas are taken as written.
+    Relative quotas scale the rep's own expected result at normal effort with the default
+    mix; history quotas scale what the rep sold in the history: for a calibrated team the
+    fitted level times the team's `history_factor` (count metrics), for a team without
+    history the same as relative. Team quotas scale the team median of the expected
+    result; absolute quotas are taken as written.
     """
     normal = weekly_output(
         funnel, reps, np.broadcast_to(funnel.default_mix, (reps.size, 6)), np.ones(reps.size)
@@ -73,6 +75,8 @@ def plan_quotas(plan: PlanSpec, funnel: Funnel, reps: Reps, team: TeamSpec) -> F
             column = np.full(reps.size, q.value)
         elif q.kind == "team":
             column = np.full(reps.size, q.value * float(np.median(per_period)))
+        elif q.kind == "history" and METRICS[m.metric].kind == "count":
+            column = q.value * team.history_factor * per_period
         else:
             column = q.value * per_period
         columns.append(column)

@@ -1032,6 +1032,7 @@ def adjust_for_plan(fit: Calibration, plan: PlanSpec, n_trials: int = 256,
             product["deal_size"] = _sig(product["deal_size"] * ratio, 6)
         if abs(ratio - 1) < 0.002:
             break
+    team["history_factor"] = _sig(1 / total, 6)  # {history: 1.0} = what reps sold then
     team_from_dict(team, "<calibrated team>")
     normal = target * total
     team["description"] = (

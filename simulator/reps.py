@@ -72,7 +72,9 @@ def draw_reps(team: TeamSpec, rng: np.random.Generator) -> Reps:
         # a calibrated team: the fitted level is the rep's revenue at normal effort
         levels = np.array([r.level for r in team.roster])
         conversion, deal_size = levels, np.ones(n)
-        product_skill = product_skill / product_skill.mean(axis=1, keepdims=True)
+        # keep the fitted level exact: revenue-weighted product skill averages 1 for every rep
+        shares = np.array([team.products[p].time_share for p in PRODUCTS])
+        product_skill = product_skill / (product_skill @ (shares / shares.sum()))[:, None]
         ids = tuple(r.rep_id for r in team.roster)
     else:
         ids = tuple(f"R{i + 1:03d}" for i in range(n))

@@ -141,13 +141,19 @@ def _exactly(given: dict[str, Any], names: tuple[str, ...], what: str) -> None:
 
 
 class TeamSpec(Frozen):
-    """The people plans are tried on: funnel, spreads, luck and effort parameters."""
+    """The people plans are tried on: funnel, spreads, luck and effort parameters.
+
+    `history_factor` is the history's output over normal-effort output (written by
+    `calibrate --plan` when the history was earned under a plan that moved effort), so that
+    a `{history: 1.0}` quota is what each rep sold in the history.
+    """
 
     name: Text
     description: Annotated[str, Strict(), Field(max_length=2000)] = ""
     reps: Annotated[int, Strict()] = 50
     rep_seed: Annotated[int, Strict()] = 2026
     roster: tuple[RosterRep, ...] | None = None
+    history_factor: Positive = 1.0
     funnel: Funnel = Funnel()
     products: dict[str, Product] = Field(default_factory=_default_products)
     tasks: dict[str, Task] = Field(default_factory=_default_tasks)

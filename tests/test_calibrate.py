@@ -225,11 +225,10 @@ def test_history_quotas_scale_with_fitted_levels(fit: Calibration) -> None:
     sim = result.simulation
     quotas = sim.models[0].quotas[:, 0]
     levels = np.array([r.level for r in fit.reps])
-    # the engine gives a roster rep a product mix whose revenue weights differ a little
-    # from rep to rep (reps.draw_reps); net of it, the quota is exactly 1.05 x the level
-    mix = sim.reps.product_skill @ sim.funnel.product_share
+    # a roster rep's product skills average 1 by revenue weight (reps.draw_reps), so the
+    # quota is exactly 1.05 x the fitted level x the team's revenue per rep-quarter
     per_quarter = 1.05 * fit.revenue_per_rep_month.value * 3
-    np.testing.assert_allclose(quotas / (levels * mix), per_quarter, rtol=1e-3)
+    np.testing.assert_allclose(quotas / levels, per_quarter, rtol=1e-3)
     assert np.corrcoef(quotas, levels)[0, 1] > 0.9
     assert result.plans[0]["sales"]["mean"] > 0
 
@@ -246,6 +245,15 @@ def test_plan_the_history_was_earned_under(fit: Calibration) -> None:
     per_rep_month = result.plans[0]["sales"]["mean"] / (team.size * 12)
     assert per_rep_month == pytest.approx(fit.revenue_per_rep_month.value, rel=0.01)
     assert "Baseline" in adjusted.notes[-1]
+    # {history: 1.0} still means what each rep sold in the history, not normal effort
+    assert team.history_factor == pytest.approx(1 / adjusted.history_plan["revenue_factor"],
+                                                rel=1e-5)
+    history_plan = plan_from_dict({**baseline.to_yaml_dict(), "measures": [
+        {**baseline.measures[0].to_yaml(), "quota": {"history": 1.0}}]})
+    quotas = compare([history_plan], team, 16, seed=0).simulation.models[0].quotas[:, 0]
+    levels = np.array([r.level for r in fit.reps])
+    np.testing.assert_allclose(quotas / levels, fit.revenue_per_rep_month.value * 3,
+                               rtol=2e-3)
 
 
 def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
