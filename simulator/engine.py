@@ -2,11 +2,11 @@
 
 Randomness: the reps are drawn once from the team's `rep_seed` (a team is a fixed set of
 people, the same in every trial, plan and run); luck comes from one `SeedSequence(seed)`:
-trial block b (BLOCK_TRIALS trials) draws from its branch (1, b). Chunks are whole blocks,
-and every sum over trials is taken block by block
-in block order, so a seed gives identical numbers whatever the chunk size. Every plan sees
-the same reps and the same weekly luck (common random numbers), so plan differences are
-the plans' doing.
+trial block b (BLOCK_TRIALS trials) draws from its branch (1, b). Chunks are whole blocks
+and every sum over trials is taken block by block in block order, so a seed gives
+identical numbers whatever the chunk size or the number of workers. Every plan sees the
+same reps and the same weekly luck (common random numbers), so plan differences are the
+plans' doing.
 """
 
 from __future__ import annotations
@@ -146,9 +146,7 @@ def _solve_year(
     """The effort policy of every period of the year (periods with equal seasons share one)."""
     weeks = plan.weeks_per_period
     months = weeks * MONTHS // WEEKS_PER_YEAR
-    seasons = np.array(team.seasonality).reshape(-1, max(months, 1)).mean(axis=1)
-    if months > MONTHS:  # a year-long period
-        seasons = np.array([np.mean(team.seasonality)])
+    seasons = np.array(team.seasonality).reshape(-1, months).mean(axis=1)  # per period
     target = target_pay_per_period(plan)
     terminal = np.zeros((types.reach.shape[0], N_X))
     for k, curve in enumerate(curves):
