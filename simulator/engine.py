@@ -149,9 +149,14 @@ def _solve_year(
     seasons = np.array(team.seasonality).reshape(-1, months).mean(axis=1)  # per period
     target = target_pay_per_period(plan)
     terminal = np.zeros((types.reach.shape[0], N_X))
-    for k, curve in enumerate(curves):
+    for k, (curve, measure) in enumerate(zip(curves, plan.measures, strict=True)):
         if pay_weights[k] > 0:
-            terminal += target * pay_weights[k] * curve(types.reach[:, k, None] * X_GRID[None, :])
+            reach = types.reach[:, k, None]
+            # attainment after progress x: x times normal, or for lower-is-better
+            # quota / actual, which falls as x grows (x floored half a grid step above 0)
+            lower = measure.direction == "lower"
+            att = reach / np.maximum(X_GRID, DX / 2) if lower else reach * X_GRID
+            terminal += target * pay_weights[k] * curve(att)
     sigma = _dp_sigma(plan, team, pay_weights)
     solved: dict[float, Policy] = {}
     # the deferral rule compares with the next period's start: solve once to learn it
@@ -377,7 +382,9 @@ def _run_chunk(
     reach, reach0 = model.reach[:, count], model.reach_default[:, count]
     # progress index x = sum_m w_m attainment_m / reach_m, from the two sums
     iw = model.index_weights[count]
-    ratio = iw * reach0 / np.where(reach > 0, reach, 1.0)  # (n, Mc)
+    count_lower = np.array([plan.measures[k].direction == "lower" for k in count])  # (Mc,)
+    # progress of each measure in units of its normal output under the plan's mix
+    ratio = iw * np.where(count_lower, reach / reach0, reach0 / np.where(reach > 0, reach, 1.0))
     pre_sales_w, pre_act_w = ratio[:, sales_col].sum(axis=1), ratio[:, ~sales_col].sum(axis=1)
     post_sales_w, post_act_w = iw[sales_col].sum(), iw[~sales_col].sum()
     has_activity = bool(pre_act_w.any() or post_act_w > 0)
@@ -448,7 +455,10 @@ def _run_chunk(
         act = activity[..., None]
         pre = np.where(sales_col, pre_sales[..., None], act * pre_act)
         post = np.where(sales_col, post_sales[..., None], act * post_act[..., None])
-        full[..., count] = reach0 * pre + reach * post
+        with np.errstate(divide="ignore"):
+            full[..., count] = np.where(
+                count_lower, 1 / (pre / reach0 + post / reach), reach0 * pre + reach * post
+            )
         if level.size:
             lvl = (1 - announced_share) * model.reach_default[
                 :, level

@@ -214,3 +214,17 @@ def test_behaviour_adds_to_what_a_replay_would_show(team, baseline):
     static = compare([baseline, high], team, 100, seed=11, behavior="static")
     assert static.plans[1]["vs_first"]["sales_diff"]["mean"] == 0.0
     assert sales_change(adaptive)[2] < -0.05
+
+
+def test_paying_for_less_talk_time_buys_less_work(team, baseline):
+    """Seed 003 situation 2 pushed to the limit: paying for low talk time rewards doing
+    less, so reps rush calls, cut effort, and sales fall."""
+    short = plan(
+        "Short talk",
+        make_measure(weight=0.4),
+        make_measure(name="Talk time", metric="talk_time", direction="lower", weight=0.6),
+    )
+    result = compare([baseline, short], team, TRIALS, seed=12)
+    assert sales_change(result)[2] < -0.1
+    assert result.plans[1]["effort"]["mean"] < result.plans[0]["effort"]["mean"]
+    assert result.simulation.models[1].mix.quality.mean() < 0.8

@@ -281,3 +281,23 @@ def test_compare_workers_flag(capsys):
     one = json.loads(capsys.readouterr().out)
     main(["compare", plan, "--trials", "48", "--json", "--workers", "2"])
     assert json.loads(capsys.readouterr().out) == one
+
+
+def test_lower_is_better_count_measure_attainment_is_quota_over_actual(team):
+    """Static mode, talk time with direction lower and a relative quota of 1.0: each
+    rep-period's attainment is quota / actual = 1 / (activity luck), mean exp(sigma^2)."""
+    talk = plan_from_dict(
+        make_plan(
+            make_measure(
+                name="Short talk",
+                metric="talk_time",
+                direction="lower",
+                threshold=None,
+                curve=[[1.0, 1.0]],
+            ),
+            name="Talk time, lower is better",
+        )
+    )
+    summary = compare([talk], team, 200, seed=3, behavior="static").plans[0]
+    sigma = team.luck.activity_weekly
+    assert summary["measures"][0]["attainment_mean"] == pytest.approx(math.exp(sigma**2), rel=0.01)
