@@ -21,6 +21,7 @@ import yaml
 from simulator import charts
 from simulator.errors import InputError
 from simulator.export import csv_bytes, excel_bytes
+from simulator.health import plan_health
 from simulator.metrics import METRICS
 from simulator.payout import PayoutCurve
 from simulator.report import money, percent, what_happens
@@ -143,6 +144,8 @@ def run_comparison(
     )
     bar.empty()
     sim = result.simulation
+    # the findings read the per-rep tallies, which the cache does not keep: read them here
+    health = [[f.to_dict() for f in plan_health(result, i)] for i in range(len(plans))]
     return {
         "meta": {
             "seed": sim.seed, "trials": sim.n_trials, "team": sim.team.name,
@@ -157,6 +160,7 @@ def run_comparison(
             attainment_histogram(m, t, width=0.05)
             for m, t in zip(sim.models, sim.tallies, strict=True)
         ],
+        "health": health,
     }
 
 
@@ -601,6 +605,84 @@ def what_happens_notes(run: dict[str, Any], labels: list[str], colours: dict[str
                 st.markdown("- Nothing unusual: reps keep working, few give up or hit a cap.")
 
 
+STATUS_ORDER = {"fail": 0, "warn": 1, "ok": 2}
+STATUS_LOOK = {  # icon, colour and word of a health status
+    "fail": (":material/cancel:", "red", "fail"),
+    "warn": (":material/warning:", "orange", "warn"),
+    "ok": (":material/check_circle:", "green", "ok"),
+}
+
+
+def md(text: str) -> str:
+    """Text shown literally inside Streamlit markdown (no stray emphasis, LaTeX or links)."""
+    return re.sub(r"([\\`*_\[\]$<>#~|])", r"\\\1", text)
+
+
+def by_status(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Findings with failures first, then warnings, then the rules met (stable otherwise)."""
+    return sorted(findings, key=lambda f: STATUS_ORDER[f["status"]])
+
+
+def status_counts(findings: list[dict[str, Any]]) -> str:
+    """The status counts, coloured, e.g. "2 fail · 1 warn · 7 ok" (zero counts left out)."""
+    parts = []
+    for status in STATUS_ORDER:
+        n = sum(f["status"] == status for f in findings)
+        if n:
+            _, colour, word = STATUS_LOOK[status]
+            parts.append(f":{colour}[{n} {word}]")
+    return " · ".join(parts)
+
+
+def finding_line(finding: dict[str, Any], rule: bool = True) -> str:
+    """One finding as a markdown list item: status icon, message, and the rule it checks."""
+    icon, colour, _ = STATUS_LOOK[finding["status"]]
+    message = finding["message"][:1].upper() + finding["message"][1:]
+    line = f"- :{colour}[{icon}] {md(message)}"
+    if rule:
+        line += f"  \n  :small[:gray[Rule `{finding['rule']}`: {md(finding['practice'])}]]"
+    return line
+
+
+def set_behaviour(mode: str) -> None:
+    st.session_state["behaviour"] = mode
+
+
+def health_panel(runs: dict[str, dict[str, Any]], labels: list[str], colours: dict[str, str],
+                 large: bool = False) -> None:
+    """Each plan's health findings (adaptive model): fails and warnings shown, rules met folded."""
+    run = runs.get("adaptive")
+    if run is None:
+        st.info("Plan health reads how reps respond to a plan, so it needs the adaptive "
+                "model. Run the comparison with adaptive reps to see it.",
+                icon=":material/info:")
+        st.button("Also run adaptive reps", on_click=set_behaviour, args=("both",),
+                  icon=":material/play_arrow:", key="health_adaptive")
+        return
+    if not large:
+        st.caption("Each plan's simulated outcomes under adaptive behaviour, held against "
+                   "rules of practice (docs/CALIBRATION.md). Findings are advice: a plan "
+                   "can break a rule on purpose.")
+    columns = st.columns(min(len(labels), 3))
+    for i, findings in enumerate(run["health"]):
+        ordered = by_status(findings)
+        issues = [f for f in ordered if f["status"] != "ok"]
+        met = [f for f in ordered if f["status"] == "ok"]
+        with columns[i % len(columns)]:
+            plan_heading(labels[i], colours[labels[i]], "1.6rem" if large else "1.05rem")
+            if large:
+                st.markdown("\n".join(finding_line(f, rule=False) for f in issues)
+                            or f"- :green[{STATUS_LOOK['ok'][0]}] Meets every rule of practice")
+                continue
+            st.markdown(status_counts(findings))
+            if issues:
+                st.markdown("\n".join(finding_line(f) for f in issues))
+            if met:
+                with st.expander(f"{len(met)} rule{'s' if len(met) != 1 else ''} met",
+                                 icon=STATUS_LOOK["ok"][0]):
+                    st.markdown("\n".join(finding_line(f) for f in met))
+
+
 class ResultView:
     """Frames and charts of one comparison, built once per page run from cached results."""
 
@@ -673,8 +755,18 @@ class ResultView:
             "Comparison": self.table(),
             "Measures": charts.measure_frame(self.rows),
             "Deciles": charts.decile_frame(self.rows),
+            "Health": self.health(),
             "Settings": settings,
         })
+
+    def health(self) -> pd.DataFrame:
+        """Every plan's health findings (adaptive runs only), one row per finding."""
+        columns = ["plan", "status", "rule", "measure", "message", "value", "practice"]
+        run = self.runs.get("adaptive")
+        rows = [{"plan": label, **f} for label, findings in
+                zip(self.labels, run["health"] if run else [], strict=False)
+                for f in by_status(findings)]
+        return pd.DataFrame(rows, columns=columns)
 
 
 MONEY_COLUMNS = {
@@ -757,6 +849,9 @@ def results_page(view: ResultView) -> None:
     st.subheader("What happens", divider="gray")
     what_happens_notes(view.runs[next(iter(view.runs))], view.labels, view.colours)
 
+    st.subheader("Plan health", divider="gray")
+    health_panel(view.runs, view.labels, view.colours)
+
     st.subheader("Comparison table", divider="gray")
     table = view.table()
     shown = table.copy()
@@ -813,6 +908,9 @@ def presentation_page(view: ResultView, budget: float | None) -> None:
         ("What happens", lambda: what_happens_notes(view.runs[next(iter(view.runs))],
                                                     view.labels, view.colours)),
     ]
+    if "adaptive" in view.runs:
+        slides.append(("Plan health", lambda: health_panel(view.runs, view.labels,
+                                                           view.colours, large=True)))
     for i, (title, body) in enumerate(slides):
         with st.container(key=f"slide-{i}"):
             if i == 0:

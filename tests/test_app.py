@@ -312,3 +312,46 @@ def test_presentation_view_keeps_the_edited_plan_and_the_budget() -> None:
     next(b for b in at.button if b.label == "Leave presentation view").click().run()
     assert list(table(at)["plan"]) == ["Baseline", "Baseline (edited)"]
     assert at.number_input(key="budget").value == 3_000_000.0
+
+
+def health_lines(at: AppTest) -> list[str]:
+    """The health findings the page shows, one markdown list item each."""
+    return [line for m in at.markdown for line in m.value.split("\n- ")
+            if "Rule `" in line]
+
+
+def test_health_panel_shows_the_high_threshold_failing_its_rules() -> None:
+    at = start(plan_files=["baseline.yaml", "high_threshold.yaml"])
+    assert not at.exception and not at.error
+    assert any(h.value == "Plan health" for h in at.subheader)
+    lines = health_lines(at)
+    failing = [line for line in lines if ":red[:material/cancel:]" in line]
+    # seed 003, situation 3: the 70% threshold of a 150% quota is out of reach
+    assert any("reach the 70% threshold" in line and "Rule `threshold_reach`" in line
+               for line in failing)
+    assert any("reach quota" in line and "Rule `quota_reach`" in line for line in failing)
+    assert any("Rule `dead_zone`" in line for line in failing)
+    assert not any(":red[" in line for line in lines if "Rule `dead_zone`" in line
+                   and "0% of rep-quarters are given up" in line)
+    # per plan: fails, then warnings, then the rules met folded in an expander
+    counts = [m.value for m in at.markdown if "ok]" in m.value and "Rule" not in m.value]
+    assert counts[1].startswith(":red[3 fail]")
+    assert any(e.label.endswith("rules met") for e in at.expander)
+
+
+def test_health_needs_the_adaptive_model_and_lands_in_the_workbook(
+    downloads: dict[str, Any],
+) -> None:
+    at = start(plan_files=["baseline.yaml", "high_threshold.yaml"])
+    book = openpyxl.load_workbook(io.BytesIO(download(at, downloads, "table_xlsx")))
+    rows = list(book["Health"].values)
+    assert rows[0][:3] == ("plan", "status", "rule")
+    assert ("High threshold", "fail", "threshold_reach") in {r[:3] for r in rows}
+
+    at.radio(key="behaviour").set_value("static").run()
+    assert not at.exception
+    assert not health_lines(at)
+    assert any("needs the adaptive model" in i.value for i in at.info)
+    next(b for b in at.button if b.label == "Also run adaptive reps").click().run()
+    assert at.radio(key="behaviour").value == "both"
+    assert any("Rule `threshold_reach`" in line for line in health_lines(at))
