@@ -10,9 +10,10 @@ splits working time (the *mix*: shares alpha over tasks) and the *quality* q of 
 - non-selling tasks:               normal level * task skill * tau_j ** beta
 
 V(q) = (d + r L) / (d + r L q) is the volume gain of shorter calls (d minutes per dial,
-r conversations per dial, L minutes per conversation) and K(q) = q ** theta the loss of
-conversion, with theta = r L / (d + r L) so that normal calls (q = 1) maximise meetings:
-the funnel of seed 001 is the revenue-optimal practice and volume pay moves reps off it.
+r conversations per dial, L minutes per conversation) and K(q) = (1 + k) q / (q + k) the
+conversion of a call given the time it gets, with k = r L / d so that normal calls (q = 1)
+maximise meetings: the funnel of seed 001 is the revenue-optimal practice, and volume pay
+moves reps off it. A rushed call converts little (K(0.4) = 0.69), a longer one little more.
 Effort e scales every count metric by e ** gamma (docs/MODEL.md).
 """
 
@@ -95,7 +96,7 @@ class Funnel:
     deals: float
     call_minutes: float
     minutes_per_dial: float
-    quality_elasticity: float  # theta
+    quality_half: float  # k: call quality at which conversion is half its ceiling
     task_level: FloatArray  # (3,) normal level (levels) or weekly amount (counts)
     beta: float
     focus_free: int
@@ -134,12 +135,17 @@ class Funnel:
             deals=f.deals * per_week,
             call_minutes=f.minutes_per_conversation,
             minutes_per_dial=max(minutes_per_dial, 0.1),
-            quality_elasticity=talk / (max(minutes_per_dial, 0.1) + talk),
+            quality_half=talk / max(minutes_per_dial, 0.1),
             task_level=levels,
             beta=team.behavior.task_concavity,
             focus_free=team.behavior.focus_free_measures,
             focus_cost=team.behavior.focus_cost_per_measure,
         )
+
+    def conversion(self, quality: FloatArray) -> FloatArray:
+        """K(q): meetings per conversation relative to normal calls."""
+        k = self.quality_half
+        return (1 + k) * quality / (quality + k)
 
     def volume(self, quality: FloatArray) -> FloatArray:
         """V(q): dials per selling hour relative to normal calls."""
@@ -164,7 +170,7 @@ def weekly_output(
     capacity = tau**funnel.beta  # (..., n, 6)
     selling = capacity[..., :3] * funnel.product_share  # (..., n, 3)
     volume = funnel.volume(quality) * focus
-    conversion = quality**funnel.quality_elasticity * reps.conversion
+    conversion = funnel.conversion(quality) * reps.conversion
     reach = selling.sum(axis=-1) * volume
     deals_by_product = (
         funnel.deals
