@@ -58,7 +58,7 @@ def plan_quotas(plan: PlanSpec, funnel: Funnel, reps: Reps, team: TeamSpec) -> F
     """Quotas per rep and measure for one period, in the metric's unit: (n_reps, n_measures).
 
     Relative quotas scale the rep's own expected result at normal effort with the default
-    mix; history quotas scale what the rep sold in the history: for a calibrated team the
+    mix, as the company estimates it (off by the team's `spread.quota_error`); history quotas scale what the rep sold in the history: for a calibrated team the
     fitted level times the team's `history_factor` (count metrics), for a team without
     history the same as relative. Team quotas scale the team median of the expected
     result; absolute quotas are taken as written.
@@ -76,9 +76,9 @@ def plan_quotas(plan: PlanSpec, funnel: Funnel, reps: Reps, team: TeamSpec) -> F
         elif q.kind == "team":
             column = np.full(reps.size, q.value * float(np.median(per_period)))
         elif q.kind == "history" and METRICS[m.metric].kind == "count":
-            column = q.value * team.history_factor * per_period
+            column = q.value * team.history_factor * per_period * reps.quota_error
         else:
-            column = q.value * per_period
+            column = q.value * per_period * reps.quota_error
         columns.append(column)
     return np.column_stack(columns)
 

@@ -54,6 +54,7 @@ class Reps:
     product_skill: FloatArray  # (n, 3) deals per meeting by product, relative
     task_skill: FloatArray  # (n, 3) output of each non-selling task, relative
     effort_cost: FloatArray  # (n,) cost of effort, relative (kappa)
+    quota_error: FloatArray  # (n,) company's estimate of the rep's result / the truth
 
     @property
     def size(self) -> int:
@@ -69,6 +70,9 @@ def draw_reps(team: TeamSpec, rng: np.random.Generator) -> Reps:
     product_skill = lognormal_mean_one(rng, spread.product_skill, (n, len(PRODUCTS)))
     task_skill = lognormal_mean_one(rng, spread.task_skill, (n, len(TASKS)))
     effort_cost = lognormal_mean_one(rng, spread.effort_cost, (n,))
+    # quotas are set from an estimate of each rep's result; its inverse has mean 1, so
+    # expected attainment at normal effort stays 1.0 across the team
+    quota_error = 1 / lognormal_mean_one(rng, spread.quota_error, (n,))
     if team.roster is not None:
         # a calibrated team: the fitted level is the rep's revenue at normal effort
         levels = np.array([r.level for r in team.roster])
@@ -79,7 +83,7 @@ def draw_reps(team: TeamSpec, rng: np.random.Generator) -> Reps:
         ids = tuple(r.rep_id for r in team.roster)
     else:
         ids = tuple(f"R{i + 1:03d}" for i in range(n))
-    return Reps(ids, conversion, deal_size, product_skill, task_skill, effort_cost)
+    return Reps(ids, conversion, deal_size, product_skill, task_skill, effort_cost, quota_error)
 
 
 @dataclass(frozen=True)

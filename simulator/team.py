@@ -69,27 +69,28 @@ class Spread(Frozen):
     """Lognormal sigmas of how reps differ from each other."""
 
     conversion: Sigma = 0.35
-    deal_size: Positive = 0.20
+    deal_size: Sigma = 0.20
     product_skill: Sigma = 0.30
     task_skill: Sigma = 0.20
     effort_cost: Sigma = 0.25
+    quota_error: Sigma = 0.2
 
 
 class Luck(Frozen):
     """Lognormal sigmas of week-to-week luck."""
 
-    sales_weekly: Sigma = 0.7
+    sales_weekly: Sigma = 0.6
     activity_weekly: Sigma = 0.10
 
 
 class Effort(Frozen):
     """How effort turns into output and what it costs (docs/MODEL.md gives the sources)."""
 
-    minimum: Positive = 0.4
-    maximum: Positive = 1.8
-    output_elasticity: Positive = 0.5
+    minimum: Positive = 0.3
+    maximum: Positive = 2.1
+    output_elasticity: Positive = 0.4
     reference_target_incentive: Positive = 60000
-    reference_pay_slope: Positive = 1.6
+    reference_pay_slope: Positive = 1.2
 
     @model_validator(mode="after")
     def _range(self) -> Effort:

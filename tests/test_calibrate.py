@@ -226,10 +226,12 @@ def test_history_quotas_scale_with_fitted_levels(fit: Calibration) -> None:
     quotas = sim.models[0].quotas[:, 0]
     levels = np.array([r.level for r in fit.reps])
     # a roster rep's product skills average 1 by revenue weight (reps.draw_reps), so the
-    # quota is exactly 1.05 x the fitted level x the team's revenue per rep-quarter
+    # quota is 1.05 x the fitted level x the team's revenue per rep-quarter, as estimated
+    # by the quota-setter (off by the team's spread.quota_error)
     per_quarter = 1.05 * fit.revenue_per_rep_month.value * 3
-    np.testing.assert_allclose(quotas / levels, per_quarter, rtol=1e-3)
-    assert np.corrcoef(quotas, levels)[0, 1] > 0.9
+    error = sim.reps.quota_error
+    np.testing.assert_allclose(quotas / (levels * error), per_quarter, rtol=1e-3)
+    assert np.corrcoef(quotas, levels)[0, 1] > 0.75  # quota-setting error blurs it
     assert result.plans[0]["sales"]["mean"] > 0
 
 
@@ -250,10 +252,10 @@ def test_plan_the_history_was_earned_under(fit: Calibration) -> None:
                                                 rel=1e-5)
     history_plan = plan_from_dict({**baseline.to_yaml_dict(), "measures": [
         {**baseline.measures[0].to_yaml(), "quota": {"history": 1.0}}]})
-    quotas = compare([history_plan], team, 16, seed=0).simulation.models[0].quotas[:, 0]
-    levels = np.array([r.level for r in fit.reps])
-    np.testing.assert_allclose(quotas / levels, fit.revenue_per_rep_month.value * 3,
-                               rtol=2e-3)
+    sim = compare([history_plan], team, 16, seed=0).simulation
+    levels = np.array([r.level for r in fit.reps]) * sim.reps.quota_error
+    np.testing.assert_allclose(sim.models[0].quotas[:, 0] / levels,
+                               fit.revenue_per_rep_month.value * 3, rtol=2e-3)
 
 
 def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:

@@ -73,9 +73,10 @@ def test_common_random_numbers_make_differences_precise(team, baseline):
 
 
 def test_static_mode_matches_analytic_expectation_for_a_linear_plan(team):
-    """Normal effort, no threshold, no cap, linear curve: E[payout] = TI x E[attainment] = TI.
+    """Normal effort, no threshold, no cap, linear curve: E[payout] = TI x E[attainment].
 
-    Luck has mean 1, so each rep's expected attainment of a relative quota of 1.0 is 1.0,
+    Luck has mean 1, so a rep's expected attainment of a relative quota of 1.0 is one over
+    the error of the quota-setter's estimate of that rep (exactly 1 without the error),
     and expected team sales are the reps' normal revenue over 48 weeks.
     """
     linear = plan_from_dict(
@@ -84,11 +85,16 @@ def test_static_mode_matches_analytic_expectation_for_a_linear_plan(team):
     n_trials = 800
     sim = simulate([linear], team, n_trials=n_trials, seed=11, behavior="static")
     tally = sim.tallies[0]
-    expected_payout = linear.pay.target_incentive * team.size
+    expected_payout = linear.pay.target_incentive * (1 / sim.reps.quota_error).sum()
     expected_sales = sim.models[0].revenue_default.sum() * WEEKS_PER_YEAR
     for values, expected in ((tally.payout, expected_payout), (tally.sales, expected_sales)):
         half = 4 * values.std(ddof=1) / math.sqrt(n_trials)
         assert abs(values.mean() - expected) < half, (values.mean(), expected)
+    exact = team_from_dict({"name": "Exact quotas", "spread": {"quota_error": 0.0}})
+    payout = simulate([linear], exact, n_trials=n_trials, seed=11, behavior="static")
+    values = payout.tallies[0].payout
+    expected = linear.pay.target_incentive * exact.size
+    assert abs(values.mean() - expected) < 4 * values.std(ddof=1) / math.sqrt(n_trials)
 
 
 def test_static_mode_sales_do_not_depend_on_the_plan(team, baseline):
@@ -285,7 +291,8 @@ def test_compare_workers_flag(capsys):
 
 def test_lower_is_better_count_measure_attainment_is_quota_over_actual(team):
     """Static mode, talk time with direction lower and a relative quota of 1.0: each
-    rep-period's attainment is quota / actual = 1 / (activity luck), mean exp(sigma^2)."""
+    rep-period's attainment is quota / actual = quota error / (activity luck), whose mean
+    is the mean quota error times exp(sigma^2)."""
     talk = plan_from_dict(
         make_plan(
             make_measure(
@@ -298,6 +305,7 @@ def test_lower_is_better_count_measure_attainment_is_quota_over_actual(team):
             name="Talk time, lower is better",
         )
     )
-    summary = compare([talk], team, 200, seed=3, behavior="static").plans[0]
+    result = compare([talk], team, 200, seed=3, behavior="static")
     sigma = team.luck.activity_weekly
-    assert summary["measures"][0]["attainment_mean"] == pytest.approx(math.exp(sigma**2), rel=0.01)
+    expected = result.simulation.reps.quota_error.mean() * math.exp(sigma**2)
+    assert result.plans[0]["measures"][0]["attainment_mean"] == pytest.approx(expected, rel=0.01)
