@@ -19,9 +19,11 @@ import streamlit as st
 import yaml
 
 from simulator import charts
+from simulator.calibrate import adjust_for_plan, calibrate, fit_report, team_yaml
 from simulator.errors import InputError
 from simulator.export import csv_bytes, excel_bytes
 from simulator.health import plan_health
+from simulator.history import parse_history
 from simulator.metrics import METRICS
 from simulator.payout import PayoutCurve
 from simulator.report import money, percent, what_happens
@@ -164,6 +166,30 @@ def run_comparison(
     }
 
 
+@st.cache_data(show_spinner="Fitting the team to the history ...", max_entries=16)
+def calibrate_history(data: bytes, file_name: str, plan_text: str = "",
+                      plan_source: str = "") -> dict[str, Any]:
+    """Fit a team to a history CSV: the team file's text, the fit as plain data, the report.
+
+    Keyed by the file's bytes (its name names the team), so a rerun never fits again. The
+    goodness-of-fit replicates use seed 0, as the CLI does. plan_text: the plan the history
+    was earned under, if known (`calibrate --plan`): the team is then scaled so that this
+    plan, simulated, reproduces the history. A file with problems raises InputError with
+    every problem and its line number; errors are not cached.
+    """
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError.single(file_name, "", "file is not UTF-8 text") from None
+    history = parse_history(text, file_name)
+    fit = calibrate(history, np.random.default_rng(0),
+                    name=f"Calibrated from {Path(file_name).stem}")
+    if plan_text:
+        fit = adjust_for_plan(fit, plan_from_text(plan_text, plan_source))
+    return {"team_text": team_yaml(fit), "fit": fit.to_dict(), "report": fit_report(fit),
+            "name": str(fit.team["name"])}
+
+
 # --------------------------------------------------------------------------- inputs
 
 
@@ -213,6 +239,101 @@ def init(key: str, value: Any) -> str:
     if key not in st.session_state:
         st.session_state[key] = value
     return key
+
+
+def remember_team(key: str, entry: dict[str, Any], upload_id: str) -> None:
+    """Add an uploaded or calibrated team to the team choices; select it when it first comes.
+
+    Kept for the session: a later bad upload changes nothing, and the team stays in the
+    list after its file is removed from the uploader.
+    """
+    teams = st.session_state.setdefault("extra_teams", {})
+    teams[key] = entry
+    seen = st.session_state.setdefault("teams_seen", set())
+    if upload_id not in seen:
+        seen.add(upload_id)
+        st.session_state["team_file"] = key
+
+
+def team_section(plans: dict[str, PlanSpec]
+                 ) -> tuple[str, str, TeamSpec | None, dict[str, Any] | None]:
+    """The sidebar's team inputs: a shipped team, an uploaded one, or one fitted to history.
+
+    Returns the chosen team's YAML text, its source name, the team (None if it is bad) and,
+    for a calibrated team, its calibration (`calibrate_history`).
+    """
+    team_names = {p.name: p for p in sorted(TEAMS_DIR.glob("*.yaml"))}
+    picker = st.container()
+    team_upload = st.file_uploader(
+        "Or upload a team file", type=["yaml", "yml"], key="team_upload",
+        help="A team YAML file like plans/teams/default.yaml. It joins the team list.")
+    if team_upload is not None:
+        try:
+            text = read_upload(team_upload)
+            spec = team_from_dict(parse_yaml_text(text, team_upload.name), team_upload.name)
+            remember_team(f"upload:{team_upload.name}",
+                          {"label": f"Uploaded: {spec.name} ({team_upload.name})",
+                           "text": text, "source": team_upload.name},
+                          f"team:{team_upload.file_id}")
+        except InputError as error:
+            st.error(f"**{team_upload.name}** was not used:\n\n{problem_list(error)}",
+                     icon=":material/error:")
+    history = st.file_uploader(
+        "Or fit a team to your history (CSV)", type=["csv"], key="history_upload",
+        help="A CRM export, one row per rep, period and metric: rep_id, period (2025-03 or "
+             "2025-Q1), metric, actual and optionally quota (docs/CALIBRATION.md; example: "
+             "plans/examples/sample_history.csv). The fitted team joins the team list; the "
+             "Team tab shows the fit.")
+    if history is not None:
+        under = st.selectbox(
+            "History earned under", options=["", *plans], key="history_plan",
+            format_func=lambda f: plans[f].name if f else "Normal effort (plan unknown)",
+            help="The plan in force while the history was earned, if you know it: the team "
+                 "is scaled so that this plan, simulated, reproduces the history. Unknown: "
+                 "the history is read as output at normal effort.")
+        plan_text = plan_yaml(plans[under]) if under in plans else ""
+        try:
+            fitted = calibrate_history(history.getvalue(), history.name, plan_text,
+                                       under or "")
+            remember_team(f"calibrated:{history.name}",
+                          {"label": f"Calibrated: {history.name}", "text": fitted["team_text"],
+                           "source": f"calibrated from {history.name}",
+                           "calibration": fitted},
+                          f"history:{history.file_id}")
+        except InputError as error:
+            st.error(f"**{history.name}** was not calibrated:\n\n{problem_list(error)}",
+                     icon=":material/error:")
+        except Exception as error:  # noqa: BLE001 - a failed fit must not take the page down
+            st.error(f"The fit of **{history.name}** failed: {error}", icon=":material/error:")
+
+    extra: dict[str, dict[str, Any]] = st.session_state.get("extra_teams", {})
+    options = [*team_names, *extra]
+    default = DEFAULT_TEAM.name if DEFAULT_TEAM.name in team_names else options[0]
+    if st.session_state.get("team_file") not in options:
+        st.session_state["team_file"] = default
+    with picker:
+        choice = st.selectbox(
+            "Team", options=options, key="team_file",
+            format_func=lambda k: extra[k]["label"] if k in extra else team_label(k),
+            help="The simulated sales team the plans are tried on: plans/teams/, an uploaded "
+                 "team file, or a team fitted to your history.")
+    entry = extra.get(choice)
+    if entry is not None:
+        text, source = entry["text"], entry["source"]
+    else:
+        text, source = team_names[choice].read_text(encoding="utf-8-sig"), choice
+    team: TeamSpec | None = None
+    try:
+        team = team_from_dict(parse_yaml_text(text, source), source)
+    except InputError as error:
+        st.error(f"The team file cannot be used:\n\n{problem_list(error)}")
+    calibration = entry.get("calibration") if entry is not None else None
+    if calibration is not None:
+        fit = calibration["fit"]
+        st.caption(f"Fitted to {fit['n_reps']} reps over {len(fit['periods'])} "
+                   f"{fit['granularity']}s of history. The **Team** tab shows the fit and "
+                   "offers the team file.")
+    return text, source, team, calibration
 
 
 # --------------------------------------------------------------------------- plan editor
@@ -972,34 +1093,7 @@ def main() -> None:
         reference_slot = st.container()
 
         st.header("Team", divider="gray")
-        team_files = sorted(TEAMS_DIR.glob("*.yaml"))
-        team_names = {p.name: p for p in team_files}
-        default_team = DEFAULT_TEAM.name if DEFAULT_TEAM.name in team_names else None
-        team_choice = st.selectbox(
-            "Team", options=list(team_names), key="team_file", format_func=team_label,
-            index=list(team_names).index(default_team) if default_team else 0,
-            help="The simulated sales team the plans are tried on (plans/teams/).")
-        team_upload = st.file_uploader("Or upload a team file", type=["yaml", "yml"],
-                                       key="team_upload",
-                                       help="A team YAML file like plans/teams/default.yaml.")
-        team_text, team_source = "", ""
-        if team_choice:
-            team_text = team_names[team_choice].read_text(encoding="utf-8-sig")
-            team_source = team_choice
-        if team_upload is not None:
-            try:
-                text = read_upload(team_upload)
-                team_from_dict(parse_yaml_text(text, team_upload.name), team_upload.name)
-                team_text, team_source = text, team_upload.name
-                st.caption(f"Using the uploaded team **{team_upload.name}**.")
-            except InputError as error:
-                st.error(f"**{team_upload.name}** was not used:\n\n{problem_list(error)}",
-                         icon=":material/error:")
-        team: TeamSpec | None = None
-        try:
-            team = team_from_dict(parse_yaml_text(team_text, team_source), team_source)
-        except InputError as error:
-            st.error(f"The team file cannot be used:\n\n{problem_list(error)}")
+        team_text, team_source, team, calibration = team_section({**files, **uploaded})
 
         st.header("Simulation", divider="gray")
         n_trials = int(st.number_input(
@@ -1027,13 +1121,14 @@ def main() -> None:
         st.title("Compare sales-compensation plans")
         st.caption("How much will the team sell, what will it cost, and why: simulated reps "
                    "react to thresholds, caps, accelerators, late plans and too many KPIs.")
-        tabs: Sequence[Any] = st.tabs(["Results", "Plan editor", "Plans"])
-        tab_results, tab_editor, tab_plans = tabs
+        tabs: Sequence[Any] = st.tabs(["Results", "Plan editor", "Plans", "Team"])
+        tab_results, tab_editor, tab_plans, tab_team = tabs
     else:
         # the editor still runs, hidden, so its plan and its widgets' values stay put
         tab_results = st.container()
         tab_editor = st.container(key="hidden-editor")
         tab_plans = st.container()
+        tab_team = st.container()
 
     available = {f"{spec.name} ({f})": spec for f, spec in files.items()}
     available.update({f"{spec.name} ({label})": spec for label, spec in uploaded.items()})
@@ -1072,6 +1167,9 @@ def main() -> None:
     with tab_plans:
         if not present:
             plans_tab(specs, labels, sources)
+    with tab_team:
+        if not present:
+            team_tab(team, team_text, team_source, calibration)
 
     if edited is not None and source is not None:
         with preview:
@@ -1111,6 +1209,134 @@ def main() -> None:
             presentation_page(view, st.session_state.get("budget_value"))
         else:
             results_page(view)
+
+
+def estimate(value: float, low: float, high: float, fmt: str = "{:,.3f}") -> tuple[str, str]:
+    """A fitted number and its 95% interval as text."""
+    return fmt.format(value), f"{fmt.format(low)} to {fmt.format(high)}"
+
+
+def estimates_frame(fit: dict[str, Any]) -> pd.DataFrame:
+    """The fit's headline estimates with their 95% intervals, as the Team tab lists them."""
+    unit = fit["granularity"]
+    weeks = WEEKS_PER_PERIOD[unit]
+    money_fmt = charts.CURRENCY + "{:,.0f}"
+    rows: list[tuple[str, str, str]] = []
+
+    def add(label: str, e: dict[str, float], fmt: str = "{:,.3f}") -> None:
+        rows.append((label, *estimate(e["value"], e["low"], e["high"], fmt)))
+
+    add("Revenue per rep-month (average rep and month)",
+        fit["revenue_per_rep_month"], money_fmt)
+    add("Spread of rep levels (log-sd across reps)", fit["level_sigma"])
+    add(f"Luck per {unit} (log-sd)", fit["period_sigma"])
+    add(f"Weekly luck (luck.sales_weekly, {weeks} weeks a {unit})",
+        fit["weekly_luck"])
+    rows.append(("Outlier share of rep-periods (robust fit)",
+                 f"{fit['outlier_share'] * 100:.2f}%", ""))
+    for metric, e in fit["funnel"].items():
+        add(f"{metric.replace('_', ' ').capitalize()} per rep-month", e, "{:,.1f}")
+    if fit["minutes_per_conversation"] is not None:
+        add("Minutes per conversation", fit["minutes_per_conversation"], "{:,.1f}")
+    if fit.get("history_plan"):
+        h = fit["history_plan"]
+        rows.append((f"Deal sizes scaled for the plan '{h['plan']}' the history was earned "
+                     "under", f"×{h['revenue_factor']:.3f}", ""))
+    return pd.DataFrame(rows, columns=["Estimate", "Value", "95% interval"])
+
+
+def calibration_view(calibration: dict[str, Any]) -> None:
+    """The fit of a calibrated team: estimates, seasonality, rep levels, goodness of fit."""
+    fit = calibration["fit"]
+    unit, periods = fit["granularity"], fit["periods"]
+    st.markdown(
+        f"Fitted to **{fit['n_reps']} reps** over **{len(periods)} {unit}s** ({periods[0]} to "
+        f"{periods[-1]}) of {md(fit['source'])}: {fit['n_observations']:,} rep-{unit}s of "
+        f"revenue ({fit['n_zero']} zero). Maximum marginal likelihood; each rep's level is "
+        "shrunk toward the team in proportion to how little history it has. Intervals are "
+        "95%. The method: docs/CALIBRATION.md.")
+    left, right = st.columns([6, 5], gap="medium")
+    with left:
+        st.dataframe(estimates_frame(fit), hide_index=True, width="stretch", column_config={
+            "Estimate": st.column_config.TextColumn(width=340),
+            "Value": st.column_config.TextColumn(width=80),
+            "95% interval": st.column_config.TextColumn(width=150)})
+    with right:
+        if fit["seasonality_p_value"] is None:
+            subtitle = "Not fitted: the history does not cover a whole year (all 1.0)"
+        elif fit["seasonality_kept"]:
+            subtitle = (f"Kept (likelihood-ratio test p = {fit['seasonality_p_value']:.2g}); "
+                        "95% intervals; 1.0 = an average period")
+        else:
+            subtitle = (f"Not significant (p = {fit['seasonality_p_value']:.2g}): the team "
+                        "file uses 1.0 for every month")
+        show_chart(charts.seasonal_chart(charts.seasonal_frame(fit), subtitle), "seasonality")
+    goodness = charts.fit_quantile_frame(fit)
+    show_chart(charts.fit_quantile_chart(goodness), "goodness-of-fit")
+    misses = int((~goodness["fits"].astype(bool)).sum())
+    verdict = (f"All {len(goodness)} quantiles fit: each lies in its band or within 5% of "
+               "the fitted value." if not misses else
+               f"{misses} of {len(goodness)} quantiles do not fit: the team model's lognormal "
+               "luck describes this history only roughly; read simulated spreads with care.")
+    (st.success if not misses else st.warning)(verdict)
+    with st.expander("Goodness of fit as a table"):
+        st.dataframe(goodness[["basis_title", "label", "observed", "fitted", "low", "high",
+                               "verdict"]], hide_index=True, width="stretch", column_config={
+            "basis_title": "Attainment", "label": "Quantile",
+            "observed": st.column_config.NumberColumn("Observed", format="%.3f"),
+            "fitted": st.column_config.NumberColumn("Fitted (median)", format="%.3f"),
+            "low": st.column_config.NumberColumn("95% band from", format="%.3f"),
+            "high": st.column_config.NumberColumn("to", format="%.3f"),
+            "verdict": "Verdict"})
+    show_chart(charts.rep_level_chart(charts.rep_level_frame(fit)), "rep-levels")
+
+    if fit["outliers"]:
+        st.markdown("**Outliers** (left out of the fit of luck and levels):\n\n" + "\n".join(
+            f"- {md(str(o['rep_id']))} {o['period']} (line {o['line']}): "
+            f"{o['actual']:,.0f} = {o['ratio']:.1f}x expected" for o in fit["outliers"]))
+    quotas = fit["quotas"]
+    if quotas:
+        multiple = quotas["history_multiple_median"]
+        st.markdown(
+            f"**Historic quotas**: {percent(quotas['share_at_or_above'])} of "
+            f"{quotas['rep_periods']:,} rep-{unit}s at or above quota; quotas were "
+            f"{multiple:.2f}× the fitted level (median; P10-P90 "
+            f"{quotas['history_multiple_p10']:.2f}-{quotas['history_multiple_p90']:.2f}). "
+            f"A measure with `quota: {{history: {multiple:.2f}}}` (in the plan editor: quota "
+            f"set as % of each rep's history, {multiple * 100:.0f}%) sets quotas like them.")
+    if fit["notes"]:
+        st.markdown("**Notes**\n\n" + "\n".join(f"- {md(n[:1].upper() + n[1:])}"
+                                                   for n in fit["notes"]))
+    with st.expander("The fit as text (as `python -m simulator calibrate` prints it)"):
+        st.code(calibration["report"], language=None)
+
+
+def team_tab(team: TeamSpec | None, text: str, source: str,
+             calibration: dict[str, Any] | None) -> None:
+    """The team the plans are tried on; for a team fitted to history, the fit."""
+    if team is None:
+        st.info("The chosen team file has problems (see the sidebar): pick another team.")
+        return
+    st.subheader(team.name)
+    roster = "a roster of named reps with fitted levels" if team.roster else "reps drawn"
+    st.caption(f"{team.size} reps ({roster}) · {source}")
+    if team.description:
+        st.markdown(team.description)
+    if calibration is None:
+        st.info("Fit a team to your own CRM history: upload a history CSV in the sidebar "
+                "(format in docs/CALIBRATION.md; example: plans/examples/sample_history.csv). "
+                "The fitted team joins the team list, and plan measures with "
+                "`quota: {history: x}` then set each rep's quota from that rep's level.",
+                icon=":material/upload_file:")
+    else:
+        calibration_view(calibration)
+    st.download_button("Download the team file (YAML)", data=text,
+                       file_name=f"{slug(team.name)}.yaml", mime="application/x-yaml",
+                       icon=":material/download:", key="team_yaml", on_click="ignore",
+                       help="A valid team file: save it in plans/teams/ or use it with "
+                            "`python -m simulator compare --team FILE`.")
+    with st.expander("Team file (YAML)"):
+        st.code(text, language="yaml")
 
 
 def plans_tab(specs: list[PlanSpec], labels: list[str], sources: list[str]) -> None:

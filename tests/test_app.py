@@ -17,6 +17,7 @@ import yaml
 from streamlit.testing.v1 import AppTest
 
 from simulator.spec import plan_from_text
+from simulator.team import team_from_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -297,7 +298,10 @@ def test_team_upload_is_used_and_a_bad_one_is_reported() -> None:
     assert not at.exception
     assert "bad_team.yaml: repz: unknown key 'repz' (did you mean 'reps'?)" in " ".join(
         e.value for e in at.error)
-    assert any("Inside sales" in c.value for c in at.caption)  # back to the picked team
+    assert any("Small team, 10 reps" in c.value for c in at.caption)  # nothing is lost
+    # the uploaded team stays a choice; the shipped team is one pick away
+    at.selectbox(key="team_file").set_value("default.yaml").run()
+    assert any("Inside sales" in c.value for c in at.caption)
 
 
 def test_presentation_view_keeps_the_edited_plan_and_the_budget() -> None:
@@ -355,3 +359,112 @@ def test_health_needs_the_adaptive_model_and_lands_in_the_workbook(
     next(b for b in at.button if b.label == "Also run adaptive reps").click().run()
     assert at.radio(key="behaviour").value == "both"
     assert any("Rule `threshold_reach`" in line for line in health_lines(at))
+
+
+SAMPLE_HISTORY = (ROOT / "plans" / "examples" / "sample_history.csv").read_bytes()
+BAD_HISTORY = b"""rep_id,period,metric,actual
+R1,2024-01,revenue,100
+R1,2024-13,revenue,12x4
+R2,2024-01,revnue,-5
+"""
+
+
+def upload_history(at: AppTest, name: str, data: bytes) -> AppTest:
+    at.file_uploader(key="history_upload").set_value((name, data, "text/csv"))
+    return at.run()
+
+
+def test_history_upload_calibrates_a_team_and_runs_the_comparison_on_it(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import simulator.calibrate
+
+    calls = []
+    real = simulator.calibrate.calibrate
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs.get("name"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(simulator.calibrate, "calibrate", counting)
+    at = start(plan_files=["baseline.yaml", "high_threshold.yaml"])
+    before = [m.value for m in at.metric]
+    upload_history(at, "sample_history.csv", SAMPLE_HISTORY)
+    assert not at.exception and not at.error
+    # the calibrated team joins the choices and is selected; the cards are its comparison
+    assert at.selectbox(key="team_file").value == "calibrated:sample_history.csv"
+    assert "Calibrated: sample_history.csv" in at.selectbox(key="team_file").options
+    assert any("Calibrated from sample_history, 43 reps" in c.value for c in at.caption)
+    assert [m.label for m in at.metric].count("Expected team sales / year") == 2
+    assert [m.value for m in at.metric] != before
+    # the fit: estimates with intervals, goodness-of-fit quantiles, seasonality, rep levels
+    estimates = next(d.value for d in at.dataframe if "Estimate" in d.value.columns)
+    row = estimates.set_index("Estimate").loc["Spread of rep levels (log-sd across reps)"]
+    assert row["Value"] == "0.300" and row["95% interval"] == "0.237 to 0.379"
+    goodness = next(d.value for d in at.dataframe if "observed" in d.value.columns)
+    assert list(goodness["label"][:5]) == ["P10", "P25", "P50", "P75", "P90"]
+    assert set(goodness["basis_title"]) == {"Actual / the rep's fitted expected revenue",
+                                            "Actual / historic quota"}
+    assert any("quantiles fit" in m.value for m in [*at.success, *at.warning])
+    assert any("quota: {history: 1.11}" in m.value for m in at.markdown)
+    titles = " ".join(str(c.proto.spec) for c in at.get("vega_lite_chart"))
+    for title in ("Seasonality", "Goodness of fit", "Rep levels"):
+        assert f'"text": "{title}"' in titles
+    # cached by the file's bytes: another run (a chart option) does not fit again
+    fits = len(calls)
+    assert fits <= 1
+    at.number_input(key="budget").set_value(3_000_000.0).run()
+    assert len(calls) == fits
+
+
+def test_bad_history_shows_line_numbered_errors_and_keeps_what_the_app_had() -> None:
+    at = start(plan_files=["baseline.yaml"])
+    default_cards = [m.value for m in at.metric]
+    upload_history(at, "bad.csv", BAD_HISTORY)
+    assert not at.exception
+    message = " ".join(e.value for e in at.error)
+    assert "bad.csv was not calibrated" in message.replace("*", "")
+    assert "bad.csv: line 3: actual '12x4' is not a number" in message
+    assert "bad.csv: line 4: unknown metric 'revnue' (did you mean 'revenue'?)" in message
+    assert "bad.csv: line 4: actual -5 is negative" in message
+    assert at.selectbox(key="team_file").value == "default.yaml"
+    assert [m.value for m in at.metric] == default_cards
+
+    upload_history(at, "sample_history.csv", SAMPLE_HISTORY)
+    assert not at.error
+    calibrated_cards = [m.value for m in at.metric]
+    upload_history(at, "bad.csv", BAD_HISTORY)
+    assert not at.exception
+    assert "line 3: actual '12x4' is not a number" in " ".join(e.value for e in at.error)
+    # the calibrated team it had is still chosen, and its results are still on the page
+    assert at.selectbox(key="team_file").value == "calibrated:sample_history.csv"
+    assert [m.value for m in at.metric] == calibrated_cards
+    assert any("Calibrated from sample_history, 43 reps" in c.value for c in at.caption)
+
+
+def test_calibrated_team_downloads_as_a_valid_team_file(downloads: dict[str, Any]) -> None:
+    at = start(plan_files=["baseline.yaml"])
+    upload_history(at, "sample_history.csv", SAMPLE_HISTORY)
+    text = download(at, downloads, "team_yaml").decode("utf-8")
+    team = team_from_dict(yaml.safe_load(text), "downloaded team")
+    assert team.name == "Calibrated from sample_history"
+    assert team.roster is not None and len(team.roster) == 43
+    assert team.seasonality[11] > 1.1 > team.seasonality[7]  # December high, August low
+
+
+def test_history_quotas_run_on_the_calibrated_team() -> None:
+    at = start(plan_files=["baseline.yaml"])
+    upload_history(at, "sample_history.csv", SAMPLE_HISTORY)
+    at.selectbox(key=editor_key(at, "quota_kind", 0)).set_value("history").run()
+    at.number_input(key=editor_key(at, "quota_pct", 0)).set_value(111.0).run()
+    assert not at.exception and not at.error
+    frame = table(at)
+    assert list(frame["plan"]) == ["Baseline", "Baseline (edited)"]
+    # quotas at the historic 1.11x each rep's fitted level: met about as often as they were
+    # (31% of rep-months; a quarter averages out luck, so somewhat more rep-quarters)
+    assert 0.2 < frame.iloc[1]["share_at_or_above_quota"] < 0.6
+    # the plan the history was earned under rescales the team (calibrate --plan)
+    at.selectbox(key="history_plan").set_value("baseline.yaml").run()
+    assert not at.exception and not at.error
+    estimates = next(d.value for d in at.dataframe if "Estimate" in d.value.columns)
+    assert any("Deal sizes scaled for the plan 'Baseline'" in e for e in estimates["Estimate"])
