@@ -16,7 +16,6 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import streamlit as st
-import yaml
 
 from simulator import charts
 from simulator.calibrate import adjust_for_plan, calibrate, fit_report, team_yaml
@@ -25,7 +24,18 @@ from simulator.export import csv_bytes, excel_bytes
 from simulator.health import plan_health
 from simulator.history import parse_history
 from simulator.metrics import METRICS
-from simulator.payout import PayoutCurve
+from simulator.plan_edits import (
+    NEW_MEASURE,
+    QUOTA_KINDS,
+    edited_measure,
+    edited_plan,
+    plan_yaml,
+    quota_fields,
+    quota_value,
+    rate_above_quota,
+    rescaled_weights,
+    same_rules,
+)
 from simulator.report import money, percent, what_happens
 from simulator.spec import DAYS_PER_WEEK, WEEKS_PER_PERIOD, PlanSpec, plan_from_dict, plan_from_text
 from simulator.summary import attainment_histogram, compare, paired_difference
@@ -42,15 +52,7 @@ BEHAVIOURS = {
     "static": "Static",
     "both": "Both, side by side",
 }
-NEW_MEASURE: dict[str, Any] = {
-    "name": "New measure",
-    "metric": "meetings",
-    "weight": 0.1,
-    "quota": {"relative": 1.0},
-    "threshold": 0.5,
-    "curve": [[0.5, 0.25], [1.0, 1.0], [1.5, 1.5]],
-}
-QUOTA_KINDS = {
+QUOTA_LABELS = {  # plan_edits.QUOTA_KINDS as the editor names them
     "relative": "% of each rep's normal result",
     "team": "% of the team median",
     "history": "% of each rep's history",
@@ -105,11 +107,6 @@ def problem_list(error: Exception | str) -> str:
 def slug(text: str) -> str:
     """A file-name-safe version of a plan name."""
     return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-") or "plan"
-
-
-def plan_yaml(spec: PlanSpec) -> str:
-    """A plan as the YAML text of a valid plan file."""
-    return yaml.safe_dump(spec.to_yaml_dict(), sort_keys=False, allow_unicode=True, width=100)
 
 
 # --------------------------------------------------------------------------- the one cached call
@@ -339,47 +336,6 @@ def team_section(plans: dict[str, PlanSpec]
 # --------------------------------------------------------------------------- plan editor
 
 
-def curve_value(curve: Sequence[Sequence[float]], x: float) -> float:
-    """The payout multiple of a bare curve (no threshold, no cap) at attainment x."""
-    pts = tuple((float(a), float(b)) for a, b in curve)
-    return float(PayoutCurve.from_points(pts)(np.array([x]))[0])
-
-
-def rate_above_quota(curve: Sequence[Sequence[float]]) -> float:
-    """The accelerator: payout multiple gained per 100% of quota just above quota."""
-    h = 1e-3
-    return (curve_value(curve, 1.0 + h) - curve_value(curve, 1.0)) / h
-
-
-def with_rate_above_quota(curve: list[list[float]], rate: float) -> list[list[float]]:
-    """The curve with every slope above quota scaled so the first one equals `rate`."""
-    old = rate_above_quota(curve)
-    at_quota = curve_value(curve, 1.0)
-    below = [p for p in curve if p[0] <= 1.0]
-    if not below or below[-1][0] < 1.0:
-        below.append([1.0, at_quota])
-    xs = [p[0] for p in curve if p[0] > 1.0]
-    xs.append(max([1.0, *xs]) + 0.5)  # make the tail explicit: its slope is scaled too
-    above = []
-    for x in xs:
-        if old > 1e-9:
-            y = at_quota + rate / old * (curve_value(curve, x) - at_quota)
-        else:
-            y = at_quota + rate * (x - 1.0)
-        above.append([x, y])
-    return [[round(x, 6), round(y, 6)] for x, y in below + above]
-
-
-def with_threshold(curve: list[list[float]], threshold: float) -> list[list[float]]:
-    """The curve starting at `threshold` (the points below it pay nothing anyway)."""
-    kept = [p for p in curve if p[0] >= threshold]
-    if not kept or kept[0][0] > threshold:
-        kept.insert(0, [threshold, curve_value(curve, threshold)])
-    if len(kept) == 1 or all(p[0] == threshold for p in kept):
-        kept.append([threshold + 0.5, curve_value(curve, threshold + 0.5)])
-    return [[round(x, 6), round(y, 6)] for x, y in kept]
-
-
 def reset_editor(source_key: str, source: PlanSpec) -> None:
     """Start editing a fresh copy of `source` (new widget keys, so no stale values)."""
     state = st.session_state
@@ -401,19 +357,16 @@ def remove_measure(measure_id: int) -> None:
 
 def rescale_weights(keys: list[str]) -> None:
     """Scale the weights so they sum to 100% (a button's callback, before widgets exist)."""
-    total = sum(float(st.session_state.get(k) or 0.0) for k in keys)
-    if total > 0:
-        for k in keys:
-            st.session_state[k] = round(float(st.session_state.get(k) or 0.0) * 100 / total, 4)
+    for key, value in zip(keys, rescaled_weights([st.session_state.get(k) for k in keys]),
+                          strict=True):
+        st.session_state[key] = value
 
 
 def measure_editor(gen: int, measure_id: int, base: dict[str, Any], can_remove: bool
                    ) -> tuple[dict[str, Any], str]:
     """Widgets of one measure; returns the measure as a plan-file mapping and its weight key."""
     k = f"ed{gen}_m{measure_id}_"
-    quota = base["quota"]
-    kind, level = ("absolute", float(quota)) if not isinstance(quota, dict) else next(
-        iter(quota.items()))
+    kind, level = quota_fields(base["quota"])
     threshold = base.get("threshold")
     rate = round(rate_above_quota(base["curve"]), 4)
     name = st.session_state.get(k + "name", base["name"])
@@ -435,7 +388,7 @@ def measure_editor(gen: int, measure_id: int, base: dict[str, Any], can_remove: 
                   icon=":material/delete:")
         c1, c2, c3 = st.columns(3)
         c1.selectbox("Quota set as", options=list(QUOTA_KINDS), key=init(k + "quota_kind", kind),
-                     format_func=QUOTA_KINDS.__getitem__,
+                     format_func=QUOTA_LABELS.__getitem__,
                      help="How each rep's 100% mark is set: relative to what the rep normally "
                           "sells, one quota for all (team median), from history, or a fixed "
                           "amount per period in the metric's unit.")
@@ -473,31 +426,13 @@ def measure_editor(gen: int, measure_id: int, base: dict[str, Any], can_remove: 
                         help="The payout multiple never exceeds this. Leave empty for no cap.")
 
     s = st.session_state
-    curve = [list(map(float, p)) for p in base["curve"]]
-    if abs(float(s[k + "rate"]) - rate) > 1e-9:
-        curve = with_rate_above_quota(curve, float(s[k + "rate"]))
-    new_threshold: float | None = round(float(s[k + "threshold"]) / 100, 9) or None
-    old_threshold = round(threshold, 9) if threshold is not None else None
-    if new_threshold != old_threshold and new_threshold is not None:
-        curve = with_threshold(curve, new_threshold)
-    if quota_kind == "absolute":
-        quota_value: Any = float(s[k + "quota_abs"])
-    else:
-        quota_value = {quota_kind: round(float(s[k + "quota_pct"]) / 100, 9)}
-    out: dict[str, Any] = {
-        "name": s[k + "name"],
-        "metric": s[k + "metric"],
-        "weight": round(float(s[k + "weight"]) / 100, 9),
-        "quota": quota_value,
-    }
-    if s[k + "direction"] != "higher":
-        out["direction"] = s[k + "direction"]
-    if new_threshold is not None:
-        out["threshold"] = new_threshold
-    out["curve"] = curve
-    if s[k + "cap"] is not None:
-        out["cap"] = float(s[k + "cap"])
-    return out, k + "weight"
+    quota = quota_value(quota_kind, float(s[k + "quota_abs"]) if quota_kind == "absolute"
+                        else float(s[k + "quota_pct"]) / 100)
+    measure = edited_measure(
+        base, name=s[k + "name"], metric=s[k + "metric"], weight=float(s[k + "weight"]) / 100,
+        quota=quota, direction=s[k + "direction"], threshold=float(s[k + "threshold"]) / 100,
+        rate=float(s[k + "rate"]), cap=None if s[k + "cap"] is None else float(s[k + "cap"]))
+    return measure, k + "weight"
 
 
 def plan_editor(available: dict[str, PlanSpec], default_source: str | None
@@ -563,15 +498,9 @@ def plan_editor(available: dict[str, PlanSpec], default_source: str | None
     c3.caption(f"Weights sum to **{total:.1f}%**.")
 
     s = st.session_state
-    raw = {
-        "name": s[f"ed{gen}_name"],
-        "description": f"Edited in the plan simulator app from the plan '{base['name']}'.",
-        "period": s[f"ed{gen}_period"],
-        "announce_day": int(s[f"ed{gen}_announce"]),
-        "pay": {"base_salary": float(s[f"ed{gen}_base"]),
-                "target_incentive": float(s[f"ed{gen}_target"])},
-        "measures": measures,
-    }
+    raw = edited_plan(s[f"ed{gen}_name"], base["name"], s[f"ed{gen}_period"],
+                      s[f"ed{gen}_announce"], s[f"ed{gen}_base"], s[f"ed{gen}_target"],
+                      measures)
     try:
         edited = plan_from_dict(raw, "edited plan")
     except InputError as error:
@@ -579,10 +508,7 @@ def plan_editor(available: dict[str, PlanSpec], default_source: str | None
                  f"\n\n{problem_list(error)}", icon=":material/error:")
         return None, False, source, st.empty()
 
-    def rules(d: dict[str, Any]) -> dict[str, Any]:
-        return {k: v for k, v in d.items() if k not in ("name", "description")}
-
-    changed = rules(edited.to_yaml_dict()) != rules(base)
+    changed = not same_rules(edited.to_yaml_dict(), base)
     text = plan_yaml(edited)
     c1, c2 = st.columns([1, 3], vertical_alignment="center")
     c1.download_button("Download edited plan (YAML)", data=text,
