@@ -58,10 +58,11 @@ def plan_quotas(plan: PlanSpec, funnel: Funnel, reps: Reps, team: TeamSpec) -> F
     """Quotas per rep and measure for one period, in the metric's unit: (n_reps, n_measures).
 
     Relative quotas scale the rep's own expected result at normal effort with the default
-    mix, as the company estimates it (off by the team's `spread.quota_error`); history quotas scale what the rep sold in the history: for a calibrated team the
-    fitted level times the team's `history_factor` (count metrics), for a team without
-    history the same as relative. Team quotas scale the team median of the expected
-    result; absolute quotas are taken as written.
+    mix, as the company estimates it (off by the team's `spread.quota_error`). History
+    quotas scale what the rep sold in the history: for a calibrated team the fitted level
+    times the team's `history_factor` (count metrics), for a team without history the
+    same as relative. Team quotas scale the team median of the expected result; absolute
+    quotas are taken as written.
     """
     normal = weekly_output(
         funnel, reps, np.broadcast_to(funnel.default_mix, (reps.size, 6)), np.ones(reps.size)

@@ -12,20 +12,17 @@ blank cell means no quota for that row). Extra columns are ignored.
 
 from __future__ import annotations
 
-import csv
 import difflib
-import io
 import re
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Literal
+from typing import Literal
 
 import numpy as np
 import pandas as pd
 
-from simulator.actuals import MAX_CSV_BYTES, MAX_PROBLEMS
-from simulator.actuals import _number as parse_number
-from simulator.errors import InputError, Problem
+from simulator.csvfile import CsvRows, parse_number, read_text
+from simulator.errors import Problem
 from simulator.metrics import METRICS
 
 REQUIRED_COLUMNS = ("rep_id", "period", "metric", "actual")
@@ -110,52 +107,21 @@ def period_label(granularity: Granularity, index: int) -> str:
 
 def parse_history(text: str, source: str = "<history>") -> History:
     """Parse and check a history CSV; raise InputError listing every problem."""
-    text = text.removeprefix("\ufeff")  # a byte-order mark from Excel's "CSV UTF-8"
-    if not text.strip():
-        raise InputError.single(source, "", "file is empty")
-    reader = csv.reader(io.StringIO(text, newline=""))
-    try:
-        return _parse_rows(reader, source)
-    except csv.Error as exc:
-        raise InputError.single(
-            source, f"line {reader.line_num}", f"not valid CSV: {exc}"
-        ) from None
-
-
-def _parse_rows(reader: Any, source: str) -> History:
-    header = [h.strip().lower() for h in next(reader)]
-    missing = [c for c in REQUIRED_COLUMNS if c not in header]
-    if missing:
-        raise InputError.single(
-            source,
-            "line 1",
-            f"missing column(s): {', '.join(missing)} "
-            f"(need {','.join(REQUIRED_COLUMNS)}, optionally quota)",
-        )
-    col = {name: header.index(name) for name in (*REQUIRED_COLUMNS, *OPTIONAL_COLUMNS)
-           if name in header}
-
-    problems: list[Problem] = []
+    table = CsvRows(text, source, REQUIRED_COLUMNS, OPTIONAL_COLUMNS, lowercase_header=True,
+                    need=f"{','.join(REQUIRED_COLUMNS)}, optionally quota")
+    problems = table.problems
     records: list[tuple[str, str, int, int, str, float, float, int]] = []
     first_line: dict[tuple[str, int, str], int] = {}
     granularity: Granularity | None = None
     granularity_line = 0
     missing_lines: list[int] = []
-    for line, record in enumerate(reader, start=2):
-        if not any(cell.strip() for cell in record):
-            continue
+    for line, cells in table:
         where = f"line {line}"
-        if len(record) < len(header) or any(cell.strip() for cell in record[len(header):]):
-            hint = " (put numbers with commas in quotes)" if len(record) > len(header) else ""
-            problems.append(
-                Problem(where, f"has {len(record)} fields, the header has {len(header)}{hint}")
-            )
-            continue
-        rep = record[col["rep_id"]].strip()
-        period_text = record[col["period"]].strip()
-        metric = record[col["metric"]].strip().lower()
-        actual_text = record[col["actual"]]
-        quota_text = record[col["quota"]] if "quota" in col else ""
+        rep = cells["rep_id"].strip()
+        period_text = cells["period"].strip()
+        metric = cells["metric"].strip().lower()
+        actual_text = cells["actual"]
+        quota_text = cells.get("quota", "")
         row_problems = []
         if not rep:
             row_problems.append("rep_id is empty")
@@ -218,12 +184,7 @@ def _parse_rows(reader: Any, source: str) -> History:
             Problem("", "no revenue rows: calibration needs the revenue metric "
                     "(rows with metric 'revenue')")
         )
-    if problems:
-        extra = len(problems) - MAX_PROBLEMS
-        shown = problems[:MAX_PROBLEMS]
-        if extra > 0:
-            shown.append(Problem("", f"... and {extra} more problems"))
-        raise InputError(source, shown)
+    table.raise_if_problems()
 
     rows = pd.DataFrame.from_records(
         records,
@@ -237,17 +198,4 @@ def _parse_rows(reader: Any, source: str) -> History:
 
 def read_history(path: str | Path) -> History:
     """Read a history CSV file; raise InputError naming the file and each bad row."""
-    source = str(path)
-    try:
-        if Path(path).stat().st_size > MAX_CSV_BYTES:
-            raise InputError.single(source, "", f"file is larger than {MAX_CSV_BYTES:,} bytes")
-        text = Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError.single(source, "", "file not found") from None
-    except IsADirectoryError:
-        raise InputError.single(source, "", "is a directory, not a CSV file") from None
-    except UnicodeDecodeError:
-        raise InputError.single(source, "", "file is not UTF-8 text") from None
-    except OSError as exc:
-        raise InputError.single(source, "", f"cannot read file: {exc.strerror}") from None
-    return parse_history(text, source)
+    return parse_history(read_text(path), str(path))

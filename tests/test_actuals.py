@@ -20,7 +20,8 @@ from conftest import (
     write_csv,
 )
 
-from simulator.actuals import MAX_PROBLEMS, parse_actuals, payout_table, read_actuals
+from simulator.actuals import parse_actuals, payout_table, read_actuals
+from simulator.csvfile import MAX_PROBLEMS
 from simulator.errors import InputError
 from simulator.export import csv_bytes, safe_cell, safe_frame, write_atomically
 from simulator.spec import PlanSpec, load_plan, plan_from_dict
