@@ -164,3 +164,40 @@ def test_presentation_view(server: str, browser: object) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     page.screenshot(path=str(ARTIFACTS / "presentation.png"))
     page.close()
+
+
+def test_history_upload_fits_a_team_and_shows_health(server: str, browser: object) -> None:
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(server)
+    page.wait_for_selector("[data-testid='stMetric']", timeout=RENDER_MS)
+    trials = page.get_by_role("spinbutton", name="Simulated plan years")
+    trials.fill("500")
+    trials.press("Enter")
+    uploader = page.get_by_test_id("stFileUploader").filter(
+        has_text="Or fit a team to your history")
+    uploader.locator("input[type=file]").set_input_files(
+        str(ROOT / "plans" / "examples" / "sample_history.csv"))
+    page.wait_for_function(
+        "[...document.querySelectorAll('[data-testid=\"stCaptionContainer\"]')]"
+        ".some(e => e.innerText.includes('Calibrated from sample_history, 43 reps')"
+        " && e.innerText.includes('500 simulated plan years'))",
+        timeout=RENDER_MS,
+    )
+    team = page.get_by_role("combobox", name="Team", exact=True)
+    assert team.input_value() == "Calibrated: sample_history.csv"
+    assert page.get_by_role("heading", name="Plan health").count() == 1
+    page.get_by_role("tab", name="Team").click()
+    page.get_by_role("heading", name="Calibrated from sample_history").wait_for(
+        timeout=RENDER_MS)
+    page.get_by_text("quantiles fit").first.wait_for(timeout=RENDER_MS)
+    _wait_for_charts(page, 9)  # the results' charts and the fit's three
+    page.wait_for_timeout(1000)
+    assert not page.get_by_test_id("stException").count()
+    assert not errors, errors
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 1500, "height": 3000})
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "team-fit.png"))
+    page.close()
