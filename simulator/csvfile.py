@@ -83,10 +83,14 @@ class CsvRows:
             header = [h.lower() for h in header]
         missing = [c for c in required if c not in header]
         if missing:
+            hint = ""
+            if len(header) == 1 and any(sep in header[0] for sep in ";\t"):
+                hint = "; the file seems to separate columns with ';' or tabs, not commas"
             raise InputError.single(
                 source,
                 "line 1",
-                f"missing column(s): {', '.join(missing)} (need {need or ','.join(required)})",
+                f"missing column(s): {', '.join(missing)} "
+                f"(need {need or ','.join(required)}){hint}",
             )
         self._width = len(header)
         self._columns = {name: header.index(name) for name in (*required, *optional)

@@ -323,3 +323,11 @@ def test_write_atomically(tmp_path: Path) -> None:
     with pytest.raises(OSError):
         write_atomically(tmp_path, b"x")  # a directory
     assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
+
+
+def test_semicolon_separated_file_gets_a_hint(baseline: PlanSpec) -> None:
+    text = "rep_id;period;measure;actual;quota\nR1;Q1;New revenue;5;10\n"
+    with pytest.raises(InputError) as error:
+        parse_actuals(text, baseline, "semi.csv")
+    assert "semi.csv: line 1: missing column(s)" in str(error.value)
+    assert "separate columns with ';'" in str(error.value)
