@@ -776,6 +776,12 @@ def _result(
     quotas = _quota_summary(revenue, data, expected_period)
     team = _team_file(name, history, base, rep_fits, revenue_month.value, tau, weekly.value,
                       monthly, funnel, minutes, notes)
+    if quotas and quotas["quota_error"] is not None:
+        team["spread"]["quota_error"] = _sig(min(quotas["quota_error"], 3.0))
+        notes.append(
+            f"quota-setting error (spread.quota_error) {quotas['quota_error']:.3f}: the log-sd "
+            "across reps of their historic quota over their fitted level"
+        )
     return Calibration(
         source=history.source,
         granularity=history.granularity,
@@ -909,12 +915,15 @@ def _quota_summary(revenue: pd.DataFrame, data: _Data,
         return None
     level_of = dict(zip(data.reps, expected_period, strict=True))
     multiple = with_quota["quota"] / with_quota["rep_id"].map(level_of)
+    # how far each rep's quota sat from the fitted level: the team's quota-setting error
+    per_rep = np.log(multiple.groupby(with_quota["rep_id"]).median())
     return {
         "rep_periods": len(with_quota),
         "share_at_or_above": float((with_quota["actual"] >= with_quota["quota"]).mean()),
         "history_multiple_median": float(multiple.median()),
         "history_multiple_p10": float(multiple.quantile(0.1)),
         "history_multiple_p90": float(multiple.quantile(0.9)),
+        "quota_error": float(per_rep.std(ddof=1)) if per_rep.size >= 5 else None,
     }
 
 

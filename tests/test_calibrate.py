@@ -462,3 +462,22 @@ def test_unwritable_output_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture
     assert main(["calibrate", str(path), "-o", str(out)]) == 2
     assert "cannot write file" in capsys.readouterr().err
     assert not out.exists()
+
+
+def test_quota_setting_error_from_historic_quotas() -> None:
+    """Quotas set 1.1x each rep's true level, off by a known lognormal error per rep: the
+    team file's spread.quota_error recovers that error (plus the levels' own estimation
+    error, which is what a simulated rep at its fitted level faces too)."""
+    rng = np.random.default_rng(21)
+    frame = synthetic(rng, reps=60, months=24, weekly=0.4)
+    level = frame.groupby("rep_id")["actual"].transform("mean")  # rough truth, 24 months
+    error = np.exp(0.3 * rng.standard_normal(60))
+    per_rep = dict(zip(sorted(frame["rep_id"].unique()), error, strict=True))
+    frame["quota"] = (1.1 * level * frame["rep_id"].map(per_rep)).round()
+    fit = calibrate(parse_history(history_csv(frame)), np.random.default_rng(0))
+    assert fit.quotas is not None
+    assert 0.2 < fit.team["spread"]["quota_error"] < 0.4
+    no_quotas = calibrate(parse_history(history_csv(synthetic(rng, reps=20))),
+                          np.random.default_rng(0))
+    assert no_quotas.quotas is None
+    assert no_quotas.team["spread"].get("quota_error", 0.2) == 0.2  # the default stays
