@@ -117,6 +117,16 @@ def _compare(args: argparse.Namespace) -> int:
     if problems:
         print("\n".join(problems), file=sys.stderr)
         return EXIT_BAD_INPUT
+    files = list(args.plans)
+    if args.reference is not None:
+        matches = [i for i, (plan, path) in enumerate(zip(plans, files, strict=True))
+                   if args.reference in (plan.name, path)]
+        if not matches:
+            print(f"--reference: {args.reference!r} is neither the name nor the file of a "
+                  "compared plan", file=sys.stderr)
+            return EXIT_BAD_INPUT
+        order = [matches[0], *(i for i in range(len(plans)) if i != matches[0])]
+        plans, files = [plans[i] for i in order], [files[i] for i in order]
     progress = None
     if sys.stderr.isatty() and not args.json:
         def progress(done: int, total: int) -> None:
@@ -128,7 +138,7 @@ def _compare(args: argparse.Namespace) -> int:
 
         executor = ProcessPoolExecutor(max_workers=args.workers)
     try:
-        result = compare(plans, team, args.trials, args.seed, args.behavior, list(args.plans),
+        result = compare(plans, team, args.trials, args.seed, args.behavior, files,
                          progress=progress, executor=executor)
     finally:
         if executor is not None:
@@ -277,6 +287,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     p.add_argument("--behavior", choices=("adaptive", "static"), default="adaptive",
                    help="adaptive: reps respond to the plan; static: everyone at normal effort")
+    p.add_argument("--reference", metavar="PLAN",
+                   help="the plan (name or file) the others are compared with; it is listed "
+                   "first (default: the first plan given)")
     p.add_argument("--workers", type=_positive_int, default=1,
                    help="processes running chunks in parallel (results do not change)")
     p.add_argument("--json", action="store_true", help="print one JSON object")

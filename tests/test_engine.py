@@ -309,3 +309,13 @@ def test_lower_is_better_count_measure_attainment_is_quota_over_actual(team):
     sigma = team.luck.activity_weekly
     expected = result.simulation.reps.quota_error.mean() * math.exp(sigma**2)
     assert result.plans[0]["measures"][0]["attainment_mean"] == pytest.approx(expected, rel=0.01)
+
+
+def test_compare_reference_plan_goes_first(capsys):
+    files = [str(PLANS_DIR / "capped.yaml"), str(PLANS_DIR / "baseline.yaml")]
+    assert main(["compare", *files, "--trials", "32", "--json", "--reference", "Baseline"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [p["file"] for p in data["plans"]] == files[::-1]
+    assert data["plans"][1]["vs_first"]["sales_diff"]["mean"] < 0  # capped against baseline
+    assert main(["compare", *files, "--trials", "32", "--reference", "nope.yaml"]) == 2
+    assert "--reference: 'nope.yaml'" in capsys.readouterr().err
