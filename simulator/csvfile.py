@@ -15,6 +15,7 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from simulator.errors import InputError, Problem
+from simulator.userfile import read_text_file
 
 MAX_CSV_BYTES = 50_000_000
 MAX_PROBLEMS = 50
@@ -39,19 +40,7 @@ def parse_number(text: str) -> float | None:
 
 def read_text(path: str | Path) -> str:
     """A CSV file's text; InputError naming the file when it cannot be read."""
-    source = str(path)
-    try:
-        if Path(path).stat().st_size > MAX_CSV_BYTES:
-            raise InputError.single(source, "", f"file is larger than {MAX_CSV_BYTES:,} bytes")
-        return Path(path).read_text(encoding="utf-8-sig")
-    except FileNotFoundError:
-        raise InputError.single(source, "", "file not found") from None
-    except IsADirectoryError:
-        raise InputError.single(source, "", "is a directory, not a CSV file") from None
-    except UnicodeDecodeError:
-        raise InputError.single(source, "", "file is not UTF-8 text") from None
-    except OSError as exc:
-        raise InputError.single(source, "", f"cannot read file: {exc.strerror}") from None
+    return read_text_file(path, MAX_CSV_BYTES)
 
 
 class CsvRows:

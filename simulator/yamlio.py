@@ -9,6 +9,7 @@ from typing import Any
 import yaml
 
 from simulator.errors import InputError
+from simulator.userfile import read_text_file
 
 MAX_FILE_BYTES = 1_000_000
 
@@ -77,21 +78,4 @@ def parse_yaml_text(text: str, source: str) -> dict[str, Any]:
 
 def read_yaml_file(path: str | Path) -> dict[str, Any]:
     """Read a YAML file holding one mapping; raise InputError with the file name otherwise."""
-    path = Path(path)
-    source = str(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise InputError.single(source, "", f"file is larger than {MAX_FILE_BYTES:,} bytes")
-        raw = path.read_bytes()
-    except FileNotFoundError:
-        raise InputError.single(source, "", "file not found") from None
-    except IsADirectoryError:
-        raise InputError.single(source, "", "is a directory, not a file") from None
-    except OSError as exc:
-        raise InputError.single(source, "", f"cannot read file: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError:
-        raise InputError.single(source, "", "file is not UTF-8 text") from None
-    return parse_yaml_text(text, source)
+    return parse_yaml_text(read_text_file(path, MAX_FILE_BYTES), str(path))

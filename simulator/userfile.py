@@ -1,0 +1,27 @@
+"""Reading a user's file whole, with one clear error when it cannot be read."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from simulator.errors import InputError
+
+
+def read_text_file(path: str | Path, max_bytes: int) -> str:
+    """The UTF-8 text of a file (a byte-order mark dropped); InputError naming the file when
+    it is missing, a directory, larger than `max_bytes`, unreadable or not UTF-8.
+    """
+    path = Path(path)
+    source = str(path)
+    try:
+        if path.stat().st_size > max_bytes:
+            raise InputError.single(source, "", f"file is larger than {max_bytes:,} bytes")
+        return path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise InputError.single(source, "", "file not found") from None
+    except IsADirectoryError:
+        raise InputError.single(source, "", "is a directory, not a file") from None
+    except UnicodeDecodeError:
+        raise InputError.single(source, "", "file is not UTF-8 text") from None
+    except OSError as exc:
+        raise InputError.single(source, "", f"cannot read file: {exc.strerror}") from None
