@@ -8,8 +8,10 @@ from simulator.errors import InputError
 
 
 def read_text_file(path: str | Path, max_bytes: int) -> str:
-    """The UTF-8 text of a file (a byte-order mark dropped); InputError naming the file when
-    it is missing, a directory, larger than `max_bytes`, unreadable or not UTF-8.
+    """The UTF-8 text of a file, a byte-order mark dropped.
+
+    Raises InputError naming the file when it is missing, a directory, larger than
+    `max_bytes`, unreadable or not UTF-8.
     """
     path = Path(path)
     source = str(path)
