@@ -69,7 +69,7 @@ class PlanModel:
     revenue_default: FloatArray  # (n,)
     index_weights: FloatArray  # (M,) weights of the progress index (tracked count measures)
     types: RepTypes
-    policies: list[Policy]  # one per period of the year
+    policies: list[Policy]  # one per period of the year (none in static mode)
     mix: Mix
     primary: int  # index of the measure reported as "quota attainment"
 
@@ -115,7 +115,12 @@ def prepare(
     curves = [PayoutCurve.from_measure(m) for m in plan.measures]
     cost = weekly_effort_cost(team, reps.effort_cost)
     types = group_reps(reach, cost, index_weights)
-    policies = _solve_year(plan, team, curves, weights * tracked * is_count, types)
+    # static reps never consult a policy: skip the solve
+    policies = (
+        _solve_year(plan, team, curves, weights * tracked * is_count, types)
+        if behavior == "adaptive"
+        else []
+    )
     return PlanModel(
         plan=plan,
         behavior=behavior,
@@ -401,10 +406,11 @@ def _run_chunk(
         [[c.threshold, 1.0, c.xs[-1]] for c in model.curves]
     )
     for period in range(plan.periods_per_year):
-        policy = model.policies[period]
-        effort_table = policy.effort.reshape(-1)
-        growth_table = policy.growth.reshape(-1)
-        defer_table = policy.defer.reshape(-1)
+        if adaptive:
+            policy = model.policies[period]
+            effort_table = policy.effort.reshape(-1)
+            growth_table = policy.growth.reshape(-1)
+            defer_table = policy.defer.reshape(-1)
         months = slice(period * months_per_period, (period + 1) * months_per_period)
         z = activity_z[months].sum(axis=0) / np.sqrt(months_per_period)
         activity = np.exp(activity_sigma * z - activity_sigma**2 / 2)  # (T, n)

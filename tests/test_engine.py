@@ -119,12 +119,15 @@ def test_progress_callback_reports_every_chunk(team, baseline):
     assert len(calls) == 4
 
 
-def test_reps_are_the_same_people_in_every_run(team):
-    funnel = Funnel.from_team(team)
-    a = draw_reps(team, np.random.default_rng(team.rep_seed))
-    b = draw_reps(team, np.random.default_rng(team.rep_seed))
+def test_reps_are_the_same_people_in_every_run(team, baseline):
+    """The seed changes the luck, not the people: reps come from the team's rep_seed."""
+    a = simulate([baseline], team, n_trials=16, seed=1).reps
+    b = simulate([baseline], team, n_trials=16, seed=2).reps
     np.testing.assert_array_equal(a.conversion, b.conversion)
-    assert funnel.dials == pytest.approx(1200 / 4)
+    np.testing.assert_array_equal(a.quota_error, b.quota_error)
+    other = team_from_dict({"name": "Other people", "rep_seed": team.rep_seed + 1})
+    c = simulate([baseline], other, n_trials=16, seed=1).reps
+    assert not np.array_equal(a.conversion, c.conversion)
 
 
 def test_default_team_funnel_matches_seed_001(team, baseline):
