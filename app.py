@@ -38,7 +38,7 @@ from simulator.plan_edits import (
 )
 from simulator.report import money, percent, what_happens
 from simulator.spec import DAYS_PER_WEEK, WEEKS_PER_PERIOD, PlanSpec, plan_from_dict, plan_from_text
-from simulator.summary import attainment_histogram, compare, paired_difference
+from simulator.summary import attainment_histogram, chance_above, compare, paired_difference
 from simulator.team import DEFAULT_TEAM, TeamSpec, team_from_dict
 from simulator.yamlio import parse_yaml_text
 
@@ -634,11 +634,6 @@ def plan_card(run: dict[str, Any], i: int, label: str, colour: str, first: dict[
                    "with a 95% interval.")
 
 
-def budget_exceedance(payouts: list[np.ndarray], budget: float) -> list[float]:
-    """Chance per plan that a year's team incentive payout exceeds `budget`."""
-    return [float((p > budget).mean()) for p in payouts]
-
-
 def what_happens_notes(run: dict[str, Any], labels: list[str], colours: dict[str, str]) -> None:
     plans = run["plans"]
     columns = st.columns(min(len(plans), 3))
@@ -862,7 +857,7 @@ def results_page(view: ResultView) -> None:
     st.session_state["budget_value"] = budget  # kept while the input is not on screen
     if budget:
         mode = next(iter(view.runs))
-        chances = budget_exceedance(view.runs[mode]["payout"], budget)
+        chances = [chance_above(p, budget) for p in view.runs[mode]["payout"]]
         c2.markdown(f"**Chance a year's incentive payout exceeds {cash(budget)}:** " +
                     " · ".join(f"{html.escape(label)} **{percent(c, 1)}**"
                                for label, c in zip(view.labels, chances, strict=True)))

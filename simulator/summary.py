@@ -44,6 +44,11 @@ def distribution(values: FloatArray) -> dict[str, float]:
     }
 
 
+def chance_above(values: FloatArray, threshold: float) -> float:
+    """Share of trials whose value exceeds `threshold` (e.g. a year's payout over budget)."""
+    return float((np.asarray(values) > threshold).mean())
+
+
 def paired_difference(values: FloatArray, reference: FloatArray) -> dict[str, float]:
     """Mean of per-trial differences with a 95% normal-approximation interval."""
     diff = values - reference
@@ -217,9 +222,6 @@ class Comparison:
             )
         return pd.DataFrame(rows)
 
-    def budget_exceedance(self, index: int, budget: float) -> float:
-        """Chance that a plan's team payout in a year exceeds `budget`."""
-        return float((self.simulation.tallies[index].payout > budget).mean())
 
 
 def compare(

@@ -322,3 +322,12 @@ def test_compare_reference_plan_goes_first(capsys):
     assert data["plans"][1]["vs_first"]["sales_diff"]["mean"] < 0  # capped against baseline
     assert main(["compare", *files, "--trials", "32", "--reference", "nope.yaml"]) == 2
     assert "--reference: 'nope.yaml'" in capsys.readouterr().err
+
+
+def test_chance_above_a_budget():
+    from simulator.summary import chance_above
+
+    payouts = np.array([1.0, 2.0, 3.0, 4.0])
+    assert chance_above(payouts, 2.0) == 0.25 * 2
+    assert chance_above(payouts, 4.0) == 0.0
+    assert chance_above(payouts, 0.0) == 1.0
