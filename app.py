@@ -2,7 +2,7 @@
 
 A thin face over the engine: inputs in the sidebar and the plan editor, one cached call
 into `simulator.summary.compare` per behaviour mode, then cards, charts
-(`simulator.charts`) and downloads (`simulator.export`). No simulation logic lives here.
+(`simulator.results.charts`) and downloads (`simulator.results.export`). No simulation logic lives here.
 """
 
 from __future__ import annotations
@@ -17,14 +17,14 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
-from simulator import charts
-from simulator.calibrate import adjust_for_plan, calibrate, fit_report, team_yaml
-from simulator.errors import InputError
-from simulator.export import csv_bytes, excel_bytes
-from simulator.health import plan_health
-from simulator.history import parse_history
-from simulator.metrics import METRICS
-from simulator.plan_edits import (
+from simulator.results import charts
+from simulator.team.calibrate import adjust_for_plan, calibrate, fit_report, team_yaml
+from simulator.base.errors import InputError
+from simulator.results.export import csv_bytes, excel_bytes
+from simulator.results.health import plan_health
+from simulator.team.history import parse_history
+from simulator.base.metrics import METRICS
+from simulator.plan.edits import (
     NEW_MEASURE,
     QUOTA_KINDS,
     edited_measure,
@@ -36,11 +36,11 @@ from simulator.plan_edits import (
     rescaled_weights,
     same_rules,
 )
-from simulator.report import money, percent, what_happens
-from simulator.spec import DAYS_PER_WEEK, WEEKS_PER_PERIOD, PlanSpec, plan_from_dict, plan_from_text
-from simulator.summary import attainment_histogram, chance_above, compare, paired_difference
-from simulator.team import DEFAULT_TEAM, TeamSpec, team_from_dict
-from simulator.yamlio import parse_yaml_text
+from simulator.results.report import money, percent, what_happens
+from simulator.plan.spec import DAYS_PER_WEEK, WEEKS_PER_PERIOD, PlanSpec, plan_from_dict, plan_from_text
+from simulator.results.summary import attainment_histogram, chance_above, compare, paired_difference
+from simulator.team.spec import DEFAULT_TEAM, TeamSpec, team_from_dict
+from simulator.base.yamlio import parse_yaml_text
 
 ROOT = Path(__file__).resolve().parent
 PLANS_DIR = ROOT / "plans"

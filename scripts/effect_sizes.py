@@ -13,9 +13,9 @@ from pathlib import Path
 
 import yaml
 
-from simulator.spec import load_plan, plan_from_dict
-from simulator.summary import compare
-from simulator.team import load_team
+from simulator.plan.spec import load_plan, plan_from_dict
+from simulator.results.summary import compare
+from simulator.team.spec import load_team
 
 PLANS = Path(__file__).resolve().parent.parent / "plans"
 

@@ -11,7 +11,7 @@ import io
 import re
 from pathlib import Path
 
-from simulator.cli import main
+from simulator.faces.cli import main
 
 README = Path(__file__).resolve().parent.parent / "README.md"
 BLOCK = re.compile(r"(## What a comparison shows\s+```sh\n(.*?)```\s+```\n)(.*?)(```)", re.S)

@@ -27,7 +27,7 @@ SHIPPED_PLANS = sorted(PLANS_DIR.glob("*.yaml"))
 @pytest.fixture(scope="session")
 def team():
     """The default team (plans/teams/default.yaml)."""
-    from simulator.team import load_team
+    from simulator.team.spec import load_team
 
     return load_team()
 
@@ -35,7 +35,7 @@ def team():
 @pytest.fixture(scope="session")
 def baseline():
     """The shipped baseline plan."""
-    from simulator.spec import load_plan
+    from simulator.plan.spec import load_plan
 
     return load_plan(PLANS_DIR / "baseline.yaml")
 

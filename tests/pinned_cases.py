@@ -31,32 +31,32 @@ SEASONAL_TEAM = {
 
 
 def _plans(names: tuple[str, ...]) -> list[Any]:
-    from simulator.spec import load_plan
+    from simulator.plan.spec import load_plan
 
     return [load_plan(PLANS / f"{name}.yaml") for name in names]
 
 
 def _compare(plans: list[Any], team: Any, trials: int, seed: int, behavior: str,
              chunk: int | None = None) -> dict[str, Any]:
-    from simulator.summary import compare
+    from simulator.results.summary import compare
 
     return compare(plans, team, trials, seed, behavior, chunk_trials=chunk).to_dict()
 
 
 def default_adaptive() -> dict[str, Any]:
-    from simulator.team import load_team
+    from simulator.team.spec import load_team
 
     return _compare(_plans(PLAN_FILES), load_team(), 48, 3, "adaptive", chunk=32)
 
 
 def default_static() -> dict[str, Any]:
-    from simulator.team import load_team
+    from simulator.team.spec import load_team
 
     return _compare(_plans(PLAN_FILES), load_team(), 40, 5, "static")
 
 
 def seasonal_team() -> dict[str, Any]:
-    from simulator.team import team_from_dict
+    from simulator.team.spec import team_from_dict
 
     team = team_from_dict(SEASONAL_TEAM, "seasonal")
     plans = _plans(("baseline", "late_plan", "many_kpis", "capped", "activity_kpis"))
@@ -64,17 +64,17 @@ def seasonal_team() -> dict[str, Any]:
 
 
 def _calibration() -> Any:
-    from simulator.calibrate import calibrate
-    from simulator.history import read_history
+    from simulator.team.calibrate import calibrate
+    from simulator.team.history import read_history
 
     return calibrate(read_history(PLANS / "examples" / "sample_history.csv"),
                      np.random.default_rng(0))
 
 
 def calibrated_team() -> dict[str, Any]:
-    from simulator.spec import load_plan, plan_from_dict
-    from simulator.team import team_from_dict
-    from simulator.calibrate import adjust_for_plan
+    from simulator.plan.spec import load_plan, plan_from_dict
+    from simulator.team.spec import team_from_dict
+    from simulator.team.calibrate import adjust_for_plan
 
     fit = adjust_for_plan(_calibration(), load_plan(PLANS / "baseline.yaml"), n_trials=64)
     team = team_from_dict(fit.team, "calibrated")
@@ -86,8 +86,8 @@ def calibrated_team() -> dict[str, Any]:
 
 
 def health() -> dict[str, Any]:
-    from simulator.team import load_team
-    from simulator.health import health_report
+    from simulator.team.spec import load_team
+    from simulator.results.health import health_report
 
     out = {}
     for plan in _plans(("high_threshold", "capped", "many_kpis", "late_plan")):

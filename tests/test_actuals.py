@@ -20,11 +20,11 @@ from conftest import (
     write_csv,
 )
 
-from simulator.actuals import parse_actuals, payout_table, read_actuals
-from simulator.csvfile import MAX_PROBLEMS
-from simulator.errors import InputError
-from simulator.export import csv_bytes, safe_cell, safe_frame, write_atomically
-from simulator.spec import PlanSpec, load_plan, plan_from_dict
+from simulator.plan.actuals import parse_actuals, payout_table, read_actuals
+from simulator.base.csvfile import MAX_PROBLEMS
+from simulator.base.errors import InputError
+from simulator.results.export import csv_bytes, safe_cell, safe_frame, write_atomically
+from simulator.plan.spec import PlanSpec, load_plan, plan_from_dict
 
 HEADER = "rep_id,period,measure,actual,quota\n"
 

@@ -16,8 +16,8 @@ import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from simulator.spec import plan_from_text
-from simulator.team import team_from_dict
+from simulator.plan.spec import plan_from_text
+from simulator.team.spec import team_from_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -235,16 +235,16 @@ def test_downloads_produce_valid_files(downloads: dict[str, Any]) -> None:
 def test_budget_line_gives_the_chance_of_exceeding_it_without_a_new_simulation(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import simulator.summary
+    import simulator.results.summary
 
     calls = []
-    real = simulator.summary.compare
+    real = simulator.results.summary.compare
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(kwargs.get("seed"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(simulator.summary, "compare", counting)
+    monkeypatch.setattr(simulator.results.summary, "compare", counting)
     at = start(seed=424242)
     assert len(calls) == 1
     p50 = table(at).iloc[0]["payout_p50"] * 1e6  # the table shows millions
@@ -377,16 +377,16 @@ def upload_history(at: AppTest, name: str, data: bytes) -> AppTest:
 def test_history_upload_calibrates_a_team_and_runs_the_comparison_on_it(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import simulator.calibrate
+    import simulator.team.calibrate
 
     calls = []
-    real = simulator.calibrate.calibrate
+    real = simulator.team.calibrate.calibrate
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(kwargs.get("name"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(simulator.calibrate, "calibrate", counting)
+    monkeypatch.setattr(simulator.team.calibrate, "calibrate", counting)
     at = start(plan_files=["baseline.yaml", "high_threshold.yaml"])
     before = [m.value for m in at.metric]
     upload_history(at, "sample_history.csv", SAMPLE_HISTORY)

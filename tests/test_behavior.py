@@ -10,10 +10,10 @@ import numpy as np
 import pytest
 from conftest import PLANS_DIR, make_measure, make_plan
 
-from simulator.behavior import choose_mix, plan_quotas
-from simulator.reps import Funnel, draw_reps
-from simulator.spec import load_plan, plan_from_dict
-from simulator.summary import compare
+from simulator.model.behavior import choose_mix, plan_quotas
+from simulator.team.reps import Funnel, draw_reps
+from simulator.plan.spec import load_plan, plan_from_dict
+from simulator.results.summary import compare
 
 TRIALS = 300
 

@@ -13,8 +13,8 @@ import pandas as pd
 import pytest
 from conftest import EXAMPLES_DIR, PLANS_DIR, ROOT, make_plan, write_csv
 
-from simulator.behavior import period_sigma
-from simulator.calibrate import (
+from simulator.model.behavior import period_sigma
+from simulator.team.calibrate import (
     Calibration,
     adjust_for_plan,
     calibrate,
@@ -22,12 +22,12 @@ from simulator.calibrate import (
     weekly_sigma_fenton_wilkinson,
     weekly_sigma_for,
 )
-from simulator.cli import main
-from simulator.errors import InputError
-from simulator.history import parse_history, read_history
-from simulator.spec import load_plan, plan_from_dict
-from simulator.summary import compare
-from simulator.team import load_team
+from simulator.faces.cli import main
+from simulator.base.errors import InputError
+from simulator.team.history import parse_history, read_history
+from simulator.plan.spec import load_plan, plan_from_dict
+from simulator.results.summary import compare
+from simulator.team.spec import load_team
 
 SAMPLE = EXAMPLES_DIR / "sample_history.csv"
 
@@ -140,7 +140,7 @@ def test_funnel_rates_from_history(fit: Calibration, truth: dict[str, Any]) -> N
 
 
 def load_team_from(fit: Calibration) -> Any:
-    from simulator.team import team_from_dict
+    from simulator.team.spec import team_from_dict
 
     return team_from_dict(fit.team, "<fit>")
 

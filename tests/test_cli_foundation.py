@@ -28,7 +28,7 @@ from conftest import (
     write_plan,
 )
 
-from simulator.cli import EXIT_BAD_INPUT, EXIT_OK, main
+from simulator.faces.cli import EXIT_BAD_INPUT, EXIT_OK, main
 
 HEADER = "rep_id,period,measure,actual,quota\n"
 SHIPPED_BASELINE = ROOT / "plans" / "baseline.yaml"

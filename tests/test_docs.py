@@ -6,7 +6,7 @@ import re
 
 from conftest import ROOT
 
-from simulator.cli import main
+from simulator.faces.cli import main
 
 
 def test_readme_comparison_output_is_current(capsys):

@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from conftest import PLANS_DIR, SHIPPED_PLANS, make_measure, make_plan
 
-from simulator.cli import main
-from simulator.engine import BLOCK_TRIALS, simulate
-from simulator.reps import Funnel, draw_reps
-from simulator.spec import WEEKS_PER_YEAR, load_plan, plan_from_dict
-from simulator.summary import compare
-from simulator.team import load_team, team_from_dict
+from simulator.faces.cli import main
+from simulator.model.engine import BLOCK_TRIALS, simulate
+from simulator.team.reps import Funnel, draw_reps
+from simulator.plan.spec import WEEKS_PER_YEAR, load_plan, plan_from_dict
+from simulator.results.summary import compare
+from simulator.team.spec import load_team, team_from_dict
 
 
 def _numbers(obj):
@@ -133,8 +133,8 @@ def test_reps_are_the_same_people_in_every_run(team, baseline):
 def test_default_team_funnel_matches_seed_001(team, baseline):
     """At normal effort the average rep makes ~1,200 dials, 84 conversations, 12 meetings
     and 4 deals a month (seed 001)."""
-    from simulator.behavior import default_mix
-    from simulator.reps import weekly_output
+    from simulator.model.behavior import default_mix
+    from simulator.team.reps import weekly_output
 
     funnel = Funnel.from_team(team)
     reps = draw_reps(team, np.random.default_rng(0))
@@ -263,7 +263,7 @@ def test_team_json_lists_at_least_ten_metrics(capsys):
 
 
 def test_bench_reports_floor_and_ratio():
-    from simulator.bench import run_bench
+    from simulator.faces.bench import run_bench
 
     result = run_bench(trials=64, quick_trials=32, repeats=1)
     assert result["floor_seconds"] > 0 and result["comparison_seconds"] > 0
@@ -325,7 +325,7 @@ def test_compare_reference_plan_goes_first(capsys):
 
 
 def test_chance_above_a_budget():
-    from simulator.summary import chance_above
+    from simulator.results.summary import chance_above
 
     payouts = np.array([1.0, 2.0, 3.0, 4.0])
     assert chance_above(payouts, 2.0) == 0.25 * 2

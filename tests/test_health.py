@@ -10,11 +10,11 @@ from typing import Any
 import pytest
 from conftest import PLANS_DIR, make_measure, make_plan, write_plan
 
-from simulator.cli import main
-from simulator.engine import simulate
-from simulator.health import RULES, Finding, HealthReport, health_report, plan_health
-from simulator.spec import PlanSpec, load_plan, plan_from_dict
-from simulator.team import load_team
+from simulator.faces.cli import main
+from simulator.model.engine import simulate
+from simulator.results.health import RULES, Finding, HealthReport, health_report, plan_health
+from simulator.plan.spec import PlanSpec, load_plan, plan_from_dict
+from simulator.team.spec import load_team
 
 TRIALS = 200
 
@@ -224,7 +224,7 @@ def test_top_of_curve_too_easy(team: Any) -> None:
 def test_plan_health_reads_a_simulation_or_a_comparison(team: Any) -> None:
     plans = [load_plan(PLANS_DIR / "baseline.yaml"), load_plan(PLANS_DIR / "capped.yaml")]
     sim = simulate(plans, team, n_trials=64, seed=3)
-    from simulator.summary import Comparison
+    from simulator.results.summary import Comparison
 
     comparison = Comparison.from_simulation(sim)
     assert plan_health(sim, 1) == plan_health(comparison, 1)

@@ -15,7 +15,7 @@ from conftest import make_measure, make_plan, three_measure_plan
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from simulator.payout import (
+from simulator.plan.payout import (
     ATTAINMENT_TOLERANCE,
     PayoutCurve,
     attainment,
@@ -24,7 +24,7 @@ from simulator.payout import (
     round_money,
     target_pay_per_period,
 )
-from simulator.spec import Measure, plan_from_dict
+from simulator.plan.spec import Measure, plan_from_dict
 
 BASELINE_CURVE = [[0.5, 0.25], [1.0, 1.0], [1.5, 2.0]]
 STEP_CURVE = [[0.0, 0.0], [1.0, 1.0], [1.0, 1.5], [2.0, 2.5]]

@@ -15,7 +15,7 @@ import numpy as np
 import pandas as pd
 from numpy.typing import NDArray
 
-from simulator.engine import (
+from simulator.model.engine import (
     ATTAINMENT_BINS,
     Behavior,
     PlanModel,
@@ -24,8 +24,8 @@ from simulator.engine import (
     Simulation,
     simulate,
 )
-from simulator.spec import WEEKS_PER_YEAR, PlanSpec
-from simulator.team import TeamSpec
+from simulator.plan.spec import WEEKS_PER_YEAR, PlanSpec
+from simulator.team.spec import TeamSpec
 
 FloatArray = NDArray[np.float64]
 Z95 = 1.959963984540054

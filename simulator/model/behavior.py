@@ -24,11 +24,11 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from simulator.metrics import METRICS
-from simulator.payout import PayoutCurve
-from simulator.reps import Funnel, Reps, weekly_output
-from simulator.spec import WEEKS_PER_YEAR, PlanSpec
-from simulator.team import TeamSpec
+from simulator.base.metrics import METRICS
+from simulator.plan.payout import PayoutCurve
+from simulator.plan.spec import WEEKS_PER_YEAR, PlanSpec
+from simulator.team.reps import Funnel, Reps, weekly_output
+from simulator.team.spec import TeamSpec
 
 FloatArray = NDArray[np.float64]
 IntArray = NDArray[np.int64]

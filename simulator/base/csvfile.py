@@ -14,8 +14,8 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from simulator.errors import InputError, Problem
-from simulator.userfile import read_text_file
+from simulator.base.errors import InputError, Problem
+from simulator.base.files import read_text_file
 
 MAX_CSV_BYTES = 50_000_000
 MAX_PROBLEMS = 50

@@ -9,16 +9,15 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from simulator.spec import WEEKS_PER_YEAR, load_plan
-from simulator.summary import compare
-from simulator.team import load_team
+from simulator.base.files import PLANS_DIR
+from simulator.plan.spec import WEEKS_PER_YEAR, load_plan
+from simulator.results.summary import compare
+from simulator.team.spec import load_team
 
-PLANS_DIR = Path(__file__).resolve().parent.parent / "plans"
 BENCH_PLANS = ("baseline.yaml", "high_threshold.yaml", "capped.yaml", "recommended.yaml")
 
 

@@ -18,7 +18,7 @@ from decimal import ROUND_HALF_UP, Decimal
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from simulator.spec import Measure, PlanSpec
+from simulator.plan.spec import Measure, PlanSpec
 
 FloatArray = NDArray[np.float64]
 

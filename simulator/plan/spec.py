@@ -16,9 +16,9 @@ from typing import Annotated, Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, field_validator
 
-from simulator.errors import InputError, Problem
-from simulator.metrics import METRICS
-from simulator.yamlio import parse_yaml_text, read_yaml_file
+from simulator.base.errors import InputError, Problem
+from simulator.base.metrics import METRICS
+from simulator.base.yamlio import parse_yaml_text, read_yaml_file
 
 WEEKS_PER_PERIOD = {"month": 4, "quarter": 12, "year": 48}
 """Working weeks in each plan period; a plan year is 48 working weeks."""

@@ -12,10 +12,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulator.csvfile import CsvRows, parse_number, read_text
-from simulator.errors import Problem
-from simulator.payout import PayoutCurve, attainment, measure_payouts, round_money
-from simulator.spec import PlanSpec
+from simulator.base.csvfile import CsvRows, parse_number, read_text
+from simulator.base.errors import Problem
+from simulator.plan.payout import PayoutCurve, attainment, measure_payouts, round_money
+from simulator.plan.spec import PlanSpec
 
 COLUMNS = ("rep_id", "period", "measure", "actual", "quota")
 

@@ -1,6 +1,6 @@
 """A CRM history export (`rep_id,period,metric,actual[,quota]`) -> checked rep-period results.
 
-The input of `simulator.calibrate`. As with the payout calculator's actuals, every row is
+The input of `simulator.team.calibrate`. As with the payout calculator's actuals, every row is
 checked, every problem is reported with its line number, and nothing is fitted from a file
 with any problem in it.
 
@@ -21,9 +21,9 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
-from simulator.csvfile import CsvRows, parse_number, read_text
-from simulator.errors import Problem
-from simulator.metrics import METRICS
+from simulator.base.csvfile import CsvRows, parse_number, read_text
+from simulator.base.errors import Problem
+from simulator.base.metrics import METRICS
 
 REQUIRED_COLUMNS = ("rep_id", "period", "metric", "actual")
 OPTIONAL_COLUMNS = ("quota",)

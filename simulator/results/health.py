@@ -16,11 +16,11 @@ from typing import Any, Literal
 
 import numpy as np
 
-from simulator.engine import Behavior, Simulation
-from simulator.metrics import METRICS
-from simulator.spec import DAYS_PER_WEEK, PlanSpec
-from simulator.summary import Comparison, compare, plan_summary
-from simulator.team import TeamSpec, load_team
+from simulator.base.metrics import METRICS
+from simulator.model.engine import Behavior, Simulation
+from simulator.plan.spec import DAYS_PER_WEEK, PlanSpec
+from simulator.results.summary import Comparison, compare, plan_summary
+from simulator.team.spec import TeamSpec, load_team
 
 Status = Literal["ok", "warn", "fail"]
 

@@ -9,7 +9,7 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-from simulator.errors import InputError
+from simulator.base.errors import InputError
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -28,7 +28,7 @@ def _command(name: str) -> Callable[[Command], Command]:
 
 @_command("validate")
 def _validate(args: argparse.Namespace) -> int:
-    from simulator.spec import load_plan
+    from simulator.plan.spec import load_plan
 
     status = EXIT_OK
     for path in args.files:
@@ -44,9 +44,9 @@ def _validate(args: argparse.Namespace) -> int:
 
 @_command("payout")
 def _payout(args: argparse.Namespace) -> int:
-    from simulator.actuals import payout_table, read_actuals
-    from simulator.export import csv_bytes, write_atomically
-    from simulator.spec import load_plan
+    from simulator.plan.actuals import payout_table, read_actuals
+    from simulator.plan.spec import load_plan
+    from simulator.results.export import csv_bytes, write_atomically
 
     plan = load_plan(args.plan)
     table = payout_table(plan, read_actuals(args.actuals, plan))
@@ -66,7 +66,7 @@ def _payout(args: argparse.Namespace) -> int:
 
 
 def _load_team(path: str | None):  # type: ignore[no-untyped-def]
-    from simulator.team import load_team
+    from simulator.team.spec import load_team
 
     return load_team(path)
 
@@ -75,7 +75,7 @@ def _load_team(path: str | None):  # type: ignore[no-untyped-def]
 def _team(args: argparse.Namespace) -> int:
     import json
 
-    from simulator.metrics import METRICS
+    from simulator.base.metrics import METRICS
 
     team = _load_team(args.team)
     info = {
@@ -103,8 +103,8 @@ def _team(args: argparse.Namespace) -> int:
 def _compare(args: argparse.Namespace) -> int:
     import json
 
-    from simulator.spec import load_plan
-    from simulator.summary import compare
+    from simulator.plan.spec import load_plan
+    from simulator.results.summary import compare
 
     team = _load_team(args.team)
     problems = []
@@ -148,7 +148,7 @@ def _compare(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(result.to_dict(), allow_nan=True))
     else:
-        from simulator.report import comparison_table
+        from simulator.results.report import comparison_table
 
         print(comparison_table(result))
     return EXIT_OK
@@ -158,7 +158,7 @@ def _compare(args: argparse.Namespace) -> int:
 def _bench(args: argparse.Namespace) -> int:
     import json
 
-    from simulator.bench import run_bench
+    from simulator.faces.bench import run_bench
 
     result = run_bench(args.trials, args.quick_trials, args.repeats)
     if args.json:
@@ -184,10 +184,10 @@ def _calibrate(args: argparse.Namespace) -> int:
 
     import numpy as np
 
-    from simulator.calibrate import adjust_for_plan, calibrate, fit_report, team_yaml
-    from simulator.export import write_atomically
-    from simulator.history import read_history
-    from simulator.spec import load_plan
+    from simulator.plan.spec import load_plan
+    from simulator.results.export import write_atomically
+    from simulator.team.calibrate import adjust_for_plan, calibrate, fit_report, team_yaml
+    from simulator.team.history import read_history
 
     history = read_history(args.history)
     base = _load_team(args.base) if args.base else None
@@ -220,8 +220,8 @@ def _calibrate(args: argparse.Namespace) -> int:
 def _health(args: argparse.Namespace) -> int:
     import json
 
-    from simulator.health import health_report, health_text
-    from simulator.spec import load_plan
+    from simulator.plan.spec import load_plan
+    from simulator.results.health import health_report, health_text
 
     plan = load_plan(args.plan)
     team = _load_team(args.team)

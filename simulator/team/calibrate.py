@@ -45,12 +45,12 @@ from numpy.typing import NDArray
 from scipy import optimize, special, stats
 from scipy.stats import qmc
 
-from simulator.errors import InputError, Problem
-from simulator.history import MONTH_NAMES, History
-from simulator.metrics import PRODUCTS
-from simulator.spec import WEEKS_PER_PERIOD, PlanSpec
-from simulator.summary import compare
-from simulator.team import TeamSpec, load_team, team_from_dict
+from simulator.base.errors import InputError, Problem
+from simulator.base.metrics import PRODUCTS
+from simulator.plan.spec import WEEKS_PER_PERIOD, PlanSpec
+from simulator.results.summary import compare
+from simulator.team.history import MONTH_NAMES, History
+from simulator.team.spec import TeamSpec, load_team, team_from_dict
 
 FloatArray = NDArray[np.float64]
 

@@ -24,9 +24,9 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from simulator.metrics import METRICS, PRODUCTS, TASKS
-from simulator.spec import WEEKS_PER_YEAR
-from simulator.team import TeamSpec
+from simulator.base.metrics import METRICS, PRODUCTS, TASKS
+from simulator.plan.spec import WEEKS_PER_YEAR
+from simulator.team.spec import TeamSpec
 
 FloatArray = NDArray[np.float64]
 

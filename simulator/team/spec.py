@@ -12,16 +12,17 @@ from typing import Annotated, Any
 
 from pydantic import Field, Strict, field_validator, model_validator
 
-from simulator.metrics import PRODUCTS, TASKS
-from simulator.spec import Frozen, Number, Text, validate_model
-from simulator.yamlio import read_yaml_file
+from simulator.base.files import PLANS_DIR
+from simulator.base.metrics import PRODUCTS, TASKS
+from simulator.base.yamlio import read_yaml_file
+from simulator.plan.spec import Frozen, Number, Text, validate_model
 
 Positive = Annotated[float, Strict(), Field(gt=0)]
 NonNegative = Annotated[float, Strict(), Field(ge=0)]
 Share = Annotated[float, Strict(), Field(ge=0, le=1)]
 Sigma = Annotated[float, Strict(), Field(ge=0, le=3)]
 
-DEFAULT_TEAM = Path(__file__).resolve().parent.parent / "plans" / "teams" / "default.yaml"
+DEFAULT_TEAM = PLANS_DIR / "teams" / "default.yaml"
 
 
 class Funnel(Frozen):

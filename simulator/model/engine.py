@@ -19,7 +19,8 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from simulator.behavior import (
+from simulator.base.metrics import METRICS
+from simulator.model.behavior import (
     DEFER_WINDOW_WEEKS,
     DX,
     N_X,
@@ -36,11 +37,10 @@ from simulator.behavior import (
     tracked_measures,
     weekly_effort_cost,
 )
-from simulator.metrics import METRICS
-from simulator.payout import PayoutCurve, target_pay_per_period
-from simulator.reps import Funnel, Reps, draw_reps, weekly_output
-from simulator.spec import WEEKS_PER_YEAR, PlanSpec
-from simulator.team import TeamSpec
+from simulator.plan.payout import PayoutCurve, target_pay_per_period
+from simulator.plan.spec import WEEKS_PER_YEAR, PlanSpec
+from simulator.team.reps import Funnel, Reps, draw_reps, weekly_output
+from simulator.team.spec import TeamSpec
 
 FloatArray = NDArray[np.float64]
 Behavior = Literal["adaptive", "static"]

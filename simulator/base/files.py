@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from simulator.errors import InputError
+from simulator.base.errors import InputError
+
+PLANS_DIR = Path(__file__).resolve().parents[2] / "plans"
+"""The shipped plans (`plans/*.yaml`), teams (`plans/teams/`) and examples."""
 
 
 def read_text_file(path: str | Path, max_bytes: int) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from simulator.summary import Comparison
+from simulator.results.summary import Comparison
 
 
 def money(value: float) -> str:

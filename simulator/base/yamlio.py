@@ -8,8 +8,8 @@ from typing import Any
 
 import yaml
 
-from simulator.errors import InputError
-from simulator.userfile import read_text_file
+from simulator.base.errors import InputError
+from simulator.base.files import read_text_file
 
 MAX_FILE_BYTES = 1_000_000
 

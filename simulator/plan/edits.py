@@ -20,8 +20,8 @@ from typing import Any
 import numpy as np
 import yaml
 
-from simulator.payout import PayoutCurve
-from simulator.spec import PlanSpec
+from simulator.plan.payout import PayoutCurve
+from simulator.plan.spec import PlanSpec
 
 __all__ = [
     "NEW_MEASURE",
@@ -68,7 +68,7 @@ TAIL = 0.5
 def curve_value(curve: Sequence[Sequence[float]], attainment: float) -> float:
     """The payout multiple of a bare curve (no threshold, no cap) at an attainment.
 
-    Curve semantics are the payout calculator's (`simulator.payout`): linear between
+    Curve semantics are the payout calculator's (`simulator.plan.payout`): linear between
     points, from (0, 0) up to the first point, the last slope beyond the last point, and
     the higher payout at a step.
     """

@@ -20,8 +20,8 @@ import numpy as np
 import pandas as pd
 import vl_convert as vlc
 
-from simulator.payout import PayoutCurve
-from simulator.spec import PlanSpec
+from simulator.plan.payout import PayoutCurve
+from simulator.plan.spec import PlanSpec
 
 CURRENCY = "$"
 MONEY_AXIS = f"{CURRENCY},.3~s"
