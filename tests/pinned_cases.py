@@ -38,7 +38,7 @@ def _plans(names: tuple[str, ...]) -> list[Any]:
 
 def _compare(plans: list[Any], team: Any, trials: int, seed: int, behavior: str,
              chunk: int | None = None) -> dict[str, Any]:
-    from simulator.results.summary import compare
+    from simulator.results.comparison import compare
 
     return compare(plans, team, trials, seed, behavior, chunk_trials=chunk).to_dict()
 
@@ -74,7 +74,7 @@ def _calibration() -> Any:
 def calibrated_team() -> dict[str, Any]:
     from simulator.plan.spec import load_plan, plan_from_dict
     from simulator.team.spec import team_from_dict
-    from simulator.team.calibrate import adjust_for_plan
+    from simulator.model.anchor import adjust_for_plan
 
     fit = adjust_for_plan(_calibration(), load_plan(PLANS / "baseline.yaml"), n_trials=64)
     team = team_from_dict(fit.team, "calibrated")
@@ -87,7 +87,7 @@ def calibrated_team() -> dict[str, Any]:
 
 def health() -> dict[str, Any]:
     from simulator.team.spec import load_team
-    from simulator.results.health import health_report
+    from simulator.results.comparison import health_report
 
     out = {}
     for plan in _plans(("high_threshold", "capped", "many_kpis", "late_plan")):

@@ -19,7 +19,7 @@ from simulator.plan.payout import (
     ATTAINMENT_TOLERANCE,
     PayoutCurve,
     attainment,
-    measure_payout_multiple,
+    PlanPayout,
     measure_payouts,
     round_money,
     target_pay_per_period,
@@ -273,15 +273,24 @@ def test_vectorised_over_any_shape(rng: np.random.Generator) -> None:
     flat = measure_payouts(plan, att.reshape(-1, len(plan.measures)))
     np.testing.assert_array_equal(pay.reshape(flat.shape), flat)
     for k, m in enumerate(plan.measures):
-        multiple = measure_payout_multiple(m, att[..., k])
+        multiple = PayoutCurve.from_measure(m)(att[..., k])
         np.testing.assert_allclose(pay[..., k], multiple * m.weight * 15000)
 
 
-def test_measure_payouts_accepts_prebuilt_curves() -> None:
-    plan = plan_from_dict(make_plan())
-    curves = [PayoutCurve.from_measure(m) for m in plan.measures]
-    att = np.array([[0.4], [0.5], [1.0], [1.5]])
-    np.testing.assert_array_equal(measure_payouts(plan, att, curves), measure_payouts(plan, att))
+def test_plan_payout_pays_each_measure_in_its_direction() -> None:
+    """A lower-is-better measure's attainment is quota / actual, a higher one's actual / quota."""
+    plan = plan_from_dict(make_plan(
+        make_measure(weight=0.5),
+        make_measure(name="Short calls", metric="avg_call_minutes", direction="lower",
+                     weight=0.5),
+    ))
+    payout = PlanPayout.from_plan(plan)
+    att = payout.attainments([[90.0, 20.0]], [[100.0, 25.0]])
+    np.testing.assert_allclose(att, [[0.9, 1.25]])
+    # 0.9 on [0.5,0.25]-[1.0,1.0]: 0.25 + 0.4 x 1.5 = 0.85; 1.25: 1.0 + 0.25 x 2 = 1.5
+    np.testing.assert_allclose(payout.multiples(att), [[0.85, 1.5]])
+    np.testing.assert_allclose(payout.pay(payout.multiples(att)), [[0.85 * 7500, 1.5 * 7500]])
+    np.testing.assert_array_equal(payout.caps, [np.inf, np.inf])
 
 
 # --------------------------------------------------------------------------- properties
@@ -358,7 +367,7 @@ def attainments_for(measure: Measure) -> st.SearchStrategy[list[float]]:
 def test_vectorised_matches_scalar_reference(data: st.DataObject) -> None:
     measure = data.draw(valid_measures())
     att = data.draw(attainments_for(measure))
-    got = measure_payout_multiple(measure, np.array(att))
+    got = PayoutCurve.from_measure(measure)(np.array(att))
     points = [(float(x), float(y)) for x, y in measure.curve]
     for a, value in zip(att, got, strict=True):
         expected = reference_multiple(points, measure.threshold, measure.cap, a)
@@ -370,7 +379,7 @@ def test_vectorised_matches_scalar_reference(data: st.DataObject) -> None:
 def test_payout_never_negative_never_above_cap_and_non_decreasing(data: st.DataObject) -> None:
     measure = data.draw(valid_measures())
     att = np.sort(np.array(data.draw(attainments_for(measure))))
-    pay = measure_payout_multiple(measure, att)
+    pay = PayoutCurve.from_measure(measure)(att)
     assert not np.isnan(pay).any()
     assert (pay >= 0).all()
     if measure.cap is not None:

@@ -15,7 +15,7 @@ import numpy as np
 
 from simulator.base.files import PLANS_DIR
 from simulator.plan.spec import WEEKS_PER_YEAR, load_plan
-from simulator.results.summary import compare
+from simulator.results.comparison import compare
 from simulator.team.spec import load_team
 
 BENCH_PLANS = ("baseline.yaml", "high_threshold.yaml", "capped.yaml", "recommended.yaml")

@@ -104,7 +104,7 @@ def _compare(args: argparse.Namespace) -> int:
     import json
 
     from simulator.plan.spec import load_plan
-    from simulator.results.summary import compare
+    from simulator.results.comparison import compare, reference_order
 
     team = _load_team(args.team)
     problems = []
@@ -119,13 +119,11 @@ def _compare(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     files = list(args.plans)
     if args.reference is not None:
-        matches = [i for i, (plan, path) in enumerate(zip(plans, files, strict=True))
-                   if args.reference in (plan.name, path)]
-        if not matches:
-            print(f"--reference: {args.reference!r} is neither the name nor the file of a "
-                  "compared plan", file=sys.stderr)
+        try:
+            order = reference_order([p.name for p in plans], files, args.reference)
+        except ValueError as error:
+            print(f"--reference: {error}", file=sys.stderr)
             return EXIT_BAD_INPUT
-        order = [matches[0], *(i for i in range(len(plans)) if i != matches[0])]
         plans, files = [plans[i] for i in order], [files[i] for i in order]
     progress = None
     if sys.stderr.isatty() and not args.json:
@@ -184,9 +182,10 @@ def _calibrate(args: argparse.Namespace) -> int:
 
     import numpy as np
 
+    from simulator.model.anchor import adjust_for_plan
     from simulator.plan.spec import load_plan
     from simulator.results.export import write_atomically
-    from simulator.team.calibrate import adjust_for_plan, calibrate, fit_report, team_yaml
+    from simulator.team.calibrate import calibrate, fit_report, team_yaml
     from simulator.team.history import read_history
 
     history = read_history(args.history)
@@ -221,7 +220,8 @@ def _health(args: argparse.Namespace) -> int:
     import json
 
     from simulator.plan.spec import load_plan
-    from simulator.results.health import health_report, health_text
+    from simulator.results.comparison import health_report
+    from simulator.results.health import health_text
 
     plan = load_plan(args.plan)
     team = _load_team(args.team)

@@ -14,7 +14,7 @@ import pandas as pd
 
 from simulator.base.csvfile import CsvRows, parse_number, read_text
 from simulator.base.errors import Problem
-from simulator.plan.payout import PayoutCurve, attainment, measure_payouts, round_money
+from simulator.plan.payout import PlanPayout, round_money
 from simulator.plan.spec import PlanSpec
 
 COLUMNS = ("rep_id", "period", "measure", "actual", "quota")
@@ -106,14 +106,9 @@ def payout_table(plan: PlanSpec, actuals: Actuals) -> pd.DataFrame:
 
     Money is rounded to the cent (half away from zero) here, at the output, and only here.
     """
-    att = np.column_stack(
-        [
-            attainment(actuals.actual[:, k], actuals.quota[:, k], m.direction)
-            for k, m in enumerate(plan.measures)
-        ]
-    ) if actuals.keys else np.zeros((0, len(plan.measures)))
-    curves = [PayoutCurve.from_measure(m) for m in plan.measures]
-    pay = measure_payouts(plan, att, curves)
+    payout = PlanPayout.from_plan(plan)
+    att = payout.attainments(actuals.actual, actuals.quota)
+    pay = payout.pay(payout.multiples(att))
     table: dict[str, list[object]] = {
         "rep_id": [rep for rep, _ in actuals.keys],
         "period": [period for _, period in actuals.keys],

@@ -101,29 +101,64 @@ def attainment(actual: ArrayLike, quota: ArrayLike, direction: str = "higher") -
         return quota / actual if direction == "lower" else actual / quota
 
 
-def measure_payout_multiple(measure: Measure, attainment_values: ArrayLike) -> FloatArray:
-    """Payout of one measure as a multiple of its target pay, for each attainment."""
-    return PayoutCurve.from_measure(measure)(attainment_values)
-
-
 def target_pay_per_period(plan: PlanSpec) -> float:
     """Target incentive of one rep for one plan period, when every measure ends at 100%."""
     return plan.pay.target_incentive / plan.periods_per_year
 
 
-def measure_payouts(
-    plan: PlanSpec, attainments: ArrayLike, curves: list[PayoutCurve] | None = None
-) -> FloatArray:
+@dataclass(frozen=True)
+class PlanPayout:
+    """A plan's measures ready to pay: each measure's curve, weight and direction.
+
+    Built once per plan (`from_plan`); the payout calculator and the engine's period
+    settlement both pay through it, so a measure is paid one way everywhere.
+    """
+
+    curves: tuple[PayoutCurve, ...]
+    weights: FloatArray  # (M,) shares of the target incentive
+    lower: NDArray[np.bool_]  # (M,) lower-is-better measures: attainment is quota / actual
+    target_per_period: float  # target incentive of one rep for one period
+
+    @classmethod
+    def from_plan(cls, plan: PlanSpec) -> PlanPayout:
+        """The plan's measures in plan order."""
+        return cls(
+            curves=tuple(PayoutCurve.from_measure(m) for m in plan.measures),
+            weights=np.array([m.weight for m in plan.measures]),
+            lower=np.array([m.direction == "lower" for m in plan.measures]),
+            target_per_period=target_pay_per_period(plan),
+        )
+
+    @property
+    def caps(self) -> FloatArray:
+        """Cap of each measure (inf when uncapped): (M,)."""
+        return np.array([c.cap for c in self.curves])
+
+    def attainments(self, actual: ArrayLike, quota: ArrayLike) -> FloatArray:
+        """Attainment of each measure from results and quotas, both (..., M)."""
+        actual = np.asarray(actual, dtype=float)
+        quota = np.asarray(quota, dtype=float)
+        with np.errstate(divide="ignore"):
+            return np.where(self.lower, quota / actual, actual / quota)
+
+    def multiples(self, attainments: ArrayLike) -> FloatArray:
+        """Payout of each measure as a multiple of its target pay: (..., M) -> (..., M)."""
+        a = np.asarray(attainments, dtype=float)
+        return np.stack([curve(a[..., k]) for k, curve in enumerate(self.curves)], axis=-1)
+
+    def pay(self, multiples: FloatArray) -> FloatArray:
+        """Each measure's multiple in currency per rep-period: weight x multiple x target."""
+        return multiples * self.weights * self.target_per_period
+
+
+def measure_payouts(plan: PlanSpec, attainments: ArrayLike) -> FloatArray:
     """Incentive of each measure in currency per rep-period.
 
     attainments: array (..., n_measures) in the plan's measure order.
     Returns the same shape: weight x curve(attainment) x target pay per period.
     """
-    a = np.asarray(attainments, dtype=float)
-    curves = curves or [PayoutCurve.from_measure(m) for m in plan.measures]
-    weights = np.array([m.weight for m in plan.measures])
-    multiples = np.stack([curve(a[..., k]) for k, curve in enumerate(curves)], axis=-1)
-    return multiples * weights * target_pay_per_period(plan)
+    payout = PlanPayout.from_plan(plan)
+    return payout.pay(payout.multiples(attainments))
 
 
 def round_money(value: float) -> Decimal:

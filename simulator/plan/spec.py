@@ -1,4 +1,4 @@
-"""Plan and team files -> frozen, validated specs.
+"""Plan files -> frozen, validated plan specs.
 
 A plan file is the contract sales ops write (see README, "Plan format"). Loading never
 executes anything from the file, and a bad file raises one `InputError` that lists every
@@ -12,30 +12,22 @@ import difflib
 import math
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Annotated, Any, Literal, TypeVar
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, field_validator
+from pydantic import Field, Strict, ValidationError, field_validator
 
+from simulator.base.calendar import (
+    DAYS_PER_WEEK,
+    WEEKS_PER_PERIOD,
+    WEEKS_PER_YEAR,
+    working_days,
+)
 from simulator.base.errors import InputError, Problem
 from simulator.base.metrics import METRICS
+from simulator.base.validation import Frozen, Number, Text, clean_loc, pydantic_problems
 from simulator.base.yamlio import parse_yaml_text, read_yaml_file
 
-WEEKS_PER_PERIOD = {"month": 4, "quarter": 12, "year": 48}
-"""Working weeks in each plan period; a plan year is 48 working weeks."""
-DAYS_PER_WEEK = 5
-WEEKS_PER_YEAR = 48
 WEIGHT_TOLERANCE = 1e-6
-M = TypeVar("M", bound=BaseModel)
-
-Number = Annotated[float, Strict()]
-Integer = Annotated[int, Strict()]
-Text = Annotated[str, Strict(), Field(min_length=1, max_length=200)]
-
-
-class Frozen(BaseModel):
-    """Base of every spec: unknown keys rejected, immutable, finite numbers only."""
-
-    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
 # --------------------------------------------------------------------------- plans
@@ -244,7 +236,7 @@ class PlanSpec(Frozen):
         if day < 0:
             raise ValueError(f"must not be negative, not {day}")
         if period in WEEKS_PER_PERIOD:
-            days = WEEKS_PER_PERIOD[period] * DAYS_PER_WEEK
+            days = working_days(period)
             if day > days:
                 raise ValueError(f"{day} is past the end of the {period} ({days} working days)")
         return day
@@ -299,119 +291,13 @@ class PlanSpec(Frozen):
 # --------------------------------------------------------------------------- loading
 
 
-def _measure_label(raw: Mapping[str, Any], index: int) -> str:
-    measures = raw.get("measures")
-    name = None
-    if isinstance(measures, list) and index < len(measures) and isinstance(measures[index], dict):
-        name = measures[index].get("name")
-    return f"measures[{index + 1}]" + (f" ({name})" if isinstance(name, str) else "")
-
-
-def _where(loc: tuple[int | str, ...], raw: Mapping[str, Any]) -> str:
-    parts: list[str] = []
-    i = 0
-    while i < len(loc):
-        part = loc[i]
-        if part == "measures" and i + 1 < len(loc) and isinstance(loc[i + 1], int):
-            parts.append(_measure_label(raw, int(loc[i + 1])))
-            i += 2
-            continue
-        if isinstance(part, int):
-            label = f"[{part + 1}]"
-            parts[-1:] = [(parts[-1] if parts else "") + label]
-        else:
-            parts.append(str(part))
-        i += 1
-    return ".".join(parts)
-
-
-def _problems(
-    error: ValidationError, raw: Mapping[str, Any], model: type[BaseModel]
-) -> list[Problem]:
-    problems = []
-    for err in error.errors():
-        loc = _clean_loc(err["loc"], raw)
-        kind = err["type"]
-        message = err["msg"].removeprefix("Value error, ")
-        if kind == "missing":
-            message = "missing required key"
-        elif kind == "extra_forbidden":
-            message = _unknown_key_message(loc, model)
-        elif kind == "literal_error":
-            message = f"{err['input']!r} is not allowed: {message.lower()}"
-        elif kind == "invalid_key":
-            # the last part of the path is the offending key itself (e.g. YAML's `yes:` or `1:`)
-            message = (
-                f"key {err['input']!r} is not text; write keys as words "
-                "(YAML reads an unquoted yes/no/on/off as true/false)"
-            )
-            loc = loc[:-1]
-        problems.append(Problem(_where(loc, raw), message))
-    return problems
-
-
-def _clean_loc(loc: tuple[int | str, ...], raw: Any) -> tuple[int | str, ...]:
-    """An error path without the tags pydantic adds (union members, `[key]`, validators).
-
-    A part that is a real key or index of the raw data is always kept, so a user's key that
-    happens to contain a bracket still shows up in the message.
-    """
-    out: list[int | str] = []
-    node: Any = raw
-    for part in loc:
-        if isinstance(node, Mapping) and not isinstance(part, int) and part in node:
-            node = node[part]
-        elif isinstance(node, list | tuple) and isinstance(part, int) and 0 <= part < len(node):
-            node = node[part]
-        elif isinstance(part, str) and (
-            "[" in part or part in ("function-after", "function-before")
-        ):
-            continue
-        else:
-            node = None
-        out.append(part)
-    return tuple(out)
-
-
-def _unknown_key_message(loc: tuple[int | str, ...], model: type[BaseModel]) -> str:
-    key = str(loc[-1]) if loc else ""
-    current: Any = model
-    for part in loc[:-1]:
-        if isinstance(part, int) or current is None:
-            continue
-        field = current.model_fields.get(part) if hasattr(current, "model_fields") else None
-        current = _inner_model(field.annotation) if field else None
-    known = list(current.model_fields) if current is not None else []
-    close = difflib.get_close_matches(key, known, n=1)
-    hint = f" (did you mean {close[0]!r}?)" if close else ""
-    return f"unknown key {key!r}{hint}"
-
-
-def _inner_model(annotation: Any) -> Any:
-    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
-        return annotation
-    for arg in getattr(annotation, "__args__", ()):
-        found = _inner_model(arg)
-        if found is not None:
-            return found
-    return None
-
-
-def validate_model(model: type[M], raw: dict[str, Any], source: str) -> M:
-    """Validate raw data into a spec; raise InputError listing every problem with its path."""
-    try:
-        return model.model_validate(raw)
-    except ValidationError as error:
-        raise InputError(source, _problems(error, raw, model)) from None
-
-
 def plan_from_dict(raw: dict[str, Any], source: str = "<plan>") -> PlanSpec:
     """Validate a plan already parsed from YAML (or built by the app's editor)."""
     try:
         return PlanSpec.model_validate(raw)
     except ValidationError as error:
-        problems = _problems(error, raw, PlanSpec)
-        reported = {_clean_loc(err["loc"], raw) for err in error.errors()}
+        problems = pydantic_problems(error, raw, PlanSpec)
+        reported = {clean_loc(err["loc"], raw) for err in error.errors()}
         problems += _raw_plan_problems(raw, reported)
         raise InputError(source, problems) from None
 
@@ -437,7 +323,7 @@ def _raw_plan_problems(raw: Any, reported: set[tuple[int | str, ...]]) -> list[P
             if found:
                 problems.append(Problem("measures", "; ".join(found)))
     day, period = raw.get("announce_day"), raw.get("period")
-    longest = max(WEEKS_PER_PERIOD.values()) * DAYS_PER_WEEK
+    longest = working_days("year")
     if (
         not (isinstance(period, str) and period in WEEKS_PER_PERIOD)
         and ("announce_day",) not in reported

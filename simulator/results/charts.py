@@ -22,6 +22,7 @@ import vl_convert as vlc
 
 from simulator.plan.payout import PayoutCurve
 from simulator.plan.spec import PlanSpec
+from simulator.results.summary import Distribution, PlanResult
 
 CURRENCY = "$"
 MONEY_AXIS = f"{CURRENCY},.3~s"
@@ -174,13 +175,13 @@ def distribution_frame(
     return pd.concat(rows, ignore_index=True)
 
 
-def marker_frame(rows: Sequence[tuple[str, str, Mapping[str, float]]]) -> pd.DataFrame:
-    """P50 and P90 markers per (plan, behaviour) from a summary's distribution dict."""
+def marker_frame(rows: Sequence[tuple[str, str, Distribution]]) -> pd.DataFrame:
+    """P50 and P90 markers per (plan, behaviour) of a distribution."""
     out = []
     for plan, behaviour, dist in rows:
-        for key, label in (("p50", "P50 (median)"), ("p90", "P90")):
+        for value, label in ((dist.p50, "P50 (median)"), (dist.p90, "P90")):
             out.append({"plan": plan, "behaviour": behaviour, "marker": label,
-                        "value": float(dist[key])})
+                        "value": float(value)})
     return pd.DataFrame(out)
 
 
@@ -221,43 +222,46 @@ def payout_curve_frame(
     return pd.concat(rows, ignore_index=True)
 
 
-def decile_frame(rows: Sequence[tuple[str, str, Mapping[str, Any]]]) -> pd.DataFrame:
+def decile_frame(rows: Sequence[tuple[str, str, PlanResult]]) -> pd.DataFrame:
     """Mean sales, payout and effort per rep by productivity decile (1 = least productive).
 
-    rows: (plan label, behaviour, plan summary dict with "deciles").
+    rows: (plan label, behaviour, plan result).
     """
     out = []
-    for plan, behaviour, summary in rows:
-        for i, d in enumerate(summary["deciles"], start=1):
+    for plan, behaviour, result in rows:
+        for i, d in enumerate(result.deciles, start=1):
             out.append({"plan": plan, "behaviour": behaviour, "decile": i,
-                        "sales_mean": d["sales_mean"], "payout_mean": d["payout_mean"],
-                        "effort_mean": d["effort_mean"]})
+                        "sales_mean": d.sales_mean, "payout_mean": d.payout_mean,
+                        "effort_mean": d.effort_mean})
     return pd.DataFrame(out)
 
 
-def measure_frame(rows: Sequence[tuple[str, str, Mapping[str, Any]]]) -> pd.DataFrame:
+def measure_frame(rows: Sequence[tuple[str, str, PlanResult]]) -> pd.DataFrame:
     """Per-measure mean attainment and payout for each plan (one row per plan and measure)."""
     out = []
-    for plan, behaviour, summary in rows:
-        for m in summary["measures"]:
+    for plan, behaviour, result in rows:
+        for m in result.measures:
             out.append({
-                "plan": plan, "behaviour": behaviour, "measure": m["name"],
-                "metric": m["metric"], "weight": m["weight"],
-                "attainment_mean": m["attainment_mean"], "payout_mean": m["payout_mean"],
-                "attention": "attended" if m.get("tracked", True) else "ignored by reps",
+                "plan": plan, "behaviour": behaviour, "measure": m.name,
+                "metric": m.metric, "weight": m.weight,
+                "attainment_mean": m.attainment_mean, "payout_mean": m.payout_mean,
+                "attention": "attended" if m.tracked else "ignored by reps",
             })
     return pd.DataFrame(out)
 
 
-def attainment_frame(rows: Sequence[tuple[str, str, pd.DataFrame]],
-                     max_attainment: float = 2.5) -> pd.DataFrame:
-    """Primary-measure attainment histograms (from `summary.attainment_histogram`), stacked.
+def attainment_frame(rows: Sequence[tuple[str, str, PlanResult]],
+                     max_attainment: float = 2.5, width: float = 0.05) -> pd.DataFrame:
+    """Primary-measure attainment histograms of each (plan, behaviour), stacked.
 
-    The share above `max_attainment` is folded into the last bin so shares still sum to 1.
+    One row per bin of `width`: plan, behaviour, attainment (the bin's start) and share of
+    rep-periods. The share above `max_attainment` is folded into the last bin so shares
+    still sum to 1.
     """
     out = []
-    for plan, behaviour, hist in rows:
-        h = hist[["attainment", "share"]].copy()
+    for plan, behaviour, result in rows:
+        starts, shares = result.attainment_shares(width)
+        h = pd.DataFrame({"attainment": starts, "share": shares})
         inside = h["attainment"] < max_attainment
         tail = float(h.loc[~inside, "share"].sum())
         h = h[inside].copy()

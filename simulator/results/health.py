@@ -6,23 +6,29 @@ from the adaptive model (reps respond to the plan), so a threshold out of reach 
 as reps giving up, not just as a low attainment. The rules and their sources are listed
 in `RULES` and in docs/CALIBRATION.md ("Plan health").
 
-`plan_health` is pure (it reads a finished simulation); `health_report` runs one.
+`plan_health` is pure: it reads a finished simulation and the plan's summary
+(`results.comparison.health_report` runs one for a single plan).
 """
 
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Any, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 import numpy as np
 
+from simulator.base.calendar import working_days
 from simulator.base.metrics import METRICS
-from simulator.model.engine import Behavior, Simulation
-from simulator.plan.spec import DAYS_PER_WEEK, PlanSpec
-from simulator.results.summary import Comparison, compare, plan_summary
-from simulator.team.spec import TeamSpec, load_team
+from simulator.model.engine import Simulation
+from simulator.plan.spec import PlanSpec
+from simulator.team.spec import TeamSpec
+
+if TYPE_CHECKING:
+    from simulator.results.summary import PlanResult
 
 Status = Literal["ok", "warn", "fail"]
+STATUS_ORDER: dict[str, int] = {"fail": 0, "warn": 1, "ok": 2}
+"""Worst first: the order in which findings are listed."""
 
 RULES: dict[str, str] = {
     "threshold_reach": "about 90% of rep-periods should reach a measure's threshold",
@@ -95,12 +101,8 @@ def _pct(value: float) -> str:
     return f"{value * 100:.0f}%"
 
 
-def plan_health(result: Comparison | Simulation, index: int = 0) -> list[Finding]:
-    """Findings for plan `index` of a finished comparison or simulation (see module docs)."""
-    if isinstance(result, Comparison):
-        sim, summary = result.simulation, result.plans[index]
-    else:
-        sim, summary = result, plan_summary(result, index)
+def plan_health(sim: Simulation, index: int, summary: PlanResult) -> list[Finding]:
+    """Findings for plan `index` of a finished simulation, whose summary is `summary`."""
     model, tally = sim.models[index], sim.tallies[index]
     plan = model.plan
     unit = f"rep-{plan.period}s"
@@ -112,7 +114,7 @@ def plan_health(result: Comparison | Simulation, index: int = 0) -> list[Finding
     for k, m in enumerate(plan.measures):
         if not tracked[k]:
             continue  # reps ignore it: reported under light_measures
-        curve = model.curves[k]
+        curve = model.payout.curves[k]
         if m.threshold is not None and m.threshold > 0:
             share = float(reached[k, 0])
             findings.append(Finding(
@@ -143,7 +145,7 @@ def plan_health(result: Comparison | Simulation, index: int = 0) -> list[Finding
 
     findings.append(_dead_zone(sim, index, summary, reached, tracked, unit))
     findings.append(_cap_cliff(sim, index, summary, unit))
-    deferred = float(summary["deferred_sales_share"])
+    deferred = summary.deferred_sales_share
     findings.append(Finding(
         "deferred_sales", _below(deferred, *DEFERRED),
         f"{deferred * 100:.1f}% of sales are pushed into a later {plan.period} (reps at a cap "
@@ -155,11 +157,11 @@ def plan_health(result: Comparison | Simulation, index: int = 0) -> list[Finding
     return findings
 
 
-def _dead_zone(sim: Simulation, index: int, summary: dict[str, Any], reached: np.ndarray,
+def _dead_zone(sim: Simulation, index: int, summary: PlanResult, reached: np.ndarray,
                tracked: np.ndarray, unit: str) -> Finding:
     model, tally = sim.models[index], sim.tallies[index]
     plan = model.plan
-    gave_up = float(summary["effort"]["gave_up_share"])
+    gave_up = summary.effort.gave_up_share
     per_rep = tally.rep_gave_up / (sim.n_trials * plan.periods_per_year)
     folding = int((per_rep > 0.5).sum())
     status = _below(gave_up, *GAVE_UP)
@@ -186,11 +188,11 @@ def _dead_zone(sim: Simulation, index: int, summary: dict[str, Any], reached: np
     return Finding("dead_zone", status, message, gave_up)
 
 
-def _cap_cliff(sim: Simulation, index: int, summary: dict[str, Any], unit: str) -> Finding:
+def _cap_cliff(sim: Simulation, index: int, summary: PlanResult, unit: str) -> Finding:
     model, tally = sim.models[index], sim.tallies[index]
     plan = model.plan
     capped_measures = [m for m in plan.measures if m.cap is not None]
-    capped = float(summary["effort"]["capped_share"])
+    capped = summary.effort.capped_share
     if not capped_measures:
         return Finding("cap_cliff", "ok", f"no cap ({_pct(capped)} of {unit} capped): pay keeps "
                        "growing with results, so no rep has a reason to stop early", capped)
@@ -236,7 +238,7 @@ def _measure_findings(plan: PlanSpec, tracked: np.ndarray, team: TeamSpec) -> li
 
 
 def _late(plan: PlanSpec) -> Finding:
-    days = plan.weeks_per_period * DAYS_PER_WEEK
+    days = working_days(plan.period)
     share = plan.announce_day / days
     if plan.announce_day == 0:
         message = (f"the plan is known before the {plan.period} starts (day 0 of {days}: 0% of "
@@ -272,58 +274,57 @@ def _activity(plan: PlanSpec, quality: np.ndarray) -> Finding:
 
 @dataclass(frozen=True)
 class HealthReport:
-    """Findings for one plan on one team, with the comparison they were read from."""
+    """Findings for one plan on one team, with the settings they were simulated with."""
 
-    comparison: Comparison
-    findings: list[Finding]
+    plan: str
+    team: str
+    reps: int
+    trials: int
+    seed: int
+    behavior: str
+    findings: tuple[Finding, ...]
 
     @property
     def worst(self) -> Status:
         """The worst status among the findings."""
-        statuses = {f.status for f in self.findings}
-        return "fail" if "fail" in statuses else "warn" if "warn" in statuses else "ok"
+        return worst_status(self.findings)
 
     def to_dict(self) -> dict[str, Any]:
         """The `health --json` object."""
-        sim = self.comparison.simulation
         return {
-            "plan": sim.models[0].plan.name,
-            "team": sim.team.name,
-            "reps": sim.reps.size,
-            "trials": sim.n_trials,
-            "seed": sim.seed,
-            "behavior": sim.behavior,
+            "plan": self.plan,
+            "team": self.team,
+            "reps": self.reps,
+            "trials": self.trials,
+            "seed": self.seed,
+            "behavior": self.behavior,
             "worst": self.worst,
             "findings": [f.to_dict() for f in self.findings],
         }
 
 
-def health_report(
-    plan: PlanSpec,
-    team: TeamSpec | None = None,
-    n_trials: int = 1000,
-    seed: int = 0,
-    behavior: Behavior = "adaptive",
-) -> HealthReport:
-    """Simulate one plan on a team (the default team if None) and read its health."""
-    team = team if team is not None else load_team(None)
-    comparison = compare([plan], team, n_trials, seed, behavior)
-    return HealthReport(comparison, plan_health(comparison, 0))
+def worst_status(findings: tuple[Finding, ...] | list[Finding]) -> Status:
+    """The worst status among findings ("ok" when there are none)."""
+    statuses = {f.status for f in findings}
+    return "fail" if "fail" in statuses else "warn" if "warn" in statuses else "ok"
+
+
+def by_status(findings: tuple[Finding, ...] | list[Finding]) -> list[Finding]:
+    """Findings with failures first, then warnings, then the rules met (stable otherwise)."""
+    return sorted(findings, key=lambda f: STATUS_ORDER[f.status])
 
 
 def health_text(report: HealthReport) -> str:
     """The findings as lines for the CLI, worst first within the plan's order."""
-    sim = report.comparison.simulation
     mark = {"ok": "ok  ", "warn": "WARN", "fail": "FAIL"}
     lines = [
-        f"{sim.models[0].plan.name} on {sim.team.name}: {sim.reps.size} reps, "
-        f"{sim.n_trials:,} plan years, seed {sim.seed}, {sim.behavior} behaviour",
+        f"{report.plan} on {report.team}: {report.reps} reps, "
+        f"{report.trials:,} plan years, seed {report.seed}, {report.behavior} behaviour",
         "",
     ]
-    order = {"fail": 0, "warn": 1, "ok": 2}
-    for f in sorted(report.findings, key=lambda f: order[f.status]):
+    for f in by_status(report.findings):
         lines.append(f"[{mark[f.status]}] {f.rule}: {f.message}")
-    counts = {s: sum(f.status == s for f in report.findings) for s in ("fail", "warn", "ok")}
+    counts = {s: sum(f.status == s for f in report.findings) for s in STATUS_ORDER}
     lines += ["", f"{counts['fail']} fail, {counts['warn']} warn, {counts['ok']} ok "
               "(findings are advice; rules in docs/CALIBRATION.md)"]
     return "\n".join(lines)

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any
-
-from simulator.results.summary import Comparison
+from simulator.results.comparison import Comparison
+from simulator.results.summary import Difference, PlanResult
 
 
 def money(value: float) -> str:
@@ -23,64 +22,42 @@ def percent(value: float, digits: int = 0) -> str:
     return f"{value * 100:.{digits}f}%"
 
 
-def _diff(d: dict[str, float]) -> str:
-    sign = "+" if d["mean"] >= 0 else ""
-    return f"{sign}{money(d['mean'])} [{money(d['ci95_low'])}, {money(d['ci95_high'])}]"
-
-
-def _joined(block: dict[str, float], keys: tuple[str, ...], fmt: Any = money) -> str:
-    return " / ".join(fmt(block[k]) for k in keys)
+def _diff(d: Difference) -> str:
+    sign = "+" if d.mean >= 0 else ""
+    return f"{sign}{money(d.mean)} [{money(d.ci95_low)}, {money(d.ci95_high)}]"
 
 
 def comparison_table(result: Comparison) -> str:
     """Plans side by side, one row per number; the first plan is the reference."""
-    sim = result.simulation
+    plans = result.plans
     rows: list[tuple[str, list[str]]] = [
-        ("team sales / year, mean", [money(p["sales"]["mean"]) for p in result.plans]),
-        (
-            "  P5 - P95",
-            [f"{money(p['sales']['p5'])} - {money(p['sales']['p95'])}" for p in result.plans],
-        ),
-        ("  vs first [95% CI]", [_diff(p["vs_first"]["sales_diff"]) for p in result.plans]),
-        ("incentive payout / year, mean", [money(p["payout"]["mean"]) for p in result.plans]),
-        (
-            "  P50 / P90 / P95",
-            [_joined(p["payout"], ("p50", "p90", "p95")) for p in result.plans],
-        ),
-        ("  vs first [95% CI]", [_diff(p["vs_first"]["payout_diff"]) for p in result.plans]),
-        (
-            "incentive cost of sales",
-            [percent(p["cost_of_sales"]["incentive"], 1) for p in result.plans],
-        ),
-        (
-            "total cost of sales (base + incentive)",
-            [percent(p["cost_of_sales"]["total"], 1) for p in result.plans],
-        ),
-        (
-            "rep-periods at or above quota",
-            [percent(p["quota_attainment"]["share_at_or_above"]) for p in result.plans],
-        ),
-        (
-            "  attainment P10 / P50 / P90",
-            [
-                _joined(p["quota_attainment"], ("p10", "p50", "p90"), "{:.2f}".format)
-                for p in result.plans
-            ],
-        ),
-        ("mean effort (1 = normal)", [f"{p['effort']['mean']:.2f}" for p in result.plans]),
-        ("rep-periods given up", [percent(p["effort"]["gave_up_share"]) for p in result.plans]),
-        ("rep-periods at a cap", [percent(p["effort"]["capped_share"]) for p in result.plans]),
-        (
-            "sales pushed to a later period",
-            [percent(p["deferred_sales_share"], 1) for p in result.plans],
-        ),
+        ("team sales / year, mean", [money(p.sales.mean) for p in plans]),
+        ("  P5 - P95", [f"{money(p.sales.p5)} - {money(p.sales.p95)}" for p in plans]),
+        ("  vs first [95% CI]", [_diff(p.vs_first.sales_diff) for p in plans]),
+        ("incentive payout / year, mean", [money(p.payout.mean) for p in plans]),
+        ("  P50 / P90 / P95",
+         [" / ".join(money(v) for v in (p.payout.p50, p.payout.p90, p.payout.p95))
+          for p in plans]),
+        ("  vs first [95% CI]", [_diff(p.vs_first.payout_diff) for p in plans]),
+        ("incentive cost of sales", [percent(p.cost_of_sales.incentive, 1) for p in plans]),
+        ("total cost of sales (base + incentive)",
+         [percent(p.cost_of_sales.total, 1) for p in plans]),
+        ("rep-periods at or above quota",
+         [percent(p.quota_attainment.share_at_or_above) for p in plans]),
+        ("  attainment P10 / P50 / P90",
+         [" / ".join(f"{v:.2f}" for v in (q.p10, q.p50, q.p90))
+          for q in (p.quota_attainment for p in plans)]),
+        ("mean effort (1 = normal)", [f"{p.effort.mean:.2f}" for p in plans]),
+        ("rep-periods given up", [percent(p.effort.gave_up_share) for p in plans]),
+        ("rep-periods at a cap", [percent(p.effort.capped_share) for p in plans]),
+        ("sales pushed to a later period", [percent(p.deferred_sales_share, 1) for p in plans]),
     ]
-    names = [p["name"] for p in result.plans]
+    names = [p.name for p in plans]
     label_width = max(len(label) for label, _ in rows)
     widths = [max(len(n), *(len(cells[i]) for _, cells in rows)) for i, n in enumerate(names)]
     lines = [
-        f"{sim.team.name}: {sim.reps.size} reps, {sim.n_trials:,} plan years, seed {sim.seed}, "
-        f"{sim.behavior} behaviour",
+        f"{result.team}: {result.reps} reps, {result.trials:,} plan years, seed {result.seed}, "
+        f"{result.behavior} behaviour",
         "",
         " " * label_width
         + "  "
@@ -93,20 +70,20 @@ def comparison_table(result: Comparison) -> str:
             + "  ".join(c.rjust(w) for c, w in zip(cells, widths, strict=True))
         )
     lines.append("")
-    for p in result.plans:
-        for note in what_happens(p, result.plans[0]):
-            lines.append(f"{p['name']}: {note}")
+    for p in plans:
+        for note in what_happens(p, result.reference):
+            lines.append(f"{p.name}: {note}")
     return "\n".join(lines)
 
 
-def what_happens(plan: dict[str, Any], first: dict[str, Any]) -> list[str]:
+def what_happens(plan: PlanResult, reference: PlanResult) -> list[str]:
     """Plain-language notes on what the numbers say about a plan's behaviour."""
     notes = []
-    gave_up = plan["effort"]["gave_up_share"]
-    capped = plan["effort"]["capped_share"]
-    deferred = plan["deferred_sales_share"]
-    at_quota = plan["quota_attainment"]["share_at_or_above"]
-    period = plan.get("period", "period")
+    gave_up = plan.effort.gave_up_share
+    capped = plan.effort.capped_share
+    deferred = plan.deferred_sales_share
+    at_quota = plan.quota_attainment.share_at_or_above
+    period = plan.period
     if gave_up >= 0.05:
         cause = (
             "most of them coast after hitting the cap"
@@ -124,16 +101,16 @@ def what_happens(plan: dict[str, Any], first: dict[str, Any]) -> list[str]:
         )
     if deferred >= 0.01:
         notes.append(f"{percent(deferred, 1)} of sales are pushed into a later {period}.")
-    ignored = [m["name"] for m in plan["measures"] if not m.get("tracked", True)]
+    ignored = [m.name for m in plan.measures if not m.tracked]
     if ignored:
         notes.append(
             f"{len(ignored)} measure(s) weigh too little to matter and are ignored: "
             + ", ".join(ignored)
             + "."
         )
-    if len(plan["measures"]) > 5:
+    if len(plan.measures) > 5:
         notes.append(
-            f"{len(plan['measures'])} measures split attention (seed advice: no more than 4-5)."
+            f"{len(plan.measures)} measures split attention (seed advice: no more than 4-5)."
         )
     if at_quota < 0.4:
         notes.append(
@@ -143,13 +120,13 @@ def what_happens(plan: dict[str, Any], first: dict[str, Any]) -> list[str]:
         notes.append(
             f"{percent(at_quota)} of rep-{period}s reach quota: the quota may be set too low."
         )
-    if plan is not first:
-        diff = plan["vs_first"]["sales_diff"]
-        base = first["sales"]["mean"]
-        if base > 0 and (diff["ci95_low"] > 0 or diff["ci95_high"] < 0):
-            change = diff["mean"] / base
+    if plan is not reference:
+        diff = plan.vs_first.sales_diff
+        base = reference.sales.mean
+        if base > 0 and diff.excludes_zero:
+            change = diff.mean / base
             notes.append(
                 f"team sales {'rise' if change > 0 else 'fall'} {percent(abs(change), 1)} "
-                f"against {first['name']}."
+                f"against {reference.name}."
             )
     return notes

@@ -32,9 +32,8 @@ points; `behavior.period_sigma`'s Fenton-Wilkinson approximation is reported too
 
 from __future__ import annotations
 
-import copy
 import math
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from typing import Any
 
@@ -47,8 +46,7 @@ from scipy.stats import qmc
 
 from simulator.base.errors import InputError, Problem
 from simulator.base.metrics import PRODUCTS
-from simulator.plan.spec import WEEKS_PER_PERIOD, PlanSpec
-from simulator.results.summary import compare
+from simulator.plan.spec import WEEKS_PER_PERIOD
 from simulator.team.history import MONTH_NAMES, History
 from simulator.team.spec import TeamSpec, load_team, team_from_dict
 
@@ -777,7 +775,7 @@ def _result(
     team = _team_file(name, history, base, rep_fits, revenue_month.value, tau, weekly.value,
                       monthly, funnel, minutes, notes)
     if quotas and quotas["quota_error"] is not None:
-        team["spread"]["quota_error"] = _sig(min(quotas["quota_error"], 3.0))
+        team["spread"]["quota_error"] = significant(min(quotas["quota_error"], 3.0))
         notes.append(
             f"quota-setting error (spread.quota_error) {quotas['quota_error']:.3f}: the log-sd "
             "across reps of their historic quota over their fitted level"
@@ -927,7 +925,8 @@ def _quota_summary(revenue: pd.DataFrame, data: _Data,
     }
 
 
-def _sig(value: float, digits: int = 4) -> float:
+def significant(value: float, digits: int = 4) -> float:
+    """A number rounded to `digits` significant digits, as team files write them."""
     return float(f"{value:.{digits}g}")
 
 
@@ -956,11 +955,11 @@ def _team_file(
         "Effort, behaviour and tasks are those of the base team. See docs/CALIBRATION.md."
     )
     team["reps"] = len(reps)
-    team["roster"] = [{"rep_id": r.rep_id, "level": _sig(r.level)} for r in reps]
+    team["roster"] = [{"rep_id": r.rep_id, "level": significant(r.level)} for r in reps]
     for metric, estimate in funnel.items():
-        team["funnel"][metric] = _sig(estimate.value)
+        team["funnel"][metric] = significant(estimate.value)
     if minutes is not None:
-        team["funnel"]["minutes_per_conversation"] = _sig(minutes.value)
+        team["funnel"]["minutes_per_conversation"] = significant(minutes.value)
     f = team["funnel"]
     selling = 1 - sum(t["time_share"] for t in team["tasks"].values())
     if f["conversations"] * f["minutes_per_conversation"] >= selling * f["working_hours"] * 60:
@@ -974,13 +973,13 @@ def _team_file(
     harmonic = 1.0 / float(((shares / shares.sum()) / sizes).sum())
     factor = revenue_month / (f["deals"] * harmonic)
     for p in PRODUCTS:
-        team["products"][p]["deal_size"] = _sig(team["products"][p]["deal_size"] * factor, 5)
+        team["products"][p]["deal_size"] = significant(team["products"][p]["deal_size"] * factor, 5)
     # used only if the roster is removed: a drawn team with the fitted spread of levels
     deal_spread = min(base.spread.deal_size, max(tau, 1e-3))
-    team["spread"]["deal_size"] = _sig(deal_spread)
-    team["spread"]["conversion"] = _sig(math.sqrt(max(tau**2 - deal_spread**2, 0.0)))
-    team["luck"]["sales_weekly"] = _sig(weekly_luck)
-    team["seasonality"] = [_sig(v) for v in seasonality]
+    team["spread"]["deal_size"] = significant(deal_spread)
+    team["spread"]["conversion"] = significant(math.sqrt(max(tau**2 - deal_spread**2, 0.0)))
+    team["luck"]["sales_weekly"] = significant(weekly_luck)
+    team["seasonality"] = [significant(v) for v in seasonality]
     team_from_dict(team, "<calibrated team>")  # a calibrated team always validates
     return team
 
@@ -1015,51 +1014,6 @@ def team_yaml(fit: Calibration) -> str:
     body = yaml.dump(fit.team, Dumper=_NoAliasDumper, sort_keys=False, allow_unicode=True,
                      width=100, default_flow_style=None)
     return "\n".join(header) + "\n" + body
-
-
-def adjust_for_plan(fit: Calibration, plan: PlanSpec, n_trials: int = 256,
-                    seed: int = 0) -> Calibration:
-    """Rescale the calibrated team so that `plan`, simulated on it, books the history's revenue.
-
-    `calibrate` reads the history as output at normal effort. If the history was earned
-    under a plan that made reps work harder than normal (or give up), simulating that plan
-    on the team would add its effect a second time. This simulates the plan the history
-    was earned under (adaptive behaviour) and scales the products' deal sizes so that its
-    mean revenue per rep-month equals the history's; repeated a few times, since absolute
-    quotas do not scale with the team. Levels, luck and seasonality are unchanged.
-    """
-    team = copy.deepcopy(fit.team)
-    target = fit.revenue_per_rep_month.value
-    total = 1.0
-    for _ in range(4):
-        spec = team_from_dict(team, "<calibrated team>")
-        result = compare([plan], spec, n_trials, seed, "adaptive")
-        simulated = result.plans[0]["sales"]["mean"] / (spec.size * 12)
-        ratio = target / simulated
-        total *= ratio
-        for product in team["products"].values():
-            product["deal_size"] = _sig(product["deal_size"] * ratio, 6)
-        if abs(ratio - 1) < 0.002:
-            break
-    team["history_factor"] = _sig(1 / total, 6)  # {history: 1.0} = what reps sold then
-    team_from_dict(team, "<calibrated team>")
-    normal = target * total
-    team["description"] = (
-        team["description"].split(" Roster levels", 1)[0]
-        + f" Scaled so that plan {plan.name!r}, under which the history was earned, "
-        f"reproduces its revenue: normal-effort revenue of the average rep is {normal:,.0f} "
-        f"per month (history: {target:,.0f})."
-    )
-    note = (
-        f"history earned under plan {plan.name!r}: simulated on the team, that plan makes "
-        f"reps sell {1 / total:.3f}x their normal-effort revenue, so deal sizes are scaled by "
-        f"{total:.3f} (normal-effort revenue of the average rep {normal:,.0f} a month)"
-    )
-    return replace(
-        fit, team=team, notes=[*fit.notes, note],
-        history_plan={"plan": plan.name, "revenue_factor": total,
-                      "normal_effort_revenue_per_rep_month": normal},
-    )
 
 
 # --------------------------------------------------------------------------- report

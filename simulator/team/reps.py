@@ -24,21 +24,16 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from simulator.base.calendar import WEEKS_PER_MONTH
 from simulator.base.metrics import METRICS, PRODUCTS, TASKS
-from simulator.plan.spec import WEEKS_PER_YEAR
+from simulator.base.stats import lognormal_mean_one
 from simulator.team.spec import TeamSpec
 
 FloatArray = NDArray[np.float64]
 
 ACTIVITIES = PRODUCTS + TASKS
 """Everything a rep's working time is split across: selling each product, then tasks."""
-WEEKS_PER_MONTH = WEEKS_PER_YEAR // 12
 LEVEL_CEILING = {"crm_hygiene": 100.0, "csat": 100.0}
-
-
-def lognormal_mean_one(rng: np.random.Generator, sigma: float, size: tuple[int, ...]) -> FloatArray:
-    """Lognormal draws with mean 1 and log-sd `sigma`."""
-    return np.exp(sigma * rng.standard_normal(size) - sigma**2 / 2)
 
 
 @dataclass(frozen=True)
@@ -87,7 +82,7 @@ def draw_reps(team: TeamSpec, rng: np.random.Generator) -> Reps:
 
 
 @dataclass(frozen=True)
-class Funnel:
+class WeeklyFunnel:
     """Per-week constants of the team's funnel at normal effort, derived from the team file."""
 
     default_mix: FloatArray  # (6,) alpha0 over ACTIVITIES
@@ -107,7 +102,7 @@ class Funnel:
     focus_cost: float
 
     @classmethod
-    def from_team(cls, team: TeamSpec) -> Funnel:
+    def from_team(cls, team: TeamSpec) -> WeeklyFunnel:
         """Derive the weekly funnel from a team spec."""
         f = team.funnel
         task_share = np.array([team.tasks[t].time_share for t in TASKS])
@@ -162,7 +157,7 @@ class Funnel:
 
 
 def weekly_output(
-    funnel: Funnel, reps: Reps, mix: FloatArray, quality: FloatArray, focus: float = 1.0
+    funnel: WeeklyFunnel, reps: Reps, mix: FloatArray, quality: FloatArray, focus: float = 1.0
 ) -> dict[str, FloatArray]:
     """Expected weekly result of every metric at normal effort, season 1.
 

@@ -14,8 +14,8 @@ from pydantic import Field, Strict, field_validator, model_validator
 
 from simulator.base.files import PLANS_DIR
 from simulator.base.metrics import PRODUCTS, TASKS
+from simulator.base.validation import Frozen, Number, Text, validate_model
 from simulator.base.yamlio import read_yaml_file
-from simulator.plan.spec import Frozen, Number, Text, validate_model
 
 Positive = Annotated[float, Strict(), Field(gt=0)]
 NonNegative = Annotated[float, Strict(), Field(ge=0)]
@@ -112,6 +112,8 @@ class Behavior(Frozen):
     ignore_weight_below: Share = 0.08
     movable_share: Share = 0.3
     slip_loss: Share = 0.15
+    defer_window_weeks: Annotated[int, Strict(), Field(ge=0, le=48)] = 2
+    gave_up_weeks_share: Annotated[float, Strict(), Field(gt=0, le=1)] = 0.5
     quality_min: Positive = 0.4
     quality_max: Positive = 1.5
 

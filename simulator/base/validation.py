@@ -1,0 +1,135 @@
+"""Validating raw file data into frozen specs, with every problem named by its field path.
+
+Plan and team specs are pydantic models built on `Frozen`; `validate_model` turns
+pydantic's errors into `Problem`s whose paths read as a user counts: measures and list
+items from 1, a measure named when it has a name (``measures[2] (Meetings).curve[3][1]``).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Mapping
+from typing import Annotated, Any, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
+
+from simulator.base.errors import InputError, Problem
+
+M = TypeVar("M", bound=BaseModel)
+
+Number = Annotated[float, Strict()]
+"""A number as written in a file: an int or a float, never a quoted string or a bool."""
+Text = Annotated[str, Strict(), Field(min_length=1, max_length=200)]
+"""A name: text of 1-200 characters."""
+
+
+class Frozen(BaseModel):
+    """Base of every spec: unknown keys rejected, immutable, finite numbers only."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+def _measure_label(raw: Mapping[str, Any], index: int) -> str:
+    measures = raw.get("measures")
+    name = None
+    if isinstance(measures, list) and index < len(measures) and isinstance(measures[index], dict):
+        name = measures[index].get("name")
+    return f"measures[{index + 1}]" + (f" ({name})" if isinstance(name, str) else "")
+
+
+def _where(loc: tuple[int | str, ...], raw: Mapping[str, Any]) -> str:
+    parts: list[str] = []
+    i = 0
+    while i < len(loc):
+        part = loc[i]
+        if part == "measures" and i + 1 < len(loc) and isinstance(loc[i + 1], int):
+            parts.append(_measure_label(raw, int(loc[i + 1])))
+            i += 2
+            continue
+        if isinstance(part, int):
+            label = f"[{part + 1}]"
+            parts[-1:] = [(parts[-1] if parts else "") + label]
+        else:
+            parts.append(str(part))
+        i += 1
+    return ".".join(parts)
+
+
+def pydantic_problems(
+    error: ValidationError, raw: Mapping[str, Any], model: type[BaseModel]
+) -> list[Problem]:
+    problems = []
+    for err in error.errors():
+        loc = clean_loc(err["loc"], raw)
+        kind = err["type"]
+        message = err["msg"].removeprefix("Value error, ")
+        if kind == "missing":
+            message = "missing required key"
+        elif kind == "extra_forbidden":
+            message = _unknown_key_message(loc, model)
+        elif kind == "literal_error":
+            message = f"{err['input']!r} is not allowed: {message.lower()}"
+        elif kind == "invalid_key":
+            # the last part of the path is the offending key itself (e.g. YAML's `yes:` or `1:`)
+            message = (
+                f"key {err['input']!r} is not text; write keys as words "
+                "(YAML reads an unquoted yes/no/on/off as true/false)"
+            )
+            loc = loc[:-1]
+        problems.append(Problem(_where(loc, raw), message))
+    return problems
+
+
+def clean_loc(loc: tuple[int | str, ...], raw: Any) -> tuple[int | str, ...]:
+    """An error path without the tags pydantic adds (union members, `[key]`, validators).
+
+    A part that is a real key or index of the raw data is always kept, so a user's key that
+    happens to contain a bracket still shows up in the message.
+    """
+    out: list[int | str] = []
+    node: Any = raw
+    for part in loc:
+        if isinstance(node, Mapping) and not isinstance(part, int) and part in node:
+            node = node[part]
+        elif isinstance(node, list | tuple) and isinstance(part, int) and 0 <= part < len(node):
+            node = node[part]
+        elif isinstance(part, str) and (
+            "[" in part or part in ("function-after", "function-before")
+        ):
+            continue
+        else:
+            node = None
+        out.append(part)
+    return tuple(out)
+
+
+def _unknown_key_message(loc: tuple[int | str, ...], model: type[BaseModel]) -> str:
+    key = str(loc[-1]) if loc else ""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int) or current is None:
+            continue
+        field = current.model_fields.get(part) if hasattr(current, "model_fields") else None
+        current = _inner_model(field.annotation) if field else None
+    known = list(current.model_fields) if current is not None else []
+    close = difflib.get_close_matches(key, known, n=1)
+    hint = f" (did you mean {close[0]!r}?)" if close else ""
+    return f"unknown key {key!r}{hint}"
+
+
+def _inner_model(annotation: Any) -> Any:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in getattr(annotation, "__args__", ()):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def validate_model(model: type[M], raw: dict[str, Any], source: str) -> M:
+    """Validate raw data into a spec; raise InputError listing every problem with its path."""
+    try:
+        return model.model_validate(raw)
+    except ValidationError as error:
+        raise InputError(source, pydantic_problems(error, raw, model)) from None

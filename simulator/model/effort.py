@@ -1,0 +1,249 @@
+"""How hard each rep works, week by week: the effort policy, solved by backward induction.
+
+Each week a rep picks effort e in [minimum, maximum] to maximise expected pay at the
+period's end minus the cost of effort, given attainment so far and the weeks left. The
+state is the *progress index* x: pay-weighted attainment of the tracked count measures in
+units of a normal period (1.0 = a normal period's output by its end). The policy is
+solved once per plan on a grid of x (one matrix product per week for the expected value
+over luck); reps are grouped into types of similar cost and reach, so the solve costs
+the same for 50 or 50,000 reps. The engine then looks the policy up per rep and week.
+
+A rep also *defers* movable deals into the next period when a unit of attainment is worth
+more there than now (at a cap, or hopelessly below a threshold), losing some in the slip.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from simulator.base.calendar import MONTHS_PER_YEAR, WEEKS_PER_YEAR
+from simulator.base.stats import lognormal_nodes
+from simulator.plan.payout import PlanPayout
+from simulator.team.spec import TeamSpec
+
+FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.int64]
+
+X_MAX = 3.0
+N_X = 121
+N_EFFORT = 21
+N_LUCK_NODES = 7
+MAX_TYPES = 24
+X_GRID = np.linspace(0.0, X_MAX, N_X)
+DX = X_GRID[1] - X_GRID[0]
+
+
+def period_sigma(weekly_sigma: float, weeks: int) -> float:
+    """Log-sd of a sum of `weeks` iid mean-one lognormal weeks (Fenton-Wilkinson)."""
+    return float(np.sqrt(np.log1p(np.expm1(weekly_sigma**2) / weeks)))
+
+
+@dataclass(frozen=True)
+class RepTypes:
+    """Reps grouped for the effort solve: type of each rep and each type's parameters."""
+
+    of_rep: IntArray  # (n_reps,)
+    reach: FloatArray  # (n_types, n_measures): expected attainment per period at e = 1
+    effort_cost: FloatArray  # (n_types,)
+
+
+def group_reps(reach: FloatArray, effort_cost: FloatArray, weights: FloatArray) -> RepTypes:
+    """Group reps by similar reach (pay-weighted) and effort cost, at most MAX_TYPES groups.
+
+    reach: (n_reps, M) expected attainment per period at normal effort; effort_cost:
+    (n_reps,) currency per week at e = 1; weights: (M,) weights of the progress index.
+    A team of at most MAX_TYPES reps keeps one type per rep.
+    """
+    n = reach.shape[0]
+    if n <= MAX_TYPES:
+        return RepTypes(np.arange(n), reach, effort_cost)
+    score = np.log(np.maximum(reach, 1e-9)) @ (weights / max(weights.sum(), 1e-12))
+    reach_bins, cost_bins = 6, MAX_TYPES // 6
+
+    def quantile_bin(values: FloatArray, bins: int) -> IntArray:
+        edges = np.quantile(values, np.linspace(0, 1, bins + 1)[1:-1])
+        return np.searchsorted(edges, values, side="right")
+
+    key = quantile_bin(score, reach_bins) * cost_bins + quantile_bin(effort_cost, cost_bins)
+    _, of_rep = np.unique(key, return_inverse=True)
+    n_types = of_rep.max() + 1
+    counts = np.bincount(of_rep, minlength=n_types)[:, None]
+    type_reach = np.zeros((n_types, reach.shape[1]))
+    np.add.at(type_reach, of_rep, reach)
+    type_cost = np.bincount(of_rep, weights=effort_cost, minlength=n_types)
+    return RepTypes(of_rep, type_reach / counts, type_cost / counts[:, 0])
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Effort and deferral by type, week of period and progress index, for one period."""
+
+    effort: FloatArray  # (n_types, weeks, N_X)
+    growth: FloatArray  # (n_types, weeks, N_X): effort ** output_elasticity
+    defer: FloatArray  # (n_types, weeks, N_X): 1.0 where movable deals are pushed out
+    value_slope_at_start: FloatArray  # (n_types,): marginal value of progress at week 0
+
+    def type_offsets(self, of_rep: IntArray) -> IntArray:
+        """Each rep's offset into the flat tables: its type's block, (n_reps,)."""
+        weeks = self.effort.shape[1]
+        return of_rep * (weeks * N_X)
+
+    @staticmethod
+    def cells(x: FloatArray, offsets: IntArray, week: int) -> IntArray:
+        """Flat table index of each rep's nearest grid point of progress `x` in `week`.
+
+        x: (..., n_reps) progress index, overwritten (the hot loop avoids a copy);
+        offsets: `type_offsets`. Index the flat tables (`effort.reshape(-1)`) with it.
+        """
+        x *= 1 / DX
+        x += 0.5
+        idx = x.astype(np.int64)
+        np.minimum(idx, N_X - 1, out=idx)
+        idx += offsets + week * N_X
+        return idx
+
+
+def transition(effort: FloatArray, step_scale: float, sigma: float) -> FloatArray:
+    """Expected-value operator of one week for each effort level: (n_effort, N_X, N_X + pad).
+
+    Row i of matrix j maps values on the (padded) grid to the expected value after a week
+    at effort j from x_i: progress grows by step_scale * effort_j * luck, luck a mean-one
+    lognormal of log-sd `sigma` on N_LUCK_NODES Gauss-Hermite nodes, each landing point
+    split linearly between its two neighbouring grid points.
+    """
+    nodes, weights = lognormal_nodes(sigma, N_LUCK_NODES)
+    steps = step_scale * effort[:, None] * nodes[None, :]  # (n_e, n_nodes) in x units
+    pad = int(np.ceil(steps.max() / DX)) + 2
+    target = X_GRID[None, :, None] + steps[:, None, :]  # (n_e, N_X, n_nodes)
+    pos = target / DX
+    lo = np.floor(pos).astype(np.int64)
+    frac = pos - lo
+    matrix = np.zeros((effort.size, N_X, N_X + pad))
+    e_idx, i_idx = np.meshgrid(np.arange(effort.size), np.arange(N_X), indexing="ij")
+    for n in range(nodes.size):
+        np.add.at(matrix, (e_idx, i_idx, lo[..., n]), weights[n] * (1 - frac[..., n]))
+        np.add.at(matrix, (e_idx, i_idx, lo[..., n] + 1), weights[n] * frac[..., n])
+    return matrix
+
+
+def _pad(values: FloatArray, width: int) -> FloatArray:
+    """Extend values on X_GRID linearly past X_MAX: (n_types, N_X) -> (n_types, width)."""
+    slope = values[:, -1] - values[:, -2]
+    extra = np.arange(1, width - N_X + 1)
+    return np.concatenate((values, values[:, -1:] + slope[:, None] * extra), axis=1)
+
+
+def solve_policy(
+    terminal: FloatArray,
+    effort_cost: FloatArray,
+    weeks: int,
+    season: float,
+    sigma: float,
+    team: TeamSpec,
+    next_slope_at_start: FloatArray | None = None,
+) -> Policy:
+    """Backward induction over the weeks of one period.
+
+    terminal: (n_types, N_X) pay at the period's end (currency) for each progress index.
+    effort_cost: (n_types,) currency per week at e = 1 (cost is effort_cost * e**2 / 2).
+    season: the period's output relative to an average one; sigma: log-sd of a week's luck.
+    next_slope_at_start: the next period's marginal value of progress at its start, for the
+    deferral rule (None: this period's own).
+    """
+    e = team.effort
+    effort = np.linspace(e.minimum, e.maximum, N_EFFORT)
+    growth = effort**e.output_elasticity
+    matrix = transition(growth, season / weeks, sigma)
+    n_types = terminal.shape[0]
+    operator = np.ascontiguousarray(matrix.reshape(N_EFFORT * N_X, -1).T)  # (padded, n_e*N_X)
+    cost = effort_cost[:, None, None] * (effort**2 / 2)[None, :, None]  # (n_types, n_e, 1)
+    value = terminal
+    policy = np.empty((n_types, weeks, N_X))
+    slopes = np.empty((n_types, weeks, N_X))
+    for week in range(weeks - 1, -1, -1):
+        q = (_pad(value, operator.shape[0]) @ operator).reshape(n_types, N_EFFORT, N_X)
+        q -= cost
+        best = np.argmax(q, axis=1)  # (n_types, N_X)
+        policy[:, week] = effort[best]
+        value = np.take_along_axis(q, best[:, None, :], axis=1)[:, 0]
+        slopes[:, week] = np.gradient(value, DX, axis=1)
+    start_slope = slopes[:, 0, 0]
+    reference = start_slope if next_slope_at_start is None else next_slope_at_start
+    keep = 1.0 - team.behavior.slip_loss
+    weeks_left = weeks - np.arange(weeks)
+    in_window = (weeks_left <= team.behavior.defer_window_weeks)[None, :, None]
+    defer = in_window & (slopes < keep * reference[:, None, None] - 1e-9)
+    return Policy(policy, policy**e.output_elasticity, defer.astype(float), start_slope)
+
+
+def weekly_effort_cost(team: TeamSpec, effort_cost: FloatArray) -> FloatArray:
+    """Cost in currency of one week at normal effort, per rep: (n_reps,).
+
+    Calibrated so that e = 1 is optimal under a linear commission paying
+    `reference_pay_slope` x the reference target incentive per 100% of a fair quota.
+    """
+    e = team.effort
+    scale = e.output_elasticity * e.reference_pay_slope * e.reference_target_incentive
+    return scale * effort_cost / WEEKS_PER_YEAR
+
+
+def terminal_pay(payout: PlanPayout, pay_weights: FloatArray, reach: FloatArray) -> FloatArray:
+    """Pay at a period's end for each type and progress index: (n_types, N_X) currency.
+
+    pay_weights: (M,) weights of the measures in the progress index (0 elsewhere);
+    reach: (n_types, M) expected attainment of a normal period. Attainment after progress
+    x is x times the reach, or for a lower-is-better measure quota / actual, which falls as
+    x grows (x floored half a grid step above 0).
+    """
+    terminal = np.zeros((reach.shape[0], N_X))
+    for k, curve in enumerate(payout.curves):
+        if pay_weights[k] > 0:
+            r = reach[:, k, None]
+            att = r / np.maximum(X_GRID, DX / 2) if payout.lower[k] else r * X_GRID
+            terminal += payout.target_per_period * pay_weights[k] * curve(att)
+    return terminal
+
+
+def progress_sigma(team: TeamSpec, pay_weights: FloatArray, sales_luck: NDArray[np.bool_]
+                   ) -> float:
+    """Log-sd of a week's luck on the progress index: the pay-weighted luck of its measures."""
+    variances = np.where(sales_luck, team.luck.sales_weekly**2, team.luck.activity_weekly**2)
+    total = pay_weights.sum()
+    return (float(np.sqrt(np.dot(pay_weights, variances) / total)) if total > 0
+            else team.luck.sales_weekly)
+
+
+def effort_policies(
+    payout: PlanPayout,
+    team: TeamSpec,
+    weeks: int,
+    types: RepTypes,
+    pay_weights: FloatArray,
+    sales_luck: NDArray[np.bool_],
+) -> list[Policy]:
+    """The effort policy of every period of the plan year: one per period, in order.
+
+    Periods whose season and next period's season are equal share one solve; the deferral
+    rule compares with the next period's value of progress at its start.
+    pay_weights: (M,) weights of the tracked count measures (the progress index), not
+    normalised: they scale the terminal pay; sales_luck: (M,) deal-driven measures.
+    """
+    months = weeks * MONTHS_PER_YEAR // WEEKS_PER_YEAR
+    seasons = np.array(team.seasonality).reshape(-1, months).mean(axis=1)  # per period
+    terminal = terminal_pay(payout, pay_weights, types.reach)
+    sigma = progress_sigma(team, pay_weights, sales_luck)
+    solved: dict[float, Policy] = {}
+    for season in dict.fromkeys(np.round(seasons, 12)):
+        solved[season] = solve_policy(terminal, types.effort_cost, weeks, season, sigma, team)
+    policies = []
+    for p, season in enumerate(np.round(seasons, 12)):
+        following = solved[np.round(seasons[(p + 1) % seasons.size], 12)]
+        if following is solved[season]:
+            policies.append(solved[season])
+        else:
+            policies.append(solve_policy(terminal, types.effort_cost, weeks, season, sigma,
+                                         team, following.value_slope_at_start))
+    return policies

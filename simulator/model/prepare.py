@@ -1,0 +1,133 @@
+"""A plan prepared for simulation on a team: quotas, mix, reach and effort policies per rep.
+
+Everything the weekly simulation needs that does not depend on luck is computed here,
+once per plan and team: behaviour (`mix`, `effort`) decides, the engine only looks up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+import numpy as np
+from numpy.typing import NDArray
+
+from simulator.model.effort import Policy, RepTypes, effort_policies, group_reps, weekly_effort_cost
+from simulator.model.measures import MeasureLayout, plan_quotas
+from simulator.model.mix import Mix, choose_mix, default_mix, tracked_measures
+from simulator.plan.payout import PlanPayout
+from simulator.plan.spec import PlanSpec
+from simulator.team.reps import Reps, WeeklyFunnel, weekly_output
+from simulator.team.spec import TeamSpec
+
+FloatArray = NDArray[np.float64]
+BoolArray = NDArray[np.bool_]
+IntArray = NDArray[np.int64]
+BehaviorMode = Literal["adaptive", "static"]
+"""adaptive: reps respond to the plan; static: everyone at normal effort, the usual mix."""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """How the weekly sums of a period make the progress index x (the effort policy's state).
+
+    Output within a period is tracked as two sums per rep, because every count measure
+    moves in proportion to them: `pre` (normal effort, default mix, before reps know the
+    plan) and `post` (the plan's mix at the chosen effort); deal-driven measures take the
+    weekly deal luck, activity measures the period's activity luck. x is the index-weighted
+    attainment of the count measures in units of their normal output under the plan's mix.
+    """
+
+    pre_sales: FloatArray  # (n_reps,) weight of the pre-announcement deal sum
+    pre_activity: FloatArray  # (n_reps,) weight of the pre-announcement activity sum
+    post_sales: float  # weight of the post-announcement deal sum
+    post_activity: float
+    has_activity: bool  # some activity measure is in the index
+
+    @classmethod
+    def of(cls, layout: MeasureLayout, index_weights: FloatArray, reach: FloatArray,
+           reach_default: FloatArray) -> Progress:
+        """From the count measures' index weights and reach under both mixes, (n, Mc)."""
+        count = layout.count
+        sales_col = layout.sales_luck[count]
+        iw = index_weights[count]
+        count_lower = layout.lower[count]
+        ratio = iw * np.where(count_lower, reach / reach_default,
+                              reach_default / np.where(reach > 0, reach, 1.0))
+        pre_sales, pre_act = ratio[:, sales_col].sum(axis=1), ratio[:, ~sales_col].sum(axis=1)
+        post_sales, post_act = iw[sales_col].sum(), iw[~sales_col].sum()
+        return cls(pre_sales, pre_act, float(post_sales), float(post_act),
+                   bool(pre_act.any() or post_act > 0))
+
+
+@dataclass(frozen=True)
+class PlanModel:
+    """A plan prepared for simulation on a team: quotas, mix and effort policy per rep."""
+
+    plan: PlanSpec
+    behavior: BehaviorMode
+    payout: PlanPayout
+    layout: MeasureLayout
+    quotas: FloatArray  # (n, M) per period
+    reach: FloatArray  # (n, M) attainment per period at normal effort, plan mix
+    reach_default: FloatArray  # (n, M) the same before reps know the plan
+    revenue: FloatArray  # (n,) weekly revenue at normal effort, plan mix
+    revenue_default: FloatArray  # (n,)
+    index_weights: FloatArray  # (M,) weights of the progress index (tracked count measures)
+    progress: Progress
+    types: RepTypes
+    policies: list[Policy]  # one per period of the year (none in static mode)
+    mix: Mix
+    primary: int  # index of the measure reported as "quota attainment"
+    milestones: FloatArray  # (M, 3): attainment of each threshold, quota and curve top
+
+
+def prepare(
+    plan: PlanSpec,
+    team: TeamSpec,
+    funnel: WeeklyFunnel,
+    reps: Reps,
+    behavior: BehaviorMode = "adaptive",
+) -> PlanModel:
+    """Everything the weekly simulation needs for one plan: the reps' response to it."""
+    n = reps.size
+    weeks = plan.weeks_per_period
+    payout = PlanPayout.from_plan(plan)
+    layout = MeasureLayout.of(plan, payout)
+    quotas = plan_quotas(plan, funnel, reps, team)
+    start = default_mix(funnel, n)
+    mix = (choose_mix(plan, team, funnel, reps, quotas, payout, layout)
+           if behavior == "adaptive" else start)
+    outputs = weekly_output(funnel, reps, mix.shares, mix.quality, mix.focus)
+    outputs_default = weekly_output(funnel, reps, start.shares, start.quality)
+    reach = layout.attainments(outputs, quotas, weeks)
+    reach_default = layout.attainments(outputs_default, quotas, weeks)
+    tracked = tracked_measures(plan, team)
+    pay_weights = payout.weights * tracked * layout.is_count
+    index_weights = pay_weights
+    if index_weights.sum() > 0:
+        index_weights = index_weights / index_weights.sum()
+    cost = weekly_effort_cost(team, reps.effort_cost)
+    types = group_reps(reach, cost, index_weights)
+    # static reps never consult a policy: skip the solve
+    policies = (effort_policies(payout, team, weeks, types, pay_weights, layout.sales_luck)
+                if behavior == "adaptive" else [])
+    count = layout.count
+    return PlanModel(
+        plan=plan,
+        behavior=behavior,
+        payout=payout,
+        layout=layout,
+        quotas=quotas,
+        reach=reach,
+        reach_default=reach_default,
+        revenue=outputs["revenue"],
+        revenue_default=outputs_default["revenue"],
+        index_weights=index_weights,
+        progress=Progress.of(layout, index_weights, reach[:, count], reach_default[:, count]),
+        types=types,
+        policies=policies,
+        mix=mix,
+        primary=int(np.argmax(payout.weights)),
+        milestones=np.array([[c.threshold, 1.0, c.xs[-1]] for c in payout.curves]),
+    )

@@ -1,0 +1,90 @@
+"""Running results of one plan over the simulated trials, filled chunk by chunk.
+
+Per-trial arrays hold team totals per plan year; per-rep sums are added block by block in
+block order, so the totals are the same bits whatever the chunking.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+from numpy.typing import NDArray
+
+FloatArray = NDArray[np.float64]
+
+ATTAINMENT_BINS = np.linspace(0.0, 5.0, 1001)
+"""Edges of the histogram of primary-measure attainment over rep-periods (0.005 wide)."""
+
+
+PER_TRIAL = (
+    "sales",
+    "payout",
+    "deferred",
+    "effort",
+    "gave_up",
+    "capped",
+    "at_quota",
+    "measure_attainment",
+    "measure_payout",
+    "measure_reached",
+)
+REP_SUMS = ("rep_sales", "rep_payout", "rep_effort", "rep_gave_up", "rep_capped")
+
+
+@dataclass
+class PlanTally:
+    """Running results of one plan; per-trial arrays are filled chunk by chunk."""
+
+    n_trials: int
+    n_reps: int
+    n_measures: int
+    sales: FloatArray = field(init=False)
+    payout: FloatArray = field(init=False)
+    deferred: FloatArray = field(init=False)
+    effort: FloatArray = field(init=False)
+    gave_up: FloatArray = field(init=False)
+    capped: FloatArray = field(init=False)
+    at_quota: FloatArray = field(init=False)
+    measure_attainment: FloatArray = field(init=False)
+    measure_payout: FloatArray = field(init=False)
+    measure_reached: FloatArray = field(init=False)  # (T, M, 3): threshold, quota, curve top
+    rep_sales: FloatArray = field(init=False)
+    rep_payout: FloatArray = field(init=False)
+    rep_effort: FloatArray = field(init=False)
+    rep_gave_up: FloatArray = field(init=False)  # (n,) rep-periods given up, over all trials
+    rep_capped: FloatArray = field(init=False)
+    attainment_histogram: NDArray[np.int64] = field(init=False)
+
+    def __post_init__(self) -> None:
+        t, n, m = self.n_trials, self.n_reps, self.n_measures
+        for name in ("sales", "payout", "deferred", "effort", "gave_up", "capped", "at_quota"):
+            setattr(self, name, np.zeros(t))
+        self.measure_attainment = np.zeros((t, m))
+        self.measure_payout = np.zeros((t, m))
+        self.measure_reached = np.zeros((t, m, 3))
+        for name in REP_SUMS:
+            setattr(self, name, np.zeros(n))
+        self.attainment_histogram = np.zeros(ATTAINMENT_BINS.size + 1, dtype=np.int64)
+
+    def merge(self, local: PlanTally, rep_blocks: dict[str, FloatArray], start: int) -> None:
+        """Take in a chunk's tally (its trials start at `start`) and its per-block rep sums.
+
+        Rep sums are added one block at a time, in block order, so the totals are the same
+        bits whatever the chunking.
+        """
+        stop = start + local.n_trials
+        for name in PER_TRIAL:
+            getattr(self, name)[start:stop] = getattr(local, name)
+        for name, blocks in rep_blocks.items():
+            total = getattr(self, name)
+            for row in blocks:
+                total += row
+        self.attainment_histogram += local.attainment_histogram
+
+
+def attainment_bin(values: FloatArray) -> NDArray[np.int64]:
+    """Histogram bin of each attainment: i for ATTAINMENT_BINS[i-1] <= v < ATTAINMENT_BINS[i]."""
+    width = ATTAINMENT_BINS[1] - ATTAINMENT_BINS[0]
+    scaled = np.clip(values / width, -1.0, ATTAINMENT_BINS.size - 1)
+    return np.floor(scaled).astype(np.int64) + 1
