@@ -52,7 +52,7 @@ def main() -> None:
     ]
     plans = [load_plan(PLANS / "baseline.yaml"), *(p for _, p in rows)]
     result = compare(plans, load_team(), args.trials, args.seed)
-    base_sales = result.plans[0]["sales"]["mean"]
+    base_sales = result.plans[0].sales.mean
     print(
         f"baseline: {base_sales / 1e6:.2f}M team sales, "
         f"{result.plans[0]['quota_attainment']['share_at_or_above']:.0%} of rep-quarters at quota"

@@ -121,3 +121,13 @@ def write_csv(tmp_path: Path, text: str, name: str = "actuals.csv") -> Path:
     path = tmp_path / name
     path.write_text(text, encoding="utf-8")
     return path
+
+
+def simulate_and_compare(plans: list[Any], team: Any, n_trials: int, seed: int,
+                         behavior: str = "adaptive") -> tuple[Any, Any]:
+    """The raw simulation (models, tallies) and its comparison, for tests that read both."""
+    from simulator.model.engine import simulate
+    from simulator.results.comparison import Comparison
+
+    sim = simulate(plans, team, n_trials, seed, behavior)  # type: ignore[arg-type]
+    return sim, Comparison.from_simulation(sim)

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import PLANS_DIR, make_measure, make_plan
+from conftest import PLANS_DIR, make_measure, make_plan, simulate_and_compare
 
-from simulator.model.behavior import choose_mix, plan_quotas
-from simulator.team.reps import Funnel, draw_reps
+from simulator.model.prepare import prepare
 from simulator.plan.spec import load_plan, plan_from_dict
-from simulator.results.summary import compare
+from simulator.results.comparison import compare
+from simulator.team.reps import WeeklyFunnel, draw_reps
 
 TRIALS = 300
 
@@ -24,21 +24,21 @@ def plan(name: str, *measures, **overrides):
 
 def sales_change(result, index: int = 1) -> tuple[float, float, float]:
     """Relative change in team sales against the first plan: (mean, ci_low, ci_high)."""
-    diff = result.plans[index]["vs_first"]["sales_diff"]
-    base = result.plans[0]["sales"]["mean"]
-    return diff["mean"] / base, diff["ci95_low"] / base, diff["ci95_high"] / base
+    diff = result.plans[index].vs_first.sales_diff
+    base = result.plans[0].sales.mean
+    return diff.mean / base, diff.ci95_low / base, diff.ci95_high / base
 
 
 def test_baseline_looks_like_a_real_sales_team(team, baseline):
     """Practice: 50-65% of rep-periods at quota, attainment right-skewed, incentive cost of
     sales 3-10%, nobody giving up, every decile earning more as productivity rises."""
     summary = compare([baseline], team, TRIALS, seed=1).plans[0]
-    q = summary["quota_attainment"]
-    assert 0.50 <= q["share_at_or_above"] <= 0.65
-    assert q["p90"] - q["p50"] > q["p50"] - q["p10"]  # right tail longer
-    assert 0.03 <= summary["cost_of_sales"]["incentive"] <= 0.10
-    assert summary["effort"]["gave_up_share"] < 0.02
-    sales = [d["sales_mean"] for d in summary["deciles"]]
+    q = summary.quota_attainment
+    assert 0.50 <= q.share_at_or_above <= 0.65
+    assert q.p90 - q.p50 > q.p50 - q.p10  # right tail longer
+    assert 0.03 <= summary.cost_of_sales.incentive <= 0.10
+    assert summary.effort.gave_up_share < 0.02
+    sales = [d.sales_mean for d in summary.deciles]
     assert sales[-1] > 2 * sales[0]
 
 
@@ -48,11 +48,11 @@ def test_giving_up_under_an_unreachable_threshold(team, baseline):
     result = compare([baseline, high], team, TRIALS, seed=2)
     change, low, high_ci = sales_change(result)
     assert high_ci < 0 and -0.45 < change < -0.08
-    assert result.plans[1]["effort"]["gave_up_share"] > 0.25
-    assert result.plans[0]["effort"]["gave_up_share"] < 0.02
+    assert result.plans[1].effort.gave_up_share > 0.25
+    assert result.plans[0].effort.gave_up_share < 0.02
     # weakest reps give up most: their effort falls furthest below the baseline
     weak = (
-        result.plans[1]["deciles"][0]["effort_mean"] / result.plans[0]["deciles"][0]["effort_mean"]
+        result.plans[1].deciles[0].effort_mean / result.plans[0].deciles[0].effort_mean
     )
     assert weak < 0.8
 
@@ -68,8 +68,8 @@ def test_a_reachable_quota_under_the_same_threshold_brings_effort_back(team):
     )
     result = compare([unreachable, reachable], team, TRIALS, seed=3)
     assert sales_change(result)[1] > 0.05
-    assert result.plans[1]["effort"]["gave_up_share"] < 0.05
-    assert result.plans[0]["effort"]["gave_up_share"] > 0.25
+    assert result.plans[1].effort.gave_up_share < 0.05
+    assert result.plans[0].effort.gave_up_share > 0.25
 
 
 def test_cap_on_a_low_quota_makes_reps_coast_and_defer(team):
@@ -80,12 +80,12 @@ def test_cap_on_a_low_quota_makes_reps_coast_and_defer(team):
     result = compare([uncapped, capped], team, TRIALS, seed=4)
     change, _, high_ci = sales_change(result)
     assert high_ci < 0 and -0.35 < change < -0.03
-    assert result.plans[1]["effort"]["capped_share"] > 0.2
-    assert result.plans[1]["deferred_sales_share"] > result.plans[0]["deferred_sales_share"] + 0.005
-    assert result.plans[1]["effort"]["mean"] < result.plans[0]["effort"]["mean"]
+    assert result.plans[1].effort.capped_share > 0.2
+    assert result.plans[1].deferred_sales_share > result.plans[0].deferred_sales_share + 0.005
+    assert result.plans[1].effort.mean < result.plans[0].effort.mean
     # payout is cheaper, not free: the cap saves money but costs more in sales
-    saved = -result.plans[1]["vs_first"]["payout_diff"]["mean"]
-    lost = -result.plans[1]["vs_first"]["sales_diff"]["mean"]
+    saved = -result.plans[1].vs_first.payout_diff.mean
+    lost = -result.plans[1].vs_first.sales_diff.mean
     assert saved > 0 and lost > saved
 
 
@@ -102,13 +102,13 @@ def test_removing_a_ceiling_raises_revenue_as_in_misra_nair(team, baseline):
 def test_many_kpis_defocus(team, baseline):
     """Seed 003 situation 5: light measures are dropped, the split costs focus, sales fall."""
     many = load_plan(PLANS_DIR / "many_kpis.yaml")
-    result = compare([baseline, many], team, TRIALS, seed=6)
+    sim, result = simulate_and_compare([baseline, many], team, TRIALS, seed=6)
     change, _, high_ci = sales_change(result)
     assert high_ci < 0 and change < -0.05
-    tracked = {m["name"]: m["tracked"] for m in result.plans[1]["measures"]}
+    tracked = {m.name: m.tracked for m in result.plans[1].measures}
     assert not tracked["Training"] and not tracked["Customer satisfaction"]  # 5% weights
     assert tracked["Revenue"]
-    model = result.simulation.models[1]
+    model = sim.models[1]
     assert model.mix.focus < 1.0  # tracking seven measures costs focus
 
 
@@ -121,17 +121,17 @@ def test_more_measures_means_less_output_for_the_same_pay(team):
         for m in ("revenue", "deals", "meetings", "revenue_core", "conversations")
     ]
     five = plan("Five KPIs", *lines)
-    result = compare([one, five], team, TRIALS, seed=7)
-    assert result.simulation.models[1].mix.focus < result.simulation.models[0].mix.focus
+    sim, result = simulate_and_compare([one, five], team, TRIALS, seed=7)
+    assert sim.models[1].mix.focus < sim.models[0].mix.focus
     assert sales_change(result)[2] < 0
 
 
 def test_reps_put_time_where_they_sell_best(team, baseline):
     """Paid on revenue, each rep leans toward the product lines they sell best (seed 003:
     "put more effort into achieving sales for a product that he is better at selling")."""
-    funnel = Funnel.from_team(team)
+    funnel = WeeklyFunnel.from_team(team)
     reps = draw_reps(team, np.random.default_rng(team.rep_seed))
-    mix = choose_mix(baseline, team, funnel, reps, plan_quotas(baseline, funnel, reps, team))
+    mix = prepare(baseline, team, funnel, reps).mix
     tilt = np.log(mix.shares[:, :3] / funnel.default_mix[:3])
     skill = np.log(reps.product_skill)
     relative_tilt = tilt - tilt.mean(axis=1, keepdims=True)
@@ -141,7 +141,7 @@ def test_reps_put_time_where_they_sell_best(team, baseline):
 
 def test_light_measure_gets_no_extra_time(team):
     """A 5% CRM measure is ignored: CRM time stays where it is without pay for it."""
-    funnel = Funnel.from_team(team)
+    funnel = WeeklyFunnel.from_team(team)
     reps = draw_reps(team, np.random.default_rng(team.rep_seed))
 
     def crm_share(weight: float) -> float:
@@ -157,11 +157,7 @@ def test_light_measure_gets_no_extra_time(team):
                 cap=1.5,
             ),
         )
-        return (
-            choose_mix(p, team, funnel, reps, plan_quotas(p, funnel, reps, team))
-            .shares[:, 3]
-            .mean()
-        )
+        return float(prepare(p, team, funnel, reps).mix.shares[:, 3].mean())
 
     assert crm_share(0.05) == pytest.approx(crm_share(0.001), rel=0.02)
     assert crm_share(0.3) > 1.2 * crm_share(0.05)
@@ -175,20 +171,20 @@ def test_late_announcement_makes_reps_fold(team, baseline):
     result = compare([on_time, late, baseline], team, TRIALS, seed=8)
     change, _, high_ci = sales_change(result)
     assert high_ci < 0 and -0.20 < change < -0.01
-    assert result.plans[1]["effort"]["gave_up_share"] > 0.05
-    assert result.plans[2]["effort"]["gave_up_share"] < 0.02
+    assert result.plans[1].effort.gave_up_share > 0.05
+    assert result.plans[2].effort.gave_up_share < 0.02
 
 
 def test_paying_for_activity_buys_volume_not_deals(team, baseline):
     """Seeds 002 and 003 situations 1-2: dials rise, call quality and revenue fall."""
     activity = load_plan(PLANS_DIR / "activity_kpis.yaml")
-    result = compare([baseline, activity], team, TRIALS, seed=9)
+    sim, result = simulate_and_compare([baseline, activity], team, TRIALS, seed=9)
     change, _, high_ci = sales_change(result)
     assert high_ci < 0 and -0.30 < change < -0.03
-    model = result.simulation.models[1]
+    model = sim.models[1]
     assert model.mix.quality.mean() < 0.8  # shorter calls
-    dials = next(m for m in result.plans[1]["measures"] if m["metric"] == "dials")
-    assert dials["attainment_mean"] > 1.1  # more dials than normal
+    dials = next(m for m in result.plans[1].measures if m.metric == "dials")
+    assert dials.attainment_mean > 1.1  # more dials than normal
 
 
 def test_a_modest_activity_weight_does_little_harm(team, baseline):
@@ -213,7 +209,7 @@ def test_behaviour_adds_to_what_a_replay_would_show(team, baseline):
     high = load_plan(PLANS_DIR / "high_threshold.yaml")
     adaptive = compare([baseline, high], team, 100, seed=11)
     static = compare([baseline, high], team, 100, seed=11, behavior="static")
-    assert static.plans[1]["vs_first"]["sales_diff"]["mean"] == 0.0
+    assert static.plans[1].vs_first.sales_diff.mean == 0.0
     assert sales_change(adaptive)[2] < -0.05
 
 
@@ -225,7 +221,7 @@ def test_paying_for_less_talk_time_buys_less_work(team, baseline):
         make_measure(weight=0.4),
         make_measure(name="Talk time", metric="talk_time", direction="lower", weight=0.6),
     )
-    result = compare([baseline, short], team, TRIALS, seed=12)
+    sim, result = simulate_and_compare([baseline, short], team, TRIALS, seed=12)
     assert sales_change(result)[2] < -0.1
-    assert result.plans[1]["effort"]["mean"] < result.plans[0]["effort"]["mean"]
-    assert result.simulation.models[1].mix.quality.mean() < 0.8
+    assert result.plans[1].effort.mean < result.plans[0].effort.mean
+    assert sim.models[1].mix.quality.mean() < 0.8

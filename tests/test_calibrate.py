@@ -13,20 +13,21 @@ import pandas as pd
 import pytest
 from conftest import EXAMPLES_DIR, PLANS_DIR, ROOT, make_plan, write_csv
 
-from simulator.model.behavior import period_sigma
+from simulator.base.errors import InputError
+from simulator.faces.cli import main
+from simulator.model.anchor import adjust_for_plan
+from simulator.model.effort import period_sigma
+from simulator.model.engine import simulate
+from simulator.plan.spec import load_plan, plan_from_dict
+from simulator.results.comparison import compare
 from simulator.team.calibrate import (
     Calibration,
-    adjust_for_plan,
     calibrate,
     period_log_sd,
     weekly_sigma_fenton_wilkinson,
     weekly_sigma_for,
 )
-from simulator.faces.cli import main
-from simulator.base.errors import InputError
 from simulator.team.history import parse_history, read_history
-from simulator.plan.spec import load_plan, plan_from_dict
-from simulator.results.summary import compare
 from simulator.team.spec import load_team
 
 SAMPLE = EXAMPLES_DIR / "sample_history.csv"
@@ -207,10 +208,10 @@ def test_calibrated_team_validates_and_runs(tmp_path: Path, capsys: pytest.Captu
     assert team.luck.sales_weekly == pytest.approx(fit.weekly_luck.value, rel=1e-3)
     assert max(team.seasonality) > 1.1
     result = compare([load_plan(PLANS_DIR / "baseline.yaml")], team, n_trials=32, seed=1)
-    sales = result.plans[0]["sales"]["mean"]
+    sales = result.plans[0].sales.mean
     # static-effort revenue of the calibrated team is the history's, about 68k a rep-month
     static = compare([load_plan(PLANS_DIR / "baseline.yaml")], team, 32, 1, "static")
-    per_rep_month = static.plans[0]["sales"]["mean"] / (43 * 12)
+    per_rep_month = static.plans[0].sales.mean / (43 * 12)
     assert per_rep_month == pytest.approx(fit.revenue_per_rep_month.value, rel=0.06)
     assert math.isfinite(sales) and sales > 0
 
@@ -221,8 +222,7 @@ def test_history_quotas_scale_with_fitted_levels(fit: Calibration) -> None:
                "quota": {"history": 1.05}, "threshold": 0.5,
                "curve": [[0.5, 0.25], [1.0, 1.0], [1.5, 2.0]]}
     plan = plan_from_dict(make_plan(measure))
-    result = compare([plan], team, n_trials=32, seed=0)
-    sim = result.simulation
+    sim = simulate([plan], team, n_trials=32, seed=0)
     quotas = sim.models[0].quotas[:, 0]
     levels = np.array([r.level for r in fit.reps])
     # a roster rep's product skills average 1 by revenue weight (reps.draw_reps), so the
@@ -232,7 +232,7 @@ def test_history_quotas_scale_with_fitted_levels(fit: Calibration) -> None:
     error = sim.reps.quota_error
     np.testing.assert_allclose(quotas / (levels * error), per_quarter, rtol=1e-3)
     assert np.corrcoef(quotas, levels)[0, 1] > 0.75  # quota-setting error blurs it
-    assert result.plans[0]["sales"]["mean"] > 0
+    assert sim.tallies[0].sales.mean() > 0
 
 
 def test_plan_the_history_was_earned_under(fit: Calibration) -> None:
@@ -244,7 +244,7 @@ def test_plan_the_history_was_earned_under(fit: Calibration) -> None:
     assert adjusted.team["roster"] == fit.team["roster"]
     team = load_team_from(adjusted)
     result = compare([baseline], team, n_trials=64, seed=0)
-    per_rep_month = result.plans[0]["sales"]["mean"] / (team.size * 12)
+    per_rep_month = result.plans[0].sales.mean / (team.size * 12)
     assert per_rep_month == pytest.approx(fit.revenue_per_rep_month.value, rel=0.01)
     assert "Baseline" in adjusted.notes[-1]
     # {history: 1.0} still means what each rep sold in the history, not normal effort
@@ -252,7 +252,7 @@ def test_plan_the_history_was_earned_under(fit: Calibration) -> None:
                                                 rel=1e-5)
     history_plan = plan_from_dict({**baseline.to_yaml_dict(), "measures": [
         {**baseline.measures[0].to_yaml(), "quota": {"history": 1.0}}]})
-    sim = compare([history_plan], team, 16, seed=0).simulation
+    sim = simulate([history_plan], team, 16, seed=0)
     levels = np.array([r.level for r in fit.reps]) * sim.reps.quota_error
     np.testing.assert_allclose(sim.models[0].quotas[:, 0] / levels,
                                fit.revenue_per_rep_month.value * 3, rtol=2e-3)
@@ -357,7 +357,7 @@ def test_weekly_luck_conversion() -> None:
     assert period_log_sd(0.7, 4) == pytest.approx(simulated, rel=0.01)
     assert weekly_sigma_for(period_log_sd(0.7, 4), 4) == pytest.approx(0.7, abs=1e-4)
     assert weekly_sigma_for(period_log_sd(0.5, 12), 12) == pytest.approx(0.5, abs=1e-4)
-    # Fenton-Wilkinson inverts behavior.period_sigma exactly
+    # Fenton-Wilkinson inverts effort.period_sigma exactly
     assert weekly_sigma_fenton_wilkinson(period_sigma(0.9, 4), 4) == pytest.approx(0.9)
     assert weekly_sigma_fenton_wilkinson(period_sigma(0.4, 12), 12) == pytest.approx(0.4)
 

@@ -7,13 +7,14 @@ import math
 
 import numpy as np
 import pytest
-from conftest import PLANS_DIR, SHIPPED_PLANS, make_measure, make_plan
+from conftest import PLANS_DIR, SHIPPED_PLANS, make_measure, make_plan, simulate_and_compare
 
 from simulator.faces.cli import main
 from simulator.model.engine import BLOCK_TRIALS, simulate
-from simulator.team.reps import Funnel, draw_reps
-from simulator.plan.spec import WEEKS_PER_YEAR, load_plan, plan_from_dict
-from simulator.results.summary import compare
+from simulator.team.reps import WeeklyFunnel, draw_reps
+from simulator.base.calendar import WEEKS_PER_YEAR
+from simulator.plan.spec import load_plan, plan_from_dict
+from simulator.results.comparison import compare
 from simulator.team.spec import load_team, team_from_dict
 
 
@@ -42,8 +43,8 @@ def test_chunk_size_does_not_change_results(team, baseline):
 
 
 def test_other_seed_gives_other_numbers(team, baseline):
-    a = compare([baseline], team, 64, seed=1).plans[0]["sales"]["mean"]
-    b = compare([baseline], team, 64, seed=2).plans[0]["sales"]["mean"]
+    a = compare([baseline], team, 64, seed=1).plans[0].sales.mean
+    b = compare([baseline], team, 64, seed=2).plans[0].sales.mean
     assert a != b
     assert abs(a - b) / a < 0.05  # same reps, only luck differs
 
@@ -59,17 +60,17 @@ def test_common_random_numbers_identical_plans_identical_trials(team, baseline):
     sim = simulate([baseline, twin], team, n_trials=64, seed=5)
     np.testing.assert_array_equal(sim.tallies[0].sales, sim.tallies[1].sales)
     np.testing.assert_array_equal(sim.tallies[0].payout, sim.tallies[1].payout)
-    diff = compare([baseline, twin], team, 64, seed=5).plans[1]["vs_first"]["sales_diff"]
-    assert diff == {"mean": 0.0, "ci95_low": 0.0, "ci95_high": 0.0}
+    diff = compare([baseline, twin], team, 64, seed=5).plans[1].vs_first.sales_diff
+    assert (diff.mean, diff.ci95_low, diff.ci95_high) == (0.0, 0.0, 0.0)
 
 
 def test_common_random_numbers_make_differences_precise(team, baseline):
     """The paired interval is far tighter than the spread of either plan's sales."""
     capped = load_plan(PLANS_DIR / "capped.yaml")
     result = compare([baseline, capped], team, 200, seed=2)
-    diff = result.plans[1]["vs_first"]["sales_diff"]
-    spread = result.plans[0]["sales"]["p95"] - result.plans[0]["sales"]["p5"]
-    assert diff["ci95_high"] - diff["ci95_low"] < spread / 10
+    diff = result.plans[1].vs_first.sales_diff
+    spread = result.plans[0].sales.p95 - result.plans[0].sales.p5
+    assert diff.ci95_high - diff.ci95_low < spread / 10
 
 
 def test_static_mode_matches_analytic_expectation_for_a_linear_plan(team):
@@ -133,10 +134,10 @@ def test_reps_are_the_same_people_in_every_run(team, baseline):
 def test_default_team_funnel_matches_seed_001(team, baseline):
     """At normal effort the average rep makes ~1,200 dials, 84 conversations, 12 meetings
     and 4 deals a month (seed 001)."""
-    from simulator.model.behavior import default_mix
+    from simulator.model.mix import default_mix
     from simulator.team.reps import weekly_output
 
-    funnel = Funnel.from_team(team)
+    funnel = WeeklyFunnel.from_team(team)
     reps = draw_reps(team, np.random.default_rng(0))
     mix = default_mix(funnel, reps.size)
     out = weekly_output(funnel, reps, mix.shares, mix.quality)
@@ -150,8 +151,8 @@ def test_every_shipped_plan_simulates(team):
     plans = [load_plan(path) for path in SHIPPED_PLANS]
     result = compare(plans, team, 32, seed=0)
     for summary in result.plans:
-        assert summary["sales"]["mean"] > 0
-        assert all(math.isfinite(v) for v in _numbers(summary))
+        assert summary.sales.mean > 0
+        assert all(math.isfinite(v) for v in _numbers(summary.to_dict()))
 
 
 def test_calibrated_team_with_roster_runs(baseline):
@@ -308,10 +309,10 @@ def test_lower_is_better_count_measure_attainment_is_quota_over_actual(team):
             name="Talk time, lower is better",
         )
     )
-    result = compare([talk], team, 200, seed=3, behavior="static")
+    sim, result = simulate_and_compare([talk], team, 200, seed=3, behavior="static")
     sigma = team.luck.activity_weekly
-    expected = result.simulation.reps.quota_error.mean() * math.exp(sigma**2)
-    assert result.plans[0]["measures"][0]["attainment_mean"] == pytest.approx(expected, rel=0.01)
+    expected = sim.reps.quota_error.mean() * math.exp(sigma**2)
+    assert result.plans[0].measures[0].attainment_mean == pytest.approx(expected, rel=0.01)
 
 
 def test_compare_reference_plan_goes_first(capsys):

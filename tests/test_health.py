@@ -12,8 +12,10 @@ from conftest import PLANS_DIR, make_measure, make_plan, write_plan
 
 from simulator.faces.cli import main
 from simulator.model.engine import simulate
-from simulator.results.health import RULES, Finding, HealthReport, health_report, plan_health
 from simulator.plan.spec import PlanSpec, load_plan, plan_from_dict
+from simulator.results.comparison import Comparison, health_report
+from simulator.results.health import RULES, Finding, HealthReport, by_status, plan_health
+from simulator.results.summary import summarise_plan
 from simulator.team.spec import load_team
 
 TRIALS = 200
@@ -221,15 +223,19 @@ def test_top_of_curve_too_easy(team: Any) -> None:
 # --------------------------------------------------------------------------- API and CLI
 
 
-def test_plan_health_reads_a_simulation_or_a_comparison(team: Any) -> None:
+def test_plan_health_reads_a_simulation_and_lands_in_the_comparison(team: Any) -> None:
     plans = [load_plan(PLANS_DIR / "baseline.yaml"), load_plan(PLANS_DIR / "capped.yaml")]
     sim = simulate(plans, team, n_trials=64, seed=3)
-    from simulator.results.summary import Comparison
+    capped = plan_health(sim, 1, summarise_plan(sim, 1))
+    assert worst(capped, "cap_cliff") == "fail"
+    assert worst(plan_health(sim, 0, summarise_plan(sim, 0)), "cap_cliff") == "ok"
+    assert list(Comparison.from_simulation(sim).plans[1].health) == capped
 
-    comparison = Comparison.from_simulation(sim)
-    assert plan_health(sim, 1) == plan_health(comparison, 1)
-    assert worst(plan_health(sim, 1), "cap_cliff") == "fail"
-    assert worst(plan_health(sim, 0), "cap_cliff") == "ok"
+
+def test_findings_are_listed_worst_first(shipped: dict[str, list[Finding]]) -> None:
+    order = [f.status for f in by_status(shipped["high_threshold"])]
+    assert order == sorted(order, key=["fail", "warn", "ok"].index)
+    assert order[0] == "fail" and order[-1] == "ok"
 
 
 def test_report_object(team: Any) -> None:
