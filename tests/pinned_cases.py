@@ -65,16 +65,18 @@ def seasonal_team() -> dict[str, Any]:
 
 def _calibration() -> Any:
     from simulator.team.calibrate import calibrate
-    from simulator.team.history import read_history
+    from simulator.team.history import parse_history
 
-    return calibrate(read_history(PLANS / "examples" / "sample_history.csv"),
-                     np.random.default_rng(0))
+    # a source name without the checkout's path, so the pinned text is the same anywhere
+    path = PLANS / "examples" / "sample_history.csv"
+    history = parse_history(path.read_text(encoding="utf-8"), "sample_history.csv")
+    return calibrate(history, np.random.default_rng(0))
 
 
 def calibrated_team() -> dict[str, Any]:
+    from simulator.model.anchor import adjust_for_plan
     from simulator.plan.spec import load_plan, plan_from_dict
     from simulator.team.spec import team_from_dict
-    from simulator.model.anchor import adjust_for_plan
 
     fit = adjust_for_plan(_calibration(), load_plan(PLANS / "baseline.yaml"), n_trials=64)
     team = team_from_dict(fit.team, "calibrated")
@@ -86,8 +88,8 @@ def calibrated_team() -> dict[str, Any]:
 
 
 def health() -> dict[str, Any]:
-    from simulator.team.spec import load_team
     from simulator.results.comparison import health_report
+    from simulator.team.spec import load_team
 
     out = {}
     for plan in _plans(("high_threshold", "capped", "many_kpis", "late_plan")):
