@@ -74,7 +74,7 @@ def _calibration() -> Any:
 
 
 def calibrated_team() -> dict[str, Any]:
-    from simulator.model.anchor import adjust_for_plan
+    from simulator.model.history_plan import adjust_for_plan
     from simulator.plan.spec import load_plan, plan_from_dict
     from simulator.team.spec import team_from_dict
 

@@ -15,7 +15,7 @@ from conftest import EXAMPLES_DIR, PLANS_DIR, ROOT, make_plan, write_csv
 
 from simulator.base.errors import InputError
 from simulator.faces.cli import main
-from simulator.model.anchor import adjust_for_plan
+from simulator.model.history_plan import adjust_for_plan
 from simulator.model.effort import period_sigma
 from simulator.model.engine import simulate
 from simulator.plan.spec import load_plan, plan_from_dict

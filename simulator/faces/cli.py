@@ -182,7 +182,7 @@ def _calibrate(args: argparse.Namespace) -> int:
 
     import numpy as np
 
-    from simulator.model.anchor import adjust_for_plan
+    from simulator.model.history_plan import adjust_for_plan
     from simulator.plan.spec import load_plan
     from simulator.results.export import write_atomically
     from simulator.team.calibrate import calibrate, fit_report, team_yaml

@@ -1,63 +1,104 @@
-"""A calibrated team anchored on the plan its history was earned under.
+"""Normal effort anchored on the plan in force (the team's `incumbent`).
 
-`calibrate` reads a history as output at normal effort. If the history was earned under a
-plan that made reps work harder than normal (or give up), simulating that plan on the
-team would add its effect a second time; `adjust_for_plan` removes it. It sits in the
-model stage because it simulates: calibration itself never does.
+What reps sell today, under the plan they work under, is the one fact a practitioner
+knows: the history. So the cost of effort is set so that, under the incumbent plan,
+adaptive reps sell what they sell at normal effort (the static replay): one factor on
+every rep's cost of effort, found by root-finding on the expected output of the effort
+policy (a forward pass of the solver's own dynamics, no Monte Carlo noise).
 """
 
 from __future__ import annotations
 
-import copy
-from dataclasses import replace
+import math
 
-from simulator.base.calendar import MONTHS_PER_YEAR
-from simulator.model.engine import simulate
+import numpy as np
+from scipy import optimize
+
+from simulator.base.calendar import WEEKS_PER_MONTH
+from simulator.base.errors import InputError
+from simulator.model.effort import (
+    PeriodDynamics,
+    period_seasons,
+    progress_sigma,
+    terminal_pay,
+)
+from simulator.model.prepare import respond
 from simulator.plan.spec import PlanSpec
-from simulator.team.calibrate import Calibration, significant
-from simulator.team.spec import team_from_dict
+from simulator.team.reps import Reps, WeeklyFunnel
+from simulator.team.spec import TeamSpec
+
+SCALE_BOUNDS = (1e-4, 1e4)
+"""The cost factors searched: far wider than any plan in practice needs."""
+FIRST_BRACKET = (0.1, 10.0)
+"""Where the search starts: the reference linear plan's cost level is 1."""
+TOLERANCE = 1e-4
+"""Accuracy of the log of the factor: output then moves by far under 0.1%."""
+_CACHE: dict[str, float] = {}
+_CACHE_SIZE = 64
 
 
-def adjust_for_plan(fit: Calibration, plan: PlanSpec, n_trials: int = 256,
-                    seed: int = 0) -> Calibration:
-    """Rescale the calibrated team so that `plan`, simulated on it, books the history's revenue.
+def anchored_cost_scale(team: TeamSpec, funnel: WeeklyFunnel, reps: Reps) -> float:
+    """The factor on every rep's cost of effort that anchors normal effort on the incumbent.
 
-    `calibrate` reads the history as output at normal effort. If the history was earned
-    under a plan that made reps work harder than normal (or give up), simulating that plan
-    on the team would add its effect a second time. This simulates the plan the history
-    was earned under (adaptive behaviour) and scales the products' deal sizes so that its
-    mean revenue per rep-month equals the history's; repeated a few times, since absolute
-    quotas do not scale with the team. Levels, luck and seasonality are unchanged.
+    1.0 for a team without an incumbent plan (normal effort is then the reference linear
+    plan's). Cached by the team's content: reps and funnel follow from it.
+    Raises InputError (naming the team and `incumbent`) when no cost level can make the
+    incumbent reproduce normal output, e.g. a plan that pays nothing for results.
     """
-    team = copy.deepcopy(fit.team)
-    target = fit.revenue_per_rep_month.value
-    total = 1.0
-    for _ in range(4):
-        spec = team_from_dict(team, "<calibrated team>")
-        sim = simulate([plan], spec, n_trials, seed, "adaptive")
-        simulated = float(sim.tallies[0].sales.mean()) / (spec.size * MONTHS_PER_YEAR)
-        ratio = target / simulated
-        total *= ratio
-        for product in team["products"].values():
-            product["deal_size"] = significant(product["deal_size"] * ratio, 6)
-        if abs(ratio - 1) < 0.002:
-            break
-    team["history_factor"] = significant(1 / total, 6)  # {history: 1.0} = what reps sold then
-    team_from_dict(team, "<calibrated team>")
-    normal = target * total
-    team["description"] = (
-        team["description"].split(" Roster levels", 1)[0]
-        + f" Scaled so that plan {plan.name!r}, under which the history was earned, "
-        f"reproduces its revenue: normal-effort revenue of the average rep is {normal:,.0f} "
-        f"per month (history: {target:,.0f})."
-    )
-    note = (
-        f"history earned under plan {plan.name!r}: simulated on the team, that plan makes "
-        f"reps sell {1 / total:.3f}x their normal-effort revenue, so deal sizes are scaled by "
-        f"{total:.3f} (normal-effort revenue of the average rep {normal:,.0f} a month)"
-    )
-    return replace(
-        fit, team=team, notes=[*fit.notes, note],
-        history_plan={"plan": plan.name, "revenue_factor": total,
-                      "normal_effort_revenue_per_rep_month": normal},
-    )
+    if team.incumbent is None:
+        return 1.0
+    key = team.model_dump_json()
+    if key not in _CACHE:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = _solve_scale(team, team.incumbent, funnel, reps)
+    return _CACHE[key]
+
+
+def _solve_scale(team: TeamSpec, plan: PlanSpec, funnel: WeeklyFunnel, reps: Reps) -> float:
+    response = respond(plan, team, funnel, reps, "adaptive")
+    types = response.types
+    weeks = plan.weeks_per_period
+    seasons = period_seasons(team, weeks)
+    terminal = terminal_pay(response.payout, response.pay_weights, types.reach)
+    sigma = progress_sigma(team, response.pay_weights, response.layout.sales_luck, weeks)
+    dynamics = {s: PeriodDynamics.of(team, weeks, s, sigma) for s in dict.fromkeys(seasons)}
+    # revenue per type under the plan's mix; each week's output in units of a normal week
+    revenue_by_type = np.bincount(types.of_rep, weights=response.revenue,
+                                  minlength=types.effort_cost.size)
+    season_of_week = np.repeat(np.asarray(team.seasonality), WEEKS_PER_MONTH)
+    weekly_units = season_of_week.reshape(seasons.size, weeks)  # (periods, weeks)
+    static = float(response.revenue_default.sum() * weekly_units.sum())
+    if response.pay_weights.sum() <= 0:
+        raise _cannot_anchor(team, plan, "it pays nothing for results reps can raise")
+
+    def log_ratio(log_scale: float) -> float:
+        cost = types.effort_cost * math.exp(log_scale)
+        growth = {s: dyn.expected_growth(
+            dyn.backward_induction(terminal, cost, team.effort.cost_curvature)[0])
+            for s, dyn in dynamics.items()}
+        adaptive = sum(float(revenue_by_type @ (growth[s] @ units))
+                       for s, units in zip(seasons, weekly_units, strict=True))
+        return math.log(adaptive / static)
+
+    low, high = (math.log(b) for b in FIRST_BRACKET)
+    at_low, at_high = log_ratio(low), log_ratio(high)
+    if at_low < 0:  # cheaper effort still sells too little: widen toward the bound
+        low, at_low = math.log(SCALE_BOUNDS[0]), log_ratio(math.log(SCALE_BOUNDS[0]))
+        if at_low < 0:
+            raise _cannot_anchor(team, plan, f"even at the most effort reps sell only "
+                                 f"{math.exp(at_low):.0%} of normal under it")
+    if at_high > 0:
+        high, at_high = math.log(SCALE_BOUNDS[1]), log_ratio(math.log(SCALE_BOUNDS[1]))
+        if at_high > 0:
+            raise _cannot_anchor(team, plan, f"even at the least effort reps sell "
+                                 f"{math.exp(at_high):.0%} of normal under it")
+    root = optimize.brentq(log_ratio, low, high, xtol=TOLERANCE)
+    return math.exp(root)
+
+
+def _cannot_anchor(team: TeamSpec, plan: PlanSpec, why: str) -> InputError:
+    return InputError.single(
+        team.name, "incumbent",
+        f"plan {plan.name!r} cannot define normal effort: {why}; name another incumbent "
+        "plan, or none (then normal effort is the reference linear plan's)")

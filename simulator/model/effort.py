@@ -18,9 +18,11 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
+from threadpoolctl import threadpool_limits
 
-from simulator.base.calendar import MONTHS_PER_YEAR, WEEKS_PER_YEAR
+from simulator.base.calendar import MONTHS_PER_YEAR, WEEKS_PER_MONTH, WEEKS_PER_YEAR
 from simulator.base.stats import lognormal_nodes
+from simulator.model.luck import market_period_variance
 from simulator.plan.payout import PlanPayout
 from simulator.team.spec import TeamSpec
 
@@ -136,6 +138,79 @@ def _pad(values: FloatArray, width: int) -> FloatArray:
     return np.concatenate((values, values[:, -1:] + slope[:, None] * extra), axis=1)
 
 
+@dataclass(frozen=True)
+class PeriodDynamics:
+    """The effort grid and one week's expected-value operator for a period.
+
+    Independent of pay and of the cost level, so one is built per period shape (weeks,
+    season, luck) and reused by every solve on it (the anchoring solves many).
+    """
+
+    weeks: int
+    effort: FloatArray  # (N_EFFORT,) effort levels
+    growth: FloatArray  # (N_EFFORT,) effort ** output_elasticity
+    matrix: FloatArray  # (N_EFFORT, N_X, N_X + pad): `transition`
+    operator: FloatArray  # (N_X + pad, N_EFFORT * N_X): the matrix for one matrix product
+
+    @classmethod
+    def of(cls, team: TeamSpec, weeks: int, season: float, sigma: float) -> PeriodDynamics:
+        """A period of `weeks` weeks, output `season` x normal, weekly luck log-sd `sigma`."""
+        e = team.effort
+        effort = np.linspace(e.minimum, e.maximum, N_EFFORT)
+        growth = effort**e.output_elasticity
+        matrix = transition(growth, season / weeks, sigma)
+        operator = np.ascontiguousarray(matrix.reshape(N_EFFORT * N_X, -1).T)
+        return cls(weeks, effort, growth, matrix, operator)
+
+    def backward_induction(
+        self, terminal: FloatArray, effort_cost: FloatArray, cost_curvature: float
+    ) -> tuple[IntArray, FloatArray]:
+        """The optimal effort index and the marginal value of progress, by type, week and x.
+
+        terminal: (n_types, N_X) pay at the period's end; effort_cost: (n_types,) currency
+        per week, cost = effort_cost * e**rho / rho with rho = `cost_curvature`.
+        Returns (best, slopes), each (n_types, weeks, N_X).
+        """
+        n_types = terminal.shape[0]
+        cost = (effort_cost[:, None, None]
+                * (self.effort**cost_curvature / cost_curvature)[None, :, None])
+        value = terminal
+        best = np.empty((n_types, self.weeks, N_X), dtype=np.int64)
+        slopes = np.empty((n_types, self.weeks, N_X))
+        # these small products run 10-20x slower when BLAS spreads them over busy cores
+        with threadpool_limits(limits=1, user_api="blas"):
+            for week in range(self.weeks - 1, -1, -1):
+                q = (_pad(value, self.operator.shape[0]) @ self.operator).reshape(
+                    n_types, N_EFFORT, N_X)
+                q -= cost
+                choice = np.argmax(q, axis=1)  # (n_types, N_X)
+                best[:, week] = choice
+                value = np.take_along_axis(q, choice[:, None, :], axis=1)[:, 0]
+                slopes[:, week] = np.gradient(value, DX, axis=1)
+        return best, slopes
+
+    def expected_growth(self, best: IntArray) -> FloatArray:
+        """Expected effort ** gamma in each week of a period started at x = 0: (n_types, weeks).
+
+        A forward pass of the progress distribution on the grid under the policy `best`
+        (from `backward_induction`), with the same weekly luck as the solve; progress past
+        the grid's end stays at its last point, as the engine's lookup does.
+        """
+        n_types = best.shape[0]
+        width = self.matrix.shape[2]
+        p = np.zeros((n_types, N_X))
+        p[:, 0] = 1.0
+        rows = np.arange(N_X)
+        out = np.empty((n_types, self.weeks))
+        for week in range(self.weeks):
+            choice = best[:, week]  # (n_types, N_X)
+            out[:, week] = (p * self.growth[choice]).sum(axis=1)
+            moved = np.einsum("tx,txy->ty", p, self.matrix[choice, rows[None, :], :])
+            p = moved[:, :N_X].copy()
+            p[:, -1] += moved[:, N_X:width].sum(axis=1)
+        return out
+
+
 def solve_policy(
     terminal: FloatArray,
     effort_cost: FloatArray,
@@ -144,39 +219,28 @@ def solve_policy(
     sigma: float,
     team: TeamSpec,
     next_slope_at_start: FloatArray | None = None,
+    dynamics: PeriodDynamics | None = None,
 ) -> Policy:
     """Backward induction over the weeks of one period.
 
     terminal: (n_types, N_X) pay at the period's end (currency) for each progress index.
-    effort_cost: (n_types,) currency per week at e = 1 (cost is effort_cost * e**2 / 2).
+    effort_cost: (n_types,) currency per week at e = 1 (cost is effort_cost * e**rho / rho,
+    rho the team's `effort.cost_curvature`).
     season: the period's output relative to an average one; sigma: log-sd of a week's luck.
     next_slope_at_start: the next period's marginal value of progress at its start, for the
-    deferral rule (None: this period's own).
+    deferral rule (None: this period's own). dynamics: the period's prebuilt operator.
     """
-    e = team.effort
-    effort = np.linspace(e.minimum, e.maximum, N_EFFORT)
-    growth = effort**e.output_elasticity
-    matrix = transition(growth, season / weeks, sigma)
-    n_types = terminal.shape[0]
-    operator = np.ascontiguousarray(matrix.reshape(N_EFFORT * N_X, -1).T)  # (padded, n_e*N_X)
-    cost = effort_cost[:, None, None] * (effort**2 / 2)[None, :, None]  # (n_types, n_e, 1)
-    value = terminal
-    policy = np.empty((n_types, weeks, N_X))
-    slopes = np.empty((n_types, weeks, N_X))
-    for week in range(weeks - 1, -1, -1):
-        q = (_pad(value, operator.shape[0]) @ operator).reshape(n_types, N_EFFORT, N_X)
-        q -= cost
-        best = np.argmax(q, axis=1)  # (n_types, N_X)
-        policy[:, week] = effort[best]
-        value = np.take_along_axis(q, best[:, None, :], axis=1)[:, 0]
-        slopes[:, week] = np.gradient(value, DX, axis=1)
+    dyn = dynamics or PeriodDynamics.of(team, weeks, season, sigma)
+    best, slopes = dyn.backward_induction(terminal, effort_cost, team.effort.cost_curvature)
+    policy = dyn.effort[best]
     start_slope = slopes[:, 0, 0]
     reference = start_slope if next_slope_at_start is None else next_slope_at_start
     keep = 1.0 - team.behavior.slip_loss
     weeks_left = weeks - np.arange(weeks)
     in_window = (weeks_left <= team.behavior.defer_window_weeks)[None, :, None]
     defer = in_window & (slopes < keep * reference[:, None, None] - 1e-9)
-    return Policy(policy, policy**e.output_elasticity, defer.astype(float), start_slope)
+    return Policy(policy, policy**team.effort.output_elasticity, defer.astype(float),
+                  start_slope)
 
 
 def weekly_effort_cost(team: TeamSpec, effort_cost: FloatArray) -> FloatArray:
@@ -207,13 +271,27 @@ def terminal_pay(payout: PlanPayout, pay_weights: FloatArray, reach: FloatArray)
     return terminal
 
 
-def progress_sigma(team: TeamSpec, pay_weights: FloatArray, sales_luck: NDArray[np.bool_]
-                   ) -> float:
-    """Log-sd of a week's luck on the progress index: the pay-weighted luck of its measures."""
-    variances = np.where(sales_luck, team.luck.sales_weekly**2, team.luck.activity_weekly**2)
+def progress_sigma(team: TeamSpec, pay_weights: FloatArray, sales_luck: NDArray[np.bool_],
+                   weeks: int) -> float:
+    """Log-sd of a week's luck on the progress index: the pay-weighted luck of its measures.
+
+    Deal-driven measures also carry the market's shock, which persists over the period:
+    the solve, whose weeks are independent, sees it as weekly luck of the same variance
+    over the period (weeks x its period variance).
+    """
+    months = max(1, weeks // WEEKS_PER_MONTH)
+    market = weeks * market_period_variance(team.luck, months)
+    variances = np.where(sales_luck, team.luck.sales_weekly**2 + market,
+                         team.luck.activity_weekly**2)
     total = pay_weights.sum()
     return (float(np.sqrt(np.dot(pay_weights, variances) / total)) if total > 0
             else team.luck.sales_weekly)
+
+
+def period_seasons(team: TeamSpec, weeks: int) -> FloatArray:
+    """Each plan period's output relative to an average period (its months' mean season)."""
+    months = weeks * MONTHS_PER_YEAR // WEEKS_PER_YEAR
+    return np.array(team.seasonality).reshape(-1, months).mean(axis=1)
 
 
 def effort_policies(
@@ -231,10 +309,9 @@ def effort_policies(
     pay_weights: (M,) weights of the tracked count measures (the progress index), not
     normalised: they scale the terminal pay; sales_luck: (M,) deal-driven measures.
     """
-    months = weeks * MONTHS_PER_YEAR // WEEKS_PER_YEAR
-    seasons = np.array(team.seasonality).reshape(-1, months).mean(axis=1)  # per period
+    seasons = period_seasons(team, weeks)
     terminal = terminal_pay(payout, pay_weights, types.reach)
-    sigma = progress_sigma(team, pay_weights, sales_luck)
+    sigma = progress_sigma(team, pay_weights, sales_luck, weeks)
     solved: dict[float, Policy] = {}
     for season in dict.fromkeys(np.round(seasons, 12)):
         solved[season] = solve_policy(terminal, types.effort_cost, weeks, season, sigma, team)

@@ -1,8 +1,8 @@
 """Monte Carlo: trials x reps x weeks of a plan year, for several plans on common luck.
 
 Randomness: the reps are drawn once from the team's `rep_seed` (a team is a fixed set of
-people, the same in every trial, plan and run); luck comes from one `SeedSequence(seed)`:
-trial block b (BLOCK_TRIALS trials) draws from its branch (1, b). Chunks are whole blocks
+people, the same in every trial, plan and run); luck comes from one `SeedSequence(seed)`,
+one branch per block of BLOCK_TRIALS trials (`model.luck`). Chunks are whole blocks
 and every sum over trials is taken block by block in block order, so a seed gives
 identical numbers whatever the chunk size or the number of workers. Every plan sees the
 same reps and the same weekly luck (common random numbers), so plan differences are the
@@ -24,7 +24,9 @@ from numpy.typing import NDArray
 
 from simulator.base.calendar import MONTHS_PER_YEAR, WEEKS_PER_MONTH, WEEKS_PER_YEAR
 from simulator.base.stats import mean_one_lognormal
+from simulator.model.anchor import anchored_cost_scale
 from simulator.model.effort import Policy
+from simulator.model.luck import BLOCK_TRIALS, block_luck
 from simulator.model.prepare import BehaviorMode, PlanModel, prepare
 from simulator.model.tally import REP_SUMS, PlanTally, attainment_bin
 from simulator.plan.spec import PlanSpec
@@ -34,7 +36,6 @@ from simulator.team.spec import TeamSpec
 FloatArray = NDArray[np.float64]
 ProgressCallback = Callable[[int, int], None]
 
-BLOCK_TRIALS = 16
 CHUNK_ELEMENTS = 4_000_000  # weekly luck values held in memory at once
 
 
@@ -50,17 +51,6 @@ class Simulation:
     funnel: WeeklyFunnel
     models: list[PlanModel]
     tallies: list[PlanTally]
-
-
-def _block_luck(
-    seed: int, block: int, n_reps: int, team: TeamSpec
-) -> tuple[FloatArray, FloatArray]:
-    """Luck of one block of trials: weekly deal luck (48, B, n), monthly activity z (12, B, n)."""
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1, block)))
-    z = rng.standard_normal((WEEKS_PER_YEAR, BLOCK_TRIALS, n_reps))
-    sales = mean_one_lognormal(z, team.luck.sales_weekly)
-    activity = rng.standard_normal((MONTHS_PER_YEAR, BLOCK_TRIALS, n_reps))
-    return sales, activity
 
 
 def default_chunk_trials(n_reps: int) -> int:
@@ -91,7 +81,9 @@ def simulate(
         raise ValueError("n_trials must be at least 1")
     reps = draw_reps(team, np.random.default_rng(team.rep_seed))
     funnel = WeeklyFunnel.from_team(team)
-    models = [prepare(plan, team, funnel, reps, behavior) for plan in plans]
+    # static reps never solve effort, so they need no anchoring
+    cost_scale = anchored_cost_scale(team, funnel, reps) if behavior == "adaptive" else 1.0
+    models = [prepare(plan, team, funnel, reps, behavior, cost_scale) for plan in plans]
     tallies = [PlanTally(n_trials, reps.size, len(m.plan.measures)) for m in models]
     chunk = chunk_trials or default_chunk_trials(reps.size)
     blocks_per_chunk = max(1, -(-chunk // BLOCK_TRIALS))
@@ -120,7 +112,7 @@ def _simulate_chunk(
 ) -> list[tuple[PlanTally, dict[str, FloatArray]]]:
     """Simulate trial blocks [first, last) of every plan: a chunk-local tally per plan."""
     n_reps = models[0].reach.shape[0]
-    lucks = [_block_luck(seed, b, n_reps, team) for b in range(first, last)]
+    lucks = [block_luck(seed, b, n_reps, team.luck) for b in range(first, last)]
     sales_luck = np.concatenate([s for s, _ in lucks], axis=1)
     activity_z = np.concatenate([a for _, a in lucks], axis=1)
     size = min(last * BLOCK_TRIALS, n_trials) - first * BLOCK_TRIALS

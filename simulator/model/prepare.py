@@ -82,52 +82,100 @@ class PlanModel:
     milestones: FloatArray  # (M, 3): attainment of each threshold, quota and curve top
 
 
+@dataclass(frozen=True)
+class PlanResponse:
+    """How the reps meet a plan before effort is solved: quotas, mix, reach, rep types."""
+
+    payout: PlanPayout
+    layout: MeasureLayout
+    quotas: FloatArray  # (n, M) per period
+    mix: Mix
+    reach: FloatArray  # (n, M) attainment per period at normal effort, plan mix
+    reach_default: FloatArray  # (n, M) the same with the usual mix
+    revenue: FloatArray  # (n,) weekly revenue at normal effort, plan mix
+    revenue_default: FloatArray  # (n,) the same with the usual mix
+    pay_weights: FloatArray  # (M,) weights of the tracked count measures (the index)
+    index_weights: FloatArray  # (M,) the same, summing to 1 (or all 0)
+    types: RepTypes  # grouped by reach and cost, at the given cost scale
+
+
+def respond(
+    plan: PlanSpec,
+    team: TeamSpec,
+    funnel: WeeklyFunnel,
+    reps: Reps,
+    behavior: BehaviorMode = "adaptive",
+    cost_scale: float = 1.0,
+) -> PlanResponse:
+    """The reps' response to a plan up to the effort solve (`prepare` adds the policies).
+
+    cost_scale multiplies every rep's cost of effort (the anchoring on the incumbent plan).
+    """
+    weeks = plan.weeks_per_period
+    payout = PlanPayout.from_plan(plan)
+    layout = MeasureLayout.of(plan, payout)
+    quotas = plan_quotas(plan, funnel, reps, team)
+    start = default_mix(funnel, reps.size)
+    mix = (choose_mix(plan, team, funnel, reps, quotas, payout, layout)
+           if behavior == "adaptive" else start)
+    outputs = weekly_output(funnel, reps, mix.shares, mix.quality, mix.focus)
+    outputs_default = weekly_output(funnel, reps, start.shares, start.quality)
+    reach = layout.attainments(outputs, quotas, weeks)
+    tracked = tracked_measures(plan, team)
+    pay_weights = payout.weights * tracked * layout.is_count
+    index_weights = pay_weights
+    if index_weights.sum() > 0:
+        index_weights = index_weights / index_weights.sum()
+    cost = weekly_effort_cost(team, reps.effort_cost) * cost_scale
+    return PlanResponse(
+        payout=payout,
+        layout=layout,
+        quotas=quotas,
+        mix=mix,
+        reach=reach,
+        reach_default=layout.attainments(outputs_default, quotas, weeks),
+        revenue=outputs["revenue"],
+        revenue_default=outputs_default["revenue"],
+        pay_weights=pay_weights,
+        index_weights=index_weights,
+        types=group_reps(reach, cost, index_weights),
+    )
+
+
 def prepare(
     plan: PlanSpec,
     team: TeamSpec,
     funnel: WeeklyFunnel,
     reps: Reps,
     behavior: BehaviorMode = "adaptive",
+    cost_scale: float = 1.0,
 ) -> PlanModel:
-    """Everything the weekly simulation needs for one plan: the reps' response to it."""
-    n = reps.size
-    weeks = plan.weeks_per_period
-    payout = PlanPayout.from_plan(plan)
-    layout = MeasureLayout.of(plan, payout)
-    quotas = plan_quotas(plan, funnel, reps, team)
-    start = default_mix(funnel, n)
-    mix = (choose_mix(plan, team, funnel, reps, quotas, payout, layout)
-           if behavior == "adaptive" else start)
-    outputs = weekly_output(funnel, reps, mix.shares, mix.quality, mix.focus)
-    outputs_default = weekly_output(funnel, reps, start.shares, start.quality)
-    reach = layout.attainments(outputs, quotas, weeks)
-    reach_default = layout.attainments(outputs_default, quotas, weeks)
-    tracked = tracked_measures(plan, team)
-    pay_weights = payout.weights * tracked * layout.is_count
-    index_weights = pay_weights
-    if index_weights.sum() > 0:
-        index_weights = index_weights / index_weights.sum()
-    cost = weekly_effort_cost(team, reps.effort_cost)
-    types = group_reps(reach, cost, index_weights)
+    """Everything the weekly simulation needs for one plan: the reps' response to it.
+
+    cost_scale multiplies every rep's cost of effort (the anchoring on the incumbent plan).
+    """
+    r = respond(plan, team, funnel, reps, behavior, cost_scale)
     # static reps never consult a policy: skip the solve
-    policies = (effort_policies(payout, team, weeks, types, pay_weights, layout.sales_luck)
+    policies = (effort_policies(r.payout, team, plan.weeks_per_period, r.types, r.pay_weights,
+                                r.layout.sales_luck)
                 if behavior == "adaptive" else [])
-    count = layout.count
+    count = r.layout.count
     return PlanModel(
         plan=plan,
         behavior=behavior,
-        payout=payout,
-        layout=layout,
-        quotas=quotas,
-        reach=reach,
-        reach_default=reach_default,
-        revenue=outputs["revenue"],
-        revenue_default=outputs_default["revenue"],
-        index_weights=index_weights,
-        progress=Progress.of(layout, index_weights, reach[:, count], reach_default[:, count]),
-        types=types,
+        payout=r.payout,
+        layout=r.layout,
+        quotas=r.quotas,
+        reach=r.reach,
+        reach_default=r.reach_default,
+        revenue=r.revenue,
+        revenue_default=r.revenue_default,
+        index_weights=r.index_weights,
+        progress=Progress.of(r.layout, r.index_weights, r.reach[:, count],
+                             r.reach_default[:, count]),
+        types=r.types,
         policies=policies,
-        mix=mix,
-        primary=int(np.argmax(payout.weights)),
-        milestones=np.array([[c.threshold, 1.0, c.xs[-1]] for c in payout.curves]),
+        mix=r.mix,
+        primary=int(np.argmax(r.payout.weights)),
+        milestones=np.array([[c.threshold, 1.0, c.xs[-1]] for c in r.payout.curves]),
     )

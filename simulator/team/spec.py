@@ -10,19 +10,22 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, Strict, field_validator, model_validator
+from pydantic import Field, PrivateAttr, Strict, field_validator, model_validator
 
+from simulator.base.errors import InputError, Problem
 from simulator.base.files import PLANS_DIR
 from simulator.base.metrics import PRODUCTS, TASKS
 from simulator.base.validation import Frozen, Number, Text, validate_model
 from simulator.base.yamlio import read_yaml_file
+from simulator.plan.spec import PlanSpec, load_plan
 
 Positive = Annotated[float, Strict(), Field(gt=0)]
 NonNegative = Annotated[float, Strict(), Field(ge=0)]
 Share = Annotated[float, Strict(), Field(ge=0, le=1)]
 Sigma = Annotated[float, Strict(), Field(ge=0, le=3)]
 
-DEFAULT_TEAM = PLANS_DIR / "teams" / "default.yaml"
+TEAMS_DIR = PLANS_DIR / "teams"
+DEFAULT_TEAM = TEAMS_DIR / "default.yaml"
 
 
 class Funnel(Frozen):
@@ -78,10 +81,19 @@ class Spread(Frozen):
 
 
 class Luck(Frozen):
-    """Lognormal sigmas of week-to-week luck."""
+    """Lognormal sigmas of luck: each rep's own, week to week, and the market's, shared by all.
+
+    The market factor multiplies every rep's deals at once: a level for the plan year
+    (`market_yearly`) times a monthly factor that follows an AR(1) with stationary log-sd
+    `market_monthly` and month-to-month correlation `market_autocorrelation`
+    (docs/MODEL.md gives the sources).
+    """
 
     sales_weekly: Sigma = 0.6
     activity_weekly: Sigma = 0.10
+    market_monthly: Sigma = 0.0
+    market_autocorrelation: Annotated[float, Strict(), Field(ge=0, lt=1)] = 0.0
+    market_yearly: Sigma = 0.0
 
 
 class Effort(Frozen):
@@ -90,6 +102,7 @@ class Effort(Frozen):
     minimum: Positive = 0.3
     maximum: Positive = 2.1
     output_elasticity: Positive = 0.4
+    cost_curvature: Annotated[float, Strict(), Field(ge=1, le=5)] = 2.0
     reference_target_incentive: Positive = 60000
     reference_pay_slope: Positive = 1.2
 
@@ -99,7 +112,47 @@ class Effort(Frozen):
             raise ValueError(f"minimum {self.minimum} must be below maximum {self.maximum}")
         if self.output_elasticity > 1.5:
             raise ValueError(f"output_elasticity {self.output_elasticity} must be at most 1.5")
+        if self.cost_curvature <= self.output_elasticity:
+            raise ValueError(
+                f"cost_curvature {self.cost_curvature} must exceed output_elasticity "
+                f"{self.output_elasticity}, or effort would have no interior optimum"
+            )
         return self
+
+
+Range = tuple[Number, Number]
+"""A plausible range [low, high] of a behaviour parameter."""
+
+
+class ModelRanges(Frozen):
+    """Plausible ranges of the behaviour parameters that move results (the model's prior).
+
+    `compare --model-draws K` runs K parameter sets spread over these ranges, each on the
+    same reps and luck, and reports every figure's range over them. A parameter without
+    a range (null) keeps its value in every draw. docs/MODEL.md gives each range's source.
+    """
+
+    output_elasticity: Range | None = None
+    cost_curvature: Range | None = None
+    minimum_effort: Range | None = None
+    maximum_effort: Range | None = None
+    focus_cost_per_measure: Range | None = None
+    movable_share: Range | None = None
+    reference_pay_slope: Range | None = None
+
+    @model_validator(mode="after")
+    def _ordered(self) -> ModelRanges:
+        for name in type(self).model_fields:
+            bounds = getattr(self, name)
+            if bounds is not None and not 0 < bounds[0] <= bounds[1]:
+                raise ValueError(f"{name}: [{bounds[0]}, {bounds[1]}] must be positive, "
+                                 "low first")
+        return self
+
+    def ranges(self) -> dict[str, Range]:
+        """The parameters that have a range, in a fixed order."""
+        return {name: value for name in type(self).model_fields
+                if (value := getattr(self, name)) is not None}
 
 
 class Behavior(Frozen):
@@ -147,6 +200,12 @@ def _exactly(given: dict[str, Any], names: tuple[str, ...], what: str) -> None:
 class TeamSpec(Frozen):
     """The people plans are tried on: funnel, spreads, luck and effort parameters.
 
+    `incumbent` is the plan the reps work under today: it defines normal effort (the
+    cost of effort is set so that, under it, reps sell what they sell at normal effort,
+    i.e. what the history shows). In a file it is a path to a plan file, relative to the
+    team file, or a plan written inline. Without it, normal effort is what a linear plan
+    paying `effort.reference_pay_slope` target incentives per 100% of quota buys.
+
     `history_factor` is the history's output over normal-effort output (written by
     `calibrate --plan` when the history was earned under a plan that moved effort), so that
     a `{history: 1.0}` quota is what each rep sold in the history.
@@ -157,6 +216,7 @@ class TeamSpec(Frozen):
     reps: Annotated[int, Strict()] = 50
     rep_seed: Annotated[int, Strict()] = 2026
     roster: tuple[RosterRep, ...] | None = None
+    incumbent: PlanSpec | None = None
     history_factor: Positive = 1.0
     funnel: Funnel = Funnel()
     products: dict[str, Product] = Field(default_factory=_default_products)
@@ -166,6 +226,8 @@ class TeamSpec(Frozen):
     seasonality: tuple[Number, ...] = (1.0,) * 12
     effort: Effort = Effort()
     behavior: Behavior = Behavior()
+    model_ranges: ModelRanges = ModelRanges()
+    _incumbent_file: str | None = PrivateAttr(default=None)
 
     @field_validator("reps")
     @classmethod
@@ -217,13 +279,63 @@ class TeamSpec(Frozen):
         """Number of reps."""
         return len(self.roster) if self.roster is not None else self.reps
 
+    @property
+    def incumbent_file(self) -> str | None:
+        """The plan file the incumbent was read from, as the team file names it."""
+        return self._incumbent_file
 
-def team_from_dict(raw: dict[str, Any], source: str = "<team>") -> TeamSpec:
-    """Validate a team already parsed from YAML."""
-    return validate_model(TeamSpec, raw, source)
+    @property
+    def normal_effort(self) -> str:
+        """Which reference defines normal effort, in words (every face states it)."""
+        if self.incumbent is not None:
+            where = f" ({self._incumbent_file})" if self._incumbent_file else ""
+            return (f"the plan in force, {self.incumbent.name!r}{where}: under it reps sell "
+                    "what they sell at normal effort")
+        e = self.effort
+        return (f"a linear plan paying {e.reference_pay_slope:g} x a target incentive of "
+                f"{e.reference_target_incentive:,.0f} per 100% of quota (the team file names "
+                "no incumbent plan)")
+
+
+def _incumbent_plan(raw: dict[str, Any], source: str, base_dir: Path, confine: bool
+                    ) -> tuple[dict[str, Any], str | None]:
+    """The raw team with an incumbent given as a path replaced by the plan it names.
+
+    confine: the path must stay inside plans/ (for team files that came from elsewhere,
+    such as an upload to a shared app, so a team file cannot read the server's files).
+    """
+    value = raw.get("incumbent")
+    if not isinstance(value, str):
+        return raw, None
+    path = (base_dir / value).resolve()
+    if confine and not path.is_relative_to(PLANS_DIR.resolve()):
+        raise InputError.single(source, "incumbent", f"{value!r} must name a plan file inside "
+                                "the plans folder")
+    try:
+        plan = load_plan(path)
+    except InputError as error:
+        raise InputError(source, [Problem("incumbent", f"{value}: {p}")
+                                  for p in error.problems]) from None
+    return {**raw, "incumbent": plan}, value
+
+
+def team_from_dict(raw: dict[str, Any], source: str = "<team>",
+                   base_dir: str | Path | None = None) -> TeamSpec:
+    """Validate a team already parsed from YAML.
+
+    An incumbent plan given as a path is read relative to `base_dir` (the team file's
+    folder); without one (an upload, a team built in memory) relative to plans/teams/ and
+    only from inside plans/.
+    """
+    confine = base_dir is None
+    raw, file = _incumbent_plan(raw, source, Path(base_dir) if base_dir else TEAMS_DIR,
+                                confine)
+    team = validate_model(TeamSpec, raw, source)
+    team._incumbent_file = file
+    return team
 
 
 def load_team(path: str | Path | None = None) -> TeamSpec:
     """Load and validate a team file (the default team when `path` is None)."""
-    path = DEFAULT_TEAM if path is None else path
-    return team_from_dict(read_yaml_file(path), str(path))
+    path = Path(DEFAULT_TEAM if path is None else path)
+    return team_from_dict(read_yaml_file(path), str(path), path.parent)

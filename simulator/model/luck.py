@@ -1,0 +1,69 @@
+"""Luck: each rep's own, week to week, and the market's, shared by every rep in a trial.
+
+Draws come from one `SeedSequence(seed)`: trial block b draws the reps' luck from branch
+(1, b) and the market's from branch (2, b), so a team without market shocks draws
+exactly the numbers it always drew, and every plan sees the same luck (common random
+numbers).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from simulator.base.calendar import MONTHS_PER_YEAR, WEEKS_PER_MONTH, WEEKS_PER_YEAR
+from simulator.base.stats import mean_one_lognormal
+from simulator.team.spec import Luck
+
+FloatArray = NDArray[np.float64]
+
+BLOCK_TRIALS = 16
+"""Trials per block: the unit of seeding, chunking and merging."""
+
+
+def block_luck(seed: int, block: int, n_reps: int, luck: Luck) -> tuple[FloatArray, FloatArray]:
+    """Luck of one block of trials.
+
+    Returns the weekly deal luck (48, BLOCK_TRIALS, n_reps), mean 1, the market's factor
+    included, and the monthly activity normals (12, BLOCK_TRIALS, n_reps).
+    """
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1, block)))
+    z = rng.standard_normal((WEEKS_PER_YEAR, BLOCK_TRIALS, n_reps))
+    sales = mean_one_lognormal(z, luck.sales_weekly)
+    activity = rng.standard_normal((MONTHS_PER_YEAR, BLOCK_TRIALS, n_reps))
+    market = market_factors(seed, block, luck)
+    if market is not None:
+        sales *= np.repeat(market, WEEKS_PER_MONTH, axis=0)[:, :, None]
+    return sales, activity
+
+
+def market_factors(seed: int, block: int, luck: Luck) -> FloatArray | None:
+    """The market's factor on every rep's deals, per month and trial: (12, BLOCK_TRIALS).
+
+    log factor = yearly level + AR(1) month (stationary log-sd `market_monthly`,
+    correlation `market_autocorrelation`), centred so the factor has mean 1. None when
+    the team has no market shocks.
+    """
+    if luck.market_yearly == 0 and luck.market_monthly == 0:
+        return None
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2, block)))
+    level = luck.market_yearly * rng.standard_normal(BLOCK_TRIALS)
+    z = rng.standard_normal((MONTHS_PER_YEAR, BLOCK_TRIALS))
+    rho, sigma = luck.market_autocorrelation, luck.market_monthly
+    month = np.empty((MONTHS_PER_YEAR, BLOCK_TRIALS))
+    month[0] = sigma * z[0]
+    for m in range(1, MONTHS_PER_YEAR):
+        month[m] = rho * month[m - 1] + sigma * np.sqrt(1 - rho**2) * z[m]
+    variance = luck.market_yearly**2 + sigma**2
+    return np.exp(level[None, :] + month - variance / 2)
+
+
+def market_period_variance(luck: Luck, months: int) -> float:
+    """Variance of the log market factor averaged over a period of `months` months.
+
+    The yearly level counts in full; the AR(1) months average out:
+    sigma**2 / m**2 x sum_ij rho**|i-j|.
+    """
+    lags = np.abs(np.subtract.outer(np.arange(months), np.arange(months)))
+    share = float((luck.market_autocorrelation**lags).sum()) / months**2
+    return luck.market_yearly**2 + luck.market_monthly**2 * share
