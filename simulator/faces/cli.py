@@ -137,7 +137,8 @@ def _compare(args: argparse.Namespace) -> int:
         executor = ProcessPoolExecutor(max_workers=args.workers)
     try:
         result = compare(plans, team, args.trials, args.seed, args.behavior, files,
-                         progress=progress, executor=executor)
+                         progress=progress, executor=executor,
+                         model_draws=args.model_draws, draw_trials=args.draw_trials)
     finally:
         if executor is not None:
             executor.shutdown()
@@ -292,6 +293,11 @@ def build_parser() -> argparse.ArgumentParser:
                    "first (default: the first plan given)")
     p.add_argument("--workers", type=_positive_int, default=1,
                    help="processes running chunks in parallel (results do not change)")
+    p.add_argument("--model-draws", type=_whole_number(0), default=0, metavar="K",
+                   help="also run K sets of behaviour parameters spread over the team's "
+                   "model_ranges and report each figure's model range (default 0: none)")
+    p.add_argument("--draw-trials", type=_positive_int, default=400, metavar="N",
+                   help="plan years per model draw (default 400)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = sub.add_parser(

@@ -10,6 +10,7 @@ policy (a forward pass of the solver's own dynamics, no Monte Carlo noise).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 
 import numpy as np
 from scipy import optimize
@@ -29,10 +30,9 @@ from simulator.team.spec import TeamSpec
 
 SCALE_BOUNDS = (1e-4, 1e4)
 """The cost factors searched: far wider than any plan in practice needs."""
-FIRST_BRACKET = (0.1, 10.0)
-"""Where the search starts: the reference linear plan's cost level is 1."""
-TOLERANCE = 1e-4
-"""Accuracy of the log of the factor: output then moves by far under 0.1%."""
+TOLERANCE = 2e-3
+"""Accuracy of the log of the factor: output moves by about a quarter of it (the output
+elasticity to the cost), far under the 1% the anchoring promises."""
 _CACHE: dict[str, float] = {}
 _CACHE_SIZE = 64
 
@@ -81,20 +81,42 @@ def _solve_scale(team: TeamSpec, plan: PlanSpec, funnel: WeeklyFunnel, reps: Rep
                        for s, units in zip(seasons, weekly_units, strict=True))
         return math.log(adaptive / static)
 
-    low, high = (math.log(b) for b in FIRST_BRACKET)
-    at_low, at_high = log_ratio(low), log_ratio(high)
-    if at_low < 0:  # cheaper effort still sells too little: widen toward the bound
-        low, at_low = math.log(SCALE_BOUNDS[0]), log_ratio(math.log(SCALE_BOUNDS[0]))
-        if at_low < 0:
-            raise _cannot_anchor(team, plan, f"even at the most effort reps sell only "
-                                 f"{math.exp(at_low):.0%} of normal under it")
-    if at_high > 0:
-        high, at_high = math.log(SCALE_BOUNDS[1]), log_ratio(math.log(SCALE_BOUNDS[1]))
-        if at_high > 0:
-            raise _cannot_anchor(team, plan, f"even at the least effort reps sell "
-                                 f"{math.exp(at_high):.0%} of normal under it")
+    low, high = _bracket(log_ratio, team)
+    if low is None:
+        at_low = log_ratio(math.log(SCALE_BOUNDS[0]))
+        raise _cannot_anchor(team, plan, f"even at the most effort reps sell only "
+                             f"{math.exp(at_low):.0%} of normal under it")
+    if high is None:
+        at_high = log_ratio(math.log(SCALE_BOUNDS[1]))
+        raise _cannot_anchor(team, plan, f"even at the least effort reps sell "
+                             f"{math.exp(at_high):.0%} of normal under it")
     root = optimize.brentq(log_ratio, low, high, xtol=TOLERANCE)
     return math.exp(root)
+
+
+def _bracket(log_ratio: Callable[[float], float], team: TeamSpec
+             ) -> tuple[float | None, float | None]:
+    """A narrow interval of log cost factors around the root of `log_ratio` (decreasing).
+
+    From the reference cost level (log factor 0), a Newton step with the slope of a linear
+    plan (output ~ factor ** -gamma / (rho - gamma)), then outward steps until the sign
+    changes. None for an end that the search bounds could not reach.
+    """
+    e = team.effort
+    slope = -e.output_elasticity / (e.cost_curvature - e.output_elasticity)
+    lowest, highest = (math.log(b) for b in SCALE_BOUNDS)
+    a = float(np.clip(-log_ratio(0.0) / slope, lowest, highest))
+    fa = log_ratio(a)
+    direction = 1.0 if fa > 0 else -1.0  # too much output: raise the cost, and back
+    step = 0.05
+    while True:
+        b = float(np.clip(a + direction * step, lowest, highest))
+        fb = log_ratio(b)
+        if fb == 0 or (fb > 0) != (fa > 0):
+            return (a, b) if a < b else (b, a)
+        if b in (lowest, highest):
+            return (None, b) if direction < 0 else (b, None)
+        a, fa, step = b, fb, step * 3
 
 
 def _cannot_anchor(team: TeamSpec, plan: PlanSpec, why: str) -> InputError:

@@ -18,7 +18,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from numpy.typing import NDArray
-from threadpoolctl import threadpool_limits
+from threadpoolctl import ThreadpoolController
 
 from simulator.base.calendar import MONTHS_PER_YEAR, WEEKS_PER_MONTH, WEEKS_PER_YEAR
 from simulator.base.stats import lognormal_nodes
@@ -36,6 +36,8 @@ N_LUCK_NODES = 7
 MAX_TYPES = 24
 X_GRID = np.linspace(0.0, X_MAX, N_X)
 DX = X_GRID[1] - X_GRID[0]
+_THREADS = ThreadpoolController()
+"""Limits BLAS threads around the solve (built once: building one inspects the process)."""
 
 
 def period_sigma(weekly_sigma: float, weeks: int) -> float:
@@ -178,7 +180,7 @@ class PeriodDynamics:
         best = np.empty((n_types, self.weeks, N_X), dtype=np.int64)
         slopes = np.empty((n_types, self.weeks, N_X))
         # these small products run 10-20x slower when BLAS spreads them over busy cores
-        with threadpool_limits(limits=1, user_api="blas"):
+        with _THREADS.limit(limits=1, user_api="blas"):
             for week in range(self.weeks - 1, -1, -1):
                 q = (_pad(value, self.operator.shape[0]) @ self.operator).reshape(
                     n_types, N_EFFORT, N_X)

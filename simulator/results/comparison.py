@@ -1,23 +1,31 @@
 """A comparison of plans: the faces' one call (`compare`) and its typed result.
 
 `compare` simulates the plans on common random numbers and summarises each one against
-the first, the reference; every face (CLI, app, exports) reads the `Comparison` it
-returns by attribute. `to_dict()` is the `compare --json` object.
+the first, the reference; with `model_draws` it also runs them under parameter sets
+spread over the team's plausible behaviour (`results.uncertainty`). Every face (CLI, app,
+exports) reads the `Comparison` it returns by attribute. `to_dict()` is the
+`compare --json` object.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Any
 
+from simulator.model.draws import parameter_sets, varied_parameters
 from simulator.model.engine import ProgressCallback, Simulation, simulate
 from simulator.model.prepare import BehaviorMode
 from simulator.plan.spec import PlanSpec
 from simulator.results.health import HealthReport, plan_health
-from simulator.results.summary import PlanResult, plain, summarise_plan
+from simulator.results.summary import JSON_IF_SET, PlanResult, plain, summarise_plan
+from simulator.results.uncertainty import DrawFigures, draw_figures, model_range
 from simulator.team.spec import TeamSpec, load_team
+
+DRAW_TRIALS = 400
+"""Default plan years per parameter draw: the model range's own luck noise (about 0.5% of
+team sales with market shocks) stays small against the spread between draws."""
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -25,14 +33,24 @@ if TYPE_CHECKING:
 
 @dataclass(frozen=True)
 class Comparison:
-    """A finished comparison: the settings and each plan's result, the reference first."""
+    """A finished comparison: the settings and each plan's result, the reference first.
+
+    normal_effort says what defines normal effort (the team's incumbent plan, or the
+    reference linear plan). With model draws, `draws` and `draw_trials` record them,
+    `model_ranges` the parameter ranges they were spread over, and each plan carries its
+    `model_range`.
+    """
 
     seed: int
     trials: int
     team: str
     reps: int
     behavior: str
+    normal_effort: str
     plans: tuple[PlanResult, ...]
+    draws: int | None = field(default=None, metadata=JSON_IF_SET)
+    draw_trials: int | None = field(default=None, metadata=JSON_IF_SET)
+    model_ranges: dict[str, list[float]] | None = field(default=None, metadata=JSON_IF_SET)
 
     @classmethod
     def from_simulation(cls, sim: Simulation, files: Sequence[str] | None = None) -> Comparison:
@@ -43,7 +61,21 @@ class Comparison:
             result = summarise_plan(sim, i, files[i])
             plans.append(replace(result, health=tuple(plan_health(sim, i, result))))
         return cls(sim.seed, sim.n_trials, sim.team.name, sim.reps.size, sim.behavior,
-                   tuple(plans))
+                   sim.team.normal_effort, tuple(plans))
+
+    def with_draws(self, draws: Sequence[Sequence[DrawFigures]], own: Sequence[DrawFigures],
+                   draw_trials: int, ranges: dict[str, tuple[float, float]]) -> Comparison:
+        """The comparison with each plan's model range from per-draw figures.
+
+        draws: for each parameter draw, each plan's figures (plan order as here); own: each
+        plan's figures under the team's own parameters on the draws' simulated years.
+        """
+        plans = tuple(
+            replace(p, model_range=model_range(p, [figures[i] for figures in draws], own[i],
+                                               is_reference=i == 0))
+            for i, p in enumerate(self.plans))
+        return replace(self, plans=plans, draws=len(draws), draw_trials=draw_trials,
+                       model_ranges={k: list(v) for k, v in ranges.items()})
 
     @property
     def reference(self) -> PlanResult:
@@ -98,10 +130,49 @@ def compare(
     chunk_trials: int | None = None,
     progress: ProgressCallback | None = None,
     executor: Executor | None = None,
+    model_draws: int = 0,
+    draw_trials: int = DRAW_TRIALS,
 ) -> Comparison:
-    """Simulate plans on common random numbers and summarise them against the first."""
-    sim = simulate(plans, team, n_trials, seed, behavior, chunk_trials, progress, executor)
-    return Comparison.from_simulation(sim, files)
+    """Simulate plans on common random numbers and summarise them against the first.
+
+    model_draws: parameter sets of the behaviour model to run the plans under as well
+    (0: none), each for `draw_trials` plan years on the same reps and luck; adaptive
+    behaviour only (static reps have no behaviour to vary). progress(done, total) counts
+    plan years of the main run and then of the draws.
+    """
+    with_draws = model_draws > 0 and behavior == "adaptive"
+    draw_trials = min(draw_trials, n_trials)
+    total = n_trials + (model_draws * draw_trials if with_draws else 0)
+    sim = simulate(plans, team, n_trials, seed, behavior, chunk_trials,
+                   _shifted(progress, 0, total), executor)
+    result = Comparison.from_simulation(sim, files)
+    if not with_draws:
+        return result
+    teams = parameter_sets(team, model_draws, seed)
+    tasks = [(list(plans), variant, draw_trials, seed) for variant in teams]
+    runs = executor.map(_draw, *zip(*tasks, strict=True)) if executor else (
+        _draw(*task) for task in tasks)
+    figures = []
+    for k, run in enumerate(runs):
+        figures.append(run)
+        if progress is not None:
+            progress(n_trials + (k + 1) * draw_trials, total)
+    own = draw_figures(sim, draw_trials)  # the first trials are the draws' trials
+    return result.with_draws(figures, own, draw_trials, varied_parameters(team))
+
+
+def _draw(plans: list[PlanSpec], team: TeamSpec, n_trials: int, seed: int
+          ) -> list[DrawFigures]:
+    """One parameter draw: the plans' figures on the same reps and luck."""
+    return draw_figures(simulate(plans, team, n_trials, seed, "adaptive"))
+
+
+def _shifted(progress: ProgressCallback | None, offset: int, total: int
+             ) -> ProgressCallback | None:
+    """A progress callback of a part of a longer run: done counts from `offset` of `total`."""
+    if progress is None:
+        return None
+    return lambda done, _: progress(offset + done, total)
 
 
 def health_report(

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from simulator.results.comparison import Comparison
 from simulator.results.summary import Difference, PlanResult
+from simulator.results.uncertainty import ROBUST_SHARE, DifferenceSpread, Spread
 
 
 def money(value: float) -> str:
@@ -27,18 +30,52 @@ def _diff(d: Difference) -> str:
     return f"{sign}{money(d.mean)} [{money(d.ci95_low)}, {money(d.ci95_high)}]"
 
 
+def _span(spread: Spread | None, fmt: Callable[[float], str] = money) -> str:
+    if spread is None or (isinstance(spread, DifferenceSpread)
+                          and spread.same_sign_share is None):
+        return ""  # no draws, or the reference plan's difference from itself
+    return f"{fmt(spread.p10)} - {fmt(spread.p90)}"
+
+
+def _sign_share(spread: DifferenceSpread | None) -> str:
+    if spread is None or spread.same_sign_share is None:
+        return ""
+    word = "robust" if spread.robust else "fragile"
+    return f"{percent(spread.same_sign_share)} ({word})"
+
+
 def comparison_table(result: Comparison) -> str:
-    """Plans side by side, one row per number; the first plan is the reference."""
+    """Plans side by side, one row per number; the first plan is the reference.
+
+    With model draws, each headline figure gets its model range (P10-P90 over the
+    behaviour-parameter draws) and each difference the share of draws its sign holds in.
+    """
     plans = result.plans
+    ranges = [p.model_range for p in plans]
+    drawn = result.draws is not None
+
+    def model_rows(label: str, cells: list[str]) -> list[tuple[str, list[str]]]:
+        return [(label, cells)] if drawn else []
+
     rows: list[tuple[str, list[str]]] = [
         ("team sales / year, mean", [money(p.sales.mean) for p in plans]),
-        ("  P5 - P95", [f"{money(p.sales.p5)} - {money(p.sales.p95)}" for p in plans]),
-        ("  vs first [95% CI]", [_diff(p.vs_first.sales_diff) for p in plans]),
+        *model_rows("  model range P10 - P90",
+                    [_span(r and r.sales_mean) for r in ranges]),
+        ("  P5 - P95 of years", [f"{money(p.sales.p5)} - {money(p.sales.p95)}" for p in plans]),
+        ("  vs first [95% CI, luck only]", [_diff(p.vs_first.sales_diff) for p in plans]),
+        *model_rows("  vs first, model range P10 - P90",
+                    [_span(r and r.vs_first.sales_diff) for r in ranges]),
+        *model_rows("  vs first, sign holds in draws",
+                    [_sign_share(r and r.vs_first.sales_diff) for r in ranges]),
         ("incentive payout / year, mean", [money(p.payout.mean) for p in plans]),
-        ("  P50 / P90 / P95",
+        *model_rows("  model range P10 - P90",
+                    [_span(r and r.payout_mean) for r in ranges]),
+        ("  P50 / P90 / P95 of years",
          [" / ".join(money(v) for v in (p.payout.p50, p.payout.p90, p.payout.p95))
           for p in plans]),
-        ("  vs first [95% CI]", [_diff(p.vs_first.payout_diff) for p in plans]),
+        ("  vs first [95% CI, luck only]", [_diff(p.vs_first.payout_diff) for p in plans]),
+        *model_rows("  vs first, model range P10 - P90",
+                    [_span(r and r.vs_first.payout_diff) for r in ranges]),
         ("incentive cost of sales", [percent(p.cost_of_sales.incentive, 1) for p in plans]),
         ("total cost of sales (base + incentive)",
          [percent(p.cost_of_sales.total, 1) for p in plans]),
@@ -58,6 +95,7 @@ def comparison_table(result: Comparison) -> str:
     lines = [
         f"{result.team}: {result.reps} reps, {result.trials:,} plan years, seed {result.seed}, "
         f"{result.behavior} behaviour",
+        *_coverage(result),
         "",
         " " * label_width
         + "  "
@@ -74,6 +112,20 @@ def comparison_table(result: Comparison) -> str:
         for note in what_happens(p, result.reference):
             lines.append(f"{p.name}: {note}")
     return "\n".join(lines)
+
+
+def _coverage(result: Comparison) -> list[str]:
+    """What the figures rest on: normal effort, what intervals cover, the model draws."""
+    lines = [f"Normal effort: {result.normal_effort}.",
+             "Years vary with each rep's luck and the market's; [95% CI] intervals cover the "
+             "luck of the simulated years only."]
+    if result.draws is not None:
+        names = ", ".join(f"{k.replace('_', ' ')} {v[0]:g}-{v[1]:g}"
+                          for k, v in (result.model_ranges or {}).items())
+        lines.append(f"Model range: P10-P90 over {result.draws} behaviour-parameter draws of "
+                     f"{result.draw_trials:,} plan years each ({names}); a difference is "
+                     f"robust when its sign holds in at least {ROBUST_SHARE:.0%} of draws.")
+    return lines
 
 
 def what_happens(plan: PlanResult, reference: PlanResult) -> list[str]:
@@ -121,12 +173,26 @@ def what_happens(plan: PlanResult, reference: PlanResult) -> list[str]:
             f"{percent(at_quota)} of rep-{period}s reach quota: the quota may be set too low."
         )
     if plan is not reference:
-        diff = plan.vs_first.sales_diff
-        base = reference.sales.mean
-        if base > 0 and diff.excludes_zero:
-            change = diff.mean / base
-            notes.append(
-                f"team sales {'rise' if change > 0 else 'fall'} {percent(abs(change), 1)} "
-                f"against {reference.name}."
-            )
+        notes += _sales_change(plan, reference)
     return notes
+
+
+def _sales_change(plan: PlanResult, reference: PlanResult) -> list[str]:
+    """The change in team sales against the reference, and how much rests on the model."""
+    diff = plan.vs_first.sales_diff
+    base = reference.sales.mean
+    if base <= 0 or not diff.excludes_zero:
+        return []
+    change = diff.mean / base
+    note = f"team sales {'rise' if change > 0 else 'fall'} {percent(abs(change), 1)} against " \
+           f"{reference.name}"
+    spread = plan.model_range.vs_first.sales_diff if plan.model_range else None
+    if spread is None or spread.same_sign_share is None:
+        return [note + "."]
+    span = f"{spread.p10 / base:+.1%} to {spread.p90 / base:+.1%}"
+    if spread.robust:
+        return [f"{note}; robust: the sign holds in {percent(spread.same_sign_share)} of "
+                f"behaviour-parameter draws (model range {span})."]
+    return [f"{note}, but this is fragile: the sign holds in only "
+            f"{percent(spread.same_sign_share)} of behaviour-parameter draws (model range "
+            f"{span}); do not rest a decision on it."]

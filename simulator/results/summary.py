@@ -22,17 +22,25 @@ from simulator.model.tally import ATTAINMENT_BINS
 
 if TYPE_CHECKING:
     from simulator.results.health import Finding
+    from simulator.results.uncertainty import ModelRange
 
 FloatArray = NDArray[np.float64]
 NOT_IN_JSON = {"json": False}
 """Field metadata: the field is left out of `to_dict()` (arrays, findings)."""
+JSON_IF_SET = {"json": "if set"}
+"""Field metadata: the field is in `to_dict()` only when it is not None (model ranges)."""
 
 
 def plain(value: Any) -> Any:
     """A result as JSON-ready data: dataclasses to dicts (JSON fields only), tuples to lists."""
     if is_dataclass(value) and not isinstance(value, type):
-        return {f.name: plain(getattr(value, f.name)) for f in fields(value)
-                if f.metadata.get("json", True)}
+        out = {}
+        for f in fields(value):
+            item = getattr(value, f.name)
+            shown = f.metadata.get("json", True)
+            if shown is True or (shown == "if set" and item is not None):
+                out[f.name] = plain(item)
+        return out
     if isinstance(value, list | tuple):
         return [plain(v) for v in value]
     return value
@@ -163,6 +171,7 @@ class PlanResult:
     attainment_counts: NDArray[np.int64] = field(metadata=NOT_IN_JSON, compare=False,
                                                  repr=False)
     health: tuple[Finding, ...] = field(default=(), metadata=NOT_IN_JSON, compare=False)
+    model_range: ModelRange | None = field(default=None, metadata=JSON_IF_SET)
 
     def to_dict(self) -> dict[str, Any]:
         """The plan's `compare --json` object."""

@@ -57,17 +57,30 @@ class Reps:
         return len(self.ids)
 
 
+def _centred(values: FloatArray) -> FloatArray:
+    """Draws scaled so that their mean over the reps is exactly 1 (per column)."""
+    return values / values.mean(axis=0)
+
+
 def draw_reps(team: TeamSpec, rng: np.random.Generator) -> Reps:
-    """Draw the team's reps (their skills and effort costs) from the team's spreads."""
+    """Draw the team's reps (their skills and effort costs) from the team's spreads.
+
+    Every factor the spec gives mean 1 has mean exactly 1 over the drawn team, so a
+    fixed team of 50 is not a few percent off the spec by the luck of one draw.
+    """
     n, spread = team.size, team.spread
-    conversion = lognormal_mean_one(rng, spread.conversion, (n,))
-    deal_size = lognormal_mean_one(rng, spread.deal_size, (n,))
-    product_skill = lognormal_mean_one(rng, spread.product_skill, (n, len(PRODUCTS)))
-    task_skill = lognormal_mean_one(rng, spread.task_skill, (n, len(TASKS)))
-    effort_cost = lognormal_mean_one(rng, spread.effort_cost, (n,))
+
+    def draw(sigma: float, size: tuple[int, ...]) -> FloatArray:
+        return _centred(lognormal_mean_one(rng, sigma, size))
+
+    conversion = draw(spread.conversion, (n,))
+    deal_size = draw(spread.deal_size, (n,))
+    product_skill = draw(spread.product_skill, (n, len(PRODUCTS)))
+    task_skill = draw(spread.task_skill, (n, len(TASKS)))
+    effort_cost = draw(spread.effort_cost, (n,))
     # quotas are set from an estimate of each rep's result; its inverse has mean 1, so
-    # expected attainment at normal effort stays 1.0 across the team
-    quota_error = 1 / lognormal_mean_one(rng, spread.quota_error, (n,))
+    # expected attainment at normal effort is 1.0 across the team
+    quota_error = 1 / draw(spread.quota_error, (n,))
     if team.roster is not None:
         # a calibrated team: the fitted level is the rep's revenue at normal effort
         levels = np.array([r.level for r in team.roster])

@@ -7,6 +7,7 @@ so a team file only needs to say where its team differs.
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -91,9 +92,9 @@ class Luck(Frozen):
 
     sales_weekly: Sigma = 0.6
     activity_weekly: Sigma = 0.10
-    market_monthly: Sigma = 0.0
-    market_autocorrelation: Annotated[float, Strict(), Field(ge=0, lt=1)] = 0.0
-    market_yearly: Sigma = 0.0
+    market_monthly: Sigma = 0.08
+    market_autocorrelation: Annotated[float, Strict(), Field(ge=0, lt=1)] = 0.5
+    market_yearly: Sigma = 0.08
 
 
 class Effort(Frozen):
@@ -122,6 +123,9 @@ class Effort(Frozen):
 
 Range = tuple[Number, Number]
 """A plausible range [low, high] of a behaviour parameter."""
+LIMITS = {"output_elasticity": 1.5, "cost_curvature": 5.0, "focus_cost_per_measure": 1.0,
+          "movable_share": 1.0}
+"""The most a ranged parameter may be (as its own field allows)."""
 
 
 class ModelRanges(Frozen):
@@ -132,20 +136,21 @@ class ModelRanges(Frozen):
     a range (null) keeps its value in every draw. docs/MODEL.md gives each range's source.
     """
 
-    output_elasticity: Range | None = None
-    cost_curvature: Range | None = None
-    minimum_effort: Range | None = None
-    maximum_effort: Range | None = None
-    focus_cost_per_measure: Range | None = None
-    movable_share: Range | None = None
-    reference_pay_slope: Range | None = None
+    output_elasticity: Range | None = (0.2, 0.55)
+    cost_curvature: Range | None = (1.5, 3.0)
+    minimum_effort: Range | None = (0.2, 0.45)
+    maximum_effort: Range | None = (1.6, 2.6)
+    focus_cost_per_measure: Range | None = (0.01, 0.05)
+    movable_share: Range | None = (0.15, 0.45)
+    reference_pay_slope: Range | None = (0.8, 1.6)
 
     @model_validator(mode="after")
     def _ordered(self) -> ModelRanges:
-        for name in type(self).model_fields:
-            bounds = getattr(self, name)
-            if bounds is not None and not 0 < bounds[0] <= bounds[1]:
-                raise ValueError(f"{name}: [{bounds[0]}, {bounds[1]}] must be positive, "
+        for name, (low, high) in self.ranges().items():
+            top = LIMITS.get(name, math.inf)
+            if not 0 < low <= high <= top:
+                limit = f" and at most {top:g}" if math.isfinite(top) else ""
+                raise ValueError(f"{name}: [{low:g}, {high:g}] must be positive{limit}, "
                                  "low first")
         return self
 
@@ -273,6 +278,26 @@ class TeamSpec(Frozen):
         if any(v <= 0 for v in values):
             raise ValueError("factors must be greater than 0")
         return values
+
+    @model_validator(mode="after")
+    def _draws_stay_valid(self) -> TeamSpec:
+        """Every parameter draw must be a valid team: no curvature at or below the
+        elasticity, no minimum effort at or above the maximum."""
+        ranges, e = self.model_ranges.ranges(), self.effort
+
+        def span(name: str, value: float) -> tuple[float, float]:
+            return ranges.get(name, (value, value))
+
+        elasticity = span("output_elasticity", e.output_elasticity)
+        curvature = span("cost_curvature", e.cost_curvature)
+        if curvature[0] <= elasticity[1]:
+            raise ValueError(f"model_ranges: cost curvature (from {curvature[0]:g}) must stay "
+                             f"above output elasticity (up to {elasticity[1]:g})")
+        low, high = span("minimum_effort", e.minimum), span("maximum_effort", e.maximum)
+        if low[1] >= high[0]:
+            raise ValueError(f"model_ranges: minimum effort (up to {low[1]:g}) must stay "
+                             f"below maximum effort (from {high[0]:g})")
+        return self
 
     @property
     def size(self) -> int:
