@@ -49,9 +49,9 @@ class Product(Frozen):
 
 def _default_products() -> dict[str, Product]:
     return {
-        "core": Product(time_share=0.6, deal_size=20000),
-        "addon": Product(time_share=0.25, deal_size=9000),
-        "services": Product(time_share=0.15, deal_size=14000),
+        "core": Product(time_share=0.6, deal_size=24000),
+        "addon": Product(time_share=0.25, deal_size=10800),
+        "services": Product(time_share=0.15, deal_size=16800),
     }
 
 
@@ -78,7 +78,7 @@ class Spread(Frozen):
     product_skill: Sigma = 0.30
     task_skill: Sigma = 0.20
     effort_cost: Sigma = 0.25
-    quota_error: Sigma = 0.2
+    quota_error: Sigma = 0.15
 
 
 class Luck(Frozen):
@@ -102,7 +102,7 @@ class Effort(Frozen):
 
     minimum: Positive = 0.3
     maximum: Positive = 2.1
-    output_elasticity: Positive = 0.4
+    output_elasticity: Positive = 0.3
     cost_curvature: Annotated[float, Strict(), Field(ge=1, le=5)] = 2.0
     reference_target_incentive: Positive = 60000
     reference_pay_slope: Positive = 1.2
@@ -136,7 +136,7 @@ class ModelRanges(Frozen):
     a range (null) keeps its value in every draw. docs/MODEL.md gives each range's source.
     """
 
-    output_elasticity: Range | None = (0.2, 0.55)
+    output_elasticity: Range | None = (0.15, 0.5)
     cost_curvature: Range | None = (1.5, 3.0)
     minimum_effort: Range | None = (0.2, 0.45)
     maximum_effort: Range | None = (1.6, 2.6)
