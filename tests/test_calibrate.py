@@ -28,7 +28,7 @@ from simulator.team.calibrate import (
     weekly_sigma_for,
 )
 from simulator.team.history import parse_history, read_history
-from simulator.team.spec import load_team
+from simulator.team.spec import Spread, load_team
 
 SAMPLE = EXAMPLES_DIR / "sample_history.csv"
 
@@ -480,4 +480,5 @@ def test_quota_setting_error_from_historic_quotas() -> None:
     no_quotas = calibrate(parse_history(history_csv(synthetic(rng, reps=20))),
                           np.random.default_rng(0))
     assert no_quotas.quotas is None
-    assert no_quotas.team["spread"].get("quota_error", 0.2) == 0.2  # the default stays
+    default = Spread().quota_error
+    assert no_quotas.team["spread"].get("quota_error", default) == default  # the default stays

@@ -11,7 +11,14 @@ import math
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, PrivateAttr, Strict, field_validator, model_validator
+from pydantic import (
+    Field,
+    PrivateAttr,
+    Strict,
+    field_serializer,
+    field_validator,
+    model_validator,
+)
 
 from simulator.base.errors import InputError, Problem
 from simulator.base.files import PLANS_DIR
@@ -278,6 +285,11 @@ class TeamSpec(Frozen):
         if any(v <= 0 for v in values):
             raise ValueError("factors must be greater than 0")
         return values
+
+    @field_serializer("incumbent")
+    def _incumbent_as_written(self, plan: PlanSpec | None) -> dict[str, Any] | None:
+        """The incumbent as a team file writes it inline, so a dumped team loads again."""
+        return None if plan is None else plan.to_yaml_dict()
 
     @model_validator(mode="after")
     def _draws_stay_valid(self) -> TeamSpec:
