@@ -196,6 +196,11 @@ def _result(
     outliers: list[dict[str, Any]],
     outlier_share: float,
 ) -> Calibration:
+    """The estimates of the chosen fit: rep levels, luck, seasons, funnel, fit, team file.
+
+    fit: the fit whose seasonality was chosen; full: the seasonal fit if one was made (its
+    factors are reported even when the test drops them).
+    """
     layout = fit.layout
     mu, s, tau, sigma, _ = layout.unpack(fit.theta)
     k = 1 + (layout.n_seasons - 1 if layout.seasonal else 0)
@@ -301,6 +306,7 @@ def _result(
 
 
 def _check_enough(history: History, revenue: pd.DataFrame, reps: list[str]) -> None:
+    """Refuse a history too small to tell luck from level (InputError naming the file)."""
     problems = []
     if len(reps) < 2:
         problems.append("need revenue of at least 2 reps to fit the spread between reps")
