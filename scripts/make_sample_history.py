@@ -1,7 +1,7 @@
 """Generate plans/examples/sample_history.csv: a CRM history made from known parameters.
 
 `python -m simulator calibrate plans/examples/sample_history.csv` should recover these
-(tests/test_calibrate.py checks it). The history mirrors the team model of the engine:
+(tests/test_team_calibrate.py checks it). The history mirrors the team model of the engine:
 rep i's revenue in month t is
 
     REVENUE_PER_REP_MONTH x level_i x SEASONALITY[month] x mean of 4 weekly luck draws,

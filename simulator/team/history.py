@@ -6,7 +6,7 @@ with any problem in it.
 
 Format (docs/CALIBRATION.md): one row per rep, period and metric; periods are months
 (``2025-03``) or quarters (``2025-Q1``), one granularity per file; metrics are those of the
-team model (`simulator.metrics.METRICS`), ``revenue`` required; ``quota`` is optional (a
+team model (`simulator.base.metrics.METRICS`), ``revenue`` required; ``quota`` is optional (a
 blank cell means no quota for that row). Extra columns are ignored.
 """
 
@@ -21,6 +21,7 @@ from typing import Literal
 import numpy as np
 import pandas as pd
 
+from simulator.base.calendar import SEASON_NAMES, months_per_period
 from simulator.base.csvfile import CsvRows, parse_number, read_text
 from simulator.base.errors import Problem
 from simulator.base.metrics import METRICS
@@ -28,9 +29,6 @@ from simulator.base.metrics import METRICS
 REQUIRED_COLUMNS = ("rep_id", "period", "metric", "actual")
 OPTIONAL_COLUMNS = ("quota",)
 Granularity = Literal["month", "quarter"]
-MONTHS_PER_PERIOD: dict[str, int] = {"month": 1, "quarter": 3}
-SEASONS: dict[str, int] = {"month": 12, "quarter": 4}
-MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 MISSING = ("", "na", "n/a", "nan", "null", "none")
 """Actual cells that mean "no result for this period" (the row is skipped, and counted)."""
@@ -56,12 +54,12 @@ class History:
     @property
     def months_per_period(self) -> int:
         """Months in one period of the file: 1 or 3."""
-        return MONTHS_PER_PERIOD[self.granularity]
+        return months_per_period(self.granularity)
 
     @property
     def n_seasons(self) -> int:
         """Seasons in a year at the file's granularity: 12 months or 4 quarters."""
-        return SEASONS[self.granularity]
+        return len(SEASON_NAMES[self.granularity])
 
     @property
     def metrics(self) -> list[str]:

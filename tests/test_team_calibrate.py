@@ -1,4 +1,10 @@
-"""History CSV -> calibrated team: recovery of known parameters, robustness, rejections."""
+"""simulator.team.calibrate as a whole: history -> calibrated team.
+
+Recovery of the sample history's known parameters, robustness to a huge deal, seasonality,
+quarterly files, the team file and the `calibrate` command (its output and its refusals).
+The parts have their own files: test_team_calibrate_likelihood.py, _luck.py, _fit.py,
+_data.py; the history reader is in test_team_history.py.
+"""
 
 from __future__ import annotations
 
@@ -13,20 +19,12 @@ import pandas as pd
 import pytest
 from conftest import EXAMPLES_DIR, PLANS_DIR, ROOT, make_plan, write_csv
 
-from simulator.base.errors import InputError
 from simulator.faces.cli import main
 from simulator.model.history_plan import adjust_for_plan
-from simulator.model.effort import period_sigma
 from simulator.model.engine import simulate
 from simulator.plan.spec import load_plan, plan_from_dict
 from simulator.results.comparison import compare
-from simulator.team.calibrate import (
-    Calibration,
-    calibrate,
-    period_log_sd,
-    weekly_sigma_fenton_wilkinson,
-    weekly_sigma_for,
-)
+from simulator.team.calibrate import Calibration, calibrate
 from simulator.team.history import parse_history, read_history
 from simulator.team.spec import Spread, load_team
 
@@ -349,19 +347,6 @@ def test_quarterly_history(truth: dict[str, Any]) -> None:
     assert fit.team["roster"][0]["rep_id"] == "R001"
 
 
-def test_weekly_luck_conversion() -> None:
-    # exact: the period log-sd of the engine's weekly sums, and its inverse
-    rng = np.random.default_rng(7)
-    z = rng.standard_normal((200_000, 4))
-    simulated = np.log(np.exp(0.7 * z - 0.245).mean(axis=1)).std()
-    assert period_log_sd(0.7, 4) == pytest.approx(simulated, rel=0.01)
-    assert weekly_sigma_for(period_log_sd(0.7, 4), 4) == pytest.approx(0.7, abs=1e-4)
-    assert weekly_sigma_for(period_log_sd(0.5, 12), 12) == pytest.approx(0.5, abs=1e-4)
-    # Fenton-Wilkinson inverts effort.period_sigma exactly
-    assert weekly_sigma_fenton_wilkinson(period_sigma(0.9, 4), 4) == pytest.approx(0.9)
-    assert weekly_sigma_fenton_wilkinson(period_sigma(0.4, 12), 12) == pytest.approx(0.4)
-
-
 # --------------------------------------------------------------------------- rejections
 
 GOOD = (
@@ -371,23 +356,6 @@ GOOD = (
     "B,2025-01,revenue,40000,\n"
     "B,2025-02,revenue,42000,\n"
 )
-
-
-def test_good_small_history_parses() -> None:
-    history = parse_history(GOOD, "h.csv")
-    assert history.granularity == "month"
-    assert history.periods == ["2025-01", "2025-02"]
-    rows = history.metric("revenue")
-    assert list(rows["line"]) == [2, 3, 4, 5]
-    assert rows["quota"].isna().sum() == 2
-
-
-def test_parser_accepts_quarters_bom_extra_columns_and_no_quota() -> None:
-    text = "\ufeffRep_ID,Period,Metric,Actual,Region\nA,2025-q1,Revenue,\"1,000\",EU\n"
-    history = parse_history(text)
-    assert history.granularity == "quarter"
-    assert history.periods == ["2025-Q1"]
-    assert history.rows["actual"].tolist() == [1000.0]
 
 
 def test_blank_actual_is_a_missing_period() -> None:
@@ -437,17 +405,6 @@ def test_bad_history_exits_2_and_writes_nothing(
     assert captured.err.startswith(f"{path}: {where}")
     assert "Traceback" not in captured.err
     assert not out.exists()
-
-
-def test_every_problem_is_reported(tmp_path: Path) -> None:
-    text = GOOD + "C,2025-13,revenu,x,\nA,2025-02,revenue,1,\n"
-    with pytest.raises(InputError) as caught:
-        parse_history(text, "h.csv")
-    lines = str(caught.value).splitlines()
-    assert any("line 6" in line and "period" in line for line in lines)
-    assert any("line 6" in line and "metric" in line for line in lines)
-    assert any("line 6" in line and "not a number" in line for line in lines)
-    assert any("line 7" in line and "duplicate" in line for line in lines)
 
 
 def test_missing_file_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
