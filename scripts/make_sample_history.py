@@ -16,6 +16,9 @@ Known parameters:
   2025-11 (2 months), R042 and R043 from 2025-12 (1 month each); R015 leaves after
   2025-03 (15 months).
 - LEVEL_SIGMA = 0.35, WEEKLY_LUCK = 0.7 (monthly log-sd about 0.38).
+- Market shocks shared by every rep (the engine's `luck.market_*`): a yearly level with
+  log-sd MARKET_YEARLY and an AR(1) month with stationary log-sd MARKET_MONTHLY and
+  correlation MARKET_AUTOCORRELATION, centred to mean 1.
 - SEASONALITY: a slow January, a summer dip (July-August) and a strong year end
   (December 1.25); mean 1.
 - REVENUE_PER_REP_MONTH = 72,000 for the average rep in an average month; deals of
@@ -47,6 +50,9 @@ FIRST_YEAR, YEARS = 2024, 2
 MONTHS = 12 * YEARS
 LEVEL_SIGMA = 0.35
 WEEKLY_LUCK = 0.7
+MARKET_YEARLY = 0.08
+MARKET_MONTHLY = 0.06
+MARKET_AUTOCORRELATION = 0.5
 WEEKS_PER_MONTH = 4
 SEASONALITY = (0.85, 0.90, 1.00, 1.00, 1.05, 1.05, 0.85, 0.80, 1.05, 1.10, 1.10, 1.25)
 REVENUE_PER_REP_MONTH = 72_000.0
@@ -69,20 +75,42 @@ def month_label(t: int) -> str:
     return f"{FIRST_YEAR + t // 12}-{t % 12 + 1:02d}"
 
 
-def generate(seed: int = SEED) -> tuple[pd.DataFrame, dict[str, Any]]:
-    """The history (rows rep_id, period, metric, actual, quota) and the true parameters."""
+def market(rng: np.random.Generator, months: int, yearly: float = MARKET_YEARLY,
+           monthly: float = MARKET_MONTHLY, rho: float = MARKET_AUTOCORRELATION
+           ) -> np.ndarray:
+    """The market's factor of each month (mean 1): a yearly level times an AR(1) month."""
+    level = yearly * rng.standard_normal(months // 12 + 1)
+    ar = np.empty(months)
+    z = rng.standard_normal(months)
+    ar[0] = monthly * z[0]
+    for t in range(1, months):
+        ar[t] = rho * ar[t - 1] + monthly * np.sqrt(1 - rho**2) * z[t]
+    return np.exp(level[np.arange(months) // 12] + ar - (yearly**2 + monthly**2) / 2)
+
+
+def generate(seed: int = SEED, reps: int = REPS, years: int = YEARS, **shocks: float
+             ) -> tuple[pd.DataFrame, dict[str, Any]]:
+    """The history (rows rep_id, period, metric, actual, quota) and the true parameters.
+
+    reps, years and the market's shocks (yearly, monthly, rho: see `market`) can be
+    changed for tests; the mess (hires, a leaver, a gap, a zero, a huge deal) is the
+    sample's and needs the default reps and years.
+    """
     rng = np.random.default_rng(seed)
-    ids = [f"R{i + 1:03d}" for i in range(REPS)] + list(NEW_HIRES)
+    months_total = 12 * years
+    ids = [f"R{i + 1:03d}" for i in range(reps)] + (list(NEW_HIRES) if reps == REPS else [])
     n = len(ids)
+    factor = market(np.random.default_rng([seed, 1]), months_total, **shocks)
     log_level = LEVEL_SIGMA * rng.standard_normal(n)
     # the average rep of the population (E[level] = 1) sells REVENUE_PER_REP_MONTH
     expected = REVENUE_PER_REP_MONTH * np.exp(log_level - LEVEL_SIGMA**2 / 2)
     season = np.array(SEASONALITY) / np.mean(SEASONALITY)
-    labels = [month_label(t) for t in range(MONTHS)]
+    labels = [month_label(t) for t in range(months_total)]
     rows: list[tuple[str, str, str, float, str]] = []
     for i, rep in enumerate(ids):
         first = labels.index(NEW_HIRES[rep]) if rep in NEW_HIRES else 0
-        last = labels.index(LEAVER[1]) if rep == LEAVER[0] else MONTHS - 1
+        last = labels.index(LEAVER[1]) if rep == LEAVER[0] and years == YEARS \
+            else months_total - 1
         for t in range(first, last + 1):
             z = rng.standard_normal(WEEKS_PER_MONTH)
             luck = np.exp(WEEKLY_LUCK * z - WEEKLY_LUCK**2 / 2).mean()
@@ -91,7 +119,7 @@ def generate(seed: int = SEED) -> tuple[pd.DataFrame, dict[str, Any]]:
             label = labels[t]
             if (rep, label) == MISSING:
                 continue
-            revenue = float(round(expected[i] * season[t % 12] * luck))
+            revenue = float(round(expected[i] * season[t % 12] * luck * factor[t]))
             if (rep, label) == ZERO_MONTH:
                 revenue = 0.0
             if (rep, label) == HUGE_DEAL[:2]:
@@ -113,6 +141,9 @@ def generate(seed: int = SEED) -> tuple[pd.DataFrame, dict[str, Any]]:
     truth = {
         "level_sigma": LEVEL_SIGMA,
         "weekly_luck": WEEKLY_LUCK,
+        "market_yearly": shocks.get("yearly", MARKET_YEARLY),
+        "market_monthly": shocks.get("monthly", MARKET_MONTHLY),
+        "market_autocorrelation": shocks.get("rho", MARKET_AUTOCORRELATION),
         "seasonality": tuple(float(s) for s in season),
         "revenue_per_rep_month": float(expected.mean()),
         "levels": dict(zip(ids, (float(v) for v in levels), strict=True)),

@@ -63,22 +63,21 @@ def seasonal_team() -> dict[str, Any]:
     return _compare(plans, team, 32, 11, "adaptive")
 
 
-def _calibration() -> Any:
+def _calibration(incumbent: Any = None) -> Any:
     from simulator.team.calibrate import calibrate
     from simulator.team.history import parse_history
 
     # a source name without the checkout's path, so the pinned text is the same anywhere
     path = PLANS / "examples" / "sample_history.csv"
     history = parse_history(path.read_text(encoding="utf-8"), "sample_history.csv")
-    return calibrate(history, np.random.default_rng(0))
+    return calibrate(history, np.random.default_rng(0), incumbent=incumbent)
 
 
 def calibrated_team() -> dict[str, Any]:
-    from simulator.model.history_plan import adjust_for_plan
     from simulator.plan.spec import load_plan, plan_from_dict
     from simulator.team.spec import team_from_dict
 
-    fit = adjust_for_plan(_calibration(), load_plan(PLANS / "baseline.yaml"), n_trials=64)
+    fit = _calibration(incumbent=load_plan(PLANS / "baseline.yaml"))
     team = team_from_dict(fit.team, "calibrated")
     history_plan = load_plan(PLANS / "baseline.yaml").to_yaml_dict()
     history_plan["name"] = "History quota"

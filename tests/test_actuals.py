@@ -20,11 +20,11 @@ from conftest import (
     write_csv,
 )
 
-from simulator.plan.actuals import parse_actuals, payout_table, read_actuals
 from simulator.base.csvfile import MAX_PROBLEMS
 from simulator.base.errors import InputError
-from simulator.results.export import csv_bytes, safe_cell, safe_frame, write_atomically
+from simulator.plan.actuals import parse_actuals, payout_table, read_actuals
 from simulator.plan.spec import PlanSpec, load_plan, plan_from_dict
+from simulator.results.export import csv_bytes, safe_cell, safe_frame, write_atomically
 
 HEADER = "rep_id,period,measure,actual,quota\n"
 

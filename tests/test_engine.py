@@ -9,12 +9,12 @@ import numpy as np
 import pytest
 from conftest import PLANS_DIR, SHIPPED_PLANS, make_measure, make_plan, simulate_and_compare
 
+from simulator.base.calendar import WEEKS_PER_YEAR
 from simulator.faces.cli import main
 from simulator.model.engine import BLOCK_TRIALS, simulate
-from simulator.team.reps import WeeklyFunnel, draw_reps
-from simulator.base.calendar import WEEKS_PER_YEAR
 from simulator.plan.spec import load_plan, plan_from_dict
 from simulator.results.comparison import compare
+from simulator.team.reps import WeeklyFunnel, draw_reps
 from simulator.team.spec import load_team, team_from_dict
 
 

@@ -11,8 +11,8 @@ import yaml
 from conftest import SHIPPED_PLANS, make_measure, make_plan, write_plan
 
 from simulator.base.errors import InputError
-from simulator.plan.spec import PlanSpec, load_plan, plan_from_dict, plan_from_text
 from simulator.base.yamlio import MAX_FILE_BYTES, parse_yaml_text
+from simulator.plan.spec import PlanSpec, load_plan, plan_from_dict, plan_from_text
 
 
 def problems_of(raw: dict | str) -> list[str]:

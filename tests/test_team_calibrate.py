@@ -17,10 +17,10 @@ from typing import Any
 import numpy as np
 import pandas as pd
 import pytest
+import yaml
 from conftest import EXAMPLES_DIR, PLANS_DIR, ROOT, make_plan, write_csv
 
 from simulator.faces.cli import main
-from simulator.model.history_plan import adjust_for_plan
 from simulator.model.engine import simulate
 from simulator.plan.spec import load_plan, plan_from_dict
 from simulator.results.comparison import compare
@@ -106,10 +106,12 @@ def test_recovers_seasonality(fit: Calibration, truth: dict[str, Any]) -> None:
     fitted = np.array(fit.seasonality)
     assert np.mean(fitted) == pytest.approx(1.0, abs=1e-3)
     covered = [f.low <= t <= f.high for f, t in zip(fit.seasonal_factors, true, strict=True)]
-    assert sum(covered) >= 11
+    # two years of market shocks that persist from month to month (AR(1)) move runs of
+    # neighbouring seasons together, so misses come in runs: most seasons, not all
+    assert sum(covered) >= 9
     # the direction of every clear seasonal swing: slow January and August, strong December
     assert fitted[0] < 0.95 and fitted[7] < 0.9 and fitted[11] > 1.1
-    assert np.corrcoef(true, fitted)[0, 1] > 0.9
+    assert np.corrcoef(true, fitted)[0, 1] > 0.8  # the market moves two years of seasons
 
 
 def test_recovers_levels_and_revenue(fit: Calibration, truth: dict[str, Any]) -> None:
@@ -118,7 +120,7 @@ def test_recovers_levels_and_revenue(fit: Calibration, truth: dict[str, Any]) ->
     assert np.mean(list(levels.values())) == pytest.approx(1.0, abs=1e-9)
     true = np.log([truth["levels"][r] for r in levels])
     fitted = np.log(list(levels.values()))
-    assert np.corrcoef(true, fitted)[0, 1] > 0.9
+    assert np.corrcoef(true, fitted)[0, 1] > 0.8  # the market moves two years of seasons
     assert fit.revenue_per_rep_month.value == pytest.approx(truth["revenue_per_rep_month"],
                                                             rel=0.06)
 
@@ -185,7 +187,7 @@ def test_quotas_in_history(fit: Calibration, truth: dict[str, Any]) -> None:
 
 def test_goodness_of_fit(fit: Calibration) -> None:
     rows = fit.goodness_of_fit
-    assert {r["basis"] for r in rows} == {"fitted level", "quota"}
+    assert {r["basis"] for r in rows} == {"fitted level", "quota", "period effect"}
     assert [r["quantile"] for r in rows[:5]] == [0.1, 0.25, 0.5, 0.75, 0.9]
     assert all(r["fits"] for r in rows)
     assert all(r["low"] <= r["fitted"] <= r["high"] for r in rows)
@@ -233,21 +235,22 @@ def test_history_quotas_scale_with_fitted_levels(fit: Calibration) -> None:
     assert sim.tallies[0].sales.mean() > 0
 
 
-def test_plan_the_history_was_earned_under(fit: Calibration) -> None:
+def test_plan_the_history_was_earned_under_becomes_the_incumbent() -> None:
+    """calibrate --plan: the plan is the team's incumbent, so that, simulated with adaptive
+    reps, it sells what the history shows (the static replay), and {history: 1.0} quotas
+    are what each rep sold."""
     baseline = load_plan(PLANS_DIR / "baseline.yaml")
-    adjusted = adjust_for_plan(fit, baseline, n_trials=64)
-    assert adjusted.history_plan is not None
-    # the baseline plan makes reps work harder than normal: normal effort sells less
-    assert 0.75 < adjusted.history_plan["revenue_factor"] < 1.0
-    assert adjusted.team["roster"] == fit.team["roster"]
-    team = load_team_from(adjusted)
-    result = compare([baseline], team, n_trials=64, seed=0)
-    per_rep_month = result.plans[0].sales.mean / (team.size * 12)
-    assert per_rep_month == pytest.approx(fit.revenue_per_rep_month.value, rel=0.01)
-    assert "Baseline" in adjusted.notes[-1]
-    # {history: 1.0} still means what each rep sold in the history, not normal effort
-    assert team.history_factor == pytest.approx(1 / adjusted.history_plan["revenue_factor"],
-                                                rel=1e-5)
+    history = read_history(SAMPLE)
+    fit = calibrate(history, np.random.default_rng(0), incumbent=baseline)
+    assert fit.incumbent == "Baseline"
+    assert fit.team["incumbent"]["name"] == "Baseline"
+    team = load_team_from(fit)
+    assert team.incumbent == baseline
+    adaptive = compare([baseline], team, n_trials=200, seed=0).plans[0].sales.mean
+    static = compare([baseline], team, n_trials=200, seed=0, behavior="static").plans[0]
+    assert adaptive == pytest.approx(static.sales.mean, rel=0.01)
+    per_rep_month = static.sales.mean / (team.size * 12)
+    assert per_rep_month == pytest.approx(fit.revenue_per_rep_month.value, rel=0.05)
     history_plan = plan_from_dict({**baseline.to_yaml_dict(), "measures": [
         {**baseline.measures[0].to_yaml(), "quota": {"history": 1.0}}]})
     sim = simulate([history_plan], team, 16, seed=0)
@@ -256,13 +259,34 @@ def test_plan_the_history_was_earned_under(fit: Calibration) -> None:
                                fit.revenue_per_rep_month.value * 3, rtol=2e-3)
 
 
+def test_without_a_plan_the_base_teams_incumbent_is_dropped(fit: Calibration) -> None:
+    """The default team's incumbent did not earn this history: a calibrated team without
+    --plan has none, and says that normal effort is the reference plan's."""
+    assert load_team(None).incumbent is not None
+    assert fit.team["incumbent"] is None and fit.incumbent is None
+    assert "no incumbent" in load_team_from(fit).normal_effort
+
+
+def test_calibrate_plan_writes_the_plan_file_relative_to_the_team(tmp_path: Path) -> None:
+    out = tmp_path / "teams" / "fitted.yaml"
+    out.parent.mkdir()
+    plan = PLANS_DIR / "baseline.yaml"
+    assert main(["calibrate", str(SAMPLE), "--plan", str(plan), "-o", str(out)]) == 0
+    written = yaml.safe_load(out.read_text(encoding="utf-8"))
+    assert (out.parent / written["incumbent"]).resolve() == plan.resolve()
+    team = load_team(out)
+    assert team.incumbent is not None and team.incumbent.name == "Baseline"
+    assert team.incumbent_file == written["incumbent"]
+
+
 def test_json_output(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     frame = synthetic(np.random.default_rng(5), reps=10, months=12)
     path = write_csv(tmp_path, history_csv(frame), "h.csv")
     plan = str(PLANS_DIR / "baseline.yaml")
     assert main(["calibrate", str(path), "--json", "--plan", plan]) == 0
     data = json.loads(capsys.readouterr().out)
-    assert data["history_plan"]["plan"] == "Baseline"
+    assert data["incumbent"] == "Baseline"
+    assert set(data["market"]) >= {"yearly", "monthly", "autocorrelation", "rep_sigma"}
     for key in ("level_sigma", "period_sigma", "weekly_luck", "seasonal_factors", "reps",
                 "goodness_of_fit", "team", "outliers", "strongly_shrunk", "funnel"):
         assert key in data
@@ -439,3 +463,32 @@ def test_quota_setting_error_from_historic_quotas() -> None:
     assert no_quotas.quotas is None
     default = Spread().quota_error
     assert no_quotas.team["spread"].get("quota_error", default) == default  # the default stays
+
+
+@pytest.mark.parametrize(("seed", "shocks"), [
+    (7, {"yearly": 0.08, "monthly": 0.06, "rho": 0.5}),
+    (8, {"yearly": 0.12, "monthly": 0.10, "rho": 0.6}),
+    (9, {"yearly": 0.0, "monthly": 0.0, "rho": 0.5}),
+])
+def test_market_shocks_are_fitted_within_their_intervals(seed: int,
+                                                          shocks: dict[str, float]) -> None:
+    """A six-year history made with known market shocks: each is inside its interval, and
+    the team file carries the fit."""
+    frame, truth = GENERATOR.generate(seed=seed, years=6, **shocks)
+    history = parse_history(history_csv(frame), f"market-{seed}.csv")
+    fit = calibrate(history, np.random.default_rng(0))
+    market = fit.market
+    assert market is not None and market.fitted == ("yearly", "monthly", "autocorrelation")
+    for estimate, true in ((market.yearly, shocks["yearly"]), (market.monthly, shocks["monthly"])):
+        assert estimate.low <= true <= estimate.high, (estimate, true)
+    if shocks["monthly"] > 0:
+        assert market.autocorrelation.low <= shocks["rho"] <= market.autocorrelation.high
+    assert fit.team["luck"]["market_monthly"] == pytest.approx(market.monthly.value, rel=1e-3)
+    assert fit.weekly_luck.low <= truth["weekly_luck"] <= fit.weekly_luck.high
+
+
+def test_short_histories_keep_the_base_teams_yearly_market(fit: Calibration) -> None:
+    """Two years cannot tell a yearly level: the base team's value is kept, and said."""
+    assert fit.market is not None and "yearly" not in fit.market.fitted
+    assert fit.market.yearly.value == load_team(None).luck.market_yearly
+    assert any("yearly" in note for note in fit.notes)

@@ -29,7 +29,8 @@ def drawn(seed: int, reps: int = 40, periods: int = 12) -> RevenueData:
     y = MU + level[:, None] - SIGMA**2 / 2 + SIGMA * rng.standard_normal((reps, periods))
     season = np.tile(np.arange(periods) % 12, (reps, 1))
     mask = np.ones((reps, periods), dtype=bool)
-    return RevenueData([f"R{i}" for i in range(reps)], y, season, ~mask, mask, 12)
+    period = np.tile(np.arange(periods), (reps, 1))
+    return RevenueData([f"R{i}" for i in range(reps)], y, season, period, ~mask, mask, 12)
 
 
 def test_hessian_of_a_quadratic() -> None:
@@ -81,7 +82,8 @@ def test_screen_flags_one_huge_result_and_nothing_else() -> None:
     assert not outlier_cells(clean, screen(clean, seasonal=False)).any()
     y = clean.y.copy()
     y[5, 7] += math.log(30)  # one huge deal: 30x the rep's month
-    dirty = RevenueData(clean.reps, y, clean.season, clean.censored, clean.mask, 12)
+    dirty = RevenueData(clean.reps, y, clean.season, clean.period, clean.censored, clean.mask,
+                        12)
     fit = screen(dirty, seasonal=False)
     assert 0 < fit.layout.unpack(fit.theta)[4] < 0.05
     assert np.argwhere(outlier_cells(dirty, fit)).tolist() == [[5, 7]]

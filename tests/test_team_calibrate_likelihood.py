@@ -34,7 +34,9 @@ def revenue(seed: int, reps: int = 9, periods: int = 10, zero_share: float = 0.0
     y = 11.0 + level[:, None] + 0.5 * rng.standard_normal((reps, periods))
     censored = mask & (rng.random((reps, periods)) < zero_share)
     y = np.where(censored, 10.2, y)  # the censoring point: log of the smallest positive
-    return RevenueData([f"R{i}" for i in range(reps)], y, season, censored, mask, N_SEASONS)
+    period = np.tile(np.arange(periods), (reps, 1))
+    return RevenueData([f"R{i}" for i in range(reps)], y, season, period, censored, mask,
+                       N_SEASONS)
 
 
 def theta_for(layout: Layout, mu: float, log_tau: float, log_sigma: float,
@@ -108,11 +110,6 @@ def test_closed_form_normal_likelihood_matches_quadrature(seasonal: bool) -> Non
     np.testing.assert_allclose(closed - closed[0], quadrature - quadrature[0], atol=1e-8)
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "the quadrature weights divide by sqrt(2 pi) once too often (likelihood._LOG_W), so "
-    "log_likelihood is low by log(sqrt(2 pi)) = 0.919 per rep. A constant: fits, posteriors "
-    "and the seasonality test are unaffected, but Calibration.log_likelihood is low by "
-    "0.919 for each rep with a zero period. Fixing it moves that pinned number."))
 def test_closed_form_and_quadrature_agree_in_level() -> None:
     data = revenue(5)
     layout = Layout(N_SEASONS, seasonal=False, robust=False)

@@ -179,11 +179,12 @@ def _bench(args: argparse.Namespace) -> int:
 @_command("calibrate")
 def _calibrate(args: argparse.Namespace) -> int:
     import json
+    import os
+    from dataclasses import replace
     from pathlib import Path
 
     import numpy as np
 
-    from simulator.model.history_plan import adjust_for_plan
     from simulator.plan.spec import load_plan
     from simulator.results.export import write_atomically
     from simulator.team.calibrate import calibrate, fit_report, team_yaml
@@ -193,9 +194,13 @@ def _calibrate(args: argparse.Namespace) -> int:
     base = _load_team(args.base) if args.base else None
     plan = load_plan(args.plan) if args.plan else None
     name = args.name or f"Calibrated from {Path(args.history).stem}"
-    fit = calibrate(history, np.random.default_rng(args.seed), name=name, base=base)
-    if plan is not None:
-        fit = adjust_for_plan(fit, plan)
+    fit = calibrate(history, np.random.default_rng(args.seed), name=name, base=base,
+                    incumbent=plan)
+    if plan is not None and args.output:
+        # the team file names the plan file, relative to itself, rather than copying it
+        folder = Path(args.output).resolve().parent
+        relative = os.path.relpath(Path(args.plan).resolve(), folder)
+        fit = replace(fit, team={**fit.team, "incumbent": relative})
     text = team_yaml(fit)
     if args.output:
         try:
@@ -313,8 +318,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--base", metavar="FILE",
                    help="team whose effort, behaviour and tasks to keep (default team if absent)")
     p.add_argument("--plan", metavar="PLAN.yaml",
-                   help="the plan the history was earned under: scale the team so that this "
-                   "plan, simulated, reproduces the history (default: history = normal effort)")
+                   help="the plan the history was earned under: it becomes the team's "
+                   "incumbent, which defines normal effort, so that this plan, simulated, "
+                   "reproduces the history (default: no incumbent)")
     p.add_argument("--seed", type=_seed, default=0,
                    help="seed of the goodness-of-fit replicates (default 0)")
     p.add_argument("--json", action="store_true", help="print the fit as one JSON object")

@@ -22,7 +22,6 @@ from threadpoolctl import ThreadpoolController
 
 from simulator.base.calendar import MONTHS_PER_YEAR, WEEKS_PER_MONTH, WEEKS_PER_YEAR
 from simulator.base.stats import lognormal_nodes
-from simulator.model.luck import market_period_variance
 from simulator.plan.payout import PlanPayout
 from simulator.team.spec import TeamSpec
 
@@ -282,7 +281,7 @@ def progress_sigma(team: TeamSpec, pay_weights: FloatArray, sales_luck: NDArray[
     over the period (weeks x its period variance).
     """
     months = max(1, weeks // WEEKS_PER_MONTH)
-    market = weeks * market_period_variance(team.luck, months)
+    market = weeks * team.luck.market_period_variance(months)
     variances = np.where(sales_luck, team.luck.sales_weekly**2 + market,
                          team.luck.activity_weekly**2)
     total = pay_weights.sum()

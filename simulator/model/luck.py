@@ -56,14 +56,3 @@ def market_factors(seed: int, block: int, luck: Luck) -> FloatArray | None:
         month[m] = rho * month[m - 1] + sigma * np.sqrt(1 - rho**2) * z[m]
     variance = luck.market_yearly**2 + sigma**2
     return np.exp(level[None, :] + month - variance / 2)
-
-
-def market_period_variance(luck: Luck, months: int) -> float:
-    """Variance of the log market factor averaged over a period of `months` months.
-
-    The yearly level counts in full; the AR(1) months average out:
-    sigma**2 / m**2 x sum_ij rho**|i-j|.
-    """
-    lags = np.abs(np.subtract.outer(np.arange(months), np.arange(months)))
-    share = float((luck.market_autocorrelation**lags).sum()) / months**2
-    return luck.market_yearly**2 + luck.market_monthly**2 * share

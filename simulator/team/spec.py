@@ -103,6 +103,16 @@ class Luck(Frozen):
     market_autocorrelation: Annotated[float, Strict(), Field(ge=0, lt=1)] = 0.5
     market_yearly: Sigma = 0.08
 
+    def market_period_variance(self, months: int) -> float:
+        """Variance of the log market factor averaged over a period of `months` months.
+
+        The yearly level counts in full; the AR(1) months average out:
+        market_monthly**2 / m**2 x sum_ij rho**|i-j|.
+        """
+        lags = [abs(i - j) for i in range(months) for j in range(months)]
+        share = sum(self.market_autocorrelation**lag for lag in lags) / months**2
+        return self.market_yearly**2 + self.market_monthly**2 * share
+
 
 class Effort(Frozen):
     """How effort turns into output and what it costs (docs/MODEL.md gives the sources)."""
@@ -294,7 +304,8 @@ class TeamSpec(Frozen):
     @model_validator(mode="after")
     def _draws_stay_valid(self) -> TeamSpec:
         """Every parameter draw must be a valid team: no curvature at or below the
-        elasticity, no minimum effort at or above the maximum."""
+        elasticity, no minimum effort at or above the maximum.
+        """
         ranges, e = self.model_ranges.ranges(), self.effort
 
         def span(name: str, value: float) -> tuple[float, float]:

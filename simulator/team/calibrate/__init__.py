@@ -48,6 +48,7 @@ from scipy import stats
 from simulator.base.calendar import WEEKS_PER_PERIOD
 from simulator.base.errors import InputError, Problem
 from simulator.base.stats import Z95
+from simulator.plan.spec import PlanSpec
 from simulator.team.calibrate.calibration import (
     STRONG_SHRINKAGE,
     Calibration,
@@ -66,6 +67,7 @@ from simulator.team.calibrate.luck import (
     weekly_sigma_fenton_wilkinson,
     weekly_sigma_for,
 )
+from simulator.team.calibrate.market import fit_market
 from simulator.team.calibrate.outliers import describe_outliers, outlier_cells
 from simulator.team.calibrate.report import fit_report, season_names
 from simulator.team.calibrate.teamfile import significant, team_file, team_yaml
@@ -96,6 +98,7 @@ def calibrate(
     name: str = "Calibrated team",
     base: TeamSpec | None = None,
     robust: bool = True,
+    incumbent: PlanSpec | None = None,
 ) -> Calibration:
     """Fit the team model to a history and build the team file (see module docstring).
 
@@ -179,7 +182,7 @@ def calibrate(
             "fit of luck and levels and listed above"
         )
     return _result(history, data, chosen, full, p_value, rng, name, base, notes, n_zero,
-                   outliers, outlier_share)
+                   outliers, outlier_share, incumbent)
 
 
 def _result(
@@ -195,6 +198,7 @@ def _result(
     n_zero: int,
     outliers: list[dict[str, Any]],
     outlier_share: float,
+    incumbent: PlanSpec | None,
 ) -> Calibration:
     """The estimates of the chosen fit: rep levels, luck, seasons, funnel, fit, team file.
 
@@ -249,15 +253,22 @@ def _result(
             + (" ..." if len(gone) > 10 else "")
         )
 
-    factors = seasonal_factors(fit)
+    weeks = WEEKS_PER_PERIOD[history.granularity]
+    period_sigma = log_interval(math.log(sigma), se_log_sigma)
+    # period effects every rep shares are the market's (beside the seasons)
+    residual = data.y - (mu - sigma**2 / 2 + post_mean[:, None])
+    market = fit_market(history, data, residual, base.luck, layout.seasonal)
+    # the seasons' intervals from the market's model: its shocks are in them
+    factors = seasonal_factors(fit, market.season_covariance)
     monthly = [f.value for f in factors] if layout.n_seasons == 12 else [
         factors[m // 3].value for m in range(12)
     ]
-    weeks = WEEKS_PER_PERIOD[history.granularity]
-    period_sigma = log_interval(math.log(sigma), se_log_sigma)
-    weekly_low = weekly_sigma_for(period_sigma.low, weeks)
-    weekly_high = weekly_sigma_for(period_sigma.high, weeks)
-    weekly = Estimate(weekly_sigma_for(sigma, weeks), weekly_low, weekly_high,
+    # the spread of reps' results around their period's mean is their own luck alone: the
+    # weekly luck of the team file
+    own = min(market.rep_sigma / sigma, 1.0)
+    weekly_low = weekly_sigma_for(period_sigma.low * own, weeks)
+    weekly_high = weekly_sigma_for(period_sigma.high * own, weeks)
+    weekly = Estimate(weekly_sigma_for(sigma * own, weeks), weekly_low, weekly_high,
                       (weekly_high - weekly_low) / (2 * Z95))
     if weekly.value >= MAX_WEEKLY_SIGMA:
         notes.append(f"luck is wider than the team model allows; weekly luck set to "
@@ -265,10 +276,11 @@ def _result(
 
     funnel, minutes = funnel_rates(history, notes)
     gof = goodness_of_fit(history, data, fit, post_mean, post_var, post_exp, weekly.value,
-                           rng)
+                          market, rng)
     quotas = quota_summary(revenue, data, expected_period)
     team = team_file(name, history, base, rep_fits, revenue_month.value, tau, weekly.value,
-                      monthly, funnel, minutes, notes)
+                     monthly, funnel, minutes, notes, market, incumbent)
+    notes.extend(market.notes)
     if quotas and quotas["quota_error"] is not None:
         team["spread"]["quota_error"] = significant(min(quotas["quota_error"], 3.0))
         notes.append(
@@ -286,6 +298,7 @@ def _result(
         level_sigma=log_interval(math.log(tau), se_log_tau),
         period_sigma=period_sigma,
         weekly_luck=weekly,
+        market=market,
         weekly_luck_fenton_wilkinson=weekly_sigma_fenton_wilkinson(sigma, weeks),
         outlier_share=outlier_share,
         outliers=outliers,
@@ -302,6 +315,7 @@ def _result(
         log_likelihood=fit.log_likelihood,
         notes=notes,
         team=team,
+        incumbent=incumbent.name if incumbent is not None else None,
     )
 
 

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from simulator.base.stats import Z95
+
+if TYPE_CHECKING:
+    from simulator.team.calibrate.market import MarketFit
 
 STRONG_SHRINKAGE = 0.5
 """A rep whose level is pulled more than half of the way to the team mean."""
@@ -66,7 +69,8 @@ class Calibration:
     log_likelihood: float
     notes: list[str]
     team: dict[str, Any] = field(repr=False)
-    history_plan: dict[str, Any] | None = None  # set by `model.history_plan.adjust_for_plan`
+    market: MarketFit | None = None  # the market's shocks in the history
+    incumbent: str | None = None  # the plan the history was earned under, if given
 
     def to_dict(self) -> dict[str, Any]:
         """Everything as plain data (the `calibrate --json` object)."""

@@ -23,6 +23,7 @@ class RevenueData:
     reps: list[str]
     y: FloatArray  # log revenue; log of the censoring point for zero periods
     season: NDArray[np.int64]  # month (0-11) or quarter (0-3) of the year
+    period: NDArray[np.int64]  # the period's index: months or quarters since year 0
     censored: NDArray[np.bool_]
     mask: NDArray[np.bool_]
     n_seasons: int
@@ -35,15 +36,15 @@ class RevenueData:
     def select(self, which: NDArray[np.bool_]) -> RevenueData:
         """The reps where `which` (n_reps,) is true."""
         return RevenueData([r for r, keep in zip(self.reps, which, strict=True) if keep],
-                           self.y[which], self.season[which], self.censored[which],
-                           self.mask[which], self.n_seasons)
+                           self.y[which], self.season[which], self.period[which],
+                           self.censored[which], self.mask[which], self.n_seasons)
 
     def without(self, flagged: NDArray[np.bool_]) -> RevenueData:
         """The data with the flagged cells (n_reps, max_periods) masked out."""
         if not flagged.any():
             return self
-        return RevenueData(self.reps, self.y, self.season, self.censored, self.mask & ~flagged,
-                           self.n_seasons)
+        return RevenueData(self.reps, self.y, self.season, self.period, self.censored,
+                           self.mask & ~flagged, self.n_seasons)
 
 
 def revenue_data(revenue: pd.DataFrame, reps: list[str], n_seasons: int) -> RevenueData:
@@ -56,11 +57,13 @@ def revenue_data(revenue: pd.DataFrame, reps: list[str], n_seasons: int) -> Reve
     shape = (len(reps), int(within.max()) + 1)
     y = np.zeros(shape)
     season = np.zeros(shape, dtype=np.int64)
+    period = np.zeros(shape, dtype=np.int64)
     censored = np.zeros(shape, dtype=bool)
     mask = np.zeros(shape, dtype=bool)
     values = np.where(positive, revenue["actual"], floor)
     y[rep_index, within] = np.log(values)
     season[rep_index, within] = revenue["season"].to_numpy()
+    period[rep_index, within] = revenue["index"].to_numpy()
     censored[rep_index, within] = ~positive.to_numpy()
     mask[rep_index, within] = True
-    return RevenueData(reps, y, season, censored, mask, n_seasons)
+    return RevenueData(reps, y, season, period, censored, mask, n_seasons)

@@ -128,19 +128,29 @@ def fit_normal(data: RevenueData, seasonal: bool) -> Fit:
     return Fit(layout, theta, -float(result.fun), np.asarray(covariance, dtype=np.float64))
 
 
-def seasonal_factors(fit: Fit) -> list[Estimate]:
-    """Seasonal factors (n_seasons) with arithmetic mean 1, intervals by the delta method."""
+def seasonal_factors(fit: Fit, relative_covariance: FloatArray | None = None) -> list[Estimate]:
+    """Seasonal factors (n_seasons) with arithmetic mean 1, intervals by the delta method.
+
+    relative_covariance: the covariance of the seasons' log effects relative to the first
+    season, (S-1, S-1), when a better one than the fit's is known (the market's model,
+    whose shocks the fit's independent luck leaves out).
+    """
     layout = fit.layout
     _, s, _, _, _ = layout.unpack(fit.theta)
     n = layout.n_seasons
     factors = np.exp(s) / np.exp(s).mean()
     if not layout.seasonal:
         return [Estimate(1.0, 1.0, 1.0, 0.0) for _ in range(n)]
-    # delta method: free parameters -> s (sum to zero) -> factors normalised to mean 1
-    to_s = np.vstack((np.eye(n - 1), -np.ones((1, n - 1))))  # (n, n-1)
     e = np.exp(s)
     jac_f = (np.diag(e) - np.outer(e, e) / e.sum()) / e.mean()  # d factor / d s
+    if relative_covariance is not None:
+        # s = d - mean(d) with d = (0, d_1, ..., d_{S-1}) the effects relative to season 0
+        to_s = (np.eye(n) - 1.0 / n) @ np.vstack((np.zeros((1, n - 1)), np.eye(n - 1)))
+        cov = np.asarray(relative_covariance)
+    else:
+        # free parameters -> s (sum to zero)
+        to_s = np.vstack((np.eye(n - 1), -np.ones((1, n - 1))))  # (n, n-1)
+        cov = fit.covariance[1:n, 1:n]
     jac = jac_f @ to_s
-    cov = fit.covariance[1:n, 1:n]
     se = np.sqrt(np.maximum(np.einsum("ij,jk,ik->i", jac, cov, jac), 0.0))
     return [interval(float(f), float(v)) for f, v in zip(factors, se, strict=True)]

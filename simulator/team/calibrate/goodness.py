@@ -6,11 +6,13 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
 from simulator.base.calendar import WEEKS_PER_PERIOD
 from simulator.base.stats import mean_one_lognormal
 from simulator.team.calibrate.data import FloatArray, RevenueData
 from simulator.team.calibrate.fit import Fit
+from simulator.team.calibrate.market import MarketFit, market_draws
 from simulator.team.history import History
 
 GOF_QUANTILES = (0.10, 0.25, 0.50, 0.75, 0.90)
@@ -32,18 +34,22 @@ def goodness_of_fit(
     post_var: FloatArray,
     post_exp: FloatArray,
     weekly_sigma: float,
+    market: MarketFit,
     rng: np.random.Generator,
 ) -> list[dict[str, Any]]:
     """Observed vs fitted quantiles of attainment, with a 95% band from replicated histories.
 
     Replicates keep the history's rep-periods and quotas and draw each period's luck as the
-    engine does (the mean of the period's weekly mean-one lognormal draws at the fitted
-    weekly sigma). Two attainments:
+    engine does: the mean of the period's weekly mean-one lognormal draws at the fitted
+    weekly sigma, times the market's factor of that period, shared by every rep (`market`).
+    Three checks:
     - actual / the rep's fitted expected revenue in that season, always; replicates draw
       each rep's level from its posterior (a posterior predictive check of the model);
     - actual / quota, where the history gives quotas; replicates hold each rep at its
       roster level, as the engine will simulate the team file (so this asks: would the
-      historic quotas be met as often on the calibrated team as they were?).
+      historic quotas be met as often on the calibrated team as they were?);
+    - the team-wide period effect: each period's mean log result against its expected,
+      over the periods (the market's shocks; replicated with the fitted market).
 
     post_mean, post_var: each rep's posterior mean and variance of its log level a_i;
     post_exp: its posterior mean of exp(a_i); all (n_reps,). One row per basis and
@@ -59,7 +65,9 @@ def goodness_of_fit(
     replicates = max(20, min(GOF_REPLICATES, GOF_MAX_DRAWS // max(n * weeks, 1)))
     level = post_mean[rep_of] + np.sqrt(post_var[rep_of]) * rng.standard_normal((replicates, n))
     z = rng.standard_normal((replicates, n, weeks))
+    period = data.period[rep_of, col]
     luck = mean_one_lognormal(z, weekly_sigma).mean(axis=2)
+    luck *= market_draws(market, history, period, replicates, rng)
     simulated = np.exp(mu + s[season] + level) * luck
     as_roster = expected * luck
     revenue = history.metric("revenue")
@@ -82,6 +90,34 @@ def goodness_of_fit(
             rows.append({"basis": basis, "quantile": float(q), "observed": float(obs),
                          "fitted": float(mid), "low": float(low), "high": float(high),
                          "fits": bool(low <= obs <= high or close)})
+    rows += _period_effects(actual, expected, simulated, period, qs)
+    return rows
+
+
+def _period_effects(actual: FloatArray, expected: FloatArray, simulated: FloatArray,
+                    period: NDArray[np.int64], qs: FloatArray) -> list[dict[str, Any]]:
+    """Quantiles over periods of the team-wide effect: exp of the mean log of actual /
+    expected over the period's reps, observed against the replicated histories.
+    """
+    positive = actual > 0
+    if len(np.unique(period[positive])) < 4:
+        return []
+    _, where = np.unique(period[positive], return_inverse=True)
+    mean_of = (where[:, None] == np.arange(where.max() + 1)).astype(float)
+    mean_of /= mean_of.sum(axis=0)  # (cells, periods): each period's mean over its cells
+
+    def effects(values: FloatArray) -> FloatArray:  # (..., cells) -> (..., periods)
+        return np.exp(np.log(values[..., positive] / expected[positive]) @ mean_of)
+
+    observed = np.quantile(effects(actual), qs)
+    fitted = np.quantile(effects(simulated), qs, axis=1)
+    rows = []
+    for q, obs, sims in zip(qs, observed, fitted, strict=True):
+        low, mid, high = np.quantile(sims, [0.025, 0.5, 0.975])
+        rows.append({"basis": "period effect", "quantile": float(q), "observed": float(obs),
+                     "fitted": float(mid), "low": float(low), "high": float(high),
+                     "fits": bool(low <= obs <= high
+                                  or abs(obs - mid) <= GOF_MATERIAL / 5 * mid)})
     return rows
 
 

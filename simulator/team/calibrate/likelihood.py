@@ -31,7 +31,7 @@ Placement = tuple[FloatArray, FloatArray]
 """Centre and width of each rep's quadrature nodes, both (n_reps,)."""
 
 _Z, _W = np.polynomial.hermite_e.hermegauss(N_NODES)
-_LOG_W = np.log(_W / np.sqrt(2 * np.pi)) + _Z**2 / 2  # weights for integrating dz, not phi dz
+_LOG_W = np.log(_W) + _Z**2 / 2  # weights for integrating g(z) dz, not g(z) phi(z) dz
 _LOG_SQRT_2PI = 0.5 * math.log(2 * math.pi)
 
 

@@ -33,9 +33,21 @@ def fit_report(fit: Calibration) -> str:
     row("spread of rep levels (log-sd across reps)", fit.level_sigma)
     row(f"luck per {unit} (log-sd)", fit.period_sigma)
     weeks = WEEKS_PER_PERIOD[fit.granularity]
-    row(f"  -> team file luck.sales_weekly ({weeks} weeks/{unit})", fit.weekly_luck)
-    lines.append(f"     (Fenton-Wilkinson inverse, for reference: "
+    row(f"  -> each rep's own: luck.sales_weekly ({weeks} weeks/{unit})", fit.weekly_luck)
+    lines.append(f"     (Fenton-Wilkinson inverse of the whole, for reference: "
                  f"{fit.weekly_luck_fenton_wilkinson:.3f})")
+    market = fit.market
+    if market is not None:
+        for label, estimate, name in (
+                ("market: yearly level (log-sd, luck.market_yearly)", market.yearly,
+                 "yearly"),
+                ("market: monthly (log-sd, luck.market_monthly)", market.monthly, "monthly"),
+                ("market: month-to-month correlation", market.autocorrelation,
+                 "autocorrelation")):
+            if name in market.fitted:
+                row(label, estimate)
+            else:
+                lines.append(f"{label:52s} {estimate.value:>10.3f}   (kept from the base team)")
     lines.append(f"{'outlier share of rep-periods (robust fit)':52s} "
                  f"{fit.outlier_share * 100:>9.2f}%")
     for o in fit.outliers:
@@ -88,7 +100,9 @@ def fit_report(fit: Calibration) -> str:
     lines.append("goodness of fit: observed vs fitted quantiles of attainment "
                  "(fitted: median and 95% band of replicated histories)")
     for basis in dict.fromkeys(r["basis"] for r in fit.goodness_of_fit):
-        label = "actual / quota" if basis == "quota" else "actual / fitted expected revenue"
+        label = {"quota": "actual / quota",
+                 "period effect": "team-wide period effect (the market's shocks)"}.get(
+            basis, "actual / fitted expected revenue")
         lines.append(f"  {label}:")
         for r in (r for r in fit.goodness_of_fit if r["basis"] == basis):
             flag = "" if r["fits"] else "   <- does not fit"

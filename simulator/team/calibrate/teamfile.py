@@ -10,7 +10,9 @@ import yaml
 
 from simulator.base.calendar import WEEKS_PER_PERIOD
 from simulator.base.metrics import PRODUCTS
+from simulator.plan.spec import PlanSpec
 from simulator.team.calibrate.calibration import Calibration, Estimate, RepFit
+from simulator.team.calibrate.market import MarketFit
 from simulator.team.history import History
 from simulator.team.spec import TeamSpec, team_from_dict
 
@@ -32,14 +34,19 @@ def team_file(
     funnel: dict[str, Estimate],
     minutes: Estimate | None,
     notes: list[str],
+    market: MarketFit,
+    incumbent: PlanSpec | None = None,
 ) -> dict[str, Any]:
     """The team file mapping: the base team with everything the history tells replaced.
 
     revenue_month: the average rep's revenue per month; tau: the log-sd of levels;
-    seasonality: 12 monthly factors. Appends to `notes` when the funnel does not fit the
-    base team's working hours.
+    seasonality: 12 monthly factors; market: the market's shocks; incumbent: the plan the
+    history was earned under (it defines normal effort), None when not known (the base
+    team's incumbent is dropped: it did not earn this history). Appends to `notes` when
+    the funnel does not fit the base team's working hours.
     """
     team = base.model_dump(mode="json")
+    team["incumbent"] = incumbent.to_yaml_dict() if incumbent is not None else None
     periods = history.periods
     team["name"] = name
     team["description"] = (
@@ -74,6 +81,7 @@ def team_file(
     team["spread"]["deal_size"] = significant(deal_spread)
     team["spread"]["conversion"] = significant(math.sqrt(max(tau**2 - deal_spread**2, 0.0)))
     team["luck"]["sales_weekly"] = significant(weekly_luck)
+    team["luck"].update({k: significant(v) for k, v in market.luck().items()})
     team["seasonality"] = [significant(v) for v in seasonality]
     team_from_dict(team, "<calibrated team>")  # a calibrated team always validates
     return team
@@ -100,9 +108,12 @@ def team_yaml(fit: Calibration) -> str:
         "# Seasonality " + ("kept" if fit.seasonality_kept else "not significant (all 1.0)")
         + (f" (likelihood-ratio p = {fit.seasonality_p_value:.2g})."
            if fit.seasonality_p_value is not None else "."),
-        *([f"# Deal sizes scaled by {fit.history_plan['revenue_factor']:.3f} so that plan "
-           f"{fit.history_plan['plan']!r}, under which the history was earned, reproduces it."]
-          if fit.history_plan else []),
+        *([f"# Market shocks: yearly {m.yearly.value:.3f}, monthly {m.monthly.value:.3f}, "
+           f"autocorrelation {m.autocorrelation.value:.2f} (log-sd; fitted: "
+           f"{', '.join(m.fitted) or 'none'})."] if (m := fit.market) is not None else []),
+        (f"# Normal effort: what the reps sold under {fit.incumbent!r}, the plan the history "
+         "was earned under (incumbent)." if fit.incumbent else
+         "# Normal effort: the history (the plan it was earned under is not given)."),
         "# Roster levels: revenue at normal effort relative to the team's average rep;",
         "# plans may set quota: {history: x} = x times a rep's level. docs/CALIBRATION.md",
     ]
