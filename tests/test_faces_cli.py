@@ -1,6 +1,6 @@
 """`python -m simulator validate` and `payout`: exit codes, messages, files written or not.
 
-Most tests call `simulator.cli.main` in-process (fast); a few run the real command in a
+Most tests call `simulator.faces.cli.main` in-process (fast); a few run the real command in a
 subprocess to prove that what reaches the terminal has no traceback.
 """
 
@@ -270,7 +270,7 @@ def test_payout_to_file(
     assert out == ""
     assert err == f"{target}: 2 rep-periods, total incentive 20,525.00\n"
     rows = list(csv.DictReader(io.StringIO(target.read_text())))
-    # 16,993.75 + 3,531.25 (worked out in test_actuals)
+    # 16,993.75 + 3,531.25 (worked out in test_plan_actuals)
     assert [Decimal(r["total_incentive"]) for r in rows] == [Decimal("16993.75"),
                                                               Decimal("3531.25")]
     assert list(rows[0]) == [

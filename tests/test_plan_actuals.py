@@ -92,7 +92,7 @@ def test_baseline_example_by_hand(baseline: PlanSpec) -> None:
 
 def test_three_measure_example_by_hand(recommended: PlanSpec) -> None:
     table = payout_table(recommended, parse_actuals(THREE_MEASURE_CSV, recommended))
-    # R001: 13,750.00 + 1,687.50 + 1,556.25 (see test_payout.test_three_measure_plan_by_hand)
+    # R001: 13,750.00 + 1,687.50 + 1,556.25 (see test_plan_payout.test_three_measure_plan_by_hand)
     # R002: revenue 60,000 / 180,000 = 0.33 < 0.4 -> 0
     #       meetings 40 / 36 = 1.111 -> 1 + 1 x 0.111 = 1.111 -> 0.15 x 15,000 x 1.111 = 2,500.00
     #       csat 70 / 80 = 0.875 -> 0.5 + 2.5 x 0.075 = 0.6875 -> 0.10 x 15,000 x 0.6875 = 1,031.25
