@@ -13,7 +13,6 @@ from conftest import PLANS_DIR, make_measure, make_plan
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
-from simulator.plan.payout import PayoutCurve
 from simulator.plan.edits import (
     NEW_MEASURE,
     curve_value,
@@ -28,6 +27,7 @@ from simulator.plan.edits import (
     with_rate_above_quota,
     with_threshold,
 )
+from simulator.plan.payout import PayoutCurve
 from simulator.plan.spec import load_plan, plan_from_dict, plan_from_text
 
 BASELINE_CURVE = [[0.5, 0.25], [1.0, 1.0], [1.5, 2.0]]

@@ -18,8 +18,8 @@ from hypothesis import strategies as st
 from simulator.plan.payout import (
     ATTAINMENT_TOLERANCE,
     PayoutCurve,
-    attainment,
     PlanPayout,
+    attainment,
     measure_payouts,
     round_money,
     target_pay_per_period,
