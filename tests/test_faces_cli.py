@@ -1,6 +1,7 @@
-"""`python -m simulator validate` and `payout`: exit codes, messages, files written or not.
+"""The command line (`validate`, `payout`, `compare`, `team`, `health`): exit codes,
+messages, JSON, files written or not.
 
-Most tests call `simulator.cli.main` in-process (fast); a few run the real command in a
+Most tests call `simulator.faces.cli.main` in-process (fast); a few run the real command in a
 subprocess to prove that what reaches the terminal has no traceback.
 """
 
@@ -8,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
+import json
 import subprocess
 import sys
 from decimal import Decimal
@@ -18,6 +20,7 @@ import pytest
 import yaml
 from conftest import (
     EXAMPLES_DIR,
+    PLANS_DIR,
     ROOT,
     SHIPPED_PLANS,
     THREE_MEASURE_CSV,
@@ -29,6 +32,7 @@ from conftest import (
 )
 
 from simulator.faces.cli import EXIT_BAD_INPUT, EXIT_OK, main
+from simulator.team.spec import load_team
 
 HEADER = "rep_id,period,measure,actual,quota\n"
 SHIPPED_BASELINE = ROOT / "plans" / "baseline.yaml"
@@ -270,7 +274,7 @@ def test_payout_to_file(
     assert out == ""
     assert err == f"{target}: 2 rep-periods, total incentive 20,525.00\n"
     rows = list(csv.DictReader(io.StringIO(target.read_text())))
-    # 16,993.75 + 3,531.25 (worked out in test_actuals)
+    # 16,993.75 + 3,531.25 (worked out in test_plan_actuals)
     assert [Decimal(r["total_incentive"]) for r in rows] == [Decimal("16993.75"),
                                                               Decimal("3531.25")]
     assert list(rows[0]) == [
@@ -378,6 +382,168 @@ def test_payout_neutralises_formulas(
     assert [r["rep_id"] for r in rows] == [
         "'=HYPERLINK(\"http://evil.example\",\"click\")", "'+1", "'-1", "'@x", "R005",
     ]
+
+
+# --------------------------------------------------------------------------- compare, team
+
+
+JSON_NUMBER_BLOCKS = {
+    "sales": {"mean", "p5", "p50", "p95"},
+    "payout": {"mean", "p5", "p50", "p95"},
+    "cost_of_sales": {"incentive", "total"},
+    "quota_attainment": {"share_at_or_above", "p10", "p50", "p90"},
+    "effort": {"mean", "gave_up_share", "capped_share"},
+}
+
+
+def test_compare_json_schema(capsys):
+    plans = [str(PLANS_DIR / "baseline.yaml"), str(PLANS_DIR / "capped.yaml")]
+    code = main(["compare", *plans, "--trials", "48", "--seed", "9", "--json"])
+    assert code == 0
+    data = json.loads(capsys.readouterr().out)  # exactly one JSON object
+    assert data["seed"] == 9 and data["trials"] == 48 and data["behavior"] == "adaptive"
+    assert data["team"] == load_team().name
+    assert [p["file"] for p in data["plans"]] == plans
+    for plan in data["plans"]:
+        for block, keys in JSON_NUMBER_BLOCKS.items():
+            assert keys <= set(plan[block]), block
+            assert all(isinstance(plan[block][k], float) for k in keys)
+        assert isinstance(plan["deferred_sales_share"], float)
+        assert len(plan["deciles"]) == 10
+        for decile in plan["deciles"]:
+            assert {"sales_mean", "payout_mean", "effort_mean"} <= set(decile)
+        for measure in plan["measures"]:
+            assert {"name", "metric", "weight", "attainment_mean", "payout_mean"} <= set(measure)
+        for key in ("sales_diff", "payout_diff"):
+            assert set(plan["vs_first"][key]) >= {"mean", "ci95_low", "ci95_high"}
+    first = data["plans"][0]["vs_first"]["sales_diff"]
+    assert first == {"mean": 0.0, "ci95_low": 0.0, "ci95_high": 0.0}
+    total = sum(m["payout_mean"] for m in data["plans"][1]["measures"])
+    assert total == pytest.approx(data["plans"][1]["payout"]["mean"])
+
+
+def test_compare_text_table(capsys):
+    code = main(["compare", str(PLANS_DIR / "baseline.yaml"), "--trials", "32"])
+    out = capsys.readouterr().out
+    assert code == 0
+    assert "team sales / year, mean" in out and "Baseline" in out
+
+
+def test_compare_static_behavior_flag(capsys):
+    main(
+        [
+            "compare",
+            str(PLANS_DIR / "baseline.yaml"),
+            "--trials",
+            "32",
+            "--behavior",
+            "static",
+            "--json",
+        ]
+    )
+    data = json.loads(capsys.readouterr().out)
+    assert data["behavior"] == "static"
+    assert data["plans"][0]["effort"]["mean"] == pytest.approx(1.0)
+
+
+def test_compare_bad_plan_exits_2_and_names_the_field(tmp_path, capsys):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(
+        "name: X\nperiod: week\npay: {base_salary: 1, target_incentive: 1}\nmeasures: []\n"
+    )
+    code = main(["compare", str(PLANS_DIR / "baseline.yaml"), str(bad), "--json"])
+    captured = capsys.readouterr()
+    assert code == 2
+    assert captured.out == ""
+    assert f"{bad}: period" in captured.err and "Traceback" not in captured.err
+
+
+def test_compare_bad_team_exits_2(tmp_path, capsys):
+    bad = tmp_path / "team.yaml"
+    bad.write_text("name: T\nreps: -1\nluck: {sales_weekly: -1}\n")
+    code = main(["compare", str(PLANS_DIR / "baseline.yaml"), "--team", str(bad)])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert f"{bad}: reps" in err and f"{bad}: luck.sales_weekly" in err
+
+
+@pytest.mark.parametrize(
+    "args", [["--trials", "0"], ["--seed", "-1"], ["--trials", "x"], ["--behavior", "lazy"]]
+)
+def test_compare_bad_arguments_exit_2(args, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["compare", str(PLANS_DIR / "baseline.yaml"), *args])
+    assert exc.value.code == 2
+
+
+def test_team_json_lists_at_least_ten_metrics(capsys):
+    assert main(["team", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    names = {m["name"] for m in data["metrics"]}
+    assert len(names) >= 10
+    assert {"revenue", "deals", "meetings", "conversations", "dials", "talk_time"} <= names
+    assert all(m["unit"] for m in data["metrics"])
+    assert data["reps"] == 50
+
+
+def test_compare_workers_flag(capsys):
+    plan = str(PLANS_DIR / "baseline.yaml")
+    main(["compare", plan, "--trials", "48", "--json"])
+    one = json.loads(capsys.readouterr().out)
+    main(["compare", plan, "--trials", "48", "--json", "--workers", "2"])
+    assert json.loads(capsys.readouterr().out) == one
+
+
+def test_compare_reference_plan_goes_first(capsys):
+    files = [str(PLANS_DIR / "capped.yaml"), str(PLANS_DIR / "baseline.yaml")]
+    assert main(["compare", *files, "--trials", "32", "--json", "--reference", "Baseline"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [p["file"] for p in data["plans"]] == files[::-1]
+    assert data["plans"][1]["vs_first"]["sales_diff"]["mean"] < 0  # capped against baseline
+    assert main(["compare", *files, "--trials", "32", "--reference", "nope.yaml"]) == 2
+    assert "--reference: 'nope.yaml'" in capsys.readouterr().err
+
+
+# --------------------------------------------------------------------------- health
+
+
+def test_cli_health_text(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["health", str(PLANS_DIR / "capped.yaml"), "--trials", "64"]) == 0
+    out = capsys.readouterr().out
+    assert "[FAIL] cap_cliff" in out and "Capped, low quota" in out
+    assert "findings are advice" in out
+
+
+def test_cli_health_json_exit_0_for_a_failing_plan(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["health", str(PLANS_DIR / "late_plan.yaml"), "--trials", "64", "--seed", "2",
+                 "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["seed"] == 2 and data["worst"] == "fail"
+    late = next(f for f in data["findings"] if f["rule"] == "late_announcement")
+    assert late["status"] == "fail" and late["value"] == pytest.approx(0.7)
+
+
+def test_cli_health_with_a_team(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    team = tmp_path / "team.yaml"
+    team.write_text("name: Small\nreps: 8\n", encoding="utf-8")
+    assert main(["health", str(PLANS_DIR / "baseline.yaml"), "--team", str(team),
+                 "--trials", "32", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["team"] == "Small" and data["reps"] == 8
+
+
+def test_cli_health_bad_plan_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = write_plan(tmp_path, make_plan(period="week"))
+    assert main(["health", str(path)]) == 2
+    err = capsys.readouterr().err
+    assert "period" in err and "Traceback" not in err
+
+
+def test_cli_health_bad_team_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    team = tmp_path / "team.yaml"
+    team.write_text("name: Bad\nreps: 0\n", encoding="utf-8")
+    assert main(["health", str(PLANS_DIR / "baseline.yaml"), "--team", str(team)]) == 2
+    assert "reps" in capsys.readouterr().err
 
 
 # --------------------------------------------------------------------------- real processes

@@ -2,15 +2,12 @@
 
 from __future__ import annotations
 
-import json
 import math
-from pathlib import Path
 from typing import Any
 
 import pytest
-from conftest import PLANS_DIR, make_measure, make_plan, write_plan
+from conftest import PLANS_DIR, make_measure, make_plan
 
-from simulator.faces.cli import main
 from simulator.model.engine import simulate
 from simulator.plan.spec import PlanSpec, load_plan, plan_from_dict
 from simulator.results.comparison import Comparison, health_report
@@ -245,42 +242,3 @@ def test_report_object(team: Any) -> None:
     data = report.to_dict()
     assert data["plan"] == "High threshold" and data["trials"] == 64
     assert {f["rule"] for f in data["findings"]} >= {"dead_zone", "quota_reach"}
-
-
-def test_cli_health_text(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["health", str(PLANS_DIR / "capped.yaml"), "--trials", "64"]) == 0
-    out = capsys.readouterr().out
-    assert "[FAIL] cap_cliff" in out and "Capped, low quota" in out
-    assert "findings are advice" in out
-
-
-def test_cli_health_json_exit_0_for_a_failing_plan(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main(["health", str(PLANS_DIR / "late_plan.yaml"), "--trials", "64", "--seed", "2",
-                 "--json"]) == 0
-    data = json.loads(capsys.readouterr().out)
-    assert data["seed"] == 2 and data["worst"] == "fail"
-    late = next(f for f in data["findings"] if f["rule"] == "late_announcement")
-    assert late["status"] == "fail" and late["value"] == pytest.approx(0.7)
-
-
-def test_cli_health_with_a_team(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    team = tmp_path / "team.yaml"
-    team.write_text("name: Small\nreps: 8\n", encoding="utf-8")
-    assert main(["health", str(PLANS_DIR / "baseline.yaml"), "--team", str(team),
-                 "--trials", "32", "--json"]) == 0
-    data = json.loads(capsys.readouterr().out)
-    assert data["team"] == "Small" and data["reps"] == 8
-
-
-def test_cli_health_bad_plan_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    path = write_plan(tmp_path, make_plan(period="week"))
-    assert main(["health", str(path)]) == 2
-    err = capsys.readouterr().err
-    assert "period" in err and "Traceback" not in err
-
-
-def test_cli_health_bad_team_exits_2(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    team = tmp_path / "team.yaml"
-    team.write_text("name: Bad\nreps: 0\n", encoding="utf-8")
-    assert main(["health", str(PLANS_DIR / "baseline.yaml"), "--team", str(team)]) == 2
-    assert "reps" in capsys.readouterr().err

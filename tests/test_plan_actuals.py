@@ -8,7 +8,6 @@ from decimal import Decimal
 from pathlib import Path
 
 import numpy as np
-import pandas as pd
 import pytest
 from conftest import (
     EXAMPLES_DIR,
@@ -24,7 +23,7 @@ from simulator.base.csvfile import MAX_PROBLEMS
 from simulator.base.errors import InputError
 from simulator.plan.actuals import parse_actuals, payout_table, read_actuals
 from simulator.plan.spec import PlanSpec, load_plan, plan_from_dict
-from simulator.results.export import csv_bytes, safe_cell, safe_frame, write_atomically
+from simulator.results.export import csv_bytes
 
 HEADER = "rep_id,period,measure,actual,quota\n"
 
@@ -92,7 +91,7 @@ def test_baseline_example_by_hand(baseline: PlanSpec) -> None:
 
 def test_three_measure_example_by_hand(recommended: PlanSpec) -> None:
     table = payout_table(recommended, parse_actuals(THREE_MEASURE_CSV, recommended))
-    # R001: 13,750.00 + 1,687.50 + 1,556.25 (see test_payout.test_three_measure_plan_by_hand)
+    # R001: 13,750.00 + 1,687.50 + 1,556.25 (see test_plan_payout.test_three_measure_plan_by_hand)
     # R002: revenue 60,000 / 180,000 = 0.33 < 0.4 -> 0
     #       meetings 40 / 36 = 1.111 -> 1 + 1 x 0.111 = 1.111 -> 0.15 x 15,000 x 1.111 = 2,500.00
     #       csat 70 / 80 = 0.875 -> 0.5 + 2.5 x 0.075 = 0.6875 -> 0.10 x 15,000 x 0.6875 = 1,031.25
@@ -277,25 +276,7 @@ def test_read_actuals_file_errors(tmp_path: Path, baseline: PlanSpec) -> None:
     assert str(caught.value) == expected
 
 
-# --------------------------------------------------------------------------- export
-
-
-@pytest.mark.parametrize(
-    ("value", "safe"),
-    [("=HYPERLINK(\"http://x\",\"y\")", "'=HYPERLINK(\"http://x\",\"y\")"), ("+1", "'+1"),
-     ("-1", "'-1"), ("@x", "'@x"), ("\tx", "'\tx"), ("\rx", "'\rx"), ("R001", "R001"),
-     ("", ""), (5, 5), (-1.5, -1.5), (Decimal("-1"), Decimal("-1"))],
-)
-def test_safe_cell(value: object, safe: object) -> None:
-    assert safe_cell(value) == safe
-
-
-def test_csv_bytes_neutralises_formulas_in_cells_and_headers() -> None:
-    frame = pd.DataFrame({"rep_id": ["=1+1", "R2"], "=cmd": ["@SUM(A1)", "ok"], "pay": [1.5, -2]})
-    rows = list(csv.reader(io.StringIO(csv_bytes(frame).decode())))
-    assert rows == [["rep_id", "'=cmd", "pay"], ["'=1+1", "'@SUM(A1)", "1.5"], ["R2", "ok", "-2.0"]]
-    assert list(frame["rep_id"]) == ["=1+1", "R2"]  # the original is untouched
-    assert list(safe_frame(frame).columns) == ["rep_id", "'=cmd", "pay"]
+# --------------------------------------------------------------------------- safe output, hints
 
 
 def test_payout_table_csv_is_safe(baseline: PlanSpec) -> None:
@@ -310,19 +291,6 @@ def test_payout_table_csv_is_safe(baseline: PlanSpec) -> None:
         "'=HYPERLINK(\"http://evil\",\"x\")", "'+1", "'-1", "'@x", "R5"]
     assert rows[-1]["period"] == "'=2+3"
     assert {r["total_incentive"] for r in rows} == {"15000.00"}
-
-
-def test_write_atomically(tmp_path: Path) -> None:
-    target = tmp_path / "out.csv"
-    write_atomically(target, b"one")
-    write_atomically(target, b"two")
-    assert target.read_bytes() == b"two"
-    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]  # no temporary left over
-    with pytest.raises(OSError):
-        write_atomically(tmp_path / "missing" / "out.csv", b"x")
-    with pytest.raises(OSError):
-        write_atomically(tmp_path, b"x")  # a directory
-    assert [p.name for p in tmp_path.iterdir()] == ["out.csv"]
 
 
 def test_semicolon_separated_file_gets_a_hint(baseline: PlanSpec) -> None:

@@ -1,0 +1,109 @@
+"""Safe YAML reading (simulator.base.yamlio): no code, no aliases, no duplicates, bounded."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from simulator.base.errors import InputError
+from simulator.base.yamlio import MAX_FILE_BYTES, parse_yaml_text, read_yaml_file
+
+
+def problem_of(text: str) -> str:
+    """The one problem (without the source) of YAML text that must be refused."""
+    with pytest.raises(InputError) as caught:
+        parse_yaml_text(text, "f.yaml")
+    [problem] = caught.value.problems
+    assert caught.value.source == "f.yaml"
+    assert str(caught.value) == f"f.yaml: {problem}"
+    return str(problem)
+
+
+def test_a_mapping_is_read_as_plain_data() -> None:
+    data = parse_yaml_text("name: x\nweights: [0.5, 0.5]\nnested: {a: 1, b: null}\n", "f.yaml")
+    assert data == {"name": "x", "weights": [0.5, 0.5], "nested": {"a": 1, "b": None}}
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("", "file is empty"),
+    ("# only a comment\n", "file is empty"),
+    ("- a\n- b\n", "the top level must be a mapping of keys, not a list"),
+    ("just text\n", "the top level must be a mapping of keys, not a str"),
+    ("42\n", "the top level must be a mapping of keys, not a int"),
+    ("name: [unclosed\nperiod: quarter\n", "invalid YAML"),
+    ("name: a\n  period: b\n", "invalid YAML"),
+    ("name: a\nname: b\n", "invalid YAML: duplicate key 'name'"),
+    ("a: {x: 1, x: 2}\n", "invalid YAML: duplicate key 'x'"),
+    ("a: &x 1\nb: *x\n", "anchors and aliases"),
+    ("a: !!python/object/apply:os.system ['echo hacked']\n", "invalid YAML"),
+    ("? [1, 2]\n: value\n", "a mapping key must be a plain value"),
+])
+def test_refused(text: str, message: str) -> None:
+    assert message in problem_of(text)
+
+
+def test_duplicate_keys_and_aliases_say_where() -> None:
+    assert problem_of("name: a\nperiod: q\nname: b\n").startswith("line 3, column 1: ")
+    assert problem_of("a: &x 1\nb: *x\n").startswith("line 2, column 4: ")
+
+
+def test_syntax_error_gives_line_and_column() -> None:
+    problem = problem_of("name: x\nperiod: [quarter\npay: 1\n")
+    assert problem.startswith("line ") and ", column " in problem
+
+
+def test_billion_laughs_is_refused_at_the_first_alias() -> None:
+    lines = ['a: &a ["lol","lol","lol","lol","lol","lol","lol","lol","lol"]']
+    for i in range(1, 10):
+        prev, cur = chr(ord("a") + i - 1), chr(ord("a") + i)
+        lines.append(f"{cur}: &{cur} [" + ",".join([f"*{prev}"] * 9) + "]")
+    assert "aliases" in problem_of("\n".join(lines) + "\n")
+
+
+def test_deep_nesting_is_an_input_error() -> None:
+    assert "invalid YAML" in problem_of("a: " + "[" * 20000 + "]" * 20000 + "\n")
+
+
+def test_size_limit(tmp_path: Path) -> None:
+    text = "a: 1\n# " + "x" * MAX_FILE_BYTES + "\n"
+    assert problem_of(text) == "file is larger than 1,000,000 bytes"
+    path = tmp_path / "big.yaml"
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_yaml_file(path)
+    assert str(caught.value) == f"{path}: file is larger than 1,000,000 bytes"
+    # just under the limit is fine; the limit counts bytes, not characters
+    fits = "a: 1\n#" + "x" * (MAX_FILE_BYTES - 7) + "\n"
+    assert len(fits.encode()) == MAX_FILE_BYTES
+    assert parse_yaml_text(fits, "f.yaml") == {"a": 1}
+    wide = "a: 1\n#" + "é" * (MAX_FILE_BYTES // 2) + "\n"  # two bytes a character
+    assert problem_of(wide) == "file is larger than 1,000,000 bytes"
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("6e4", 60_000.0), ("6E4", 60_000.0), ("1.5e3", 1_500.0), ("-2e-2", -0.02),
+    ("+3e2", 300.0), ("6.0e+4", 60_000.0),
+])
+def test_exponent_forms_are_numbers(text: str, value: float) -> None:
+    parsed = parse_yaml_text(f"x: {text}\n", "f.yaml")["x"]
+    assert isinstance(parsed, float) and parsed == value
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("'6e4'", "6e4"), ("60000", 60_000), ("e4", "e4"), ("6e", "6e"), ("1.2.3", "1.2.3"),
+    ("yes", True),
+])
+def test_other_scalars_keep_their_yaml_types(text: str, value: object) -> None:
+    parsed = parse_yaml_text(f"x: {text}\n", "f.yaml")["x"]
+    assert parsed == value and type(parsed) is type(value)
+
+
+def test_read_yaml_file_names_the_file(tmp_path: Path) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_text("a: 1\na: 2\n", encoding="utf-8")
+    with pytest.raises(InputError) as caught:
+        read_yaml_file(path)
+    assert str(caught.value).startswith(f"{path}: line 2, column 1: invalid YAML: duplicate")
+    path.write_bytes("\ufeffname: x\n".encode())  # a byte-order mark is dropped
+    assert read_yaml_file(path) == {"name": "x"}
