@@ -71,4 +71,5 @@ def comparison(*plans: PlanResult) -> Comparison:
     """A comparison of hand-built plans (the first is the reference)."""
     plans = plans or (plan_result(),)
     return Comparison(seed=0, trials=3, team="Inside sales (default)", reps=50,
-                      behavior="adaptive", plans=tuple(plans))
+                      behavior="adaptive", normal_effort="the plan in force, 'Baseline'",
+                      plans=tuple(plans))

@@ -1,9 +1,10 @@
 """The effort solver (simulator.model.effort): transition, backward induction, rep types.
 
-Analytic: with a linear terminal pay s * x and cost c e^2 / 2 a week, the expected gain of
-a week at effort e is s * step * e^gamma (luck has mean 1), so the optimum solves
-s * gamma * step * e^(gamma - 1) = c * e, i.e. e* = (s * gamma * step / c)^(1 / (2 - gamma)),
-the same in every week and at every progress index.
+Analytic: with a linear terminal pay s * x and cost c e^rho / rho a week, the expected gain
+of a week at effort e is s * step * e^gamma (luck has mean 1), so the optimum solves
+s * gamma * step * e^(gamma - 1) = c * e^(rho - 1), i.e.
+e* = (s * gamma * step / c)^(1 / (rho - gamma)), the same in every week and at every
+progress index.
 """
 
 from __future__ import annotations
@@ -35,18 +36,20 @@ from simulator.model.effort import (
 )
 from simulator.plan.payout import PlanPayout
 from simulator.plan.spec import plan_from_dict
-from simulator.team.spec import team_from_dict
+from simulator.team.spec import Effort, team_from_dict
 
-GAMMA = 0.4  # the default team's output elasticity
+DEFAULTS = Effort()  # the default team's effort parameters
+GAMMA, RHO = DEFAULTS.output_elasticity, DEFAULTS.cost_curvature
+LOW, HIGH = DEFAULTS.minimum, DEFAULTS.maximum
 WEEKS = 12
 STEP = 1 / WEEKS  # progress of a normal week in a quarter, season 1
-EFFORT_GRID = np.linspace(0.3, 2.1, N_EFFORT)  # the default team's minimum .. maximum
+EFFORT_GRID = np.linspace(LOW, HIGH, N_EFFORT)  # the default team's minimum .. maximum
 GRID_STEP = EFFORT_GRID[1] - EFFORT_GRID[0]
 
 
 def closed_form_effort(s: float, c: float, step: float = STEP) -> float:
-    """e* = (s gamma step / c)^(1 / (2 - gamma)), clipped to the team's effort range."""
-    return float(np.clip((s * GAMMA * step / c) ** (1 / (2 - GAMMA)), 0.3, 2.1))
+    """e* = (s gamma step / c)^(1 / (rho - gamma)), clipped to the team's effort range."""
+    return float(np.clip((s * GAMMA * step / c) ** (1 / (RHO - GAMMA)), LOW, HIGH))
 
 
 def linear_terminal(slopes: list[float]) -> np.ndarray:
@@ -107,7 +110,7 @@ def test_linear_pay_gives_the_closed_form_effort_every_week(team, cost_ratio: fl
     # on a grid of effort levels the best one is a neighbour of e* ...
     assert abs(policy.effort[0, 0, 0] - expected) < GRID_STEP
     # ... namely the grid level that maximises the closed-form weekly objective
-    objective = s * STEP * EFFORT_GRID**GAMMA - c * EFFORT_GRID**2 / 2
+    objective = s * STEP * EFFORT_GRID**GAMMA - c * EFFORT_GRID**RHO / RHO
     assert policy.effort[0, 0, 0] == pytest.approx(EFFORT_GRID[np.argmax(objective)])
     np.testing.assert_allclose(policy.growth, policy.effort**GAMMA)
 
@@ -122,7 +125,7 @@ def test_linear_pay_solves_every_type_on_its_own(team) -> None:
     assert policy.effort[0, 0, 0] > policy.effort[2, 0, 0]
 
 
-@pytest.mark.parametrize(("s", "bound"), [(1e9, 2.1), (1e-3, 0.3)])
+@pytest.mark.parametrize(("s", "bound"), [(1e9, HIGH), (1e-3, LOW)])
 def test_the_closed_form_is_clipped_to_the_effort_range(team, s: float, bound: float) -> None:
     policy = solve_policy(linear_terminal([s]), np.array([500.0]), WEEKS, 1.0, 0.6, team)
     assert np.all(policy.effort == pytest.approx(bound))
@@ -136,7 +139,7 @@ def test_flat_terminal_pay_buys_the_minimum_effort_everywhere(team) -> None:
 
 
 def test_a_higher_season_buys_more_effort_under_linear_pay(team) -> None:
-    """e*^(2 - gamma) grows with the step, and the step is season / weeks."""
+    """e*^(rho - gamma) grows with the step, and the step is season / weeks."""
     s, c = 20_000.0, 20_000.0 * GAMMA * STEP
     normal = solve_policy(linear_terminal([s]), np.array([c]), WEEKS, 1.0, 0.6, team)
     busy = solve_policy(linear_terminal([s]), np.array([c]), WEEKS, 2.0, 0.6, team)
@@ -186,12 +189,12 @@ def test_weekly_effort_cost_makes_normal_effort_optimal_under_the_reference_comm
 ) -> None:
     """Linear commission of reference_pay_slope x reference target per 100% of quota, quarterly:
     s = 1.2 x 60,000 / 4 per unit of x, c = gamma x 1.2 x 60,000 / 48, step = 1 / 12, so
-    e*^(2 - gamma) = s gamma step / c = 1."""
+    e*^(rho - gamma) = s gamma step / c = 1."""
     plan = linear_plan(team.effort.reference_pay_slope)
     payout = PlanPayout.from_plan(plan)
     terminal = terminal_pay(payout, np.array([1.0]), np.array([[1.0]]))
     cost = weekly_effort_cost(team, np.array([1.0]))
-    assert cost[0] == pytest.approx(GAMMA * 1.2 * 60_000 / 48)
+    assert cost[0] == pytest.approx(GAMMA * 1.2 * 60_000 / 48)  # the default reference
     policy = solve_policy(terminal, cost, WEEKS, 1.0, 0.6, team)
     assert closed_form_effort(1.2 * 60_000 / 4, cost[0]) == pytest.approx(1.0)
     assert abs(policy.effort[0, 0, 0] - 1.0) < GRID_STEP
@@ -232,15 +235,34 @@ def test_terminal_pay_ignores_measures_out_of_the_index_and_falls_for_lower_is_b
     assert only_lower[np.searchsorted(X_GRID, 1.0)] == pytest.approx(15_000 * 0.4)
 
 
-def test_progress_sigma_is_the_pay_weighted_luck(team) -> None:
+def test_progress_sigma_is_the_pay_weighted_luck() -> None:
+    team = team_from_dict({"name": "No market", "luck": {"market_yearly": 0.0,
+                                                         "market_monthly": 0.0}})
     sales, activity = team.luck.sales_weekly, team.luck.activity_weekly
     luck = np.array([True, False])
-    assert progress_sigma(team, np.array([1.0, 0.0]), luck) == pytest.approx(sales)
-    assert progress_sigma(team, np.array([0.0, 2.0]), luck) == pytest.approx(activity)
+    assert progress_sigma(team, np.array([1.0, 0.0]), luck, WEEKS) == pytest.approx(sales)
+    assert progress_sigma(team, np.array([0.0, 2.0]), luck, WEEKS) == pytest.approx(activity)
     # variance weighted by pay: sqrt((3 s^2 + a^2) / 4)
-    assert progress_sigma(team, np.array([0.3, 0.1]), luck) == pytest.approx(
+    assert progress_sigma(team, np.array([0.3, 0.1]), luck, WEEKS) == pytest.approx(
         np.sqrt((3 * sales**2 + activity**2) / 4))
-    assert progress_sigma(team, np.zeros(2), luck) == sales  # nothing in the index
+    assert progress_sigma(team, np.zeros(2), luck, WEEKS) == sales  # nothing in the index
+
+
+def test_progress_sigma_carries_the_markets_shock_as_weekly_luck(team) -> None:
+    """A shock that lasts the period adds its period variance once per week of the period:
+    weekly variance sales**2 + weeks x (yearly**2 + monthly**2 x AR(1) share)."""
+    luck = team.luck
+    months = WEEKS // 4
+    lags = np.abs(np.subtract.outer(np.arange(months), np.arange(months)))
+    share = (luck.market_autocorrelation**lags).sum() / months**2
+    period = luck.market_yearly**2 + luck.market_monthly**2 * share
+    assert luck.market_period_variance(months) == pytest.approx(period)
+    expected = np.sqrt(luck.sales_weekly**2 + WEEKS * period)
+    assert progress_sigma(team, np.array([1.0]), np.array([True]), WEEKS) == pytest.approx(
+        expected)
+    # activity measures have no market in them
+    assert progress_sigma(team, np.array([1.0]), np.array([False]), WEEKS) == pytest.approx(
+        luck.activity_weekly)
 
 
 # --------------------------------------------------------------------------- period luck

@@ -17,8 +17,8 @@ from simulator.plan.spec import PlanSpec, plan_from_dict
 from simulator.team.reps import Reps, WeeklyFunnel, draw_reps
 from simulator.team.spec import TeamSpec, team_from_dict
 
-# the default products: time shares 60 / 25 / 15%, deal sizes 20,000 / 9,000 / 14,000
-HARMONIC_DEAL = 1 / (0.6 / 20_000 + 0.25 / 9_000 + 0.15 / 14_000)  # 14,600.23
+# the default products: time shares 60 / 25 / 15%, deal sizes 24,000 / 10,800 / 16,800
+HARMONIC_DEAL = 1 / (0.6 / 24_000 + 0.25 / 10_800 + 0.15 / 16_800)  # 17,520.28
 
 
 def roster_team(**extra: object) -> TeamSpec:
@@ -46,7 +46,7 @@ def test_relative_revenue_quota_by_hand() -> None:
     quotas, _ = quotas_of(one_measure(quota={"relative": 1.0}), roster_team())
     np.testing.assert_allclose(quotas[:, 0], [12 * 1.5 * HARMONIC_DEAL, 12 * 0.5 * HARMONIC_DEAL],
                                rtol=1e-12)
-    assert quotas[0, 0] == pytest.approx(262_804.17, abs=0.01)
+    assert quotas[0, 0] == pytest.approx(315_365.01, abs=0.01)
 
 
 @pytest.mark.parametrize(("period", "weeks"), [("month", 4), ("quarter", 12), ("year", 48)])

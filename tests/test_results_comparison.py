@@ -93,7 +93,9 @@ def test_to_frame_has_one_row_per_plan_with_the_headline_columns() -> None:
 def test_to_dict_is_the_compare_json_object() -> None:
     result = comparison(plan_result(), plan_result(name="Other"))
     data = result.to_dict()
-    assert list(data) == ["seed", "trials", "team", "reps", "behavior", "plans"]
+    assert list(data) == ["seed", "trials", "team", "reps", "behavior", "normal_effort",
+                          "plans"]
+    assert "model_range" not in data["plans"][0]  # no model draws: no model-range keys
     assert [p["name"] for p in data["plans"]] == ["Baseline", "Other"]
     assert "trial_sales" not in data["plans"][0]
     json.dumps(data, allow_nan=False)

@@ -57,10 +57,13 @@ def test_comparison_table_has_a_column_per_plan_reference_first() -> None:
     result = three_plans()
     lines = comparison_table(result).splitlines()
     assert lines[0] == "Inside sales (default): 50 reps, 3 plan years, seed 0, adaptive behaviour"
-    header = lines[2]
+    # what the figures rest on comes before them: normal effort, what intervals cover
+    assert lines[1].startswith("Normal effort: the plan in force")
+    assert "luck of the simulated years only" in lines[2]
+    header = lines[4]
     positions = [header.index(p.name) for p in result.plans]
     assert positions == sorted(positions)  # the reference first, then in order
-    rows = lines[3:lines.index("", 3)]
+    rows = lines[5:lines.index("", 5)]
     assert len(rows) == 14
     assert rows[0].startswith("team sales / year, mean")
     # every row lines up: cells end where their plan's name ends in the header

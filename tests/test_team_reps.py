@@ -120,7 +120,7 @@ def test_revenue_shares_equal_time_shares(funnel: WeeklyFunnel) -> None:
     shares = [out[f"revenue_{p}"][0] / out["revenue"][0] for p in PRODUCTS]
     np.testing.assert_allclose(shares, [0.6, 0.25, 0.15], rtol=1e-12)
     # 4 deals a month at the harmonic-mean deal size
-    harmonic = 1 / (0.6 / 20_000 + 0.25 / 9_000 + 0.15 / 14_000)
+    harmonic = 1 / (0.6 / 24_000 + 0.25 / 10_800 + 0.15 / 16_800)
     assert out["revenue"][0] * MONTH == pytest.approx(4 * harmonic, rel=1e-12)
 
 

@@ -31,10 +31,13 @@ def problems_of(raw: dict[str, Any]) -> list[str]:
 
 
 def test_the_default_team_file_holds_the_documented_defaults() -> None:
-    """Every value in plans/teams/default.yaml is the code's default (docs/MODEL.md)."""
+    """Every value in plans/teams/default.yaml is the code's default (docs/MODEL.md); the
+    file adds its incumbent plan, the shipped baseline."""
     team = load_team()
     assert load_team(DEFAULT_TEAM) == team
-    defaults = TeamSpec(name=team.name, description=team.description)
+    assert team.incumbent is not None and team.incumbent.name == "Baseline"
+    assert team.incumbent_file == "../baseline.yaml"
+    defaults = TeamSpec(name=team.name, description=team.description, incumbent=team.incumbent)
     assert team.model_dump() == defaults.model_dump()
     assert team.size == 50 and team.rep_seed == 2026 and team.roster is None
 
