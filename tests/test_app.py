@@ -235,16 +235,16 @@ def test_downloads_produce_valid_files(downloads: dict[str, Any]) -> None:
 def test_budget_line_gives_the_chance_of_exceeding_it_without_a_new_simulation(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import simulator.results.summary
+    import simulator.results.comparison
 
     calls = []
-    real = simulator.results.summary.compare
+    real = simulator.results.comparison.compare
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(kwargs.get("seed"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(simulator.results.summary, "compare", counting)
+    monkeypatch.setattr(simulator.results.comparison, "compare", counting)
     at = start(seed=424242)
     assert len(calls) == 1
     p50 = table(at).iloc[0]["payout_p50"] * 1e6  # the table shows millions
