@@ -559,3 +559,20 @@ def test_an_upload_that_is_not_utf8_is_reported() -> None:
     assert not at.exception
     assert "latin.yaml: file is not UTF-8 text" in " ".join(e.value for e in at.error)
     assert [m.value for m in at.metric] == before
+
+
+def test_page_formats() -> None:
+    from simulator.results.summary import Difference
+    from ui.format import cash, cash_interval, half_width, md, points, problem_list, slug
+
+    assert cash(36_006_114) == "$36.01M" and cash(-250_000) == "-$250.0k"
+    assert cash(1_200_000, signed=True) == "+$1.20M"
+    # as many decimals as it takes to tell the ends apart
+    assert cash_interval(1_205_000, 1_215_000) == "95% CI +$1.21M to +$1.22M"
+    assert cash_interval(1_210_100, 1_210_900) == "95% CI +$1.210M to +$1.211M"
+    assert cash_interval(-20_000, 30_000) == "95% CI -$20.0k to +$30.0k"
+    assert half_width(Difference(5.0, 1_000.0, 9_200.0)) == "± $4,100 (95% CI)"
+    assert points(0.032) == "+3.2 pp" and points(-0.458) == "-45.8 pp"
+    assert md("a_b *c* [d]") == r"a\_b \*c\* \[d\]"
+    assert problem_list("x.yaml: a\n\nx.yaml: `b`") == "- `x.yaml: a`\n- `x.yaml: 'b'`"
+    assert slug("Baseline (edited)") == "baseline-edited" and slug("!!!") == "plan"
