@@ -24,7 +24,7 @@ test: $(STAMP)
 
 lint: $(STAMP)
 	$(VENV)/bin/ruff check .
-	$(VENV)/bin/mypy simulator
+	$(VENV)/bin/mypy simulator ui app.py
 
 bench: $(STAMP)
 	$(PY) -m simulator bench

@@ -1,7 +1,9 @@
 """The Streamlit app, driven headless with streamlit.testing (AppTest).
 
-Every test runs the real app.py with small trial counts. Downloads are read back through a
-recording media-file manager, so the files checked are the bytes a user would get.
+Every test runs the real app.py (which lays out the page modules of `ui/`) with small
+trial counts; the cached call of `ui.cache` is also called directly. Downloads are read
+back through a recording media-file manager, so the files checked are the bytes a user
+would get.
 """
 
 from __future__ import annotations
@@ -12,12 +14,14 @@ from typing import Any
 
 import openpyxl
 import pandas as pd
+import pyarrow as pa
 import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 
-from simulator.plan.spec import plan_from_text
-from simulator.team.spec import team_from_dict
+from simulator.plan.spec import PlanSpec, plan_from_text
+from simulator.results.comparison import Comparison
+from simulator.team.spec import TeamSpec, team_from_dict
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -235,16 +239,16 @@ def test_downloads_produce_valid_files(downloads: dict[str, Any]) -> None:
 def test_budget_line_gives_the_chance_of_exceeding_it_without_a_new_simulation(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    import simulator.results.summary
+    import simulator.results.comparison
 
     calls = []
-    real = simulator.results.summary.compare
+    real = simulator.results.comparison.compare
 
     def counting(*args: Any, **kwargs: Any) -> Any:
         calls.append(kwargs.get("seed"))
         return real(*args, **kwargs)
 
-    monkeypatch.setattr(simulator.results.summary, "compare", counting)
+    monkeypatch.setattr(simulator.results.comparison, "compare", counting)
     at = start(seed=424242)
     assert len(calls) == 1
     p50 = table(at).iloc[0]["payout_p50"] * 1e6  # the table shows millions
@@ -468,3 +472,107 @@ def test_history_quotas_run_on_the_calibrated_team() -> None:
     assert not at.exception and not at.error
     estimates = next(d.value for d in at.dataframe if "Estimate" in d.value.columns)
     assert any("Deal sizes scaled for the plan 'Baseline'" in e for e in estimates["Estimate"])
+
+
+def test_the_cached_call_gets_the_edited_spec_and_returns_the_typed_comparison(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import simulator.results.comparison
+
+    seen: list[tuple[list[Any], Any]] = []
+    real = simulator.results.comparison.compare
+
+    def recording(plans: Any, team: Any, *args: Any, **kwargs: Any) -> Any:
+        seen.append((list(plans), team))
+        return real(plans, team, *args, **kwargs)
+
+    monkeypatch.setattr(simulator.results.comparison, "compare", recording)
+    at = start(plan_files=["baseline.yaml"], seed=515151)
+    at.number_input(key=editor_key(at, "threshold", 0)).set_value(65.0).run()
+    assert not at.exception and not at.error
+    # the editor's spec goes in as it is: no YAML text, no second validation
+    plans, team = seen[-1]
+    assert all(isinstance(p, PlanSpec) for p in plans)
+    assert [p.name for p in plans] == ["Baseline", "Baseline (edited)"]
+    assert plans[1].measures[0].threshold == pytest.approx(0.65)
+    assert isinstance(team, TeamSpec) and team.name == "Inside sales (default)"
+    # what the cache returns is the typed comparison, health findings inside each plan
+    runs, compared, kept_team = at.session_state["last_good"]
+    assert [type(r) for r in runs] == [Comparison]
+    assert runs[0].seed == 515151 and runs[0].trials == TRIALS
+    assert [p.name for p in runs[0].plans] == compared.labels
+    assert all(p.health for p in runs[0].plans)
+    assert kept_team == team
+
+
+def test_run_comparison_is_keyed_by_the_specs_json(
+    baseline: PlanSpec, team: TeamSpec, monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import simulator.results.comparison
+    from ui.cache import run_comparison, spec_key
+
+    calls = []
+    real = simulator.results.comparison.compare
+
+    def counting(*args: Any, **kwargs: Any) -> Any:
+        calls.append(kwargs.get("seed"))
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(simulator.results.comparison, "compare", counting)
+    plans = (baseline, baseline.model_copy(update={"name": "Copy"}))
+    key = spec_key(plans, team)
+    files = ("baseline.yaml", "copy.yaml")
+    first = run_comparison(plans, team, key, files, 64, 616161, "adaptive")
+    again = run_comparison(plans, team, key, files, 64, 616161, "adaptive")
+    assert isinstance(first, Comparison) and len(calls) == 1
+    assert again.to_dict() == first.to_dict()
+    assert [p.file for p in first.plans] == list(files)
+    assert first.plans[1].vs_first.sales_diff.mean == 0  # the same rules, the same luck
+    # equal specs give equal keys; any change of a plan or the team gives another
+    assert spec_key(tuple(p.model_copy() for p in plans), team) == key
+    assert spec_key((baseline, baseline.model_copy(update={"announce_day": 20})), team) != key
+    assert spec_key(plans, team.model_copy(update={"reps": 10})) != key
+    assert spec_key(plans[::-1], team) != key
+
+
+def test_the_effort_chart_marks_the_teams_minimum_effort() -> None:
+    at = start(plan_files=["baseline.yaml"])
+    team = "name: Keen team\nreps: 12\neffort: {minimum: 0.45}\n"
+    at.file_uploader(key="team_upload").upload("keen.yaml", team.encode(), "text/yaml")
+    at.run()
+    assert not at.exception and not at.error
+    assert any("Keen team, 12 reps" in c.value for c in at.caption)
+    chart = next(c for c in at.get("vega_lite_chart") if "Who gives up" in c.proto.spec)
+    lines = pd.concat([pa.ipc.open_stream(d.data.data).read_pandas()
+                       for d in chart.proto.datasets if d.data.data])
+    marks = lines.dropna(subset=["label"]).set_index("label")["y"]
+    assert marks["minimum effort (gave up)"] == pytest.approx(0.45)
+    assert marks["normal effort"] == 1.0
+
+
+def test_an_upload_that_is_not_utf8_is_reported() -> None:
+    at = start(plan_files=["baseline.yaml"])
+    before = [m.value for m in at.metric]
+    at.file_uploader(key="plan_uploads").upload("latin.yaml", "name: Café\n".encode("latin-1"),
+                                                "text/yaml")
+    at.run()
+    assert not at.exception
+    assert "latin.yaml: file is not UTF-8 text" in " ".join(e.value for e in at.error)
+    assert [m.value for m in at.metric] == before
+
+
+def test_page_formats() -> None:
+    from simulator.results.summary import Difference
+    from ui.format import cash, cash_interval, half_width, md, points, problem_list, slug
+
+    assert cash(36_006_114) == "$36.01M" and cash(-250_000) == "-$250.0k"
+    assert cash(1_200_000, signed=True) == "+$1.20M"
+    # as many decimals as it takes to tell the ends apart
+    assert cash_interval(1_205_000, 1_215_000) == "95% CI +$1.21M to +$1.22M"
+    assert cash_interval(1_210_100, 1_210_900) == "95% CI +$1.210M to +$1.211M"
+    assert cash_interval(-20_000, 30_000) == "95% CI -$20.0k to +$30.0k"
+    assert half_width(Difference(5.0, 1_000.0, 9_200.0)) == "± $4,100 (95% CI)"
+    assert points(0.032) == "+3.2 pp" and points(-0.458) == "-45.8 pp"
+    assert md("a_b *c* [d]") == r"a\_b \*c\* \[d\]"
+    assert problem_list("x.yaml: a\n\nx.yaml: `b`") == "- `x.yaml: a`\n- `x.yaml: 'b'`"
+    assert slug("Baseline (edited)") == "baseline-edited" and slug("!!!") == "plan"

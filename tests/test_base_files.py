@@ -1,4 +1,5 @@
-"""Reading a user's file whole (simulator.base.files): one clear error when it cannot be."""
+"""Reading a file from disk (`read_text_file`) or from an upload's bytes (`decode_text`):
+one clear error when it cannot be read."""
 
 from __future__ import annotations
 
@@ -7,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from simulator.base.errors import InputError
-from simulator.base.files import PLANS_DIR, read_text_file
+from simulator.base.files import PLANS_DIR, decode_text, read_text_file
 
 
 def test_reads_utf8_and_drops_a_byte_order_mark(tmp_path: Path) -> None:
@@ -57,3 +58,35 @@ def test_size_limit_in_bytes(tmp_path: Path) -> None:
 def test_the_shipped_plans_are_found() -> None:
     assert (PLANS_DIR / "baseline.yaml").is_file()
     assert (PLANS_DIR / "teams" / "default.yaml").is_file()
+
+
+
+def test_decode_text_reads_utf8_and_drops_a_byte_order_mark() -> None:
+    assert decode_text("name: Plan à 70%\n".encode(), "plan.yaml") == "name: Plan à 70%\n"
+    assert decode_text(b"\xef\xbb\xbfrep_id,period\n", "history.csv") == "rep_id,period\n"
+    assert decode_text(b"", "empty.yaml") == ""
+
+
+def test_decode_text_keeps_line_endings() -> None:
+    assert decode_text(b"a\r\nb\r\n", "x.csv") == "a\r\nb\r\n"
+
+
+@pytest.mark.parametrize("data", [b"\xff\xfe", "caf\xe9".encode("latin-1"),
+                                  "name: x".encode("utf-16")])
+def test_decode_text_rejects_bytes_that_are_not_utf8(data: bytes) -> None:
+    with pytest.raises(InputError) as info:
+        decode_text(data, "upload.yaml")
+    assert str(info.value) == "upload.yaml: file is not UTF-8 text"
+    assert info.value.source == "upload.yaml"
+
+
+def test_decode_text_and_read_text_file_agree(tmp_path: Path) -> None:
+    path = tmp_path / "plan.yaml"
+    path.write_bytes(b"\xef\xbb\xbfname: Baseline\n")
+    assert read_text_file(path, 1000) == decode_text(path.read_bytes(), str(path))
+    path.write_bytes("caf\xe9".encode("latin-1"))
+    with pytest.raises(InputError) as from_disk:
+        read_text_file(path, 1000)
+    with pytest.raises(InputError) as from_bytes:
+        decode_text(path.read_bytes(), str(path))
+    assert str(from_disk.value) == str(from_bytes.value)

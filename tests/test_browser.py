@@ -1,5 +1,9 @@
 """End to end in a real browser: `streamlit run app.py`, driven by Debian's Chromium.
 
+app.py lays out the page modules of `ui/` (sidebar, results, health, presentation, the
+Team tab's fit); the server runs from the checkout, so `ui` and `simulator` are the ones
+beside app.py.
+
 Skipped when /usr/bin/chromium is missing, except under CI (CI=true), where a missing
 browser is a failure. Screenshots go to artifacts/ (gitignored) for a human to look at.
 """
@@ -111,6 +115,19 @@ def _wait_for_charts(page: object, count: int) -> None:
     )
 
 
+def _wait_until_settled(page: object) -> None:
+    """Until the script run is over: no running indicator, no element of an earlier run.
+
+    While Streamlit reruns, the previous run's elements stay on the page (stale) until the
+    new ones replace them; reading the page then would count both.
+    """
+    page.wait_for_function(  # type: ignore[attr-defined]
+        "!document.querySelector('[data-testid=\"stStatusWidgetRunningIcon\"]')"
+        " && !document.querySelector('[data-stale=\"true\"]')",
+        timeout=RENDER_MS,
+    )
+
+
 def test_comparison_renders_cards_and_charts(server: str, browser: object) -> None:
     page = browser.new_page(viewport={"width": 1500, "height": 1000})  # type: ignore[attr-defined]
     errors: list[str] = []
@@ -136,13 +153,17 @@ def test_comparison_renders_cards_and_charts(server: str, browser: object) -> No
         timeout=RENDER_MS,
     )
     _wait_for_charts(page, 6)
+    _wait_until_settled(page)
     page.wait_for_timeout(1000)  # let the last charts paint
 
     cards = page.get_by_test_id("stMetricValue")
-    values = [cards.nth(i).inner_text() for i in range(cards.count())]
+    values = cards.all_inner_texts()
     assert len(values) == 12
     assert all(v.startswith("$") or v.endswith("%") for v in values)
     assert page.get_by_text("High threshold").first.is_visible()
+    # the health panel reads the findings inside each typed plan result
+    assert page.get_by_role("heading", name="Plan health").count() == 1
+    assert page.get_by_text("Rule threshold_reach").count() >= 1
     assert not page.get_by_test_id("stException").count()
     assert not errors, errors
 
@@ -159,6 +180,7 @@ def test_presentation_view(server: str, browser: object) -> None:
     page.goto(f"{server}/?view=present")
     page.wait_for_selector("[data-testid='stMetric']", timeout=RENDER_MS)
     _wait_for_charts(page, 1)
+    _wait_until_settled(page)
     assert not page.get_by_test_id("stSidebar").is_visible()
     assert not page.get_by_role("tab").count()
     ARTIFACTS.mkdir(exist_ok=True)
@@ -193,6 +215,7 @@ def test_history_upload_fits_a_team_and_shows_health(server: str, browser: objec
         timeout=RENDER_MS)
     page.get_by_text("quantiles fit").first.wait_for(timeout=RENDER_MS)
     _wait_for_charts(page, 9)  # the results' charts and the fit's three
+    _wait_until_settled(page)
     page.wait_for_timeout(1000)
     assert not page.get_by_test_id("stException").count()
     assert not errors, errors

@@ -1,4 +1,4 @@
-"""Reading a user's file whole, with one clear error when it cannot be read."""
+"""Reading a user's file whole (from disk or an upload's bytes), with one clear error."""
 
 from __future__ import annotations
 
@@ -30,3 +30,15 @@ def read_text_file(path: str | Path, max_bytes: int) -> str:
         raise InputError.single(source, "", "file is not UTF-8 text") from None
     except OSError as exc:
         raise InputError.single(source, "", f"cannot read file: {exc.strerror}") from None
+
+
+def decode_text(data: bytes, source: str) -> str:
+    """The UTF-8 text of a file's bytes (e.g. an upload), a byte-order mark dropped.
+
+    Line endings are kept as they are. Raises InputError naming `source` when the bytes
+    are not UTF-8, the same message `read_text_file` gives.
+    """
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        raise InputError.single(source, "", "file is not UTF-8 text") from None

@@ -1,0 +1,120 @@
+"""The charts sub-package: its public names, the calibration's estimates table, rendering."""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import EXAMPLES_DIR, PLANS_DIR
+
+from simulator.plan.spec import load_plan
+from simulator.results import charts
+from simulator.results.comparison import Comparison, compare
+from simulator.team.calibrate import calibrate
+from simulator.team.history import read_history
+
+
+@pytest.fixture(scope="module")
+def fit() -> dict[str, Any]:
+    """The sample history's calibration as plain data (what the app keeps)."""
+    history = read_history(EXAMPLES_DIR / "sample_history.csv")
+    return calibrate(history, np.random.default_rng(0), name="Sample").to_dict()
+
+
+@pytest.fixture(scope="module")
+def comparison(team: Any) -> Comparison:
+    plans = [load_plan(PLANS_DIR / f) for f in ("baseline.yaml", "high_threshold.yaml")]
+    return compare(plans, team, n_trials=64, seed=3)
+
+
+def test_the_package_keeps_every_public_name_of_the_old_module() -> None:
+    names = ["CURRENCY", "MONEY_AXIS", "MONEY_TIP", "PALETTE", "INK", "GRID", "MUTED",
+             "BEHAVIOUR_TITLES", "WIDTH", "HEIGHT", "plan_colours", "distribution_frame",
+             "marker_frame", "payout_curve_frame", "decile_frame", "measure_frame",
+             "attainment_frame", "distribution_chart", "payout_curve_chart",
+             "measure_curve_chart", "decile_sales_chart", "decile_effort_chart",
+             "measure_attainment_chart", "attainment_chart", "FIT_BASES", "FITS", "MISSES",
+             "seasonal_frame", "rep_level_frame", "fit_quantile_frame", "seasonal_chart",
+             "rep_level_chart", "fit_quantile_chart", "chart_png", "chart_svg",
+             "estimates_frame"]
+    missing = [n for n in names if not hasattr(charts, n)]
+    assert not missing
+    assert set(charts.__all__) >= set(names)
+
+
+def test_estimates_frame_lists_the_fit_with_its_intervals(fit: dict[str, Any]) -> None:
+    frame = charts.estimates_frame(fit)
+    assert list(frame.columns) == ["Estimate", "Value", "95% interval"]
+    rows = frame.set_index("Estimate")
+    spread = rows.loc["Spread of rep levels (log-sd across reps)"]
+    assert (spread["Value"], spread["95% interval"]) == ("0.300", "0.237 to 0.379")
+    revenue = rows.loc["Revenue per rep-month (average rep and month)"]
+    assert revenue["Value"] == "$67,970"
+    assert revenue["95% interval"] == "$65,930 to $70,074"
+    assert "Luck per month (log-sd)" in rows.index
+    assert "Weekly luck (luck.sales_weekly, 4 weeks a month)" in rows.index
+    assert rows.loc["Outlier share of rep-periods (robust fit)", "Value"] == "0.42%"
+    assert rows.loc["Outlier share of rep-periods (robust fit)", "95% interval"] == ""
+    assert rows.loc["Minutes per conversation", "Value"] == "30.0"
+    for metric in fit["funnel"]:
+        assert f"{metric.replace('_', ' ').capitalize()} per rep-month" in rows.index
+    assert not any(e.startswith("Deal sizes scaled") for e in frame["Estimate"])
+
+
+def test_estimates_frame_of_a_quarterly_fit_under_a_known_plan(fit: dict[str, Any]) -> None:
+    quarterly = copy.deepcopy(fit)
+    quarterly.update(granularity="quarter", funnel={}, minutes_per_conversation=None,
+                     history_plan={"plan": "Baseline", "revenue_factor": 0.91234})
+    frame = charts.estimates_frame(quarterly)
+    assert "Weekly luck (luck.sales_weekly, 12 weeks a quarter)" in set(frame["Estimate"])
+    assert "Minutes per conversation" not in set(frame["Estimate"])
+    assert frame.iloc[-1].tolist() == [
+        "Deal sizes scaled for the plan 'Baseline' the history was earned under", "×0.912", ""]
+    assert len(frame) == 6
+
+
+def test_estimate_text() -> None:
+    assert charts.estimate_text(1.5, 1.25, 1.75) == ("1.500", "1.250 to 1.750")
+    assert charts.estimate_text(1234.5, 1000, 1500, "{:,.0f}") == ("1,234", "1,000 to 1,500")
+
+
+def test_calibration_frames_and_charts(fit: dict[str, Any]) -> None:
+    seasons = charts.seasonal_frame(fit)
+    assert list(seasons["season"][:3]) == ["Jan", "Feb", "Mar"] and len(seasons) == 12
+    levels = charts.rep_level_frame(fit)
+    assert levels["level"].is_monotonic_increasing and len(levels) == 43
+    goodness = charts.fit_quantile_frame(fit)
+    assert set(goodness["verdict"]) <= {"fits", "does not fit"}
+    for chart in (charts.seasonal_chart(seasons), charts.rep_level_chart(levels),
+                  charts.fit_quantile_chart(goodness)):
+        assert chart.to_dict()["$schema"].startswith("https://vega.github.io/schema/vega-lite")
+
+
+def test_comparison_frames_read_the_typed_results(comparison: Comparison) -> None:
+    labels = [p.name for p in comparison.plans]
+    rows = [(label, "adaptive", p) for label, p in zip(labels, comparison.plans, strict=True)]
+    deciles = charts.decile_frame(rows)
+    assert len(deciles) == 20 and list(deciles["decile"][:10]) == list(range(1, 11))
+    attainment = charts.attainment_frame(rows)
+    shares = attainment.groupby("plan")["share"].sum()
+    assert shares.to_numpy() == pytest.approx([1.0, 1.0])
+    markers = charts.marker_frame([(label, "adaptive", p.payout) for label, p in
+                                   zip(labels, comparison.plans, strict=True)])
+    assert list(markers["marker"][:2]) == ["P50 (median)", "P90"]
+    assert markers["value"].iloc[0] == comparison.plans[0].payout.p50
+    hist = charts.distribution_frame([(label, "adaptive", p.trial_sales) for label, p in
+                                      zip(labels, comparison.plans, strict=True)])
+    assert hist.groupby("plan")["share"].sum().to_numpy() == pytest.approx([1.0, 1.0])
+    measures = charts.measure_frame(rows)
+    assert isinstance(measures, pd.DataFrame) and set(measures["plan"]) == set(labels)
+
+
+def test_a_chart_renders_to_png_and_svg(comparison: Comparison) -> None:
+    labels = [p.name for p in comparison.plans]
+    rows = [(label, "adaptive", p) for label, p in zip(labels, comparison.plans, strict=True)]
+    chart = charts.decile_sales_chart(charts.decile_frame(rows), charts.plan_colours(labels))
+    assert charts.chart_png(chart, scale=1.0).startswith(b"\x89PNG\r\n\x1a\n")
+    assert "<svg" in charts.chart_svg(chart)

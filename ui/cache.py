@@ -1,0 +1,101 @@
+"""The cached calls: the comparison of plans on a team, and the fit of a team to history.
+
+Each takes validated specs unhashed (an underscore-prefixed argument) with a hashed key
+built from their JSON (`spec_key`), so an edited plan goes in as the spec the editor
+built, never back through YAML. A cached function reads only its arguments. The
+simulation and the fit are reached through their modules (`comparison.compare`,
+`calibrate.calibrate`), so a test can count the calls.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import streamlit as st
+
+from simulator.base.files import decode_text
+from simulator.base.yamlio import parse_yaml_text
+from simulator.model.anchor import adjust_for_plan
+from simulator.plan.spec import PlanSpec
+from simulator.results import comparison
+from simulator.results.comparison import Comparison
+from simulator.team import calibrate
+from simulator.team.history import parse_history
+from simulator.team.spec import TeamSpec, team_from_dict
+
+
+def spec_key(plans: Sequence[PlanSpec], team: TeamSpec | None = None) -> str:
+    """The cache key of validated specs: their JSON, one line each (it holds every field)."""
+    specs: list[Any] = [*plans, *([team] if team is not None else [])]
+    return "\n".join(spec.model_dump_json() for spec in specs)
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def run_comparison(
+    _plans: tuple[PlanSpec, ...],
+    _team: TeamSpec,
+    key: str,
+    files: tuple[str, ...],
+    n_trials: int,
+    seed: int,
+    behavior: str,
+) -> Comparison:
+    """Simulate the plans on the team: the typed comparison, health findings included.
+
+    key: `spec_key(_plans, _team)`; with the settings it is all the cache hashes, so a
+    chart option never runs the simulation again. The result holds per-trial totals and
+    histograms, no per-rep arrays. The progress bar is made and emptied in here:
+    st.cache_data replays the elements a cached function draws, and replaying a bar that
+    was made outside the function would fail.
+    """
+    label = f"Simulating {n_trials:,} plan years of {len(_plans)} plan(s), {behavior} behaviour"
+    bar = st.progress(0.0, text=label)
+
+    def report(done: int, total: int) -> None:
+        bar.progress(min(done / max(total, 1), 1.0), text=f"{label}: {done:,} / {total:,}")
+
+    result = comparison.compare(
+        list(_plans), _team, n_trials=n_trials, seed=seed,
+        behavior=behavior,  # type: ignore[arg-type]
+        files=list(files), chunk_trials=max(16, -(-n_trials // 20)), progress=report,
+    )
+    bar.empty()
+    return result
+
+
+@dataclass(frozen=True)
+class FittedTeam:
+    """A team fitted to a history CSV: the team, its file, the fit as data and in words."""
+
+    name: str
+    team: TeamSpec
+    team_text: str  # the team file (YAML) the fit writes
+    fit: dict[str, Any]  # `Calibration.to_dict()`, as the calibration charts read it
+    report: str  # the fit as `python -m simulator calibrate` prints it
+
+
+@st.cache_data(show_spinner="Fitting the team to the history ...", max_entries=16)
+def calibrate_history(data: bytes, file_name: str, _plan: PlanSpec | None = None,
+                      plan_key: str = "") -> FittedTeam:
+    """Fit a team to a history CSV's bytes (the file's name names the team).
+
+    Keyed by the bytes, so a rerun never fits again. The goodness-of-fit replicates use
+    seed 0, as the CLI does. _plan: the plan the history was earned under, if known
+    (`calibrate --plan`), with plan_key its `spec_key`: the team is then scaled so that
+    this plan, simulated, reproduces the history. A file with problems raises InputError
+    with every problem and its line number; errors are not cached.
+    """
+    history = parse_history(decode_text(data, file_name), file_name)
+    fit = calibrate.calibrate(history, np.random.default_rng(0),
+                              name=f"Calibrated from {Path(file_name).stem}")
+    if _plan is not None:
+        fit = adjust_for_plan(fit, _plan)
+    text = calibrate.team_yaml(fit)
+    source = f"calibrated from {file_name}"
+    team = team_from_dict(parse_yaml_text(text, source), source)  # as the file reads
+    return FittedTeam(name=team.name, team=team, team_text=text, fit=fit.to_dict(),
+                      report=calibrate.fit_report(fit))

@@ -1,0 +1,295 @@
+"""The analyst's results page: cards, charts with downloads, notes, health and the table.
+
+Everything on it is read from the cached, typed `Comparison` of each behaviour mode
+(`ResultView`); changing the budget or a chart never runs the simulation again.
+"""
+
+from __future__ import annotations
+
+import html
+from collections.abc import Sequence
+from typing import Any
+
+import pandas as pd
+import streamlit as st
+
+from simulator.plan.spec import PlanSpec
+from simulator.results import charts, tables
+from simulator.results.comparison import Comparison
+from simulator.results.export import csv_bytes
+from simulator.results.report import percent, what_happens
+from simulator.results.summary import Difference, PlanResult
+from simulator.team.spec import TeamSpec
+from ui.format import cash, cash_interval, half_width, points
+from ui.health import health_panel
+from ui.state import init
+from ui.widgets import plan_heading, show_chart
+
+
+class ResultView:
+    """Frames and charts of the comparisons on a page (one per behaviour mode).
+
+    runs: the comparisons of the same plans, adaptive first; labels: the plans' unique
+    names in plan order; specs: the plans as compared; team: the team they ran on.
+    """
+
+    def __init__(self, runs: Sequence[Comparison], labels: list[str],
+                 specs: list[PlanSpec], team: TeamSpec, large: bool = False):
+        self.runs, self.labels, self.specs, self.large = list(runs), labels, specs, large
+        self.first = self.runs[0]
+        self.minimum_effort = float(team.effort.minimum)
+        self.colours = charts.plan_colours(labels)
+        first = self.first
+        self.subtitle = (f"{first.team}, {first.reps} reps · {first.trials:,} simulated "
+                         f"plan years · seed {first.seed}")
+        self.rows = tables.result_rows(self.runs, labels)
+        self.modes = [run.behavior for run in self.runs]
+
+    def distribution(self, what: str, budget: float | None = None) -> Any:
+        """Sales or payout ("sales", "payout") per simulated year, P50 and P90 marked."""
+        samples = [(label, mode, p.trial_sales if what == "sales" else p.trial_payout)
+                   for label, mode, p in self.rows]
+        markers = charts.marker_frame([(label, mode, p.sales if what == "sales" else p.payout)
+                                       for label, mode, p in self.rows])
+        return charts.distribution_chart(charts.distribution_frame(samples), markers,
+                                         self.colours, what, budget=budget,
+                                         subtitle=self.subtitle, large=self.large)
+
+    def curves(self) -> pd.DataFrame:
+        """Each plan's payout curves (`charts.payout_curve_frame`)."""
+        return charts.payout_curve_frame(list(zip(self.labels, self.specs, strict=True)))
+
+    def payout_curve(self) -> Any:
+        """What a rep earns at a given attainment of every measure, plans overlaid."""
+        return charts.payout_curve_chart(self.curves(), self.colours, large=self.large)
+
+    def measure_curves(self) -> Any:
+        """The payout curve of every measure, one panel each."""
+        return charts.measure_curve_chart(self.curves(), self.colours, large=self.large)
+
+    def decile_sales(self) -> Any:
+        """Sales per rep by productivity decile."""
+        return charts.decile_sales_chart(charts.decile_frame(self.rows), self.colours,
+                                         large=self.large)
+
+    def decile_effort(self) -> Any:
+        """Effort by productivity decile, normal and minimum effort (the team's) marked."""
+        return charts.decile_effort_chart(charts.decile_frame(self.rows), self.colours,
+                                          minimum_effort=self.minimum_effort,
+                                          large=self.large)
+
+    def measures(self) -> Any:
+        """Mean attainment of every measure; faint bars are measures reps ignore."""
+        return charts.measure_attainment_chart(charts.measure_frame(self.rows), self.colours,
+                                               large=self.large)
+
+    def attainment(self) -> Any:
+        """Primary-measure attainment over rep-periods, plans overlaid."""
+        return charts.attainment_chart(charts.attainment_frame(self.rows), self.colours,
+                                       large=self.large)
+
+    def table(self) -> pd.DataFrame:
+        """The comparison table, one row per plan and behaviour mode."""
+        return tables.comparison_frame(self.runs, self.labels)
+
+    def workbook(self) -> bytes:
+        """The Excel workbook: comparison, measures, deciles, health, settings."""
+        return tables.comparison_workbook(self.runs, self.labels)
+
+
+def headline_cards(view: ResultView, large: bool = False) -> None:
+    """One card per plan: the four headline numbers and the difference from the first plan."""
+    run = view.first
+    plans = run.plans
+    per_row = {1: 1, 2: 2, 4: 2}.get(len(plans), 3)
+    for row_start in range(0, len(plans), per_row):
+        columns = st.columns(per_row)
+        for offset, column in enumerate(columns):
+            i = row_start + offset
+            if i >= len(plans):
+                break
+            label = view.labels[i]
+            with column.container(border=True):
+                plan_card(run, i, label, view.colours[label], large,
+                          wide=per_row == 1, stacked=per_row >= 3 and not large)
+                if len(view.runs) > 1:
+                    static = view.runs[1].plans[i]
+                    gap = Difference.paired(plans[i].trial_sales, static.trial_sales)
+                    st.caption(
+                        f"Static replay: sales {cash(static.sales.mean)}. "
+                        f"Behaviour changes sales by **{cash(gap.mean, True)}** "
+                        f"({cash_interval(gap.ci95_low, gap.ci95_high)})."
+                    )
+
+
+def plan_card(run: Comparison, i: int, label: str, colour: str, large: bool, wide: bool,
+              stacked: bool = False) -> None:
+    """The four headline numbers of plan i (the first plan is the reference)."""
+    p, first = run.plans[i], run.reference
+    plan_heading(label, colour, "1.6rem" if large else "1.1rem")
+    ref = i == 0
+    sd, pd_ = p.vs_first.sales_diff, p.vs_first.payout_diff
+    cells = st.columns(4 if wide else 1 if stacked else 2)
+    with cells[0 % len(cells)]:
+        st.metric(
+            "Expected team sales / year", cash(p.sales.mean),
+            delta=None if ref else cash(sd.mean, signed=True),
+            delta_description=None if ref else half_width(sd),
+            help=f"Mean over {run.trials:,} simulated plan years; "
+                 f"P5 {cash(p.sales.p5)}, P95 {cash(p.sales.p95)}." +
+                 ("" if ref else f" Difference from {first.name}: "
+                  f"{cash(sd.mean, True)}, {cash_interval(sd.ci95_low, sd.ci95_high)}."),
+        )
+    with cells[1 % len(cells)]:
+        st.metric(
+            "Expected incentive payout / year", cash(p.payout.mean),
+            delta=None if ref else cash(pd_.mean, signed=True), delta_color="inverse",
+            delta_description=None if ref else half_width(pd_),
+            help=f"Team incentive (base salaries excluded). P50 {cash(p.payout.p50)}, "
+                 f"P90 {cash(p.payout.p90)}, P95 {cash(p.payout.p95)}." +
+                 ("" if ref else f" Difference from {first.name}: "
+                  f"{cash(pd_.mean, True)}, {cash_interval(pd_.ci95_low, pd_.ci95_high)}."),
+        )
+    cos, cos0 = p.cost_of_sales.incentive, first.cost_of_sales.incentive
+    with cells[2 % len(cells)]:
+        st.metric(
+            "Incentive cost of sales", percent(cos, 1),
+            delta=None if ref else points(cos - cos0), delta_color="inverse",
+            help="Incentive payout / sales. With base salaries: "
+                 f"{percent(p.cost_of_sales.total, 1)} (typical incentive: 3-10%).",
+        )
+    q, q0 = p.quota_attainment.share_at_or_above, first.quota_attainment.share_at_or_above
+    with cells[3 % len(cells)]:
+        st.metric(
+            f"Rep-{p.period}s at or above quota", percent(q),
+            delta=None if ref else points(q - q0),
+            help=f"Share of rep-{p.period}s at or above quota on "
+                 f"'{p.quota_attainment.measure}'. Sound plans: 50-65%.",
+        )
+    if ref and len(run.plans) > 1:
+        st.caption("The reference plan: the other cards show their difference from it, "
+                   "with a 95% interval.")
+
+
+def what_happens_notes(view: ResultView) -> None:
+    """Each plan's behaviour in plain words (the first run's), against the reference."""
+    plans: tuple[PlanResult, ...] = view.first.plans
+    columns = st.columns(min(len(plans), 3))
+    for i, p in enumerate(plans):
+        with columns[i % len(columns)]:
+            plan_heading(view.labels[i], view.colours[view.labels[i]])
+            notes = what_happens(p, plans[0])
+            if notes:
+                st.markdown("\n".join(f"- {n[0].upper()}{n[1:]}" for n in notes))
+            else:
+                st.markdown("- Nothing unusual: reps keep working, few give up or hit a cap.")
+
+
+MONEY_COLUMNS = {
+    "sales_mean": "Sales, mean", "sales_p5": "Sales P5", "sales_p95": "Sales P95",
+    "payout_mean": "Payout, mean", "payout_p50": "Payout P50", "payout_p90": "Payout P90",
+    "payout_p95": "Payout P95", "sales_diff_vs_first": "Sales vs reference",
+    "sales_diff_ci95_low": "… 95% CI from", "sales_diff_ci95_high": "… to",
+    "payout_diff_vs_first": "Payout vs reference", "payout_diff_ci95_low": "… 95% CI from ",
+    "payout_diff_ci95_high": "… to ",
+}
+SHARE_COLUMNS = {
+    "incentive_cost_of_sales": "Incentive cost of sales", "total_cost_of_sales":
+    "Total cost of sales", "share_at_or_above_quota": "At or above quota",
+    "gave_up_share": "Gave up", "capped_share": "At a cap",
+    "deferred_sales_share": "Sales deferred",
+}
+TABLE_COLUMNS: dict[str, Any] = {
+    "plan": st.column_config.TextColumn("Plan", pinned=True),
+    "behaviour": st.column_config.TextColumn("Behaviour"),
+    "file": None,
+    "effort_mean": st.column_config.NumberColumn("Mean effort", format="%.2f",
+                                                 help="1 = normal effort"),
+    **{k: st.column_config.NumberColumn(f"{v} ({charts.CURRENCY}M)", format="%.3f",
+                                        help="Millions per plan year")
+       for k, v in MONEY_COLUMNS.items()},
+    **{k: st.column_config.NumberColumn(v, format="percent") for k, v in SHARE_COLUMNS.items()},
+}
+
+
+def budget_input(view: ResultView) -> float | None:
+    """The incentive budget: a line on the payout chart and each plan's chance to exceed it."""
+    c1, c2 = st.columns([1, 2], vertical_alignment="bottom")
+    budget = c1.number_input(
+        f"Incentive budget per year ({charts.CURRENCY})", min_value=0.0, step=100000.0,
+        format="%.0f", placeholder="optional, e.g. 4000000",
+        key=init("budget", st.session_state.get("budget_value")),
+        help="Draws a line on the payout chart and gives each plan's chance of paying more "
+             "than this in a year. Changing it does not run the simulation again.")
+    st.session_state["budget_value"] = budget  # kept while the input is not on screen
+    if budget:
+        chances = [p.chance_payout_above(budget) for p in view.first.plans]
+        c2.markdown(f"**Chance a year's incentive payout exceeds {cash(budget)}:** " +
+                    " · ".join(f"{html.escape(label)} **{percent(c, 1)}**"
+                               for label, c in zip(view.labels, chances, strict=True)))
+    return budget
+
+
+def comparison_table(view: ResultView) -> None:
+    """The comparison as a table (money in millions) with CSV and Excel downloads."""
+    table = view.table()
+    shown = table.copy()
+    shown[list(MONEY_COLUMNS)] = shown[list(MONEY_COLUMNS)] / 1e6
+    st.dataframe(shown, hide_index=True, column_config=TABLE_COLUMNS)
+    st.caption("Money in millions per plan year; the downloads hold the full numbers.")
+    row = st.container(horizontal=True)
+    name = f"plan-comparison-seed{view.first.seed}-{view.first.trials}-trials"
+    row.download_button("Table as CSV", data=csv_bytes(table), file_name=f"{name}.csv",
+                        mime="text/csv", icon=":material/table:", key="table_csv",
+                        on_click="ignore")
+    row.download_button("Workbook as Excel", data=view.workbook(), file_name=f"{name}.xlsx",
+                        mime="application/vnd.openxmlformats-officedocument."
+                             "spreadsheetml.sheet", icon=":material/grid_on:",
+                        key="table_xlsx", on_click="ignore",
+                        help="Sheets: comparison, measures, deciles and the settings used.")
+
+
+def results_page(view: ResultView) -> None:
+    """The analyst's page: cards, charts with downloads, notes and the table."""
+    st.caption(f"{view.subtitle} · behaviour: {' and '.join(view.modes)}. The first plan is "
+               "the reference; differences are paired over the same simulated years "
+               "(common random numbers).")
+    headline_cards(view)
+
+    st.subheader("Sales and cost", divider="gray")
+    budget = budget_input(view)
+    # many overlaid distributions need the full width
+    if len(view.labels) <= 3:
+        left, right = st.columns(2, gap="large")
+    else:
+        left, right = st.container(), st.container()
+    with left:
+        show_chart(view.distribution("sales"), "team-sales")
+    with right:
+        show_chart(view.distribution("payout", budget), "incentive-payout")
+
+    st.subheader("How the plans pay", divider="gray")
+    left, right = st.columns(2, gap="large")
+    with left:
+        show_chart(view.payout_curve(), "payout-curves")
+    with right:
+        show_chart(view.measures(), "measure-attainment")
+    with st.expander("Payout curve of each measure"):
+        show_chart(view.measure_curves(), "measure-payout-curves")
+
+    st.subheader("What reps do", divider="gray")
+    left, right = st.columns(2, gap="large")
+    with left:
+        show_chart(view.decile_sales(), "sales-by-decile")
+    with right:
+        show_chart(view.decile_effort(), "effort-by-decile")
+    show_chart(view.attainment(), "quota-attainment")
+
+    st.subheader("What happens", divider="gray")
+    what_happens_notes(view)
+
+    st.subheader("Plan health", divider="gray")
+    health_panel(view.runs, view.labels, view.colours)
+
+    st.subheader("Comparison table", divider="gray")
+    comparison_table(view)

@@ -1,0 +1,252 @@
+"""The sidebar: the plans to compare, the team they are tried on, the simulation settings.
+
+Everything read here is validated once: a shipped or uploaded plan becomes a `PlanSpec`,
+a team a `TeamSpec`. A bad file shows the validator's message and is left out; the rest
+of the page keeps working.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import streamlit as st
+
+from simulator.base.errors import InputError
+from simulator.base.files import decode_text
+from simulator.base.yamlio import parse_yaml_text
+from simulator.plan.spec import PlanSpec, plan_from_text
+from simulator.team.spec import DEFAULT_TEAM, TeamSpec, team_from_dict
+from ui.cache import FittedTeam, calibrate_history, spec_key
+from ui.format import problem_list
+from ui.state import TeamChoice, added_teams, init, remember_team, sync_presentation
+
+ROOT = Path(__file__).resolve().parent.parent
+PLANS_DIR = ROOT / "plans"
+TEAMS_DIR = PLANS_DIR / "teams"
+MAX_PLANS = 6
+DEFAULT_PLANS = ("baseline.yaml", "recommended.yaml")
+BEHAVIOURS = {
+    "adaptive": "Adaptive",
+    "static": "Static",
+    "both": "Both, side by side",
+}
+
+
+@dataclass(frozen=True)
+class PlanInputs:
+    """The plans the sidebar offers and picks."""
+
+    files: dict[str, PlanSpec]  # the shipped plans by file name
+    selected: list[str]  # the shipped plans picked, in order
+    uploaded: dict[str, PlanSpec]  # uploaded plans by "upload: FILE"
+    reference_slot: Any  # where the reference-plan picker goes, once the plans are known
+
+    @property
+    def available(self) -> dict[str, PlanSpec]:
+        """Every plan the editor can start from, by "NAME (FILE)"."""
+        out = {f"{spec.name} ({f})": spec for f, spec in self.files.items()}
+        out.update({f"{spec.name} ({label})": spec for label, spec in self.uploaded.items()})
+        return out
+
+
+@dataclass(frozen=True)
+class ChosenTeam:
+    """The team the plans are tried on: its file, and the spec unless the file is bad."""
+
+    text: str
+    source: str
+    team: TeamSpec | None
+    calibration: FittedTeam | None = None
+
+
+@dataclass(frozen=True)
+class Settings:
+    """How the comparison is simulated."""
+
+    n_trials: int
+    seed: int
+    behaviour: str  # "adaptive", "static" or "both"
+
+    @property
+    def modes(self) -> list[str]:
+        """The behaviour modes to run, one cached comparison each."""
+        return ["adaptive", "static"] if self.behaviour == "both" else [self.behaviour]
+
+
+def load_plan_files() -> tuple[dict[str, PlanSpec], dict[str, str]]:
+    """The shipped plans (plans/*.yaml): good ones by file name, and the errors of bad ones."""
+    good: dict[str, PlanSpec] = {}
+    bad: dict[str, str] = {}
+    for path in sorted(PLANS_DIR.glob("*.yaml")):
+        try:
+            good[path.name] = plan_from_text(path.read_text(encoding="utf-8-sig"), path.name)
+        except (InputError, OSError, UnicodeDecodeError) as error:
+            bad[path.name] = str(error)
+    return good, bad
+
+
+def read_team(text: str, source: str) -> TeamSpec:
+    """A team file's text, validated (InputError when it has problems)."""
+    return team_from_dict(parse_yaml_text(text, source), source)
+
+
+def team_label(file_name: str) -> str:
+    """A team file as the picker shows it: the team's name, or the file name if it is bad."""
+    try:
+        return read_team((TEAMS_DIR / file_name).read_text(encoding="utf-8-sig"),
+                         file_name).name
+    except (InputError, OSError, UnicodeDecodeError):
+        return f"{file_name} (has problems)"
+
+
+def plans_section() -> PlanInputs:
+    """Pick shipped plans, upload others; a bad file is reported and left out."""
+    files, broken = load_plan_files()
+    defaults = [f for f in DEFAULT_PLANS if f in files] or list(files)[:1]
+    selected = st.multiselect(
+        "Plans to compare", options=list(files), default=defaults, key="plan_files",
+        max_selections=MAX_PLANS, format_func=lambda f: files[f].name,
+        help=f"Example plans from plans/. Up to {MAX_PLANS} plans in all; the first one "
+             "is the reference the others are measured against.")
+    for name, error in broken.items():
+        st.warning(f"**{name}** cannot be used:\n\n{problem_list(error)}")
+    uploads = st.file_uploader(
+        "Add your own plan files", type=["yaml", "yml"], accept_multiple_files=True,
+        key="plan_uploads",
+        help="YAML plan files in the format of plans/*.yaml (see the README). A file "
+             "with problems is listed here and left out; everything else keeps working.")
+    uploaded: dict[str, PlanSpec] = {}
+    for upload in uploads or []:
+        try:
+            text = decode_text(upload.getvalue(), upload.name)
+            uploaded[f"upload: {upload.name}"] = plan_from_text(text, upload.name)
+        except InputError as error:
+            st.error(f"**{upload.name}** was not added:\n\n{problem_list(error)}",
+                     icon=":material/error:")
+    return PlanInputs(files, list(selected), uploaded, st.container())
+
+
+def team_upload() -> None:
+    """An uploaded team file joins the team choices; a bad one is reported."""
+    upload = st.file_uploader(
+        "Or upload a team file", type=["yaml", "yml"], key="team_upload",
+        help="A team YAML file like plans/teams/default.yaml. It joins the team list.")
+    if upload is None:
+        return
+    try:
+        text = decode_text(upload.getvalue(), upload.name)
+        team = read_team(text, upload.name)
+        remember_team(f"upload:{upload.name}",
+                      TeamChoice(f"Uploaded: {team.name} ({upload.name})", text, upload.name,
+                                 team),
+                      f"team:{upload.file_id}")
+    except InputError as error:
+        st.error(f"**{upload.name}** was not used:\n\n{problem_list(error)}",
+                 icon=":material/error:")
+
+
+def history_upload(plans: dict[str, PlanSpec]) -> None:
+    """A team fitted to an uploaded history CSV joins the team choices."""
+    history = st.file_uploader(
+        "Or fit a team to your history (CSV)", type=["csv"], key="history_upload",
+        help="A CRM export, one row per rep, period and metric: rep_id, period (2025-03 or "
+             "2025-Q1), metric, actual and optionally quota (docs/CALIBRATION.md; example: "
+             "plans/examples/sample_history.csv). The fitted team joins the team list; the "
+             "Team tab shows the fit.")
+    if history is None:
+        return
+    under = st.selectbox(
+        "History earned under", options=["", *plans], key="history_plan",
+        format_func=lambda f: plans[f].name if f else "Normal effort (plan unknown)",
+        help="The plan in force while the history was earned, if you know it: the team "
+             "is scaled so that this plan, simulated, reproduces the history. Unknown: "
+             "the history is read as output at normal effort.")
+    plan = plans.get(under) if under else None
+    try:
+        fitted = calibrate_history(history.getvalue(), history.name, plan,
+                                   spec_key([plan]) if plan is not None else "")
+        remember_team(f"calibrated:{history.name}",
+                      TeamChoice(f"Calibrated: {history.name}", fitted.team_text,
+                                 f"calibrated from {history.name}", fitted.team, fitted),
+                      f"history:{history.file_id}")
+    except InputError as error:
+        st.error(f"**{history.name}** was not calibrated:\n\n{problem_list(error)}",
+                 icon=":material/error:")
+    except Exception as error:  # noqa: BLE001 - a failed fit must not take the page down
+        st.error(f"The fit of **{history.name}** failed: {error}", icon=":material/error:")
+
+
+def team_section(plans: dict[str, PlanSpec]) -> ChosenTeam:
+    """The team inputs: a shipped team, an uploaded one, or one fitted to history."""
+    team_files = {p.name: p for p in sorted(TEAMS_DIR.glob("*.yaml"))}
+    picker = st.container()
+    team_upload()
+    history_upload(plans)
+    extra = added_teams()
+    options = [*team_files, *extra]
+    default = DEFAULT_TEAM.name if DEFAULT_TEAM.name in team_files else options[0]
+    if st.session_state.get("team_file") not in options:
+        st.session_state["team_file"] = default
+    with picker:
+        choice = st.selectbox(
+            "Team", options=options, key="team_file",
+            format_func=lambda k: extra[k].label if k in extra else team_label(k),
+            help="The simulated sales team the plans are tried on: plans/teams/, an uploaded "
+                 "team file, or a team fitted to your history.")
+    added = extra.get(choice)
+    if added is not None:
+        chosen = ChosenTeam(added.text, added.source, added.team, added.calibration)
+    else:
+        text = team_files[choice].read_text(encoding="utf-8-sig")
+        try:
+            chosen = ChosenTeam(text, choice, read_team(text, choice))
+        except InputError as error:
+            st.error(f"The team file cannot be used:\n\n{problem_list(error)}")
+            chosen = ChosenTeam(text, choice, None)
+    if chosen.calibration is not None:
+        fit = chosen.calibration.fit
+        st.caption(f"Fitted to {fit['n_reps']} reps over {len(fit['periods'])} "
+                   f"{fit['granularity']}s of history. The **Team** tab shows the fit and "
+                   "offers the team file.")
+    return chosen
+
+
+def simulation_section() -> Settings:
+    """Plan years, seed (visible) and rep behaviour."""
+    n_trials = int(st.number_input(
+        "Simulated plan years", min_value=100, max_value=50_000, step=500,
+        key=init("trials", 2000),
+        help="Monte Carlo trials per plan: each is one plan year of the whole team. 2,000 "
+             "gives tight intervals in about a second; more narrows them further."))
+    seed = int(st.number_input(
+        "Seed", min_value=0, max_value=2**32 - 1, step=1, key=init("seed", 0),
+        help="The same seed gives exactly the same numbers; every plan sees the same reps "
+             "and the same luck."))
+    behaviour = st.radio(
+        "Rep behaviour", options=list(BEHAVIOURS), format_func=BEHAVIOURS.__getitem__,
+        key="behaviour", horizontal=False,
+        help="Adaptive: reps change effort when the plan changes (give up, coast, defer "
+             "deals, ignore light measures). Static: everyone works as usual whatever the "
+             "plan, as a replay-based tool assumes. Both: see what behaviour adds.")
+    return Settings(n_trials, seed, str(behaviour))
+
+
+def sidebar() -> tuple[PlanInputs, ChosenTeam, Settings]:
+    """The whole sidebar, top to bottom: plans, team, simulation, view."""
+    with st.sidebar:
+        st.title("Plan simulator")
+        st.caption("Compare sales-compensation plans on simulated reps who change their "
+                   "effort when the rules change.")
+        st.header("Plans", divider="gray")
+        plans = plans_section()
+        st.header("Team", divider="gray")
+        team = team_section({**plans.files, **plans.uploaded})
+        st.header("Simulation", divider="gray")
+        settings = simulation_section()
+        st.header("View", divider="gray")
+        st.toggle("Presentation view", key="present", on_change=sync_presentation,
+                  help="Large type, one chart per screen, no controls. Share it with "
+                       "?view=present in the address.")
+    return plans, team, settings

@@ -1,0 +1,127 @@
+"""The Team tab: the team the plans are tried on and, for a team fitted to history, the fit.
+
+The fit's estimates, seasonality, rep levels and goodness of fit come from
+`simulator.results.charts` (calibration frames and charts), read from the fit as data.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import streamlit as st
+
+from simulator.results import charts
+from simulator.results.report import percent
+from ui.cache import FittedTeam
+from ui.format import md, slug
+from ui.sidebar import ChosenTeam
+from ui.widgets import show_chart
+
+
+def seasonality_subtitle(fit: dict[str, Any]) -> str:
+    """What the seasonality test found, as the chart's subtitle."""
+    if fit["seasonality_p_value"] is None:
+        return "Not fitted: the history does not cover a whole year (all 1.0)"
+    if fit["seasonality_kept"]:
+        return (f"Kept (likelihood-ratio test p = {fit['seasonality_p_value']:.2g}); "
+                "95% intervals; 1.0 = an average period")
+    return (f"Not significant (p = {fit['seasonality_p_value']:.2g}): the team "
+            "file uses 1.0 for every month")
+
+
+def goodness_of_fit(fit: dict[str, Any]) -> None:
+    """Observed attainment quantiles against the fit's replicates: chart, verdict, table."""
+    goodness = charts.fit_quantile_frame(fit)
+    show_chart(charts.fit_quantile_chart(goodness), "goodness-of-fit")
+    misses = int((~goodness["fits"].astype(bool)).sum())
+    verdict = (f"All {len(goodness)} quantiles fit: each lies in its band or within 5% of "
+               "the fitted value." if not misses else
+               f"{misses} of {len(goodness)} quantiles do not fit: the team model's lognormal "
+               "luck describes this history only roughly; read simulated spreads with care.")
+    (st.success if not misses else st.warning)(verdict)
+    with st.expander("Goodness of fit as a table"):
+        st.dataframe(goodness[["basis_title", "label", "observed", "fitted", "low", "high",
+                               "verdict"]], hide_index=True, width="stretch", column_config={
+            "basis_title": "Attainment", "label": "Quantile",
+            "observed": st.column_config.NumberColumn("Observed", format="%.3f"),
+            "fitted": st.column_config.NumberColumn("Fitted (median)", format="%.3f"),
+            "low": st.column_config.NumberColumn("95% band from", format="%.3f"),
+            "high": st.column_config.NumberColumn("to", format="%.3f"),
+            "verdict": "Verdict"})
+
+
+def fit_notes(fit: dict[str, Any]) -> None:
+    """Outliers, historic quotas and the fit's notes, in words."""
+    unit = fit["granularity"]
+    if fit["outliers"]:
+        st.markdown("**Outliers** (left out of the fit of luck and levels):\n\n" + "\n".join(
+            f"- {md(str(o['rep_id']))} {o['period']} (line {o['line']}): "
+            f"{o['actual']:,.0f} = {o['ratio']:.1f}x expected" for o in fit["outliers"]))
+    quotas = fit["quotas"]
+    if quotas:
+        multiple = quotas["history_multiple_median"]
+        st.markdown(
+            f"**Historic quotas**: {percent(quotas['share_at_or_above'])} of "
+            f"{quotas['rep_periods']:,} rep-{unit}s at or above quota; quotas were "
+            f"{multiple:.2f}× the fitted level (median; P10-P90 "
+            f"{quotas['history_multiple_p10']:.2f}-{quotas['history_multiple_p90']:.2f}). "
+            f"A measure with `quota: {{history: {multiple:.2f}}}` (in the plan editor: quota "
+            f"set as % of each rep's history, {multiple * 100:.0f}%) sets quotas like them.")
+    if fit["notes"]:
+        st.markdown("**Notes**\n\n" + "\n".join(f"- {md(n[:1].upper() + n[1:])}"
+                                                   for n in fit["notes"]))
+
+
+def calibration_view(calibration: FittedTeam) -> None:
+    """The fit of a calibrated team: estimates, seasonality, rep levels, goodness of fit."""
+    fit = calibration.fit
+    unit, periods = fit["granularity"], fit["periods"]
+    st.markdown(
+        f"Fitted to **{fit['n_reps']} reps** over **{len(periods)} {unit}s** ({periods[0]} to "
+        f"{periods[-1]}) of {md(fit['source'])}: {fit['n_observations']:,} rep-{unit}s of "
+        f"revenue ({fit['n_zero']} zero). Maximum marginal likelihood; each rep's level is "
+        "shrunk toward the team in proportion to how little history it has. Intervals are "
+        "95%. The method: docs/CALIBRATION.md.")
+    left, right = st.columns([6, 5], gap="medium")
+    with left:
+        st.dataframe(charts.estimates_frame(fit), hide_index=True, width="stretch",
+                     column_config={
+                         "Estimate": st.column_config.TextColumn(width=340),
+                         "Value": st.column_config.TextColumn(width=80),
+                         "95% interval": st.column_config.TextColumn(width=150)})
+    with right:
+        show_chart(charts.seasonal_chart(charts.seasonal_frame(fit),
+                                         seasonality_subtitle(fit)), "seasonality")
+    goodness_of_fit(fit)
+    show_chart(charts.rep_level_chart(charts.rep_level_frame(fit)), "rep-levels")
+    fit_notes(fit)
+    with st.expander("The fit as text (as `python -m simulator calibrate` prints it)"):
+        st.code(calibration.report, language=None)
+
+
+def team_tab(chosen: ChosenTeam) -> None:
+    """The team the plans are tried on; for a team fitted to history, the fit."""
+    team = chosen.team
+    if team is None:
+        st.info("The chosen team file has problems (see the sidebar): pick another team.")
+        return
+    st.subheader(team.name)
+    roster = "a roster of named reps with fitted levels" if team.roster else "reps drawn"
+    st.caption(f"{team.size} reps ({roster}) · {chosen.source}")
+    if team.description:
+        st.markdown(team.description)
+    if chosen.calibration is None:
+        st.info("Fit a team to your own CRM history: upload a history CSV in the sidebar "
+                "(format in docs/CALIBRATION.md; example: plans/examples/sample_history.csv). "
+                "The fitted team joins the team list, and plan measures with "
+                "`quota: {history: x}` then set each rep's quota from that rep's level.",
+                icon=":material/upload_file:")
+    else:
+        calibration_view(chosen.calibration)
+    st.download_button("Download the team file (YAML)", data=chosen.text,
+                       file_name=f"{slug(team.name)}.yaml", mime="application/x-yaml",
+                       icon=":material/download:", key="team_yaml", on_click="ignore",
+                       help="A valid team file: save it in plans/teams/ or use it with "
+                            "`python -m simulator compare --team FILE`.")
+    with st.expander("Team file (YAML)"):
+        st.code(chosen.text, language="yaml")
