@@ -120,7 +120,7 @@ def show_results(compared: Lineup, chosen: ChosenTeam, settings: Settings,
     key = spec_key(compared.specs, team)
     try:
         runs = [run_comparison(tuple(compared.specs), team, key, tuple(compared.sources),
-                               settings.n_trials, settings.seed, mode)
+                               settings.n_trials, settings.seed, mode, settings.model_draws)
                 for mode in settings.modes]
         st.session_state["last_good"] = (runs, compared, team)
     except Exception as error:  # noqa: BLE001 - the page must survive an engine failure

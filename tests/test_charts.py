@@ -50,29 +50,38 @@ def test_estimates_frame_lists_the_fit_with_its_intervals(fit: dict[str, Any]) -
     assert list(frame.columns) == ["Estimate", "Value", "95% interval"]
     rows = frame.set_index("Estimate")
     spread = rows.loc["Spread of rep levels (log-sd across reps)"]
-    assert (spread["Value"], spread["95% interval"]) == ("0.300", "0.237 to 0.379")
+    e = fit["level_sigma"]
+    assert (spread["Value"], spread["95% interval"]) == (
+        f"{e['value']:.3f}", f"{e['low']:.3f} to {e['high']:.3f}")
     revenue = rows.loc["Revenue per rep-month (average rep and month)"]
-    assert revenue["Value"] == "$67,970"
-    assert revenue["95% interval"] == "$65,930 to $70,074"
+    e = fit["revenue_per_rep_month"]
+    assert revenue["Value"] == f"${e['value']:,.0f}"
+    assert revenue["95% interval"] == f"${e['low']:,.0f} to ${e['high']:,.0f}"
     assert "Luck per month (log-sd)" in rows.index
-    assert "Weekly luck (luck.sales_weekly, 4 weeks a month)" in rows.index
-    assert rows.loc["Outlier share of rep-periods (robust fit)", "Value"] == "0.42%"
+    assert "Each rep's own weekly luck (luck.sales_weekly, 4 weeks a month)" in rows.index
+    assert rows.loc["Outlier share of rep-periods (robust fit)", "Value"] == \
+        f"{fit['outlier_share'] * 100:.2f}%"
     assert rows.loc["Outlier share of rep-periods (robust fit)", "95% interval"] == ""
-    assert rows.loc["Minutes per conversation", "Value"] == "30.0"
+    # two years of history: the monthly market is fitted, the yearly level is kept
+    assert rows.loc["Market: yearly level (log-sd)", "95% interval"] == "kept from the base team"
+    assert " to " in rows.loc["Market: monthly (log-sd)", "95% interval"]
+    assert rows.loc["Minutes per conversation", "Value"] == \
+        f"{fit['minutes_per_conversation']['value']:.1f}"
     for metric in fit["funnel"]:
         assert f"{metric.replace('_', ' ').capitalize()} per rep-month" in rows.index
-    assert not any(e.startswith("Deal sizes scaled") for e in frame["Estimate"])
+    assert not any(e.startswith("Plan the history") for e in frame["Estimate"])
 
 
 def test_estimates_frame_of_a_quarterly_fit_under_a_known_plan(fit: dict[str, Any]) -> None:
     quarterly = copy.deepcopy(fit)
     quarterly.update(granularity="quarter", funnel={}, minutes_per_conversation=None,
-                     history_plan={"plan": "Baseline", "revenue_factor": 0.91234})
+                     incumbent="Baseline", market=None)
     frame = charts.estimates_frame(quarterly)
-    assert "Weekly luck (luck.sales_weekly, 12 weeks a quarter)" in set(frame["Estimate"])
+    assert "Each rep's own weekly luck (luck.sales_weekly, 12 weeks a quarter)" in \
+        set(frame["Estimate"])
     assert "Minutes per conversation" not in set(frame["Estimate"])
     assert frame.iloc[-1].tolist() == [
-        "Deal sizes scaled for the plan 'Baseline' the history was earned under", "×0.912", ""]
+        "Plan the history was earned under (it defines normal effort)", "Baseline", ""]
     assert len(frame) == 6
 
 

@@ -9,7 +9,10 @@ simulation and the fit are reached through their modules (`comparison.compare`,
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -19,13 +22,29 @@ import streamlit as st
 
 from simulator.base.files import decode_text
 from simulator.base.yamlio import parse_yaml_text
-from simulator.model.anchor import adjust_for_plan
 from simulator.plan.spec import PlanSpec
 from simulator.results import comparison
 from simulator.results.comparison import Comparison
 from simulator.team import calibrate
 from simulator.team.history import parse_history
 from simulator.team.spec import TeamSpec, team_from_dict
+
+DRAW_TRIALS = 200
+"""Plan years per behaviour-model draw in the app (the CLI's default is 400)."""
+
+
+@st.cache_resource(show_spinner=False)
+def worker_pool() -> ProcessPoolExecutor | None:
+    """The server's pool of worker processes, one per core (None on a single core).
+
+    Shared by every session, so the cores serve the comparisons and their model draws;
+    `spawn` starts clean processes (forking a server with threads is not safe).
+    """
+    workers = os.cpu_count() or 1
+    if workers < 2:
+        return None
+    return ProcessPoolExecutor(max_workers=workers,
+                               mp_context=multiprocessing.get_context("spawn"))
 
 
 def spec_key(plans: Sequence[PlanSpec], team: TeamSpec | None = None) -> str:
@@ -43,11 +62,14 @@ def run_comparison(
     n_trials: int,
     seed: int,
     behavior: str,
+    model_draws: int = 0,
 ) -> Comparison:
     """Simulate the plans on the team: the typed comparison, health findings included.
 
     key: `spec_key(_plans, _team)`; with the settings it is all the cache hashes, so a
-    chart option never runs the simulation again. The result holds per-trial totals and
+    chart option never runs the simulation again. model_draws: behaviour-parameter sets
+    of DRAW_TRIALS plan years each, for the model ranges; they and the trials run on the
+    server's worker pool. The result holds per-trial totals and
     histograms, no per-rep arrays. The progress bar is made and emptied in here:
     st.cache_data replays the elements a cached function draws, and replaying a bar that
     was made outside the function would fail.
@@ -62,6 +84,7 @@ def run_comparison(
         list(_plans), _team, n_trials=n_trials, seed=seed,
         behavior=behavior,  # type: ignore[arg-type]
         files=list(files), chunk_trials=max(16, -(-n_trials // 20)), progress=report,
+        executor=worker_pool(), model_draws=model_draws, draw_trials=DRAW_TRIALS,
     )
     bar.empty()
     return result
@@ -85,15 +108,14 @@ def calibrate_history(data: bytes, file_name: str, _plan: PlanSpec | None = None
 
     Keyed by the bytes, so a rerun never fits again. The goodness-of-fit replicates use
     seed 0, as the CLI does. _plan: the plan the history was earned under, if known
-    (`calibrate --plan`), with plan_key its `spec_key`: the team is then scaled so that
-    this plan, simulated, reproduces the history. A file with problems raises InputError
-    with every problem and its line number; errors are not cached.
+    (`calibrate --plan`), with plan_key its `spec_key`: it becomes the team's incumbent,
+    which defines normal effort, so that this plan, simulated, reproduces the history. A
+    file with problems raises InputError with every problem and its line number; errors
+    are not cached.
     """
     history = parse_history(decode_text(data, file_name), file_name)
     fit = calibrate.calibrate(history, np.random.default_rng(0),
-                              name=f"Calibrated from {Path(file_name).stem}")
-    if _plan is not None:
-        fit = adjust_for_plan(fit, _plan)
+                              name=f"Calibrated from {Path(file_name).stem}", incumbent=_plan)
     text = calibrate.team_yaml(fit)
     source = f"calibrated from {file_name}"
     team = team_from_dict(parse_yaml_text(text, source), source)  # as the file reads

@@ -10,6 +10,7 @@ import re
 from simulator.results.charts import CURRENCY
 from simulator.results.report import money
 from simulator.results.summary import Difference
+from simulator.results.uncertainty import DifferenceSpread
 
 
 def cash(value: float, signed: bool = False) -> str:
@@ -31,8 +32,34 @@ def cash_interval(low: float, high: float) -> str:
 
 
 def half_width(difference: Difference) -> str:
-    """A paired difference's 95% interval as its half-width: "± $4,100 (95% CI)"."""
-    return f"± {cash((difference.ci95_high - difference.ci95_low) / 2)} (95% CI)"
+    """A paired difference's 95% interval as its half-width: "± $4,100 (95% CI, luck only)".
+
+    The interval covers the luck of the simulated years only, and says so.
+    """
+    return f"± {cash((difference.ci95_high - difference.ci95_low) / 2)} (95% CI, luck only)"
+
+
+def model_span(low: float, high: float, signed: bool = False) -> str:
+    """A model range in money: "model range $34.0M to $35.3M"."""
+    return f"model range {cash(low, signed)} to {cash(high, signed)}"
+
+
+def robustness(spread: DifferenceSpread, headline: float, up: str, down: str,
+               draws: int) -> str:
+    """Whether a difference holds across the behaviour-model draws, as a markdown line.
+
+    headline: the difference itself (its sign is the claim); up, down: the claim in words
+    for a positive and a negative difference, e.g. "sells more" and "sells less".
+    """
+    share = spread.same_sign_share
+    if share is None:
+        return ""
+    direction = up if headline > 0 else down
+    held = round(share * draws)
+    if spread.robust:
+        return (f":green-badge[Robust] {direction} in {held} of {draws} behaviour-model draws")
+    return (f":orange-badge[Fragile] {direction} in only {held} of {draws} behaviour-model "
+            "draws: the answer rests on the model")
 
 
 def points(value: float) -> str:

@@ -19,8 +19,9 @@ from simulator.results.comparison import Comparison
 from simulator.results.export import csv_bytes
 from simulator.results.report import percent, what_happens
 from simulator.results.summary import Difference, PlanResult
+from simulator.results.uncertainty import ModelRange
 from simulator.team.spec import TeamSpec
-from ui.format import cash, cash_interval, half_width, points
+from ui.format import cash, cash_interval, half_width, md, model_span, points, robustness
 from ui.health import health_panel
 from ui.state import init
 from ui.widgets import plan_heading, show_chart
@@ -53,7 +54,8 @@ class ResultView:
                                        for label, mode, p in self.rows])
         return charts.distribution_chart(charts.distribution_frame(samples), markers,
                                          self.colours, what, budget=budget,
-                                         subtitle=self.subtitle, large=self.large)
+                                         subtitle=self.subtitle, large=self.large,
+                                         ranges=charts.model_range_frame(self.rows, what))
 
     def curves(self) -> pd.DataFrame:
         """Each plan's payout curves (`charts.payout_curve_frame`)."""
@@ -124,32 +126,47 @@ def headline_cards(view: ResultView, large: bool = False) -> None:
 
 def plan_card(run: Comparison, i: int, label: str, colour: str, large: bool, wide: bool,
               stacked: bool = False) -> None:
-    """The four headline numbers of plan i (the first plan is the reference)."""
+    """The four headline numbers of plan i (the first plan is the reference).
+
+    Each difference carries its luck interval (the simulated years only) and, with model
+    draws, its model range; each level its model range below it.
+    """
     p, first = run.plans[i], run.reference
     plan_heading(label, colour, "1.6rem" if large else "1.1rem")
     ref = i == 0
+    r = p.model_range
     sd, pd_ = p.vs_first.sales_diff, p.vs_first.payout_diff
     cells = st.columns(4 if wide else 1 if stacked else 2)
     with cells[0 % len(cells)]:
         st.metric(
             "Expected team sales / year", cash(p.sales.mean),
             delta=None if ref else cash(sd.mean, signed=True),
-            delta_description=None if ref else half_width(sd),
-            help=f"Mean over {run.trials:,} simulated plan years; "
-                 f"P5 {cash(p.sales.p5)}, P95 {cash(p.sales.p95)}." +
-                 ("" if ref else f" Difference from {first.name}: "
-                  f"{cash(sd.mean, True)}, {cash_interval(sd.ci95_low, sd.ci95_high)}."),
+            delta_description=None if ref else (
+                model_span(r.vs_first.sales_diff.p10, r.vs_first.sales_diff.p90, True)
+                if r else half_width(sd)),
+            help=f"Mean over {run.trials:,} simulated plan years; years vary with luck and "
+                 f"the market: P5 {cash(p.sales.p5)}, P95 {cash(p.sales.p95)}." +
+                 ("" if ref else f" Difference from {first.name}: {cash(sd.mean, True)}, "
+                  f"{cash_interval(sd.ci95_low, sd.ci95_high)} (luck only).") +
+                 _range_help(r, "sales_mean", "sales_diff", ref, run.draws),
         )
+        if r:
+            st.caption(model_span(r.sales_mean.p10, r.sales_mean.p90))
     with cells[1 % len(cells)]:
         st.metric(
             "Expected incentive payout / year", cash(p.payout.mean),
             delta=None if ref else cash(pd_.mean, signed=True), delta_color="inverse",
-            delta_description=None if ref else half_width(pd_),
+            delta_description=None if ref else (
+                model_span(r.vs_first.payout_diff.p10, r.vs_first.payout_diff.p90, True)
+                if r else half_width(pd_)),
             help=f"Team incentive (base salaries excluded). P50 {cash(p.payout.p50)}, "
                  f"P90 {cash(p.payout.p90)}, P95 {cash(p.payout.p95)}." +
-                 ("" if ref else f" Difference from {first.name}: "
-                  f"{cash(pd_.mean, True)}, {cash_interval(pd_.ci95_low, pd_.ci95_high)}."),
+                 ("" if ref else f" Difference from {first.name}: {cash(pd_.mean, True)}, "
+                  f"{cash_interval(pd_.ci95_low, pd_.ci95_high)} (luck only).") +
+                 _range_help(r, "payout_mean", "payout_diff", ref, run.draws),
         )
+        if r:
+            st.caption(model_span(r.payout_mean.p10, r.payout_mean.p90))
     cos, cos0 = p.cost_of_sales.incentive, first.cost_of_sales.incentive
     with cells[2 % len(cells)]:
         st.metric(
@@ -166,9 +183,42 @@ def plan_card(run: Comparison, i: int, label: str, colour: str, large: bool, wid
             help=f"Share of rep-{p.period}s at or above quota on "
                  f"'{p.quota_attainment.measure}'. Sound plans: 50-65%.",
         )
+    if r and not ref and run.draws:
+        st.markdown(robustness(r.vs_first.sales_diff, sd.mean, "sells more", "sells less",
+                               run.draws))
     if ref and len(run.plans) > 1:
-        st.caption("The reference plan: the other cards show their difference from it, "
-                   "with a 95% interval.")
+        st.caption("The reference plan: the other cards show their difference from it"
+                    + (", with its model range." if r else
+                       ", with a 95% interval of the simulated years' luck only."))
+
+
+def _range_help(r: ModelRange | None, level: str, difference: str, ref: bool,
+                draws: int | None) -> str:
+    """The tooltip's sentence on the model range of a level and of its difference."""
+    if r is None:
+        return (" No behaviour-model draws: the figures rest on the team's own behaviour "
+                "parameters.")
+    spread = getattr(r, level)
+    text = (f" Model range (P10-P90 over {draws} behaviour-model draws): "
+            f"{cash(spread.p10)} to {cash(spread.p90)}.")
+    if not ref:
+        d = getattr(r.vs_first, difference)
+        text += (f" Difference: {cash(d.p10, True)} to {cash(d.p90, True)}; its sign holds "
+                 f"in {percent(d.same_sign_share or 0)} of draws.")
+    return text
+
+
+def coverage(run: Comparison) -> str:
+    """What the figures rest on, in words: normal effort, intervals, model draws."""
+    text = (f"Normal effort is set by {md(run.normal_effort)}. Simulated years vary with each "
+            "rep's luck and the market's; ± intervals cover that luck only.")
+    if run.draws:
+        text += (f" Model ranges are P10-P90 over {run.draws} sets of behaviour parameters "
+                 f"spread over their plausible ranges ({run.draw_trials} plan years each): "
+                 "how much each answer rests on the behaviour model.")
+    else:
+        text += " No behaviour-model draws: every figure rests on one set of parameters."
+    return text
 
 
 def what_happens_notes(view: ResultView) -> None:
@@ -223,10 +273,15 @@ def budget_input(view: ResultView) -> float | None:
              "than this in a year. Changing it does not run the simulation again.")
     st.session_state["budget_value"] = budget  # kept while the input is not on screen
     if budget:
-        chances = [p.chance_payout_above(budget) for p in view.first.plans]
-        c2.markdown(f"**Chance a year's incentive payout exceeds {cash(budget)}:** " +
-                    " · ".join(f"{html.escape(label)} **{percent(c, 1)}**"
-                               for label, c in zip(view.labels, chances, strict=True)))
+        parts = []
+        for label, p in zip(view.labels, view.first.plans, strict=True):
+            part = f"{html.escape(label)} **{percent(p.chance_payout_above(budget), 1)}**"
+            if p.model_range is not None:
+                part += (f" ({percent(p.model_range.chance_payout_above(budget), 1)} across "
+                         "behaviour-model draws)")
+            parts.append(part)
+        c2.markdown(f"**Chance a year's incentive payout exceeds {cash(budget)}** (years vary "
+                    "with luck and the market): " + " · ".join(parts))
     return budget
 
 
@@ -254,6 +309,7 @@ def results_page(view: ResultView) -> None:
     st.caption(f"{view.subtitle} · behaviour: {' and '.join(view.modes)}. The first plan is "
                "the reference; differences are paired over the same simulated years "
                "(common random numbers).")
+    st.caption(coverage(view.first))
     headline_cards(view)
 
     st.subheader("Sales and cost", divider="gray")

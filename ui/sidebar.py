@@ -18,7 +18,7 @@ from simulator.base.files import decode_text
 from simulator.base.yamlio import parse_yaml_text
 from simulator.plan.spec import PlanSpec, plan_from_text
 from simulator.team.spec import DEFAULT_TEAM, TeamSpec, team_from_dict
-from ui.cache import FittedTeam, calibrate_history, spec_key
+from ui.cache import DRAW_TRIALS, FittedTeam, calibrate_history, spec_key
 from ui.format import problem_list
 from ui.state import TeamChoice, added_teams, init, remember_team, sync_presentation
 
@@ -68,6 +68,7 @@ class Settings:
     n_trials: int
     seed: int
     behaviour: str  # "adaptive", "static" or "both"
+    model_draws: int = 0  # behaviour-parameter sets for the model ranges (0: none)
 
     @property
     def modes(self) -> list[str]:
@@ -213,6 +214,11 @@ def team_section(plans: dict[str, PlanSpec]) -> ChosenTeam:
     return chosen
 
 
+MODEL_DRAWS = 10
+"""Default behaviour-parameter draws in the app: with DRAW_TRIALS plan years each on the
+server's worker pool, the default comparison still appears in about 3 s (README, Speed)."""
+
+
 def simulation_section() -> Settings:
     """Plan years, seed (visible) and rep behaviour."""
     n_trials = int(st.number_input(
@@ -230,7 +236,14 @@ def simulation_section() -> Settings:
         help="Adaptive: reps change effort when the plan changes (give up, coast, defer "
              "deals, ignore light measures). Static: everyone works as usual whatever the "
              "plan, as a replay-based tool assumes. Both: see what behaviour adds.")
-    return Settings(n_trials, seed, str(behaviour))
+    draws = int(st.number_input(
+        "Behaviour-model draws", min_value=0, max_value=64, step=2,
+        key=init("model_draws", MODEL_DRAWS),
+        help=f"How much each answer rests on the behaviour model: the plans also run under "
+             f"this many sets of behaviour parameters spread over their plausible ranges "
+             f"(the team file's model_ranges), {DRAW_TRIALS} plan years each, and every "
+             "figure shows its model range (P10-P90 over the sets). 0 turns them off."))
+    return Settings(n_trials, seed, str(behaviour), draws)
 
 
 def sidebar() -> tuple[PlanInputs, ChosenTeam, Settings]:

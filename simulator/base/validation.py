@@ -58,6 +58,7 @@ def _where(loc: tuple[int | str, ...], raw: Mapping[str, Any]) -> str:
 def pydantic_problems(
     error: ValidationError, raw: Mapping[str, Any], model: type[BaseModel]
 ) -> list[Problem]:
+    """Pydantic's errors as problems, each with the field path a reader counts by."""
     problems = []
     for err in error.errors():
         loc = clean_loc(err["loc"], raw)

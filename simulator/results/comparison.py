@@ -116,8 +116,28 @@ class Comparison:
                 "payout_diff_vs_first": payout.mean,
                 "payout_diff_ci95_low": payout.ci95_low,
                 "payout_diff_ci95_high": payout.ci95_high,
+                **_model_columns(p),
             })
         return pd.DataFrame(rows)
+
+
+def _model_columns(p: PlanResult) -> dict[str, float | None]:
+    """The model-range columns of a plan's row: P10 and P90 over the draws, sign shares."""
+    r = p.model_range
+    if r is None:
+        return {}
+    return {
+        "sales_mean_model_p10": r.sales_mean.p10,
+        "sales_mean_model_p90": r.sales_mean.p90,
+        "payout_mean_model_p10": r.payout_mean.p10,
+        "payout_mean_model_p90": r.payout_mean.p90,
+        "sales_diff_model_p10": r.vs_first.sales_diff.p10,
+        "sales_diff_model_p90": r.vs_first.sales_diff.p90,
+        "sales_diff_same_sign_share": r.vs_first.sales_diff.same_sign_share,
+        "payout_diff_model_p10": r.vs_first.payout_diff.p10,
+        "payout_diff_model_p90": r.vs_first.payout_diff.p90,
+        "payout_diff_same_sign_share": r.vs_first.payout_diff.same_sign_share,
+    }
 
 
 def compare(

@@ -19,7 +19,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import numpy as np
-from numpy.typing import NDArray
+from numpy.typing import ArrayLike, NDArray
 
 from simulator.model.engine import Simulation
 from simulator.results.summary import NOT_IN_JSON, PlanResult
@@ -75,7 +75,7 @@ class Spread:
     p90: float
 
     @classmethod
-    def of(cls, values: Sequence[float]) -> Spread:
+    def of(cls, values: ArrayLike) -> Spread:
         """The percentiles of one value per draw."""
         p10, p50, p90 = np.percentile(np.asarray(values, dtype=float), [10, 50, 90])
         return cls(float(p10), float(p50), float(p90))

@@ -303,8 +303,10 @@ class TeamSpec(Frozen):
 
     @model_validator(mode="after")
     def _draws_stay_valid(self) -> TeamSpec:
-        """Every parameter draw must be a valid team: no curvature at or below the
-        elasticity, no minimum effort at or above the maximum.
+        """Every parameter draw must be a valid team.
+
+        No cost curvature at or below the output elasticity, no minimum effort at or above
+        the maximum, whatever the draw.
         """
         ranges, e = self.model_ranges.ranges(), self.effort
 

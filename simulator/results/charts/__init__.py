@@ -40,6 +40,7 @@ from simulator.results.charts.frames import (
     distribution_frame,
     marker_frame,
     measure_frame,
+    model_range_frame,
     payout_curve_frame,
 )
 from simulator.results.charts.render import chart_png, chart_svg
@@ -86,6 +87,7 @@ __all__ = [
     "fit_quantile_chart",
     "fit_quantile_frame",
     "marker_frame",
+    "model_range_frame",
     "measure_attainment_chart",
     "measure_curve_chart",
     "measure_frame",

@@ -50,17 +50,27 @@ def estimates_frame(fit: Mapping[str, Any]) -> pd.DataFrame:
         money_fmt)
     add("Spread of rep levels (log-sd across reps)", fit["level_sigma"])
     add(f"Luck per {unit} (log-sd)", fit["period_sigma"])
-    add(f"Weekly luck (luck.sales_weekly, {weeks} weeks a {unit})", fit["weekly_luck"])
+    add(f"Each rep's own weekly luck (luck.sales_weekly, {weeks} weeks a {unit})",
+        fit["weekly_luck"])
+    market = fit.get("market")
+    if market:
+        for key, label in (("yearly", "Market: yearly level (log-sd)"),
+                           ("monthly", "Market: monthly (log-sd)"),
+                           ("autocorrelation", "Market: month-to-month correlation")):
+            e = market[key]
+            if key in market["fitted"]:
+                add(label, e)
+            else:
+                rows.append((label, f"{e['value']:.3f}", "kept from the base team"))
     rows.append(("Outlier share of rep-periods (robust fit)",
                  f"{fit['outlier_share'] * 100:.2f}%", ""))
     for metric, e in fit["funnel"].items():
         add(f"{metric.replace('_', ' ').capitalize()} per rep-month", e, "{:,.1f}")
     if fit["minutes_per_conversation"] is not None:
         add("Minutes per conversation", fit["minutes_per_conversation"], "{:,.1f}")
-    if fit.get("history_plan"):
-        h = fit["history_plan"]
-        rows.append((f"Deal sizes scaled for the plan '{h['plan']}' the history was earned "
-                     "under", f"×{h['revenue_factor']:.3f}", ""))
+    if fit.get("incumbent"):
+        rows.append(("Plan the history was earned under (it defines normal effort)",
+                     str(fit["incumbent"]), ""))
     return pd.DataFrame(rows, columns=ESTIMATE_COLUMNS)
 
 

@@ -34,11 +34,14 @@ def distribution_chart(
     budget: float | None = None,
     subtitle: str = "",
     large: bool = False,
+    ranges: pd.DataFrame | None = None,
 ) -> Any:
     """Overlaid distributions of a per-year team total with P50 and P90 marked.
 
     hist: `distribution_frame`; markers: `marker_frame`; what: "sales" or "payout";
-    budget: an optional vertical line (currency per year).
+    budget: an optional vertical line (currency per year); ranges: `model_range_frame`,
+    drawn above the histogram as a bar per plan from P10 to P90 of the mean over the
+    behaviour-model draws, a dot at its P50.
     """
     x_title = {"sales": f"Team sales per plan year ({CURRENCY})",
                "payout": f"Team incentive payout per plan year ({CURRENCY})"}[what]
@@ -77,6 +80,18 @@ def distribution_chart(
                      alt.Tooltip("value:Q", title="Value", format=MONEY_TIP)],
         )
         layers = [area, line, rules]
+        if ranges is not None and len(ranges):
+            spans = ranges[ranges["behaviour"] == mode] if mode is not None else ranges
+            top = float(frame["share"].max()) if len(frame) else 0.1
+            spans = spans.assign(y=top * (1.08 + 0.07 * spans["row"]))
+            span_tips = [alt.Tooltip("plan:N", title="Plan"),
+                         alt.Tooltip("p10:Q", title="Mean: model range P10", format=MONEY_TIP),
+                         alt.Tooltip("p50:Q", title="P50", format=MONEY_TIP),
+                         alt.Tooltip("p90:Q", title="P90", format=MONEY_TIP)]
+            layers.append(alt.Chart(spans).mark_rule(strokeWidth=5, opacity=0.7).encode(
+                x="p10:Q", x2="p90:Q", y="y:Q", color=colour, tooltip=span_tips))
+            layers.append(alt.Chart(spans).mark_point(filled=True, size=60, opacity=1).encode(
+                x="p50:Q", y="y:Q", color=colour, tooltip=span_tips))
         if budget is not None and budget > 0:
             budget_frame = pd.DataFrame({"value": [budget],
                                          "label": [f"Budget {CURRENCY}{budget:,.0f}"]})
@@ -90,6 +105,9 @@ def distribution_chart(
         return chart.properties(title=panel) if panel else chart
 
     marker_note = "Dashed line: median (P50); dotted line: P90, exceeded one year in ten"
+    if ranges is not None and len(ranges):
+        marker_note += ("; bars on top: the mean's model range (P10-P90 over behaviour-model "
+                        "draws)")
     lines = [marker_note, subtitle] if subtitle else [marker_note]
     return finish(by_behaviour(hist, build), title, lines, large)
 

@@ -67,6 +67,23 @@ def marker_frame(rows: Sequence[tuple[str, str, Distribution]]) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def model_range_frame(rows: Sequence[tuple[str, str, PlanResult]], what: str) -> pd.DataFrame:
+    """The model range of each plan's mean sales or payout (`what`), for the distributions.
+
+    rows: (plan label, behaviour, plan result); plans without model draws are left out.
+    Columns: plan, behaviour, p10, p50, p90 (currency per plan year) and row (the plan's
+    place, 0 first, to stack the ranges above the histogram).
+    """
+    out = []
+    for i, (plan, behaviour, result) in enumerate(rows):
+        spread = None if result.model_range is None else (
+            result.model_range.sales_mean if what == "sales" else result.model_range.payout_mean)
+        if spread is not None:
+            out.append({"plan": plan, "behaviour": behaviour, "p10": spread.p10,
+                        "p50": spread.p50, "p90": spread.p90, "row": i})
+    return pd.DataFrame(out, columns=["plan", "behaviour", "p10", "p50", "p90", "row"])
+
+
 def payout_curve_frame(
     plans: Sequence[tuple[str, PlanSpec]], max_attainment: float = 2.0, step: float = 0.01
 ) -> pd.DataFrame:

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import ArrayLike
 from scipy import optimize, special
 
 from simulator.team.calibrate.calibration import Estimate, interval
@@ -128,7 +129,7 @@ def fit_normal(data: RevenueData, seasonal: bool) -> Fit:
     return Fit(layout, theta, -float(result.fun), np.asarray(covariance, dtype=np.float64))
 
 
-def seasonal_factors(fit: Fit, relative_covariance: FloatArray | None = None) -> list[Estimate]:
+def seasonal_factors(fit: Fit, relative_covariance: ArrayLike | None = None) -> list[Estimate]:
     """Seasonal factors (n_seasons) with arithmetic mean 1, intervals by the delta method.
 
     relative_covariance: the covariance of the seasons' log effects relative to the first

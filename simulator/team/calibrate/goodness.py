@@ -96,8 +96,9 @@ def goodness_of_fit(
 
 def _period_effects(actual: FloatArray, expected: FloatArray, simulated: FloatArray,
                     period: NDArray[np.int64], qs: FloatArray) -> list[dict[str, Any]]:
-    """Quantiles over periods of the team-wide effect: exp of the mean log of actual /
-    expected over the period's reps, observed against the replicated histories.
+    """Quantiles over periods of the team-wide effect, observed against the replicates.
+
+    A period's effect is exp of the mean over its reps of log(actual / expected).
     """
     positive = actual > 0
     if len(np.unique(period[positive])) < 4:
