@@ -19,6 +19,7 @@ from simulator.results.charts.style import CURRENCY, GRID, HEIGHT, MUTED, PALETT
 FIT_BASES = {
     "fitted level": "Actual / the rep's fitted expected revenue",
     "quota": "Actual / historic quota",
+    "period effect": "Team-wide period effect (the market)",
 }
 FITS, MISSES = "#54A24B", "#E45756"
 ESTIMATE_COLUMNS = ["Estimate", "Value", "95% interval"]
