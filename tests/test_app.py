@@ -98,10 +98,11 @@ def test_default_page_runs_and_shows_cards() -> None:
     # range; the luck-only interval is in the tooltip, named as such
     sales = [m for m in at.metric if m.label == "Expected team sales / year"]
     assert sales[0].proto.delta == "" and sales[1].proto.delta != ""
-    assert sales[1].proto.delta_description.startswith("model range")
     assert "(luck only)" in sales[1].proto.help and "Model range (P10-P90" in sales[1].proto.help
-    # each level's model range under it, and what the figures rest on
-    assert sum(c.value.startswith("model range") for c in at.caption) == 4
+    # each level's model range under it, and its difference's; what the figures rest on
+    spans = [c.value for c in at.caption if c.value.startswith("Model range")]
+    assert len(spans) == 4
+    assert sum("vs Baseline: " in v for v in spans) == 2
     assert any("± intervals cover that luck only" in c.value and "Model ranges are P10-P90"
                in c.value for c in at.caption)
     assert any("Robust" in m.value and "behaviour-model draws" in m.value for m in at.markdown)
@@ -115,9 +116,9 @@ def test_default_page_runs_and_shows_cards() -> None:
 def test_without_model_draws_the_cards_show_the_luck_interval_and_say_so() -> None:
     at = start(model_draws=0)
     assert not at.error
-    sales = [m for m in at.metric if m.label == "Expected team sales / year"]
-    assert sales[1].proto.delta_description.endswith("(95% CI, luck only)")
-    assert not any(c.value.startswith("model range") for c in at.caption)
+    assert any(c.value.startswith("vs Baseline: ±") and c.value.endswith("(95% CI, luck only)")
+               for c in at.caption)
+    assert not any(c.value.startswith("Model range") for c in at.caption)
     assert any("No behaviour-model draws" in c.value for c in at.caption)
 
 

@@ -422,6 +422,47 @@ def test_compare_json_schema(capsys):
     assert total == pytest.approx(data["plans"][1]["payout"]["mean"])
 
 
+def test_compare_model_draws_json(capsys):
+    """--model-draws K: every plan's model range, the sign shares, the draws recorded; the
+    same seed gives the same bytes; K = 0 gives the plain comparison."""
+    plans = [str(PLANS_DIR / "baseline.yaml"), str(PLANS_DIR / "high_threshold.yaml")]
+    args = ["compare", *plans, "--trials", "64", "--seed", "3", "--json",
+            "--model-draws", "3", "--draw-trials", "32"]
+    assert main(args) == 0
+    first = capsys.readouterr().out
+    assert main(args) == 0
+    assert capsys.readouterr().out == first  # same seed, same bytes
+    data = json.loads(first)
+    assert data["draws"] == 3 and data["draw_trials"] == 32
+    assert set(data["model_ranges"]) >= {"output_elasticity", "cost_curvature"}
+    assert "reference_pay_slope" not in data["model_ranges"]  # anchored on the incumbent
+    for plan in data["plans"]:
+        spread = plan["model_range"]
+        for key in ("sales_mean", "payout_mean"):
+            assert set(spread[key]) == {"p10", "p50", "p90"}
+            assert spread[key]["p10"] <= spread[key]["p50"] <= spread[key]["p90"]
+        for key in ("sales_diff", "payout_diff"):
+            assert set(spread["vs_first"][key]) == {"p10", "p50", "p90", "same_sign_share"}
+    assert data["plans"][0]["model_range"]["vs_first"]["sales_diff"]["same_sign_share"] is None
+    high = data["plans"][1]["model_range"]["vs_first"]["sales_diff"]
+    assert high["same_sign_share"] == 1.0 and high["p90"] < 0  # the threshold always hurts
+    assert main(["compare", *plans, "--trials", "64", "--seed", "3", "--json",
+                 "--model-draws", "0"]) == 0
+    plain = json.loads(capsys.readouterr().out)
+    assert "draws" not in plain and all("model_range" not in p for p in plain["plans"])
+    assert plain["plans"][1]["sales"] == data["plans"][1]["sales"]  # the headline is the same
+
+
+def test_compare_model_draws_text(capsys):
+    plans = [str(PLANS_DIR / "baseline.yaml"), str(PLANS_DIR / "recommended.yaml")]
+    assert main(["compare", *plans, "--trials", "48", "--model-draws", "2",
+                 "--draw-trials", "16"]) == 0
+    out = capsys.readouterr().out
+    assert "Model range: P10-P90 over 2 behaviour-parameter draws of 16 plan years" in out
+    assert "  vs first, sign holds in draws" in out
+    assert "[95% CI, luck only]" in out
+
+
 def test_compare_text_table(capsys):
     code = main(["compare", str(PLANS_DIR / "baseline.yaml"), "--trials", "32"])
     out = capsys.readouterr().out

@@ -40,8 +40,8 @@ def half_width(difference: Difference) -> str:
 
 
 def model_span(low: float, high: float, signed: bool = False) -> str:
-    """A model range in money: "model range $34.0M to $35.3M"."""
-    return f"model range {cash(low, signed)} to {cash(high, signed)}"
+    """A model range in money: "Model range $34.0M to $35.3M"."""
+    return f"Model range {cash(low, signed)} to {cash(high, signed)}"
 
 
 def robustness(spread: DifferenceSpread, headline: float, up: str, down: str,

@@ -141,32 +141,24 @@ def plan_card(run: Comparison, i: int, label: str, colour: str, large: bool, wid
         st.metric(
             "Expected team sales / year", cash(p.sales.mean),
             delta=None if ref else cash(sd.mean, signed=True),
-            delta_description=None if ref else (
-                model_span(r.vs_first.sales_diff.p10, r.vs_first.sales_diff.p90, True)
-                if r else half_width(sd)),
             help=f"Mean over {run.trials:,} simulated plan years; years vary with luck and "
                  f"the market: P5 {cash(p.sales.p5)}, P95 {cash(p.sales.p95)}." +
                  ("" if ref else f" Difference from {first.name}: {cash(sd.mean, True)}, "
                   f"{cash_interval(sd.ci95_low, sd.ci95_high)} (luck only).") +
                  _range_help(r, "sales_mean", "sales_diff", ref, run.draws),
         )
-        if r:
-            st.caption(model_span(r.sales_mean.p10, r.sales_mean.p90))
+        st.caption(_spans(r, "sales_mean", "sales_diff", sd, ref, first.name))
     with cells[1 % len(cells)]:
         st.metric(
             "Expected incentive payout / year", cash(p.payout.mean),
             delta=None if ref else cash(pd_.mean, signed=True), delta_color="inverse",
-            delta_description=None if ref else (
-                model_span(r.vs_first.payout_diff.p10, r.vs_first.payout_diff.p90, True)
-                if r else half_width(pd_)),
             help=f"Team incentive (base salaries excluded). P50 {cash(p.payout.p50)}, "
                  f"P90 {cash(p.payout.p90)}, P95 {cash(p.payout.p95)}." +
                  ("" if ref else f" Difference from {first.name}: {cash(pd_.mean, True)}, "
                   f"{cash_interval(pd_.ci95_low, pd_.ci95_high)} (luck only).") +
                  _range_help(r, "payout_mean", "payout_diff", ref, run.draws),
         )
-        if r:
-            st.caption(model_span(r.payout_mean.p10, r.payout_mean.p90))
+        st.caption(_spans(r, "payout_mean", "payout_diff", pd_, ref, first.name))
     cos, cos0 = p.cost_of_sales.incentive, first.cost_of_sales.incentive
     with cells[2 % len(cells)]:
         st.metric(
@@ -190,6 +182,24 @@ def plan_card(run: Comparison, i: int, label: str, colour: str, large: bool, wid
         st.caption("The reference plan: the other cards show their difference from it"
                     + (", with its model range." if r else
                        ", with a 95% interval of the simulated years' luck only."))
+
+
+def _spans(r: ModelRange | None, level: str, difference: str, luck: Difference, ref: bool,
+           reference: str) -> str:
+    """Under a card's figure: its model range and its difference's, or the luck interval.
+
+    Captions wrap where a metric's own delta text would be cut at narrow widths.
+    """
+    lines = []
+    if r is not None:
+        spread = getattr(r, level)
+        lines.append(model_span(spread.p10, spread.p90))
+        if not ref:
+            d = getattr(r.vs_first, difference)
+            lines.append(f"vs {md(reference)}: {cash(d.p10, True)} to {cash(d.p90, True)}")
+    elif not ref:
+        lines.append(f"vs {md(reference)}: {half_width(luck)}")
+    return "  \n".join(lines)
 
 
 def _range_help(r: ModelRange | None, level: str, difference: str, ref: bool,

@@ -15,6 +15,8 @@ import numpy as np
 
 from simulator.base.files import PLANS_DIR
 from simulator.plan.spec import WEEKS_PER_YEAR, load_plan
+from simulator.model.anchor import forget_anchors
+from simulator.model.draws import parameter_sets
 from simulator.results.comparison import compare
 from simulator.team.spec import load_team
 
@@ -30,8 +32,14 @@ def _best_of(repeats: int, run: Callable[[], object]) -> float:
     return min(times)
 
 
-def run_bench(trials: int = 10_000, quick_trials: int = 2_000, repeats: int = 3) -> dict[str, Any]:
-    """Time a 4-plan comparison of the default team at `trials` and `quick_trials`."""
+def run_bench(trials: int = 10_000, quick_trials: int = 2_000, repeats: int = 3,
+              draws: int = 8, draw_trials: int = 400) -> dict[str, Any]:
+    """Time a 4-plan comparison of the default team at `trials` and `quick_trials`.
+
+    Also times a comparison at `quick_trials` with `draws` behaviour-model draws of
+    `draw_trials` plan years against the same work done as separate comparisons (the
+    headline, then one comparison per drawn team), each with its anchoring solved anew.
+    """
     team = load_team()
     plans = [load_plan(PLANS_DIR / name) for name in BENCH_PLANS]
     n_values = len(plans) * team.size * WEEKS_PER_YEAR * trials
@@ -45,6 +53,19 @@ def run_bench(trials: int = 10_000, quick_trials: int = 2_000, repeats: int = 3)
     floor_s = _best_of(repeats, floor)
     full_s = _best_of(repeats, lambda: compare(plans, team, trials, seed=1))
     quick_s = _best_of(repeats, lambda: compare(plans, team, quick_trials, seed=1))
+
+    def with_draws() -> None:
+        forget_anchors()
+        compare(plans, team, quick_trials, seed=2, model_draws=draws, draw_trials=draw_trials)
+
+    def one_by_one() -> None:
+        forget_anchors()
+        compare(plans, team, quick_trials, seed=2)
+        for variant in parameter_sets(team, draws, seed=2):
+            compare(plans, variant, draw_trials, seed=2)
+
+    draws_s = _best_of(repeats, with_draws)
+    single_s = _best_of(repeats, one_by_one)
     return {
         "plans": len(plans),
         "reps": team.size,
@@ -55,6 +76,10 @@ def run_bench(trials: int = 10_000, quick_trials: int = 2_000, repeats: int = 3)
         "ratio_to_floor": full_s / floor_s,
         "quick_trials": quick_trials,
         "quick_comparison_seconds": quick_s,
+        "draws": draws,
+        "draw_trials": draw_trials,
+        "draws_comparison_seconds": draws_s,
+        "separate_comparisons_seconds": single_s,
         "goal": "ratio_to_floor <= 3 and quick_comparison_seconds < 1",
         "goal_met": full_s / floor_s <= 3 and quick_s < 1,
     }

@@ -159,7 +159,8 @@ def _bench(args: argparse.Namespace) -> int:
 
     from simulator.faces.bench import run_bench
 
-    result = run_bench(args.trials, args.quick_trials, args.repeats)
+    result = run_bench(args.trials, args.quick_trials, args.repeats, args.draws,
+                       args.draw_trials)
     if args.json:
         print(json.dumps(result))
     else:
@@ -171,6 +172,10 @@ def _bench(args: argparse.Namespace) -> int:
             f"({result['ratio_to_floor']:.2f}x the floor; goal <= 3x)\n"
             f"  comparison at {result['quick_trials']:,} trials: "
             f"{result['quick_comparison_seconds']:.2f} s (goal < 1 s)\n"
+            f"  with {result['draws']} behaviour-model draws of {result['draw_trials']:,} "
+            f"plan years: {result['draws_comparison_seconds']:.2f} s "
+            f"(as {result['draws'] + 1} separate comparisons: "
+            f"{result['separate_comparisons_seconds']:.2f} s)\n"
             f"  goal met: {'yes' if result['goal_met'] else 'NO'}"
         )
     return EXIT_OK
@@ -342,6 +347,10 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--trials", type=_positive_int, default=10_000)
     p.add_argument("--quick-trials", type=_positive_int, default=2_000)
     p.add_argument("--repeats", type=_positive_int, default=3)
+    p.add_argument("--draws", type=_positive_int, default=8,
+                   help="behaviour-model draws of the draws benchmark (default 8)")
+    p.add_argument("--draw-trials", type=_positive_int, default=400,
+                   help="plan years per draw (default 400)")
     p.add_argument("--json", action="store_true", help="print JSON")
     return parser
 

@@ -55,6 +55,11 @@ def anchored_cost_scale(team: TeamSpec, funnel: WeeklyFunnel, reps: Reps) -> flo
     return _CACHE[key]
 
 
+def forget_anchors() -> None:
+    """Empty the cache of anchored cost levels (for benchmarks that time the solve)."""
+    _CACHE.clear()
+
+
 def _solve_scale(team: TeamSpec, plan: PlanSpec, funnel: WeeklyFunnel, reps: Reps) -> float:
     response = respond(plan, team, funnel, reps, "adaptive")
     types = response.types

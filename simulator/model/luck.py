@@ -12,7 +12,6 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulator.base.calendar import MONTHS_PER_YEAR, WEEKS_PER_MONTH, WEEKS_PER_YEAR
-from simulator.base.stats import mean_one_lognormal
 from simulator.team.spec import Luck
 
 FloatArray = NDArray[np.float64]
@@ -28,21 +27,26 @@ def block_luck(seed: int, block: int, n_reps: int, luck: Luck) -> tuple[FloatArr
     included, and the monthly activity normals (12, BLOCK_TRIALS, n_reps).
     """
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1, block)))
-    z = rng.standard_normal((WEEKS_PER_YEAR, BLOCK_TRIALS, n_reps))
-    sales = mean_one_lognormal(z, luck.sales_weekly)
+    sales = rng.standard_normal((WEEKS_PER_YEAR, BLOCK_TRIALS, n_reps))
     activity = rng.standard_normal((MONTHS_PER_YEAR, BLOCK_TRIALS, n_reps))
-    market = market_factors(seed, block, luck)
-    if market is not None:
-        sales *= np.repeat(market, WEEKS_PER_MONTH, axis=0)[:, :, None]
+    # exp(sigma z - sigma**2 / 2 + log market) in place: one pass over the largest array
+    sigma = luck.sales_weekly
+    sales *= sigma
+    market = market_log_factors(seed, block, luck)
+    if market is None:
+        sales -= sigma**2 / 2
+    else:
+        sales += (np.repeat(market, WEEKS_PER_MONTH, axis=0) - sigma**2 / 2)[:, :, None]
+    np.exp(sales, out=sales)
     return sales, activity
 
 
-def market_factors(seed: int, block: int, luck: Luck) -> FloatArray | None:
-    """The market's factor on every rep's deals, per month and trial: (12, BLOCK_TRIALS).
+def market_log_factors(seed: int, block: int, luck: Luck) -> FloatArray | None:
+    """The log of the market's factor on every rep's deals, per month and trial.
 
-    log factor = yearly level + AR(1) month (stationary log-sd `market_monthly`,
-    correlation `market_autocorrelation`), centred so the factor has mean 1. None when
-    the team has no market shocks.
+    Returns (12, BLOCK_TRIALS): yearly level + AR(1) month (stationary log-sd
+    `market_monthly`, correlation `market_autocorrelation`), centred so that the factor
+    has mean 1. None when the team has no market shocks.
     """
     if luck.market_yearly == 0 and luck.market_monthly == 0:
         return None
@@ -55,4 +59,4 @@ def market_factors(seed: int, block: int, luck: Luck) -> FloatArray | None:
     for m in range(1, MONTHS_PER_YEAR):
         month[m] = rho * month[m - 1] + sigma * np.sqrt(1 - rho**2) * z[m]
     variance = luck.market_yearly**2 + sigma**2
-    return np.exp(level[None, :] + month - variance / 2)
+    return level[None, :] + month - variance / 2

@@ -104,11 +104,11 @@ def distribution_chart(
         chart = alt.layer(*layers).properties(**chart_size(large))
         return chart.properties(title=panel) if panel else chart
 
-    marker_note = "Dashed line: median (P50); dotted line: P90, exceeded one year in ten"
+    lines = ["Dashed line: median (P50); dotted line: P90, exceeded one year in ten"]
     if ranges is not None and len(ranges):
-        marker_note += ("; bars on top: the mean's model range (P10-P90 over behaviour-model "
-                        "draws)")
-    lines = [marker_note, subtitle] if subtitle else [marker_note]
+        lines.append("Bars on top: the mean's model range (P10-P90 over behaviour draws)")
+    if subtitle:
+        lines.append(subtitle)
     return finish(by_behaviour(hist, build), title, lines, large)
 
 
