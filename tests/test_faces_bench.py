@@ -13,7 +13,8 @@ import simulator.faces.bench as bench
 from simulator.faces.cli import main
 
 KEYS = {"plans", "reps", "weeks", "trials", "floor_seconds", "comparison_seconds",
-        "ratio_to_floor", "quick_trials", "quick_comparison_seconds", "goal", "goal_met"}
+        "ratio_to_floor", "quick_trials", "quick_comparison_seconds", "draws", "draw_trials",
+        "draws_comparison_seconds", "separate_comparisons_seconds", "goal", "goal_met"}
 
 
 def test_best_of_takes_the_fastest_of_the_repeats(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -30,18 +31,19 @@ def test_run_bench_times_the_comparisons_it_reports(monkeypatch: pytest.MonkeyPa
 
     def spy(plans: Any, team: Any, n_trials: int, **kwargs: Any) -> Any:
         result = real_compare(plans, team, n_trials, **kwargs)
-        calls.append((len(result.plans), result.trials))
+        calls.append((len(result.plans), result.trials, result.draws or 0))
         return result
 
     monkeypatch.setattr(bench, "compare", spy)
-    result = bench.run_bench(trials=24, quick_trials=8, repeats=1)
+    result = bench.run_bench(trials=24, quick_trials=8, repeats=1, draws=2, draw_trials=4)
     assert set(result) == KEYS
-    # the full and the quick comparison of the four bench plans, really simulated
-    assert calls == [(4, 24), (4, 8)]
+    # the full and the quick comparison of the four bench plans, really simulated; then the
+    # quick one with 2 draws, and the same work as a headline and 2 separate comparisons
+    assert calls == [(4, 24, 0), (4, 8, 0), (4, 8, 2), (4, 8, 0), (4, 4, 0), (4, 4, 0)]
     assert (result["plans"], result["reps"], result["weeks"]) == (4, 50, 48)
     assert (result["trials"], result["quick_trials"]) == (24, 8)
     for key in ("floor_seconds", "comparison_seconds", "quick_comparison_seconds",
-                "ratio_to_floor"):
+                "ratio_to_floor", "draws_comparison_seconds", "separate_comparisons_seconds"):
         assert result[key] > 0 and math.isfinite(result[key]), key
     assert isinstance(result["goal_met"], bool)
 
@@ -50,11 +52,13 @@ def test_cli_bench_json(capsys: pytest.CaptureFixture[str],
                         monkeypatch: pytest.MonkeyPatch) -> None:
     # the comparisons are timed for real in the test above; here only the face is tested
     monkeypatch.setattr(bench, "compare", lambda *args, **kwargs: None)
+    monkeypatch.setattr(bench, "parameter_sets", lambda team, k, seed: [team] * k)
     assert main(["bench", "--trials", "16", "--quick-trials", "8", "--repeats", "1",
-                 "--json"]) == 0
+                 "--draws", "3", "--draw-trials", "5", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert set(data) == KEYS
     assert data["trials"] == 16 and data["quick_trials"] == 8
+    assert data["draws"] == 3 and data["draw_trials"] == 5
     assert data["floor_seconds"] > 0 and data["comparison_seconds"] >= 0
 
 
@@ -62,10 +66,14 @@ def test_cli_bench_text(capsys: pytest.CaptureFixture[str],
                         monkeypatch: pytest.MonkeyPatch) -> None:
     fixed = {"plans": 4, "reps": 50, "weeks": 48, "trials": 10_000, "floor_seconds": 0.5,
              "comparison_seconds": 1.25, "ratio_to_floor": 2.5, "quick_trials": 2_000,
-             "quick_comparison_seconds": 0.3, "goal": "", "goal_met": True}
+             "quick_comparison_seconds": 0.3, "draws": 8, "draw_trials": 400,
+             "draws_comparison_seconds": 4.0, "separate_comparisons_seconds": 4.5,
+             "goal": "", "goal_met": True}
     monkeypatch.setattr(bench, "run_bench", lambda *args: fixed)
     assert main(["bench"]) == 0
     out = capsys.readouterr().out
     assert "4 plans x 50 reps x 48 weeks:" in out
     assert "comparison at 10,000 trials: 1.25 s (2.50x the floor; goal <= 3x)" in out
+    assert ("with 8 behaviour-model draws of 400 plan years: 4.00 s "
+            "(as 9 separate comparisons: 4.50 s)") in out
     assert "goal met: yes" in out

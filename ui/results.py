@@ -138,27 +138,13 @@ def plan_card(run: Comparison, i: int, label: str, colour: str, large: bool, wid
     sd, pd_ = p.vs_first.sales_diff, p.vs_first.payout_diff
     cells = st.columns(4 if wide else 1 if stacked else 2)
     with cells[0 % len(cells)]:
-        st.metric(
-            "Expected team sales / year", cash(p.sales.mean),
-            delta=None if ref else cash(sd.mean, signed=True),
-            help=f"Mean over {run.trials:,} simulated plan years; years vary with luck and "
-                 f"the market: P5 {cash(p.sales.p5)}, P95 {cash(p.sales.p95)}." +
-                 ("" if ref else f" Difference from {first.name}: {cash(sd.mean, True)}, "
-                  f"{cash_interval(sd.ci95_low, sd.ci95_high)} (luck only).") +
-                 _range_help(r, "sales_mean", "sales_diff", ref, run.draws),
-        )
-        st.caption(_spans(r, "sales_mean", "sales_diff", sd, ref, first.name))
+        money_metric("Expected team sales / year", p.sales.mean, sd, run, i, "sales",
+                     f"Mean over {run.trials:,} simulated plan years; years vary with luck "
+                     f"and the market: P5 {cash(p.sales.p5)}, P95 {cash(p.sales.p95)}.")
     with cells[1 % len(cells)]:
-        st.metric(
-            "Expected incentive payout / year", cash(p.payout.mean),
-            delta=None if ref else cash(pd_.mean, signed=True), delta_color="inverse",
-            help=f"Team incentive (base salaries excluded). P50 {cash(p.payout.p50)}, "
-                 f"P90 {cash(p.payout.p90)}, P95 {cash(p.payout.p95)}." +
-                 ("" if ref else f" Difference from {first.name}: {cash(pd_.mean, True)}, "
-                  f"{cash_interval(pd_.ci95_low, pd_.ci95_high)} (luck only).") +
-                 _range_help(r, "payout_mean", "payout_diff", ref, run.draws),
-        )
-        st.caption(_spans(r, "payout_mean", "payout_diff", pd_, ref, first.name))
+        money_metric("Expected incentive payout / year", p.payout.mean, pd_, run, i, "payout",
+                     f"Team incentive (base salaries excluded). P50 {cash(p.payout.p50)}, "
+                     f"P90 {cash(p.payout.p90)}, P95 {cash(p.payout.p95)}.")
     cos, cos0 = p.cost_of_sales.incentive, first.cost_of_sales.incentive
     with cells[2 % len(cells)]:
         st.metric(
@@ -182,6 +168,25 @@ def plan_card(run: Comparison, i: int, label: str, colour: str, large: bool, wid
         st.caption("The reference plan: the other cards show their difference from it"
                     + (", with its model range." if r else
                        ", with a 95% interval of the simulated years' luck only."))
+
+
+def money_metric(label: str, level: float, diff: Difference, run: Comparison, i: int,
+                 what: str, about: str) -> None:
+    """A card's money figure: the level, its difference from the reference, its ranges.
+
+    what: "sales" or "payout". The luck interval of the difference is in the tooltip, the
+    model ranges of the level and the difference are under the figure.
+    """
+    ref, reference = i == 0, run.reference.name
+    r = run.plans[i].model_range
+    st.metric(
+        label, cash(level), delta=None if ref else cash(diff.mean, signed=True),
+        delta_color="inverse" if what == "payout" else "normal",
+        help=about + ("" if ref else f" Difference from {reference}: {cash(diff.mean, True)}, "
+                      f"{cash_interval(diff.ci95_low, diff.ci95_high)} (luck only).")
+        + _range_help(r, f"{what}_mean", f"{what}_diff", ref, run.draws),
+    )
+    st.caption(_spans(r, f"{what}_mean", f"{what}_diff", diff, ref, reference))
 
 
 def _spans(r: ModelRange | None, level: str, difference: str, luck: Difference, ref: bool,
