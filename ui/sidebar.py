@@ -161,9 +161,10 @@ def history_upload(plans: dict[str, PlanSpec]) -> None:
     under = st.selectbox(
         "History earned under", options=["", *plans], key="history_plan",
         format_func=lambda f: plans[f].name if f else "Normal effort (plan unknown)",
-        help="The plan in force while the history was earned, if you know it: the team "
-             "is scaled so that this plan, simulated, reproduces the history. Unknown: "
-             "the history is read as output at normal effort.")
+        help="The plan in force while the history was earned, if you know it: it becomes "
+             "the team's incumbent, which defines normal effort, so that this plan, "
+             "simulated, reproduces the history. Unknown: the team has no incumbent and "
+             "normal effort is a reference linear plan's.")
     plan = plans.get(under) if under else None
     try:
         fitted = calibrate_history(history.getvalue(), history.name, plan,

@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 
 from simulator.base.files import PLANS_DIR
-from simulator.plan.spec import WEEKS_PER_YEAR, load_plan
 from simulator.model.anchor import forget_anchors
 from simulator.model.draws import parameter_sets
+from simulator.plan.spec import WEEKS_PER_YEAR, load_plan
 from simulator.results.comparison import compare
 from simulator.team.spec import load_team
 

@@ -228,9 +228,10 @@ class TeamSpec(Frozen):
     team file, or a plan written inline. Without it, normal effort is what a linear plan
     paying `effort.reference_pay_slope` target incentives per 100% of quota buys.
 
-    `history_factor` is the history's output over normal-effort output (written by
-    `calibrate --plan` when the history was earned under a plan that moved effort), so that
-    a `{history: 1.0}` quota is what each rep sold in the history.
+    `history_factor` is the history's output over normal-effort output, so that a
+    `{history: 1.0}` quota is what each rep sold in the history. It is 1 for a team whose
+    history was earned under its incumbent (`calibrate --plan` writes that); older
+    calibrated team files may carry another value.
     """
 
     name: Text

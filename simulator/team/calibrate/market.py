@@ -39,6 +39,8 @@ MIN_PERIODS = 8
 MIN_YEARS = 3
 """Fewer calendar years than this cannot tell a yearly level (two years: one difference)."""
 MAX_RHO = 0.95
+NO_SHOCK = 1e-3
+"""A monthly shock estimated below this log-sd is none: its correlation is not fitted."""
 SIGMA_BOUNDS = (1e-4, 2.0)
 PROFILE_DROP = float(stats.chi2.ppf(0.95, 1)) / 2
 """A 95% profile interval: the log-likelihood within this of its maximum (3.84 / 2)."""
@@ -244,6 +246,13 @@ def fit_market(
         low, high = _profile_interval(series, name, free, fixed, best, top)
         return Estimate(value, low, high, (high - low) / 3.92)
 
+    if "rho" in free and best["monthly"] < NO_SHOCK:
+        # with no monthly shock, its correlation means nothing: keep the base team's
+        free.remove("rho")
+        fixed["rho"] = base_values["rho"]
+        best, top = _maximise(series, free, fixed)
+        notes.append("no monthly market shock is visible, so its month-to-month correlation "
+                     "cannot be told; the base team's market_autocorrelation is kept")
     words = {"yearly": "yearly", "monthly": "monthly", "rho": "autocorrelation"}
     seasons = None
     if seasonal and series.design.shape[1] == history.n_seasons:

@@ -6,7 +6,6 @@ import numpy as np
 
 from simulator.base.calendar import SEASON_NAMES, WEEKS_PER_PERIOD
 from simulator.team.calibrate.calibration import STRONG_SHRINKAGE, Calibration, Estimate
-from simulator.team.calibrate.goodness import GOF_MATERIAL
 
 
 def season_names(granularity: str) -> list[str]:
@@ -111,8 +110,8 @@ def fit_report(fit: Calibration) -> str:
     misses = sum(not r["fits"] for r in fit.goodness_of_fit)
     total = len(fit.goodness_of_fit)
     lines.append(
-        f"  verdict: all {total} quantiles fit (within the band, or within "
-        f"{GOF_MATERIAL:.0%} of the fitted value)"
+        f"  verdict: all {total} quantiles fit (within the band, or close to the fitted "
+        "value)"
         if not misses else
         f"  verdict: {misses} of {total} quantiles do not fit: the lognormal luck of the team "
         "model describes this history only roughly; read the simulated spreads with care"
