@@ -79,8 +79,9 @@ def _solve_scale(team: TeamSpec, plan: PlanSpec, funnel: WeeklyFunnel, reps: Rep
 
     def log_ratio(log_scale: float) -> float:
         cost = types.effort_cost * math.exp(log_scale)
-        growth = {s: dyn.expected_growth(
-            dyn.backward_induction(terminal, cost, team.effort.cost_curvature)[0])
+        b = team.behavior
+        growth = {s: dyn.expected_growth(dyn.backward_induction(
+            terminal, cost, team.effort.cost_curvature, b.present_bias, b.weekly_discount)[0])
             for s, dyn in dynamics.items()}
         adaptive = sum(float(revenue_by_type @ (growth[s] @ units))
                        for s, units in zip(seasons, weekly_units, strict=True))

@@ -25,6 +25,10 @@ SETTERS: dict[str, tuple[str, str]] = {
     "maximum_effort": ("effort", "maximum"),
     "focus_cost_per_measure": ("behavior", "focus_cost_per_measure"),
     "movable_share": ("behavior", "movable_share"),
+    "pull_share": ("behavior", "pull_share"),
+    "pull_discount": ("behavior", "pull_discount"),
+    "present_bias": ("behavior", "present_bias"),
+    "weekly_discount": ("behavior", "weekly_discount"),
     "reference_pay_slope": ("effort", "reference_pay_slope"),
 }
 """Where each ranged parameter lives in the team file: (section, field)."""

@@ -8,8 +8,11 @@ solved once per plan on a grid of x (one matrix product per week for the expecte
 over luck); reps are grouped into types of similar cost and reach, so the solve costs
 the same for 50 or 50,000 reps. The engine then looks the policy up per rep and week.
 
-A rep also *defers* movable deals into the next period when a unit of attainment is worth
-more there than now (at a cap, or hopelessly below a threshold), losing some in the slip.
+Deal timing, both ways, in the last weeks of a period: a rep *defers* movable deals into the
+next period when a unit of attainment is worth more there than now (at a cap, or
+hopelessly below a threshold), losing some in the slip, and *pulls in* deals from the next
+period, at a price discount, when a unit now is worth more than a full unit there (just
+below a threshold, or on a steep accelerator).
 """
 
 from __future__ import annotations
@@ -87,6 +90,7 @@ class Policy:
     effort: FloatArray  # (n_types, weeks, N_X)
     growth: FloatArray  # (n_types, weeks, N_X): effort ** output_elasticity
     defer: FloatArray  # (n_types, weeks, N_X): 1.0 where movable deals are pushed out
+    pull: FloatArray  # (n_types, weeks, N_X): 1.0 where next period's deals are pulled in
     value_slope_at_start: FloatArray  # (n_types,): marginal value of progress at week 0
 
     def type_offsets(self, of_rep: IntArray) -> IntArray:
@@ -104,7 +108,7 @@ class Policy:
         x *= 1 / DX
         x += 0.5
         idx = x.astype(np.int64)
-        np.minimum(idx, N_X - 1, out=idx)
+        np.clip(idx, 0, N_X - 1, out=idx)  # below 0: deals pulled from this period earlier
         idx += offsets + week * N_X
         return idx
 
@@ -164,13 +168,21 @@ class PeriodDynamics:
         return cls(weeks, effort, growth, matrix, operator)
 
     def backward_induction(
-        self, terminal: FloatArray, effort_cost: FloatArray, cost_curvature: float
+        self,
+        terminal: FloatArray,
+        effort_cost: FloatArray,
+        cost_curvature: float,
+        present_bias: float = 1.0,
+        discount: float = 1.0,
     ) -> tuple[IntArray, FloatArray]:
         """The optimal effort index and the marginal value of progress, by type, week and x.
 
         terminal: (n_types, N_X) pay at the period's end; effort_cost: (n_types,) currency
         per week, cost = effort_cost * e**rho / rho with rho = `cost_curvature`.
-        Returns (best, slopes), each (n_types, weeks, N_X).
+        present_bias (beta) and discount (delta, per week): a quasi-hyperbolic rep weighs
+        everything after this week by beta x delta against this week's cost, and knows
+        that later selves will do the same (the sophisticated beta-delta model; both 1:
+        no discounting). Returns (best, slopes), each (n_types, weeks, N_X).
         """
         n_types = terminal.shape[0]
         cost = (effort_cost[:, None, None]
@@ -178,15 +190,25 @@ class PeriodDynamics:
         value = terminal
         best = np.empty((n_types, self.weeks, N_X), dtype=np.int64)
         slopes = np.empty((n_types, self.weeks, N_X))
+        impatient = present_bias != 1.0 or discount != 1.0
         # these small products run 10-20x slower when BLAS spreads them over busy cores
         with _THREADS.limit(limits=1, user_api="blas"):
             for week in range(self.weeks - 1, -1, -1):
                 q = (_pad(value, self.operator.shape[0]) @ self.operator).reshape(
                     n_types, N_EFFORT, N_X)
-                q -= cost
+                if impatient:
+                    ahead = q
+                    q = present_bias * discount * ahead - cost
+                else:
+                    q -= cost
                 choice = np.argmax(q, axis=1)  # (n_types, N_X)
                 best[:, week] = choice
-                value = np.take_along_axis(q, choice[:, None, :], axis=1)[:, 0]
+                if impatient:  # the value later selves carry on: discounted, not biased
+                    value = (discount * np.take_along_axis(ahead, choice[:, None, :], axis=1)
+                             - np.take_along_axis(cost, choice[:, None, :], axis=1)[:, 0])
+                    value = value[:, 0]
+                else:
+                    value = np.take_along_axis(q, choice[:, None, :], axis=1)[:, 0]
                 slopes[:, week] = np.gradient(value, DX, axis=1)
         return best, slopes
 
@@ -232,16 +254,20 @@ def solve_policy(
     deferral rule (None: this period's own). dynamics: the period's prebuilt operator.
     """
     dyn = dynamics or PeriodDynamics.of(team, weeks, season, sigma)
-    best, slopes = dyn.backward_induction(terminal, effort_cost, team.effort.cost_curvature)
+    b = team.behavior
+    best, slopes = dyn.backward_induction(terminal, effort_cost, team.effort.cost_curvature,
+                                          b.present_bias, b.weekly_discount)
     policy = dyn.effort[best]
     start_slope = slopes[:, 0, 0]
     reference = start_slope if next_slope_at_start is None else next_slope_at_start
-    keep = 1.0 - team.behavior.slip_loss
+    keep = 1.0 - b.slip_loss
     weeks_left = weeks - np.arange(weeks)
-    in_window = (weeks_left <= team.behavior.defer_window_weeks)[None, :, None]
-    defer = in_window & (slopes < keep * reference[:, None, None] - 1e-9)
+    in_window = (weeks_left <= b.defer_window_weeks)[None, :, None]
+    later = reference[:, None, None]
+    defer = in_window & (slopes < keep * later - 1e-9)
+    pull = in_window & (slopes * (1.0 - b.pull_discount) > later + 1e-9) & (b.pull_share > 0)
     return Policy(policy, policy**team.effort.output_elasticity, defer.astype(float),
-                  start_slope)
+                  pull.astype(float), start_slope)
 
 
 def weekly_effort_cost(team: TeamSpec, effort_cost: FloatArray) -> FloatArray:

@@ -177,13 +177,23 @@ def _run_chunk(
         z = activity_z[months].sum(axis=0) / np.sqrt(months_per_period)
         activity = mean_one_lognormal(z, activity_sigma)  # (T, n)
         period = _Period.start(carry)
+        # deals carried in from the last period are booked in this period's first week
+        tally.weekly_sales[:, period_index * weeks] += (
+            weeks * (carry * model.revenue).sum(axis=1))
         policy = model.policies[period_index] if model.behavior == "adaptive" else None
         for week in range(weeks):
             year_week = period_index * weeks + week
-            _week(model, team, policy, period, week, season_of_week[year_week] / weeks,
-                  sales_luck[year_week], activity, tally)
+            _week(model, team, policy, period, week, year_week,
+                  season_of_week[year_week] / weeks, sales_luck[year_week], activity, tally)
         _settle(model, team, period, activity, tally, rep_sums)
         carry = period.carry
+    # deals moved across the year's end: in a steady state the year receives as many from
+    # the year before as it sends on (pushed out, or owed for pulling in), so they count
+    # in this year's sales, booked in its first week
+    moved = weeks * (carry * model.revenue)
+    tally.sales += moved.sum(axis=1)
+    tally.weekly_sales[:, 0] += moved.sum(axis=1)
+    rep_sums["rep_sales"] += moved
     blocks = range(0, n_trials, BLOCK_TRIALS)
     return {
         name: np.stack([values[b : b + BLOCK_TRIALS].sum(axis=0) for b in blocks])
@@ -197,6 +207,7 @@ def _week(
     policy: Policy | None,
     period: _Period,
     week: int,
+    year_week: int,
     unit: float,
     luck: FloatArray,
     activity: FloatArray,
@@ -206,16 +217,20 @@ def _week(
 
     unit: the week's share of a normal period's output (season / weeks); luck: (T, n) the
     week's deal luck; activity: (T, n) the period's activity luck. Static reps (no policy)
-    work at normal effort with the usual mix and never defer.
+    work at normal effort with the usual mix and never defer. The week's bookings and
+    effort go into the tally's weekly views (year_week: the week of the plan year).
     """
     weeks = model.plan.weeks_per_period
     announce = model.plan.announce_week if policy is not None else float(weeks)
     f = float(np.clip(week + 1 - announce, 0.0, 1.0))  # share of the week informed
     period.announced_share += f / weeks
     if f < 1:
-        period.pre_sales += (unit * (1 - f)) * luck
+        before = (unit * (1 - f)) * luck
+        period.pre_sales += before
         period.pre_activity += unit * (1 - f)
         period.effort += 1 - f
+        tally.weekly_sales[:, year_week] += weeks * (before * model.revenue_default).sum(axis=1)
+        tally.weekly_effort[:, year_week] += (1 - f) * luck.shape[1]
     if f == 0 or policy is None:
         return
     progress = model.progress
@@ -230,16 +245,28 @@ def _week(
     output *= unit * f
     period.post_activity += output
     output *= luck
-    movable = team.behavior.movable_share
-    if movable > 0 and week >= weeks - team.behavior.defer_window_weeks:
-        moved = output * (movable * policy.defer.reshape(-1)[idx])  # deals pushed out
-        output -= moved
-        period.carry += (1.0 - team.behavior.slip_loss) * moved
-        tally.deferred += (moved * model.revenue).sum(axis=1) * weeks
+    b = team.behavior
+    if week >= weeks - b.defer_window_weeks:
+        if b.movable_share > 0:
+            moved = output * (b.movable_share * policy.defer.reshape(-1)[idx])  # pushed out
+            output -= moved
+            period.carry += (1.0 - b.slip_loss) * moved
+            tally.deferred += (moved * model.revenue).sum(axis=1) * weeks
+        if b.pull_share > 0:
+            # next period's deals closed now at a discount: a share of a normal week's
+            # (from the pipeline, so no luck), booked now, owed by the next period
+            pulled = (unit * f * b.pull_share) * policy.pull.reshape(-1)[idx]
+            period.carry -= pulled
+            value = (pulled * model.revenue).sum(axis=1) * weeks
+            tally.pulled += value
+            tally.discount_cost += b.pull_discount * value
+            output += (1.0 - b.pull_discount) * pulled
     period.post_sales += output
+    tally.weekly_sales[:, year_week] += weeks * (output * model.revenue).sum(axis=1)
     if f < 1:
         effort *= f
     period.effort += effort
+    tally.weekly_effort[:, year_week] += effort.sum(axis=1)
     period.min_weeks += f * (effort <= f * team.effort.minimum + 1e-9)
 
 

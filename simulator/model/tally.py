@@ -11,6 +11,8 @@ from dataclasses import dataclass, field
 import numpy as np
 from numpy.typing import NDArray
 
+from simulator.base.calendar import WEEKS_PER_YEAR
+
 FloatArray = NDArray[np.float64]
 
 ATTAINMENT_BINS = np.linspace(0.0, 5.0, 1001)
@@ -21,6 +23,8 @@ PER_TRIAL = (
     "sales",
     "payout",
     "deferred",
+    "pulled",
+    "discount_cost",
     "effort",
     "gave_up",
     "capped",
@@ -28,6 +32,8 @@ PER_TRIAL = (
     "measure_attainment",
     "measure_payout",
     "measure_reached",
+    "weekly_sales",
+    "weekly_effort",
 )
 REP_SUMS = ("rep_sales", "rep_payout", "rep_effort", "rep_gave_up", "rep_capped")
 
@@ -41,7 +47,9 @@ class PlanTally:
     n_measures: int
     sales: FloatArray = field(init=False)
     payout: FloatArray = field(init=False)
-    deferred: FloatArray = field(init=False)
+    deferred: FloatArray = field(init=False)  # revenue pushed into the next period
+    pulled: FloatArray = field(init=False)  # next period's revenue pulled in (full value)
+    discount_cost: FloatArray = field(init=False)  # price given up on pulled deals
     effort: FloatArray = field(init=False)
     gave_up: FloatArray = field(init=False)
     capped: FloatArray = field(init=False)
@@ -49,6 +57,8 @@ class PlanTally:
     measure_attainment: FloatArray = field(init=False)
     measure_payout: FloatArray = field(init=False)
     measure_reached: FloatArray = field(init=False)  # (T, M, 3): threshold, quota, curve top
+    weekly_sales: FloatArray = field(init=False)  # (T, 48): team bookings in each week
+    weekly_effort: FloatArray = field(init=False)  # (T, 48): effort summed over the reps
     rep_sales: FloatArray = field(init=False)
     rep_payout: FloatArray = field(init=False)
     rep_effort: FloatArray = field(init=False)
@@ -58,11 +68,14 @@ class PlanTally:
 
     def __post_init__(self) -> None:
         t, n, m = self.n_trials, self.n_reps, self.n_measures
-        for name in ("sales", "payout", "deferred", "effort", "gave_up", "capped", "at_quota"):
+        for name in ("sales", "payout", "deferred", "pulled", "discount_cost", "effort",
+                     "gave_up", "capped", "at_quota"):
             setattr(self, name, np.zeros(t))
         self.measure_attainment = np.zeros((t, m))
         self.measure_payout = np.zeros((t, m))
         self.measure_reached = np.zeros((t, m, 3))
+        self.weekly_sales = np.zeros((t, WEEKS_PER_YEAR))
+        self.weekly_effort = np.zeros((t, WEEKS_PER_YEAR))
         for name in REP_SUMS:
             setattr(self, name, np.zeros(n))
         self.attainment_histogram = np.zeros(ATTAINMENT_BINS.size + 1, dtype=np.int64)

@@ -141,7 +141,8 @@ class Effort(Frozen):
 Range = tuple[Number, Number]
 """A plausible range [low, high] of a behaviour parameter."""
 LIMITS = {"output_elasticity": 1.5, "cost_curvature": 5.0, "focus_cost_per_measure": 1.0,
-          "movable_share": 1.0}
+          "movable_share": 1.0, "pull_share": 1.0, "pull_discount": 0.99,
+          "present_bias": 1.0, "weekly_discount": 1.0}
 """The most a ranged parameter may be (as its own field allows)."""
 
 
@@ -159,6 +160,10 @@ class ModelRanges(Frozen):
     maximum_effort: Range | None = (1.6, 2.6)
     focus_cost_per_measure: Range | None = (0.01, 0.05)
     movable_share: Range | None = (0.15, 0.45)
+    pull_share: Range | None = (0.1, 0.5)
+    pull_discount: Range | None = (0.05, 0.25)
+    present_bias: Range | None = (0.7, 1.0)
+    weekly_discount: Range | None = (0.98, 1.0)
     reference_pay_slope: Range | None = (0.8, 1.6)
 
     @model_validator(mode="after")
@@ -187,7 +192,11 @@ class Behavior(Frozen):
     ignore_weight_below: Share = 0.08
     movable_share: Share = 0.3
     slip_loss: Share = 0.15
+    pull_share: Share = 0.3
+    pull_discount: Annotated[float, Strict(), Field(ge=0, lt=1)] = 0.15
     defer_window_weeks: Annotated[int, Strict(), Field(ge=0, le=48)] = 2
+    present_bias: Annotated[float, Strict(), Field(gt=0, le=1)] = 0.9
+    weekly_discount: Annotated[float, Strict(), Field(gt=0.5, le=1)] = 0.99
     gave_up_weeks_share: Annotated[float, Strict(), Field(gt=0, le=1)] = 0.5
     quality_min: Positive = 0.4
     quality_max: Positive = 1.5
