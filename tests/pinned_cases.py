@@ -37,10 +37,11 @@ def _plans(names: tuple[str, ...]) -> list[Any]:
 
 
 def _compare(plans: list[Any], team: Any, trials: int, seed: int, behavior: str,
-             chunk: int | None = None) -> dict[str, Any]:
+             chunk: int | None = None, years: int = 1) -> dict[str, Any]:
     from simulator.results.comparison import compare
 
-    return compare(plans, team, trials, seed, behavior, chunk_trials=chunk).to_dict()
+    return compare(plans, team, trials, seed, behavior, chunk_trials=chunk,
+                   years=years).to_dict()
 
 
 def default_adaptive() -> dict[str, Any]:
@@ -61,6 +62,18 @@ def seasonal_team() -> dict[str, Any]:
     team = team_from_dict(SEASONAL_TEAM, "seasonal")
     plans = _plans(("baseline", "late_plan", "many_kpis", "capped", "activity_kpis"))
     return _compare(plans, team, 32, 11, "adaptive")
+
+
+def ratchet_years() -> dict[str, Any]:
+    from simulator.plan.spec import plan_from_dict
+    from simulator.team.spec import load_team
+
+    baseline, capped = _plans(("baseline", "capped"))
+    raw = baseline.to_yaml_dict()
+    raw["name"] = "Ratcheted"
+    raw["measures"][0]["ratchet"] = 0.5
+    return _compare([baseline, plan_from_dict(raw), capped], load_team(), 32, 9, "adaptive",
+                    years=3)
 
 
 def _calibration(incumbent: Any = None) -> Any:
@@ -100,6 +113,7 @@ CASES: dict[str, Callable[[], dict[str, Any]]] = {
     "default_adaptive": default_adaptive,
     "default_static": default_static,
     "seasonal_team": seasonal_team,
+    "ratchet_years": ratchet_years,
     "calibrated_team": calibrated_team,
     "health": health,
 }

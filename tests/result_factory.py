@@ -20,6 +20,8 @@ from simulator.results.summary import (
     MeasureResult,
     PlanResult,
     QuotaAttainment,
+    TimingFigures,
+    TurnoverFigures,
     VsReference,
 )
 
@@ -56,6 +58,9 @@ def plan_result(**fields: Any) -> PlanResult:
         "quota_attainment": quota,
         "effort": effort,
         "deferred_sales_share": 0.003,
+        "timing": TimingFigures(0.003, 0.005, 0.00075),
+        "turnover": TurnoverFigures(leavers_share=0.3, vacancy_weeks=7.5, lost_sales=3.5e6,
+                                    lost_sales_vs_today=0.0, hiring_cost=0.0),
         "measures": (measure(),),
         "deciles": tuple(DecileResult(5e5 + 1e5 * i, 4e4 + 5e3 * i, 1.3) for i in range(10)),
         "vs_first": VsReference(ZERO, ZERO),

@@ -70,7 +70,12 @@ def start(**state: Any) -> AppTest:
 
 def table(at: AppTest) -> pd.DataFrame:
     """The comparison table the page shows (one row per plan and behaviour)."""
-    return at.dataframe[0].value
+    return next(d.value for d in at.dataframe if "plan" in d.value.columns)
+
+
+def timing_table(at: AppTest) -> pd.DataFrame:
+    """The deal timing and turnover table (one row per plan, adaptive reps)."""
+    return next(d.value for d in at.dataframe if "Reps leaving / year" in d.value.columns)
 
 
 def download(at: AppTest, recorded: dict[str, Any], key: str) -> bytes:
@@ -108,6 +113,9 @@ def test_default_page_runs_and_shows_cards() -> None:
     assert any("Robust" in m.value and "behaviour-model draws" in m.value for m in at.markdown)
     assert len(at.get("vega_lite_chart")) >= 8
     assert list(table(at)["plan"]) == ["Baseline", "Recommended"]
+    timing = timing_table(at)
+    assert list(timing["Plan"]) == ["Baseline", "Recommended"]
+    assert 25 < timing["Reps leaving / year"].iloc[0] < 35  # percent, today's leaving
     assert {"sales_diff_model_p10", "sales_diff_same_sign_share"} <= set(table(at).columns)
     assert at.number_input(key="seed").value == 0
     assert any(f"{TRIALS:,} simulated plan years · seed 0" in c.value for c in at.caption)

@@ -109,7 +109,9 @@ def test_comparison_frames_read_the_typed_results(comparison: Comparison) -> Non
     assert len(deciles) == 20 and list(deciles["decile"][:10]) == list(range(1, 11))
     attainment = charts.attainment_frame(rows)
     shares = attainment.groupby("plan")["share"].sum()
-    assert shares.to_numpy() == pytest.approx([1.0, 1.0])
+    # attainments past the histogram's 5.0 (a handful of rep-periods) are left out
+    assert np.all(shares.to_numpy() <= 1.0) and shares.to_numpy() == pytest.approx([1, 1],
+                                                                                   abs=0.005)
     markers = charts.marker_frame([(label, "adaptive", p.payout) for label, p in
                                    zip(labels, comparison.plans, strict=True)])
     assert list(markers["marker"][:2]) == ["P50 (median)", "P90"]

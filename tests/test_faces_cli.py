@@ -453,6 +453,33 @@ def test_compare_model_draws_json(capsys):
     assert plain["plans"][1]["sales"] == data["plans"][1]["sales"]  # the headline is the same
 
 
+def test_compare_years_json_adds_per_year_figures(capsys):
+    """--years 3: per plan year figures and `by_year`; one-year runs keep the format."""
+    plans = [str(PLANS_DIR / "baseline.yaml"), str(PLANS_DIR / "capped.yaml")]
+    assert main(["compare", *plans, "--trials", "32", "--years", "3", "--json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert data["years"] == 3
+    for plan in data["plans"]:
+        years = plan["by_year"]
+        assert [y["year"] for y in years] == [1, 2, 3]
+        assert {"sales", "payout", "primary_quota_scale", "sales_diff"} <= set(years[0])
+        mean = sum(y["sales"]["mean"] for y in years) / 3
+        assert plan["sales"]["mean"] == pytest.approx(mean)  # per plan year
+        assert {"pushed_out_share", "pulled_in_share", "discount_cost_share"} == set(
+            plan["timing"])
+        assert {"leavers_share", "lost_sales", "lost_sales_vs_today"} <= set(plan["turnover"])
+    assert main(["compare", *plans, "--trials", "32", "--json"]) == 0
+    one = json.loads(capsys.readouterr().out)
+    assert "years" not in one and all("by_year" not in p for p in one["plans"])
+
+
+@pytest.mark.parametrize("years", ["0", "11", "two"])
+def test_compare_years_out_of_range_is_a_usage_error(years: str):
+    done = run_subprocess("compare", PLANS_DIR / "baseline.yaml", "--years", years)
+    assert done.returncode == 2 and "--years" in done.stderr and done.stdout == ""
+    assert "Traceback" not in done.stderr
+
+
 def test_compare_model_draws_text(capsys):
     plans = [str(PLANS_DIR / "baseline.yaml"), str(PLANS_DIR / "recommended.yaml")]
     assert main(["compare", *plans, "--trials", "48", "--model-draws", "2",

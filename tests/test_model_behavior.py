@@ -225,3 +225,88 @@ def test_paying_for_less_talk_time_buys_less_work(team, baseline):
     assert sales_change(result)[2] < -0.1
     assert result.plans[1].effort.mean < result.plans[0].effort.mean
     assert sim.models[1].mix.quality.mean() < 0.8
+
+
+# --------------------------------------------------------------------------- issue 12
+
+
+def impatience(team, beta: float, delta: float):  # type: ignore[no-untyped-def]
+    return team.model_copy(update={"behavior": team.behavior.model_copy(
+        update={"present_bias": beta, "weekly_discount": delta})})
+
+
+def test_quarterly_quotas_pace_present_biased_reps(team, baseline):
+    """Chung, Steenburgh & Sudhir (2014): quarterly quotas sell more than an annual one
+    (about +5%), the weakest reps gaining most; for patient reps the period barely
+    matters."""
+    annual = plan_from_dict({**baseline.to_yaml_dict(), "name": "Annual", "period": "year"})
+    result = compare([annual, baseline], team, TRIALS, seed=11)
+    change, low, _ = sales_change(result)
+    assert low > 0.01 and change < 0.10
+    weak = result.plans[1].deciles[0].sales_mean / result.plans[0].deciles[0].sales_mean
+    strong = result.plans[1].deciles[-1].sales_mean / result.plans[0].deciles[-1].sales_mean
+    assert weak > strong
+    patient = compare([annual, baseline], impatience(team, 1.0, 1.0), TRIALS, seed=11)
+    assert abs(sales_change(patient)[0]) < change / 2
+
+
+def test_effort_rises_toward_the_period_end(team, baseline):
+    """Beta-delta reps put effort off: the last week of a quarter sees more than the
+    first (the quarter-end push), and the year's last week books more than its mean."""
+    summary = compare([baseline], team, TRIALS, seed=12).plans[0]
+    quarters = summary.weekly_effort.reshape(4, 12)
+    assert np.all(quarters[:, -1] > quarters[:, 0])
+    assert summary.weekly_sales[-1] > summary.weekly_sales.mean()
+
+
+def test_a_foreseen_ratchet_makes_reps_hold_back(team, baseline):
+    """Misra & Nair (2011): next year's quota set from this year's sales makes reps hold
+    back; over three years the ratcheted plan sells less and its quota drifts down."""
+    measure = baseline.measures[0].to_yaml()
+    ratchet = plan_from_dict({**baseline.to_yaml_dict(), "name": "Ratchet",
+                              "measures": [{**measure, "ratchet": 0.5}]})
+    result = compare([baseline, ratchet], team, TRIALS // 2, seed=13, years=3)
+    change, _, high_ci = sales_change(result)
+    assert high_ci < 0 and change > -0.25
+    years = result.plans[1].by_year
+    assert years is not None and len(years) == 3
+    assert years[0].primary_quota_scale == 1.0 and years[2].primary_quota_scale < 1.0
+    assert result.plans[0].by_year is not None
+    assert all(y.primary_quota_scale == 1.0 for y in result.plans[0].by_year)
+
+
+def test_a_hard_threshold_pulls_deals_in_and_a_cap_pushes_them_out(team, baseline):
+    """Larkin (2014), Oyer (1998): near a threshold reps pull next period's deals in at a
+    discount; past a cap they push them out."""
+    hard = plan(name="Hard threshold", **{"measures": [make_measure(
+        threshold=0.9, curve=[[0.9, 0.5], [1.0, 1.0], [1.3, 1.6]], cap=1.3)]})
+    result = compare([baseline, hard], team, TRIALS, seed=14)
+    base, steep = result.plans[0].timing, result.plans[1].timing
+    assert steep.pulled_in_share > base.pulled_in_share
+    assert steep.pushed_out_share > base.pushed_out_share
+    assert steep.discount_cost_share == pytest.approx(
+        team.behavior.pull_discount * steep.pulled_in_share)
+
+
+def test_a_pay_cut_makes_reps_leave(team, baseline):
+    """A plan that pays far less loses reps: more leave than today's 30%, and the empty
+    seats cost sales on top of the effort they no longer give."""
+    high = load_plan(PLANS_DIR / "high_threshold.yaml")
+    result = compare([baseline, high], team, TRIALS, seed=15)
+    today, cut = result.plans[0].turnover, result.plans[1].turnover
+    assert today is not None and cut is not None
+    assert 0.25 < today.leavers_share < 0.35
+    assert cut.leavers_share > today.leavers_share + 0.1
+    assert cut.lost_sales_vs_today > 0 and today.lost_sales_vs_today == pytest.approx(0)
+
+
+def test_before_the_announcement_reps_work_as_the_plan_in_force_asks(team, baseline):
+    """The belief before a plan is announced only matters for a late plan; "previous"
+    (the incumbent continues, the default) and "normal" then differ."""
+    late = load_plan(PLANS_DIR / "late_plan.yaml")
+    normal = team.model_copy(update={"behavior": team.behavior.model_copy(
+        update={"before_announcement": "normal"})})
+    previous = compare([baseline, late], team, TRIALS, seed=16)
+    usual = compare([baseline, late], normal, TRIALS, seed=16)
+    assert previous.plans[0].sales.mean == usual.plans[0].sales.mean
+    assert previous.plans[1].sales.mean != usual.plans[1].sales.mean

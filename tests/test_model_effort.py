@@ -4,7 +4,8 @@ Analytic: with a linear terminal pay s * x and cost c e^rho / rho a week, the ex
 of a week at effort e is s * step * e^gamma (luck has mean 1), so the optimum solves
 s * gamma * step * e^(gamma - 1) = c * e^(rho - 1), i.e.
 e* = (s * gamma * step / c)^(1 / (rho - gamma)), the same in every week and at every
-progress index.
+progress index, for a patient rep (no discounting: the `patient` team). A beta-delta rep
+counts pay W - w weeks away at beta * delta^(W - w): e*_w is the closed form at that s.
 """
 
 from __future__ import annotations
@@ -36,7 +37,16 @@ from simulator.model.effort import (
 )
 from simulator.plan.payout import PlanPayout
 from simulator.plan.spec import plan_from_dict
-from simulator.team.spec import Effort, team_from_dict
+from simulator.team.parameters import Effort
+from simulator.team.spec import team_from_dict
+
+
+@pytest.fixture(scope="module")
+def patient():
+    """The default team without discounting or present bias (the closed forms' case)."""
+    return team_from_dict({"name": "Patient", "behavior": {"present_bias": 1.0,
+                                                             "weekly_discount": 1.0}})
+
 
 DEFAULTS = Effort()  # the default team's effort parameters
 GAMMA, RHO = DEFAULTS.output_elasticity, DEFAULTS.cost_curvature
@@ -100,10 +110,10 @@ def test_no_luck_moves_progress_by_exactly_one_step() -> None:
 
 
 @pytest.mark.parametrize("cost_ratio", [1.0, 3.0, 0.25, 1.7])
-def test_linear_pay_gives_the_closed_form_effort_every_week(team, cost_ratio: float) -> None:
+def test_linear_pay_gives_the_closed_form_effort_every_week(patient, cost_ratio: float) -> None:
     s = 20_000.0
     c = s * GAMMA * STEP / cost_ratio  # cost_ratio 1 puts e* at exactly 1
-    policy = solve_policy(linear_terminal([s]), np.array([c]), WEEKS, 1.0, 0.6, team)
+    policy = solve_policy(linear_terminal([s]), np.array([c]), WEEKS, 1.0, 0.6, patient)
     expected = closed_form_effort(s, c)
     # the policy is one effort level everywhere: the value stays linear in x every week
     assert np.ptp(policy.effort) == 0
@@ -115,9 +125,37 @@ def test_linear_pay_gives_the_closed_form_effort_every_week(team, cost_ratio: fl
     np.testing.assert_allclose(policy.growth, policy.effort**GAMMA)
 
 
-def test_linear_pay_solves_every_type_on_its_own(team) -> None:
+@pytest.mark.parametrize(("beta", "delta"), [(0.9, 0.99), (0.7, 1.0), (1.0, 0.98)])
+def test_beta_delta_discounts_linear_pay_by_the_weeks_left(beta: float, delta: float) -> None:
+    """Week w of W weighs pay at the end by beta * delta^(W - w): effort rises to the end."""
+    team = team_from_dict({"name": "Impatient", "behavior": {"present_bias": beta,
+                                                               "weekly_discount": delta}})
+    s = 20_000.0
+    c = s * GAMMA * STEP  # e* = 1 for a patient rep
+    policy = solve_policy(linear_terminal([s]), np.array([c]), WEEKS, 1.0, 0.6, team)
+    for week in range(WEEKS):
+        weighed = beta * delta ** (WEEKS - week) * s
+        expected = EFFORT_GRID[np.argmax(weighed * STEP * EFFORT_GRID**GAMMA
+                                         - c * EFFORT_GRID**RHO / RHO)]
+        assert policy.effort[0, week, 0] == pytest.approx(expected)
+    assert policy.effort[0, 0, 0] <= policy.effort[0, -1, 0]
+
+
+def test_worth_of_linear_pay_is_expected_pay_less_the_cost_of_effort(patient) -> None:
+    """Constant effort e*: E[x at the end] = W step e*^gamma, so the worth is
+    s W step e*^gamma - c W e*^rho / rho (undiscounted)."""
+    s, c = 20_000.0, 20_000.0 * GAMMA * STEP
+    policy = solve_policy(linear_terminal([s]), np.array([c]), WEEKS, 1.0, 0.3, patient)
+    e = policy.effort[0, 0, 0]
+    expected = s * WEEKS * STEP * e**GAMMA - c * WEEKS * e**RHO / RHO
+    assert policy.worth[0] == pytest.approx(expected, rel=0.01)  # the grid's rounding
+    np.testing.assert_allclose(policy.mean_effort, e)
+    np.testing.assert_allclose(policy.mean_growth, e**GAMMA)
+
+
+def test_linear_pay_solves_every_type_on_its_own(patient) -> None:
     slopes, costs = [20_000.0, 20_000.0, 5_000.0], np.array([500.0, 1_500.0, 500.0])
-    policy = solve_policy(linear_terminal(slopes), costs, WEEKS, 1.0, 0.6, team)
+    policy = solve_policy(linear_terminal(slopes), costs, WEEKS, 1.0, 0.6, patient)
     for k in range(3):
         assert abs(policy.effort[k, 0, 0] - closed_form_effort(slopes[k], costs[k])) < GRID_STEP
     # cheaper effort or more pay per step buys more effort
@@ -126,46 +164,46 @@ def test_linear_pay_solves_every_type_on_its_own(team) -> None:
 
 
 @pytest.mark.parametrize(("s", "bound"), [(1e9, HIGH), (1e-3, LOW)])
-def test_the_closed_form_is_clipped_to_the_effort_range(team, s: float, bound: float) -> None:
-    policy = solve_policy(linear_terminal([s]), np.array([500.0]), WEEKS, 1.0, 0.6, team)
+def test_the_closed_form_is_clipped_to_the_effort_range(patient, s: float, bound: float) -> None:
+    policy = solve_policy(linear_terminal([s]), np.array([500.0]), WEEKS, 1.0, 0.6, patient)
     assert np.all(policy.effort == pytest.approx(bound))
 
 
-def test_flat_terminal_pay_buys_the_minimum_effort_everywhere(team) -> None:
+def test_flat_terminal_pay_buys_the_minimum_effort_everywhere(patient) -> None:
     flat = np.full((2, N_X), 15_000.0)  # pays the same whatever the progress
-    policy = solve_policy(flat, np.array([300.0, 900.0]), WEEKS, 1.0, 0.6, team)
-    assert np.all(policy.effort == team.effort.minimum)
+    policy = solve_policy(flat, np.array([300.0, 900.0]), WEEKS, 1.0, 0.6, patient)
+    assert np.all(policy.effort == patient.effort.minimum)
     assert np.all(policy.value_slope_at_start == pytest.approx(0.0, abs=1e-9))
 
 
-def test_a_higher_season_buys_more_effort_under_linear_pay(team) -> None:
+def test_a_higher_season_buys_more_effort_under_linear_pay(patient) -> None:
     """e*^(rho - gamma) grows with the step, and the step is season / weeks."""
     s, c = 20_000.0, 20_000.0 * GAMMA * STEP
-    normal = solve_policy(linear_terminal([s]), np.array([c]), WEEKS, 1.0, 0.6, team)
-    busy = solve_policy(linear_terminal([s]), np.array([c]), WEEKS, 2.0, 0.6, team)
+    normal = solve_policy(linear_terminal([s]), np.array([c]), WEEKS, 1.0, 0.6, patient)
+    busy = solve_policy(linear_terminal([s]), np.array([c]), WEEKS, 2.0, 0.6, patient)
     assert busy.effort[0, 0, 0] > normal.effort[0, 0, 0]
     assert abs(busy.effort[0, 0, 0] - closed_form_effort(s, c, 2 * STEP)) < GRID_STEP
 
 
-def test_value_slope_at_start_of_linear_pay_is_the_pay_slope(team) -> None:
+def test_value_slope_at_start_of_linear_pay_is_the_pay_slope(patient) -> None:
     policy = solve_policy(linear_terminal([20_000.0, 7_000.0]), np.array([500.0, 500.0]),
-                          WEEKS, 1.0, 0.6, team)
+                          WEEKS, 1.0, 0.6, patient)
     np.testing.assert_allclose(policy.value_slope_at_start, [20_000.0, 7_000.0], rtol=1e-9)
 
 
-def test_deferral_only_in_the_window_and_only_when_next_period_pays_more(team) -> None:
+def test_deferral_only_in_the_window_and_only_when_next_period_pays_more(patient) -> None:
     s = 20_000.0
     terminal, cost = linear_terminal([s]), np.array([500.0])
-    same = solve_policy(terminal, cost, WEEKS, 1.0, 0.6, team)
+    same = solve_policy(terminal, cost, WEEKS, 1.0, 0.6, patient)
     assert not same.defer.any()  # a unit now is worth a unit then, less the slip loss
-    richer = solve_policy(terminal, cost, WEEKS, 1.0, 0.6, team,
+    richer = solve_policy(terminal, cost, WEEKS, 1.0, 0.6, patient,
                           next_slope_at_start=np.array([2 * s]))
-    window = team.behavior.defer_window_weeks
+    window = patient.behavior.defer_window_weeks
     assert np.all(richer.defer[:, -window:] == 1.0)
     assert not richer.defer[:, :-window].any()
     # worth more next period, but not enough to cover the slip loss: keep the deals
-    keep = 1 - team.behavior.slip_loss
-    barely = solve_policy(terminal, cost, WEEKS, 1.0, 0.6, team,
+    keep = 1 - patient.behavior.slip_loss
+    barely = solve_policy(terminal, cost, WEEKS, 1.0, 0.6, patient,
                           next_slope_at_start=np.array([0.99 * s / keep]))
     assert not barely.defer.any()
 
@@ -185,17 +223,17 @@ def test_giving_up_below_a_threshold_and_pushing_near_it(team) -> None:
 
 
 def test_weekly_effort_cost_makes_normal_effort_optimal_under_the_reference_commission(
-    team,
+    patient,
 ) -> None:
     """Linear commission of reference_pay_slope x reference target per 100% of quota, quarterly:
     s = 1.2 x 60,000 / 4 per unit of x, c = gamma x 1.2 x 60,000 / 48, step = 1 / 12, so
     e*^(rho - gamma) = s gamma step / c = 1."""
-    plan = linear_plan(team.effort.reference_pay_slope)
+    plan = linear_plan(patient.effort.reference_pay_slope)
     payout = PlanPayout.from_plan(plan)
     terminal = terminal_pay(payout, np.array([1.0]), np.array([[1.0]]))
-    cost = weekly_effort_cost(team, np.array([1.0]))
+    cost = weekly_effort_cost(patient, np.array([1.0]))
     assert cost[0] == pytest.approx(GAMMA * 1.2 * 60_000 / 48)  # the default reference
-    policy = solve_policy(terminal, cost, WEEKS, 1.0, 0.6, team)
+    policy = solve_policy(terminal, cost, WEEKS, 1.0, 0.6, patient)
     assert closed_form_effort(1.2 * 60_000 / 4, cost[0]) == pytest.approx(1.0)
     assert abs(policy.effort[0, 0, 0] - 1.0) < GRID_STEP
 
@@ -216,6 +254,16 @@ def test_terminal_pay_of_a_linear_measure() -> None:
     terminal = terminal_pay(payout, np.array([1.0]), reach)
     # target per quarter 15,000 x 1.2 per unit of attainment, attainment = reach x x
     np.testing.assert_allclose(terminal, 15_000 * 1.2 * reach * X_GRID[None, :])
+
+
+def test_a_foreseen_ratchet_takes_its_share_of_the_marginal_pay_off_each_unit() -> None:
+    """Linear pay s x with ratchet r: each unit of x raises next year's quota and costs
+    r s a year later, discounted by d: terminal = (1 - d r) s x."""
+    plan = linear_plan(1.2)
+    payout = PlanPayout.from_plan(plan)
+    plain = terminal_pay(payout, np.array([1.0]), np.ones((1, 1)))
+    ratcheted = terminal_pay(payout, np.array([1.0]), np.ones((1, 1)), np.array([0.5]), 0.8)
+    np.testing.assert_allclose(ratcheted, (1 - 0.8 * 0.5) * plain, atol=1e-6)
 
 
 def test_terminal_pay_ignores_measures_out_of_the_index_and_falls_for_lower_is_better() -> None:
@@ -366,8 +414,8 @@ def test_a_busy_quarter_gets_its_own_policy_with_more_effort() -> None:
 
 
 def test_policy_cells_look_up_the_nearest_grid_point() -> None:
-    policy = Policy(np.zeros((3, 4, N_X)), np.zeros((3, 4, N_X)), np.zeros((3, 4, N_X)),
-                    np.zeros(3))
+    tables = [np.zeros((3, 4, N_X)) for _ in range(4)]
+    policy = Policy(*tables, np.zeros(3), np.zeros(3), np.zeros((3, 4)), np.zeros((3, 4)))
     offsets = policy.type_offsets(np.array([0, 2, 1, 2]))
     np.testing.assert_array_equal(offsets, [0, 2 * 4 * N_X, 4 * N_X, 2 * 4 * N_X])
     x = np.array([0.49 * DX, 0.51 * DX, 1.0, X_MAX + 5])

@@ -72,6 +72,7 @@ FRAME_COLUMNS = [
     "plan", "sales_mean", "sales_p5", "sales_p95", "payout_mean", "payout_p50", "payout_p90",
     "payout_p95", "incentive_cost_of_sales", "total_cost_of_sales", "share_at_or_above_quota",
     "effort_mean", "gave_up_share", "capped_share", "deferred_sales_share",
+    "pulled_in_sales_share", "pull_discount_share", "leavers_share", "sales_lost_to_leaving",
     "sales_diff_vs_first", "sales_diff_ci95_low", "sales_diff_ci95_high",
     "payout_diff_vs_first", "payout_diff_ci95_low", "payout_diff_ci95_high",
 ]
@@ -88,6 +89,7 @@ def test_to_frame_has_one_row_per_plan_with_the_headline_columns() -> None:
     assert row["payout_diff_ci95_high"] == 1.5e5
     assert row["capped_share"] == 0.4 and frame.iloc[0]["capped_share"] == 0.0
     assert row["sales_p95"] == result.plans[1].sales.p95
+    assert row["leavers_share"] == 0.3 and row["pulled_in_sales_share"] == 0.005
 
 
 def test_to_dict_is_the_compare_json_object() -> None:

@@ -64,7 +64,7 @@ def test_comparison_table_has_a_column_per_plan_reference_first() -> None:
     positions = [header.index(p.name) for p in result.plans]
     assert positions == sorted(positions)  # the reference first, then in order
     rows = lines[5:lines.index("", 5)]
-    assert len(rows) == 14
+    assert len(rows) == 19  # 14, deals pulled in and their discount, three of turnover
     assert rows[0].startswith("team sales / year, mean")
     # every row lines up: cells end where their plan's name ends in the header
     ends = [header.index(p.name) + len(p.name) for p in result.plans]
@@ -174,3 +174,15 @@ def test_several_notes_come_in_a_fixed_order() -> None:
     assert said[1].startswith("20% of rep-quarters hit a cap")
     assert said[2].startswith("2.0% of sales")
     assert said[3].startswith("only 30%")
+
+
+def test_a_plan_that_loses_reps_says_so_and_what_it_costs() -> None:
+    reference = plan_result()
+    assert reference.turnover is not None
+    leaves = plan_result(name="Pay cut", turnover=dataclasses.replace(
+        reference.turnover, leavers_share=0.5, lost_sales_vs_today=2.5e6))
+    notes = what_happens(leaves, reference)
+    assert "more reps leave: 50% a year against 30%; the empty seats and new hires' ramps " \
+           "cost 2.50M of sales a year (in the sales figure)." in notes
+    table = comparison_table(comparison(reference, leaves))
+    assert "reps leaving in a year" in table and "of which beyond today's leaving" in table

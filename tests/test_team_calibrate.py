@@ -26,7 +26,8 @@ from simulator.plan.spec import load_plan, plan_from_dict
 from simulator.results.comparison import compare
 from simulator.team.calibrate import Calibration, calibrate
 from simulator.team.history import parse_history, read_history
-from simulator.team.spec import Spread, load_team
+from simulator.team.parameters import Spread
+from simulator.team.spec import load_team
 
 SAMPLE = EXAMPLES_DIR / "sample_history.csv"
 

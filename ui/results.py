@@ -24,6 +24,7 @@ from simulator.team.spec import TeamSpec
 from ui.format import cash, cash_interval, half_width, md, model_span, points, robustness
 from ui.health import health_panel
 from ui.state import init
+from ui.turnover import timing_and_turnover
 from ui.widgets import plan_heading, show_chart
 
 
@@ -79,6 +80,11 @@ class ResultView:
         return charts.decile_effort_chart(charts.decile_frame(self.rows), self.colours,
                                           minimum_effort=self.minimum_effort,
                                           large=self.large)
+
+    def weekly(self, what: str = "bookings") -> Any:
+        """Team bookings (or effort) week by week: the quarter-end push, the year-end spike."""
+        return charts.weekly_chart(charts.weekly_frame(self.rows), self.colours, what,
+                                   large=self.large)
 
     def measures(self) -> Any:
         """Mean attainment of every measure; faint bars are measures reps ignore."""
@@ -355,6 +361,12 @@ def results_page(view: ResultView) -> None:
     with right:
         show_chart(view.decile_effort(), "effort-by-decile")
     show_chart(view.attainment(), "quota-attainment")
+    left, right = st.columns(2, gap="large")
+    with left:
+        show_chart(view.weekly("bookings"), "weekly-bookings")
+    with right:
+        show_chart(view.weekly("effort"), "weekly-effort")
+    timing_and_turnover(view.rows)
 
     st.subheader("What happens", divider="gray")
     what_happens_notes(view)

@@ -13,6 +13,7 @@ from simulator.base.errors import InputError
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+MAX_YEARS = 10  # plan years per trial: a ratchet's effect settles within a few
 
 Command = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, Command] = {}
@@ -138,7 +139,8 @@ def _compare(args: argparse.Namespace) -> int:
     try:
         result = compare(plans, team, args.trials, args.seed, args.behavior, files,
                          progress=progress, executor=executor,
-                         model_draws=args.model_draws, draw_trials=args.draw_trials)
+                         model_draws=args.model_draws, draw_trials=args.draw_trials,
+                         years=args.years)
     finally:
         if executor is not None:
             executor.shutdown()
@@ -240,8 +242,8 @@ def _health(args: argparse.Namespace) -> int:
     print(json.dumps(report.to_dict(), allow_nan=True) if args.json else health_text(report))
     return EXIT_OK
 
-def _whole_number(minimum: int) -> Callable[[str], int]:
-    """An argparse type: a whole number of at least `minimum`."""
+def _whole_number(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
+    """An argparse type: a whole number of at least `minimum` (and at most `maximum`)."""
 
     def parse(text: str) -> int:
         try:
@@ -250,6 +252,8 @@ def _whole_number(minimum: int) -> Callable[[str], int]:
             raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
         if value < minimum:
             raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {value}")
+        if maximum is not None and value > maximum:
+            raise argparse.ArgumentTypeError(f"must be at most {maximum}, not {value}")
         return value
 
     return parse
@@ -308,6 +312,10 @@ def build_parser() -> argparse.ArgumentParser:
                    "model_ranges and report each figure's model range (default 0: none)")
     p.add_argument("--draw-trials", type=_positive_int, default=400, metavar="N",
                    help="plan years per model draw (default 400)")
+    p.add_argument("--years", type=_whole_number(1, MAX_YEARS), default=1, metavar="N",
+                   help="consecutive plan years per trial: deals carried over, ratcheted "
+                   f"quotas reset from last year's result; figures per year (default 1, "
+                   f"at most {MAX_YEARS})")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
     p = sub.add_parser(

@@ -15,7 +15,7 @@ from collections.abc import Callable
 import numpy as np
 from scipy import optimize
 
-from simulator.base.calendar import WEEKS_PER_MONTH
+from simulator.base.calendar import WEEKS_PER_MONTH, WEEKS_PER_YEAR
 from simulator.base.errors import InputError
 from simulator.model.effort import (
     PeriodDynamics,
@@ -23,7 +23,7 @@ from simulator.model.effort import (
     progress_sigma,
     terminal_pay,
 )
-from simulator.model.prepare import respond
+from simulator.model.prepare import ratchets, respond
 from simulator.plan.spec import PlanSpec
 from simulator.team.reps import Reps, WeeklyFunnel
 from simulator.team.spec import TeamSpec
@@ -65,7 +65,8 @@ def _solve_scale(team: TeamSpec, plan: PlanSpec, funnel: WeeklyFunnel, reps: Rep
     types = response.types
     weeks = plan.weeks_per_period
     seasons = period_seasons(team, weeks)
-    terminal = terminal_pay(response.payout, response.pay_weights, types.reach)
+    terminal = terminal_pay(response.payout, response.pay_weights, types.reach, ratchets(plan),
+                            team.behavior.weekly_discount ** WEEKS_PER_YEAR)
     sigma = progress_sigma(team, response.pay_weights, response.layout.sales_luck, weeks)
     dynamics = {s: PeriodDynamics.of(team, weeks, s, sigma) for s in dict.fromkeys(seasons)}
     # revenue per type under the plan's mix; each week's output in units of a normal week
@@ -80,9 +81,9 @@ def _solve_scale(team: TeamSpec, plan: PlanSpec, funnel: WeeklyFunnel, reps: Rep
     def log_ratio(log_scale: float) -> float:
         cost = types.effort_cost * math.exp(log_scale)
         b = team.behavior
-        growth = {s: dyn.expected_growth(dyn.backward_induction(
-            terminal, cost, team.effort.cost_curvature, b.present_bias, b.weekly_discount)[0])
-            for s, dyn in dynamics.items()}
+        growth = {s: dyn.expected_path(dyn.backward_induction(
+            terminal, cost, team.effort.cost_curvature, b.present_bias, b.weekly_discount)[0]
+            ).growth for s, dyn in dynamics.items()}
         adaptive = sum(float(revenue_by_type @ (growth[s] @ units))
                        for s, units in zip(seasons, weekly_units, strict=True))
         return math.log(adaptive / static)

@@ -27,6 +27,7 @@ SETTERS: dict[str, tuple[str, str]] = {
     "movable_share": ("behavior", "movable_share"),
     "pull_share": ("behavior", "pull_share"),
     "pull_discount": ("behavior", "pull_discount"),
+    "turnover_pay_elasticity": ("turnover", "pay_elasticity"),
     "present_bias": ("behavior", "present_bias"),
     "weekly_discount": ("behavior", "weekly_discount"),
     "reference_pay_slope": ("effort", "reference_pay_slope"),

@@ -84,6 +84,22 @@ def group_reps(reach: FloatArray, effort_cost: FloatArray, weights: FloatArray) 
 
 
 @dataclass(frozen=True)
+class ExpectedPath:
+    """A period as a rep following a policy expects it, from x = 0 (`expected_path`).
+
+    growth, effort: (n_types, weeks) expected effort ** gamma and effort each week;
+    cost_units: (n_types,) expected sum of effort ** rho / rho over the weeks (times the
+    weekly effort cost: the period's cost of effort); end: (n_types, N_X) the distribution
+    of progress at the period's end.
+    """
+
+    growth: FloatArray
+    effort: FloatArray
+    cost_units: FloatArray
+    end: FloatArray
+
+
+@dataclass(frozen=True)
 class Policy:
     """Effort and deferral by type, week of period and progress index, for one period."""
 
@@ -92,6 +108,9 @@ class Policy:
     defer: FloatArray  # (n_types, weeks, N_X): 1.0 where movable deals are pushed out
     pull: FloatArray  # (n_types, weeks, N_X): 1.0 where next period's deals are pulled in
     value_slope_at_start: FloatArray  # (n_types,): marginal value of progress at week 0
+    worth: FloatArray  # (n_types,): expected pay less the cost of effort, undiscounted
+    mean_growth: FloatArray  # (n_types, weeks): expected effort ** gamma from x = 0
+    mean_effort: FloatArray  # (n_types, weeks): expected effort from x = 0
 
     def type_offsets(self, of_rep: IntArray) -> IntArray:
         """Each rep's offset into the flat tables: its type's block, (n_reps,)."""
@@ -212,26 +231,31 @@ class PeriodDynamics:
                 slopes[:, week] = np.gradient(value, DX, axis=1)
         return best, slopes
 
-    def expected_growth(self, best: IntArray) -> FloatArray:
-        """Expected effort ** gamma in each week of a period started at x = 0: (n_types, weeks).
+    def expected_path(self, best: IntArray, cost_curvature: float = 2.0) -> ExpectedPath:
+        """What a rep following `best` (`backward_induction`) expects of a period from x = 0.
 
-        A forward pass of the progress distribution on the grid under the policy `best`
-        (from `backward_induction`), with the same weekly luck as the solve; progress past
-        the grid's end stays at its last point, as the engine's lookup does.
+        A forward pass of the progress distribution on the grid, with the same weekly luck
+        as the solve; progress past the grid's end stays at its last point, as the engine's
+        lookup does.
         """
         n_types = best.shape[0]
         width = self.matrix.shape[2]
         p = np.zeros((n_types, N_X))
         p[:, 0] = 1.0
         rows = np.arange(N_X)
-        out = np.empty((n_types, self.weeks))
+        growth = np.empty((n_types, self.weeks))
+        effort = np.empty((n_types, self.weeks))
+        cost = np.zeros(n_types)
+        cost_units = self.effort**cost_curvature / cost_curvature
         for week in range(self.weeks):
             choice = best[:, week]  # (n_types, N_X)
-            out[:, week] = (p * self.growth[choice]).sum(axis=1)
+            growth[:, week] = (p * self.growth[choice]).sum(axis=1)
+            effort[:, week] = (p * self.effort[choice]).sum(axis=1)
+            cost += (p * cost_units[choice]).sum(axis=1)
             moved = np.einsum("tx,txy->ty", p, self.matrix[choice, rows[None, :], :])
             p = moved[:, :N_X].copy()
             p[:, -1] += moved[:, N_X:width].sum(axis=1)
-        return out
+        return ExpectedPath(growth, effort, cost, p)
 
 
 def solve_policy(
@@ -255,8 +279,8 @@ def solve_policy(
     """
     dyn = dynamics or PeriodDynamics.of(team, weeks, season, sigma)
     b = team.behavior
-    best, slopes = dyn.backward_induction(terminal, effort_cost, team.effort.cost_curvature,
-                                          b.present_bias, b.weekly_discount)
+    best, slopes = dyn.backward_induction(
+        terminal, effort_cost, team.effort.cost_curvature, b.present_bias, b.weekly_discount)
     policy = dyn.effort[best]
     start_slope = slopes[:, 0, 0]
     reference = start_slope if next_slope_at_start is None else next_slope_at_start
@@ -266,8 +290,10 @@ def solve_policy(
     later = reference[:, None, None]
     defer = in_window & (slopes < keep * later - 1e-9)
     pull = in_window & (slopes * (1.0 - b.pull_discount) > later + 1e-9) & (b.pull_share > 0)
+    path = dyn.expected_path(best, team.effort.cost_curvature)
+    worth = (path.end * terminal).sum(axis=1) - effort_cost * path.cost_units
     return Policy(policy, policy**team.effort.output_elasticity, defer.astype(float),
-                  pull.astype(float), start_slope)
+                  pull.astype(float), start_slope, worth, path.growth, path.effort)
 
 
 def weekly_effort_cost(team: TeamSpec, effort_cost: FloatArray) -> FloatArray:
@@ -281,20 +307,31 @@ def weekly_effort_cost(team: TeamSpec, effort_cost: FloatArray) -> FloatArray:
     return scale * effort_cost / WEEKS_PER_YEAR
 
 
-def terminal_pay(payout: PlanPayout, pay_weights: FloatArray, reach: FloatArray) -> FloatArray:
+def terminal_pay(payout: PlanPayout, pay_weights: FloatArray, reach: FloatArray,
+                 ratchets: FloatArray | None = None, year_discount: float = 1.0) -> FloatArray:
     """Pay at a period's end for each type and progress index: (n_types, N_X) currency.
 
     pay_weights: (M,) weights of the measures in the progress index (0 elsewhere);
     reach: (n_types, M) expected attainment of a normal period. Attainment after progress
     x is x times the reach, or for a lower-is-better measure quota / actual, which falls as
     x grows (x floored half a grid step above 0).
+
+    ratchets: (M,) the share of the way next year's quota moves to this year's result; a
+    rep who foresees it counts each unit of progress at its cost next year: the
+    measure's marginal pay at normal progress x its ratchet, discounted by `year_discount`
+    (a year), is taken off the pay of every unit of x (Misra & Nair 2011's holding back).
     """
     terminal = np.zeros((reach.shape[0], N_X))
+    one = int(round(1.0 / DX))  # the grid point of a normal period's progress
     for k, curve in enumerate(payout.curves):
         if pay_weights[k] > 0:
             r = reach[:, k, None]
             att = r / np.maximum(X_GRID, DX / 2) if payout.lower[k] else r * X_GRID
-            terminal += payout.target_per_period * pay_weights[k] * curve(att)
+            pay = payout.target_per_period * pay_weights[k] * curve(att)
+            terminal += pay
+            if ratchets is not None and ratchets[k] > 0:
+                slope = (pay[:, one + 1] - pay[:, one - 1]) / (2 * DX)  # (n_types,)
+                terminal -= year_discount * ratchets[k] * slope[:, None] * X_GRID[None, :]
     return terminal
 
 
@@ -328,16 +365,19 @@ def effort_policies(
     types: RepTypes,
     pay_weights: FloatArray,
     sales_luck: NDArray[np.bool_],
+    ratchets: FloatArray | None = None,
 ) -> list[Policy]:
     """The effort policy of every period of the plan year: one per period, in order.
 
     Periods whose season and next period's season are equal share one solve; the deferral
     rule compares with the next period's value of progress at its start.
     pay_weights: (M,) weights of the tracked count measures (the progress index), not
-    normalised: they scale the terminal pay; sales_luck: (M,) deal-driven measures.
+    normalised: they scale the terminal pay; sales_luck: (M,) deal-driven measures;
+    ratchets: (M,) the measures' quota ratchets, foreseen (see `terminal_pay`).
     """
     seasons = period_seasons(team, weeks)
-    terminal = terminal_pay(payout, pay_weights, types.reach)
+    terminal = terminal_pay(payout, pay_weights, types.reach, ratchets,
+                            team.behavior.weekly_discount ** WEEKS_PER_YEAR)
     sigma = progress_sigma(team, pay_weights, sales_luck, weeks)
     solved: dict[float, Policy] = {}
     for season in dict.fromkeys(np.round(seasons, 12)):

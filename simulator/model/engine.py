@@ -8,27 +8,32 @@ identical numbers whatever the chunk size or the number of workers. Every plan s
 same reps and the same weekly luck (common random numbers), so plan differences are the
 plans' doing.
 
-The engine simulates; behaviour decides: each plan's mix and effort policy come prepared
-(`prepare`), and the weekly step only looks them up. A period ends in a settlement that
-pays through the plan's `PlanPayout`, as the payout calculator does.
+The engine draws the luck and merges; behaviour decides: each plan's mix and effort policy
+come prepared (`prepare`), and the weekly loop (`run`) only looks them up.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 from numpy.typing import NDArray
 
-from simulator.base.calendar import MONTHS_PER_YEAR, WEEKS_PER_MONTH, WEEKS_PER_YEAR
-from simulator.base.stats import mean_one_lognormal
+from simulator.base.calendar import WEEKS_PER_YEAR
 from simulator.model.anchor import anchored_cost_scale
-from simulator.model.effort import Policy
 from simulator.model.luck import BLOCK_TRIALS, block_luck
-from simulator.model.prepare import BehaviorMode, PlanModel, prepare
-from simulator.model.tally import REP_SUMS, PlanTally, attainment_bin
+from simulator.model.prepare import (
+    Before,
+    BehaviorMode,
+    PlanModel,
+    before_announcement,
+    prepare,
+)
+from simulator.model.run import YearLuck, run_chunk
+from simulator.model.tally import PlanTally
+from simulator.model.turnover import block_uniforms, leaving
 from simulator.plan.spec import PlanSpec
 from simulator.team.reps import Reps, WeeklyFunnel, draw_reps
 from simulator.team.spec import TeamSpec
@@ -51,11 +56,12 @@ class Simulation:
     funnel: WeeklyFunnel
     models: list[PlanModel]
     tallies: list[PlanTally]
+    years: int = 1  # plan years per trial
 
 
-def default_chunk_trials(n_reps: int) -> int:
+def default_chunk_trials(n_reps: int, years: int = 1) -> int:
     """Trials per chunk so a chunk's luck stays near CHUNK_ELEMENTS values."""
-    blocks = max(1, CHUNK_ELEMENTS // (WEEKS_PER_YEAR * BLOCK_TRIALS * n_reps))
+    blocks = max(1, CHUNK_ELEMENTS // (WEEKS_PER_YEAR * BLOCK_TRIALS * n_reps * years))
     return blocks * BLOCK_TRIALS
 
 
@@ -68,29 +74,40 @@ def simulate(
     chunk_trials: int | None = None,
     progress: ProgressCallback | None = None,
     executor: Executor | None = None,
+    years: int = 1,
 ) -> Simulation:
     """Simulate plan years of `team` under each plan, on common random numbers.
 
-    n_trials: simulated plan years. chunk_trials: trials held in memory at once (rounded up
-    to whole blocks of BLOCK_TRIALS). executor: a `concurrent.futures.Executor` that runs
+    n_trials: simulated runs of `years` plan years each (more than one: deals carried
+    from year to year, ratcheted quotas reset each year from the last; the figures are
+    means per plan year, the tallies also keep each year's sales and payout).
+    chunk_trials: trials held in memory at once (rounded up to whole blocks of
+    BLOCK_TRIALS). executor: a `concurrent.futures.Executor` that runs
     chunks in parallel (None: in this process). Results depend on neither: every chunk
     draws its own blocks' luck, and results are merged in block order.
     progress(done, total) is called after each chunk.
     """
     if n_trials < 1:
         raise ValueError("n_trials must be at least 1")
+    if years < 1:
+        raise ValueError("years must be at least 1")
     reps = draw_reps(team, np.random.default_rng(team.rep_seed))
     funnel = WeeklyFunnel.from_team(team)
     # static reps never solve effort, so they need no anchoring
     cost_scale = anchored_cost_scale(team, funnel, reps) if behavior == "adaptive" else 1.0
-    models = [prepare(plan, team, funnel, reps, behavior, cost_scale) for plan in plans]
-    tallies = [PlanTally(n_trials, reps.size, len(m.plan.measures)) for m in models]
-    chunk = chunk_trials or default_chunk_trials(reps.size)
+    before = (before_announcement(team, funnel, reps, cost_scale)
+              if behavior == "adaptive" else None)
+    models = [prepare(plan, team, funnel, reps, behavior, cost_scale, before)
+              for plan in plans]
+    if behavior == "adaptive" and team.turnover.yearly > 0:
+        models = _with_leaving(models, team, funnel, reps, cost_scale, before)
+    tallies = [PlanTally(n_trials, reps.size, len(m.plan.measures), years) for m in models]
+    chunk = chunk_trials or default_chunk_trials(reps.size, years)
     blocks_per_chunk = max(1, -(-chunk // BLOCK_TRIALS))
     n_blocks = -(-n_trials // BLOCK_TRIALS)
     firsts = list(range(0, n_blocks, blocks_per_chunk))
     tasks = [
-        (models, team, seed, first, min(first + blocks_per_chunk, n_blocks), n_trials)
+        (models, team, seed, first, min(first + blocks_per_chunk, n_blocks), n_trials, years)
         for first in firsts
     ]
     results = (
@@ -104,222 +121,49 @@ def simulate(
             tally.merge(local, rep_blocks, start)
         if progress is not None:
             progress(min(start + blocks_per_chunk * BLOCK_TRIALS, n_trials), n_trials)
-    return Simulation(seed, n_trials, behavior, team, reps, funnel, models, tallies)
+    return Simulation(seed, n_trials, behavior, team, reps, funnel, models, tallies, years)
 
 
-def _simulate_chunk(
-    models: list[PlanModel], team: TeamSpec, seed: int, first: int, last: int, n_trials: int
-) -> list[tuple[PlanTally, dict[str, FloatArray]]]:
-    """Simulate trial blocks [first, last) of every plan: a chunk-local tally per plan."""
-    n_reps = models[0].reach.shape[0]
-    lucks = [block_luck(seed, b, n_reps, team.luck) for b in range(first, last)]
-    sales_luck = np.concatenate([s for s, _ in lucks], axis=1)
-    activity_z = np.concatenate([a for _, a in lucks], axis=1)
-    size = min(last * BLOCK_TRIALS, n_trials) - first * BLOCK_TRIALS
+def _with_leaving(models: list[PlanModel], team: TeamSpec, funnel: WeeklyFunnel, reps: Reps,
+                  cost_scale: float, before: Before | None) -> list[PlanModel]:
+    """Each plan's leaving, against what the job is worth today.
+
+    Today is the incumbent plan, or the first plan for a team without one.
+    """
+    today_plan = team.incumbent or models[0].plan
+    today = next((m for m in models if m.plan == today_plan), None)
+    if today is None:
+        today = prepare(today_plan, team, funnel, reps, "adaptive", cost_scale, before)
+    assert today.worth is not None
     out = []
     for model in models:
-        local = PlanTally(size, n_reps, len(model.plan.measures))
-        rep_blocks = _run_chunk(model, team, sales_luck[:, :size], activity_z[:, :size], local)
-        out.append((local, rep_blocks))
+        assert model.worth is not None
+        out.append(replace(model, leaving=leaving(team.turnover, model.worth, today.worth)))
     return out
 
 
-@dataclass
-class _Period:
-    """The running sums of one period for a chunk of trials, each (T, n) unless noted.
-
-    `pre_*` accumulate output before reps know the plan (normal effort, usual mix),
-    `post_*` after (the plan's mix at the chosen effort); `carry` holds deals pushed out
-    of this period, booked at the next one's start.
-    """
-
-    pre_sales: FloatArray
-    post_sales: FloatArray
-    carry: FloatArray
-    pre_activity: float  # normal weeks before the announcement (no luck: it is per period)
-    post_activity: FloatArray
-    min_weeks: FloatArray  # weeks at minimum effort
-    effort: FloatArray  # effort summed over the weeks
-    announced_share: float = 0.0  # share of the period in which reps knew the plan
-
-    @classmethod
-    def start(cls, carry: FloatArray) -> _Period:
-        """A period whose first week books the deals carried in from the last one."""
-        shape = carry.shape
-        return cls(np.zeros(shape), carry, np.zeros(shape), 0.0, np.zeros(shape),
-                   np.zeros(shape), np.zeros(shape))
-
-
-def _run_chunk(
-    model: PlanModel,
-    team: TeamSpec,
-    sales_luck: FloatArray,
-    activity_z: FloatArray,
-    tally: PlanTally,
-) -> dict[str, FloatArray]:
-    """Simulate a chunk of trials of one plan into its chunk-local tally.
-
-    sales_luck: (48, T, n) weekly deal luck; activity_z: (12, T, n) monthly activity
-    normals. Returns the per-rep sums of each block of BLOCK_TRIALS trials:
-    (n_blocks, n_reps) each.
-    """
-    plan = model.plan
-    weeks = plan.weeks_per_period
-    months_per_period = max(1, weeks * MONTHS_PER_YEAR // WEEKS_PER_YEAR)
-    n_trials = tally.n_trials
-    shape = (n_trials, model.reach.shape[0])
-    activity_sigma = team.luck.activity_weekly
-    season_of_week = np.repeat(np.asarray(team.seasonality), WEEKS_PER_MONTH)
-    carry = np.zeros(shape)
-    rep_sums = {name: np.zeros(shape) for name in REP_SUMS}
-    for period_index in range(plan.periods_per_year):
-        months = slice(period_index * months_per_period, (period_index + 1) * months_per_period)
-        z = activity_z[months].sum(axis=0) / np.sqrt(months_per_period)
-        activity = mean_one_lognormal(z, activity_sigma)  # (T, n)
-        period = _Period.start(carry)
-        # deals carried in from the last period are booked in this period's first week
-        tally.weekly_sales[:, period_index * weeks] += (
-            weeks * (carry * model.revenue).sum(axis=1))
-        policy = model.policies[period_index] if model.behavior == "adaptive" else None
-        for week in range(weeks):
-            year_week = period_index * weeks + week
-            _week(model, team, policy, period, week, year_week,
-                  season_of_week[year_week] / weeks, sales_luck[year_week], activity, tally)
-        _settle(model, team, period, activity, tally, rep_sums)
-        carry = period.carry
-    # deals moved across the year's end: in a steady state the year receives as many from
-    # the year before as it sends on (pushed out, or owed for pulling in), so they count
-    # in this year's sales, booked in its first week
-    moved = weeks * (carry * model.revenue)
-    tally.sales += moved.sum(axis=1)
-    tally.weekly_sales[:, 0] += moved.sum(axis=1)
-    rep_sums["rep_sales"] += moved
-    blocks = range(0, n_trials, BLOCK_TRIALS)
-    return {
-        name: np.stack([values[b : b + BLOCK_TRIALS].sum(axis=0) for b in blocks])
-        for name, values in rep_sums.items()
-    }
-
-
-def _week(
-    model: PlanModel,
-    team: TeamSpec,
-    policy: Policy | None,
-    period: _Period,
-    week: int,
-    year_week: int,
-    unit: float,
-    luck: FloatArray,
-    activity: FloatArray,
-    tally: PlanTally,
-) -> None:
-    """One week of a chunk: effort from the policy, output, deferral, into `period`.
-
-    unit: the week's share of a normal period's output (season / weeks); luck: (T, n) the
-    week's deal luck; activity: (T, n) the period's activity luck. Static reps (no policy)
-    work at normal effort with the usual mix and never defer. The week's bookings and
-    effort go into the tally's weekly views (year_week: the week of the plan year).
-    """
-    weeks = model.plan.weeks_per_period
-    announce = model.plan.announce_week if policy is not None else float(weeks)
-    f = float(np.clip(week + 1 - announce, 0.0, 1.0))  # share of the week informed
-    period.announced_share += f / weeks
-    if f < 1:
-        before = (unit * (1 - f)) * luck
-        period.pre_sales += before
-        period.pre_activity += unit * (1 - f)
-        period.effort += 1 - f
-        tally.weekly_sales[:, year_week] += weeks * (before * model.revenue_default).sum(axis=1)
-        tally.weekly_effort[:, year_week] += (1 - f) * luck.shape[1]
-    if f == 0 or policy is None:
-        return
-    progress = model.progress
-    x = period.pre_sales * progress.pre_sales
-    x += period.post_sales * progress.post_sales
-    if progress.has_activity:
-        x += activity * (period.pre_activity * progress.pre_activity
-                         + period.post_activity * progress.post_activity)
-    idx = policy.cells(x, policy.type_offsets(model.types.of_rep), week)
-    effort = policy.effort.reshape(-1)[idx]
-    output = policy.growth.reshape(-1)[idx]
-    output *= unit * f
-    period.post_activity += output
-    output *= luck
-    b = team.behavior
-    if week >= weeks - b.defer_window_weeks:
-        if b.movable_share > 0:
-            moved = output * (b.movable_share * policy.defer.reshape(-1)[idx])  # pushed out
-            output -= moved
-            period.carry += (1.0 - b.slip_loss) * moved
-            tally.deferred += (moved * model.revenue).sum(axis=1) * weeks
-        if b.pull_share > 0:
-            # next period's deals closed now at a discount: a share of a normal week's
-            # (from the pipeline, so no luck), booked now, owed by the next period
-            pulled = (unit * f * b.pull_share) * policy.pull.reshape(-1)[idx]
-            period.carry -= pulled
-            value = (pulled * model.revenue).sum(axis=1) * weeks
-            tally.pulled += value
-            tally.discount_cost += b.pull_discount * value
-            output += (1.0 - b.pull_discount) * pulled
-    period.post_sales += output
-    tally.weekly_sales[:, year_week] += weeks * (output * model.revenue).sum(axis=1)
-    if f < 1:
-        effort *= f
-    period.effort += effort
-    tally.weekly_effort[:, year_week] += effort.sum(axis=1)
-    period.min_weeks += f * (effort <= f * team.effort.minimum + 1e-9)
-
-
-def _settle(
-    model: PlanModel,
-    team: TeamSpec,
-    period: _Period,
-    activity: FloatArray,
-    tally: PlanTally,
-    rep_sums: dict[str, FloatArray],
-) -> None:
-    """A period's end: every measure's attainment and pay, and the period's tallies."""
-    plan, layout, payout = model.plan, model.layout, model.payout
-    weeks = plan.weeks_per_period
-    booked = weeks * (period.pre_sales * model.revenue_default
-                      + period.post_sales * model.revenue)
-    count, level = layout.count, layout.level
-    full = np.empty((*booked.shape, len(payout.curves)))
-    act = activity[..., None]
-    sales_col = layout.sales_luck[count]
-    pre = np.where(sales_col, period.pre_sales[..., None], act * period.pre_activity)
-    post = np.where(sales_col, period.post_sales[..., None], act * period.post_activity[..., None])
-    reach, reach0 = model.reach[:, count], model.reach_default[:, count]
-    with np.errstate(divide="ignore"):
-        full[..., count] = np.where(
-            layout.lower[count], 1 / (pre / reach0 + post / reach), reach0 * pre + reach * post
-        )
-    if level.size:
-        share = period.announced_share
-        lvl = (1 - share) * model.reach_default[:, level] + share * model.reach[:, level]
-        full[..., level] = lvl * np.where(layout.lower[level], 1 / act, act)
-    multiples = payout.multiples(full)
-    pay = payout.pay(multiples)  # (T, n, M)
-    rep_pay = pay.sum(axis=-1)
-    tally.payout += rep_pay.sum(axis=1)
-    tally.sales += booked.sum(axis=1)
-    tally.effort += period.effort.sum(axis=1)
-    informed_weeks = period.announced_share * weeks
-    if informed_weeks > 0:
-        gave_up = period.min_weeks >= informed_weeks * team.behavior.gave_up_weeks_share
-        tally.gave_up += gave_up.sum(axis=1)
-        rep_sums["rep_gave_up"] += gave_up
-    capped = (multiples >= payout.caps - 1e-12).any(axis=-1)
-    tally.capped += capped.sum(axis=1)
-    rep_sums["rep_capped"] += capped
-    tally.measure_reached += (full[..., None] >= model.milestones - 1e-12).sum(axis=1)
-    primary = full[..., model.primary]
-    tally.at_quota += (primary >= 1.0 - 1e-12).sum(axis=1)
-    tally.measure_attainment += full.sum(axis=1)
-    tally.measure_payout += pay.sum(axis=1)
-    tally.attainment_histogram += np.bincount(
-        attainment_bin(primary.ravel()), minlength=tally.attainment_histogram.size
-    )
-    rep_sums["rep_sales"] += booked
-    rep_sums["rep_payout"] += rep_pay
-    rep_sums["rep_effort"] += period.effort
+def _simulate_chunk(
+    models: list[PlanModel], team: TeamSpec, seed: int, first: int, last: int, n_trials: int,
+    years: int,
+) -> list[tuple[PlanTally, dict[str, FloatArray]]]:
+    """Simulate trial blocks [first, last) of every plan: a chunk-local tally per plan."""
+    n_reps = models[0].reach.shape[0]
+    size = min(last * BLOCK_TRIALS, n_trials) - first * BLOCK_TRIALS
+    turnover = any(m.leaving is not None for m in models)
+    lucks = []
+    for year in range(years):
+        blocks = [block_luck(seed, b, n_reps, team.luck, year) for b in range(first, last)]
+        uniforms = (np.concatenate([block_uniforms(seed, b, n_reps, year)
+                                    for b in range(first, last)])[:size] if turnover else None)
+        lucks.append((np.concatenate([s for s, _ in blocks], axis=1)[:, :size],
+                      np.concatenate([a for _, a in blocks], axis=1)[:, :size], uniforms))
+    out = []
+    for model in models:
+        local = PlanTally(size, n_reps, len(model.plan.measures), years)
+        plan_years: list[YearLuck] = [
+            (sales, activity, None if model.leaving is None or uniforms is None
+             else model.leaving.leave_weeks(uniforms))
+            for sales, activity, uniforms in lucks
+        ]
+        out.append((local, run_chunk(model, team, plan_years, local)))
+    return out

@@ -3,7 +3,8 @@
 Draws come from one `SeedSequence(seed)`: trial block b draws the reps' luck from branch
 (1, b) and the market's from branch (2, b), so a team without market shocks draws
 exactly the numbers it always drew, and every plan sees the same luck (common random
-numbers).
+numbers). Later plan years of a multi-year run draw from (1, b, year) and (2, b, year),
+so the first year's luck is the same however many years are simulated.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulator.base.calendar import MONTHS_PER_YEAR, WEEKS_PER_MONTH, WEEKS_PER_YEAR
-from simulator.team.spec import Luck
+from simulator.team.parameters import Luck
 
 FloatArray = NDArray[np.float64]
 
@@ -20,19 +21,25 @@ BLOCK_TRIALS = 16
 """Trials per block: the unit of seeding, chunking and merging."""
 
 
-def block_luck(seed: int, block: int, n_reps: int, luck: Luck) -> tuple[FloatArray, FloatArray]:
-    """Luck of one block of trials.
+def spawn_key(stream: int, block: int, year: int = 0) -> tuple[int, ...]:
+    """The seed branch of a stream of draws for a block of trials in a plan year."""
+    return (stream, block) if year == 0 else (stream, block, year)
+
+
+def block_luck(seed: int, block: int, n_reps: int, luck: Luck,
+               year: int = 0) -> tuple[FloatArray, FloatArray]:
+    """Luck of one block of trials in plan year `year` (0: the first).
 
     Returns the weekly deal luck (48, BLOCK_TRIALS, n_reps), mean 1, the market's factor
     included, and the monthly activity normals (12, BLOCK_TRIALS, n_reps).
     """
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(1, block)))
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=spawn_key(1, block, year)))
     sales = rng.standard_normal((WEEKS_PER_YEAR, BLOCK_TRIALS, n_reps))
     activity = rng.standard_normal((MONTHS_PER_YEAR, BLOCK_TRIALS, n_reps))
     # exp(sigma z - sigma**2 / 2 + log market) in place: one pass over the largest array
     sigma = luck.sales_weekly
     sales *= sigma
-    market = market_log_factors(seed, block, luck)
+    market = market_log_factors(seed, block, luck, year)
     if market is None:
         sales -= sigma**2 / 2
     else:
@@ -41,7 +48,7 @@ def block_luck(seed: int, block: int, n_reps: int, luck: Luck) -> tuple[FloatArr
     return sales, activity
 
 
-def market_log_factors(seed: int, block: int, luck: Luck) -> FloatArray | None:
+def market_log_factors(seed: int, block: int, luck: Luck, year: int = 0) -> FloatArray | None:
     """The log of the market's factor on every rep's deals, per month and trial.
 
     Returns (12, BLOCK_TRIALS): yearly level + AR(1) month (stationary log-sd
@@ -50,7 +57,7 @@ def market_log_factors(seed: int, block: int, luck: Luck) -> FloatArray | None:
     """
     if luck.market_yearly == 0 and luck.market_monthly == 0:
         return None
-    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(2, block)))
+    rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=spawn_key(2, block, year)))
     level = luck.market_yearly * rng.standard_normal(BLOCK_TRIALS)
     z = rng.standard_normal((MONTHS_PER_YEAR, BLOCK_TRIALS))
     rho, sigma = luck.market_autocorrelation, luck.market_monthly

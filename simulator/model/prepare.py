@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from simulator.model.effort import Policy, RepTypes, effort_policies, group_reps, weekly_effort_cost
 from simulator.model.measures import MeasureLayout, plan_quotas
 from simulator.model.mix import Mix, choose_mix, default_mix, tracked_measures
+from simulator.model.turnover import Leaving
 from simulator.plan.payout import PlanPayout
 from simulator.plan.spec import PlanSpec
 from simulator.team.reps import Reps, WeeklyFunnel, weekly_output
@@ -36,6 +37,8 @@ class Progress:
     plan) and `post` (the plan's mix at the chosen effort); deal-driven measures take the
     weekly deal luck, activity measures the period's activity luck. x is the index-weighted
     attainment of the count measures in units of their normal output under the plan's mix.
+    With quotas ratcheted from year to year, each measure's part is divided by its quota's
+    scale (`weights`).
     """
 
     pre_sales: FloatArray  # (n_reps,) weight of the pre-announcement deal sum
@@ -43,6 +46,9 @@ class Progress:
     post_sales: float  # weight of the post-announcement deal sum
     post_activity: float
     has_activity: bool  # some activity measure is in the index
+    ratio: FloatArray  # (n_reps, Mc) each count measure's pre weight
+    index_weights: FloatArray  # (Mc,) each count measure's post weight
+    sales_col: BoolArray  # (Mc,) deal-driven count measures
 
     @classmethod
     def of(cls, layout: MeasureLayout, index_weights: FloatArray, reach: FloatArray,
@@ -57,7 +63,22 @@ class Progress:
         pre_sales, pre_act = ratio[:, sales_col].sum(axis=1), ratio[:, ~sales_col].sum(axis=1)
         post_sales, post_act = iw[sales_col].sum(), iw[~sales_col].sum()
         return cls(pre_sales, pre_act, float(post_sales), float(post_act),
-                   bool(pre_act.any() or post_act > 0))
+                   bool(pre_act.any() or post_act > 0), ratio, iw, sales_col)
+
+    def weights(self, scale: FloatArray | None
+                ) -> tuple[FloatArray, FloatArray, FloatArray | float, FloatArray | float]:
+        """(pre_sales, pre_activity, post_sales, post_activity) weights of x.
+
+        scale: (T, n, Mc) each count measure's quota relative to the first year's (None:
+        all 1, the weights as they are); a higher quota slows a measure's progress.
+        """
+        if scale is None:
+            return self.pre_sales, self.pre_activity, self.post_sales, self.post_activity
+        ratio = self.ratio / scale
+        post = self.index_weights / scale
+        sales = self.sales_col
+        return (ratio[..., sales].sum(axis=-1), ratio[..., ~sales].sum(axis=-1),
+                post[..., sales].sum(axis=-1), post[..., ~sales].sum(axis=-1))
 
 
 @dataclass(frozen=True)
@@ -80,6 +101,9 @@ class PlanModel:
     mix: Mix
     primary: int  # index of the measure reported as "quota attainment"
     milestones: FloatArray  # (M, 3): attainment of each threshold, quota and curve top
+    worth: FloatArray | None = None  # (n,) a year of the job to each rep (adaptive only)
+    leaving: Leaving | None = None  # who leaves under the plan (set by `simulate`)
+    before: Before | None = None  # work before the announcement (None: normal, usual mix)
 
 
 @dataclass(frozen=True)
@@ -99,6 +123,42 @@ class PlanResponse:
     types: RepTypes  # grouped by reach and cost, at the given cost scale
 
 
+@dataclass(frozen=True)
+class Before:
+    """How reps work before a new plan is announced: as under the plan in force.
+
+    mix: its split of time; growth, effort: (n_reps, 48) each rep's expected effort **
+    gamma and effort in each week of the year under it (its pacing over its periods).
+    """
+
+    mix: Mix
+    growth: FloatArray
+    effort: FloatArray
+
+
+def before_announcement(team: TeamSpec, funnel: WeeklyFunnel, reps: Reps,
+                        cost_scale: float) -> Before | None:
+    """What reps do before a plan is announced, or None for normal effort and usual mix.
+
+    `behavior.before_announcement`: "previous" (default) -- they expect the plan in force
+    (the team's incumbent) to continue and work as it asks: its mix and its expected pacing
+    over its periods; "normal" -- or with no incumbent -- normal effort, the usual mix.
+    """
+    if team.behavior.before_announcement != "previous" or team.incumbent is None:
+        return None
+    today = prepare(team.incumbent, team, funnel, reps, "adaptive", cost_scale)
+    of_rep = today.types.of_rep
+    growth = np.concatenate([p.mean_growth[of_rep] for p in today.policies], axis=1)
+    effort = np.concatenate([p.mean_effort[of_rep] for p in today.policies], axis=1)
+    return Before(today.mix, growth, effort)
+
+
+def ratchets(plan: PlanSpec) -> FloatArray | None:
+    """Each measure's quota ratchet, (M,), or None when no measure has one."""
+    values = np.array([m.ratchet or 0.0 for m in plan.measures])
+    return values if values.any() else None
+
+
 def respond(
     plan: PlanSpec,
     team: TeamSpec,
@@ -106,10 +166,13 @@ def respond(
     reps: Reps,
     behavior: BehaviorMode = "adaptive",
     cost_scale: float = 1.0,
+    before: Before | None = None,
 ) -> PlanResponse:
     """The reps' response to a plan up to the effort solve (`prepare` adds the policies).
 
-    cost_scale multiplies every rep's cost of effort (the anchoring on the incumbent plan).
+    cost_scale multiplies every rep's cost of effort (the anchoring on the incumbent plan);
+    before: how reps work before the plan is announced (None: the team's usual mix; static
+    reps always keep it).
     """
     weeks = plan.weeks_per_period
     payout = PlanPayout.from_plan(plan)
@@ -118,8 +181,10 @@ def respond(
     start = default_mix(funnel, reps.size)
     mix = (choose_mix(plan, team, funnel, reps, quotas, payout, layout)
            if behavior == "adaptive" else start)
+    if before is not None and behavior == "adaptive":
+        start = before.mix
     outputs = weekly_output(funnel, reps, mix.shares, mix.quality, mix.focus)
-    outputs_default = weekly_output(funnel, reps, start.shares, start.quality)
+    outputs_default = weekly_output(funnel, reps, start.shares, start.quality, start.focus)
     reach = layout.attainments(outputs, quotas, weeks)
     tracked = tracked_measures(plan, team)
     pay_weights = payout.weights * tracked * layout.is_count
@@ -149,17 +214,24 @@ def prepare(
     reps: Reps,
     behavior: BehaviorMode = "adaptive",
     cost_scale: float = 1.0,
+    before: Before | None = None,
 ) -> PlanModel:
     """Everything the weekly simulation needs for one plan: the reps' response to it.
 
-    cost_scale multiplies every rep's cost of effort (the anchoring on the incumbent plan).
+    cost_scale multiplies every rep's cost of effort (the anchoring on the incumbent plan);
+    before: how reps work before the announcement (`before_announcement`; None: normal
+    effort and the usual mix).
     """
-    r = respond(plan, team, funnel, reps, behavior, cost_scale)
+    r = respond(plan, team, funnel, reps, behavior, cost_scale, before)
     # static reps never consult a policy: skip the solve
     policies = (effort_policies(r.payout, team, plan.weeks_per_period, r.types, r.pay_weights,
-                                r.layout.sales_luck)
+                                r.layout.sales_luck, ratchets(plan))
                 if behavior == "adaptive" else [])
     count = r.layout.count
+    worth = None
+    if policies:  # base salary + each period's expected pay less its cost of effort
+        values = np.sum([p.worth for p in policies], axis=0)
+        worth = plan.pay.base_salary + values[r.types.of_rep]
     return PlanModel(
         plan=plan,
         behavior=behavior,
@@ -178,4 +250,6 @@ def prepare(
         mix=r.mix,
         primary=int(np.argmax(r.payout.weights)),
         milestones=np.array([[c.threshold, 1.0, c.xs[-1]] for c in r.payout.curves]),
+        worth=worth,
+        before=before if behavior == "adaptive" else None,
     )

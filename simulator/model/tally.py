@@ -25,6 +25,10 @@ PER_TRIAL = (
     "deferred",
     "pulled",
     "discount_cost",
+    "leavers",
+    "vacant_weeks",
+    "lost_sales",
+    "extra_lost_sales",
     "effort",
     "gave_up",
     "capped",
@@ -34,6 +38,9 @@ PER_TRIAL = (
     "measure_reached",
     "weekly_sales",
     "weekly_effort",
+    "sales_by_year",
+    "payout_by_year",
+    "quota_scale_by_year",
 )
 REP_SUMS = ("rep_sales", "rep_payout", "rep_effort", "rep_gave_up", "rep_capped")
 
@@ -45,11 +52,16 @@ class PlanTally:
     n_trials: int
     n_reps: int
     n_measures: int
+    years: int = 1  # plan years simulated; per-trial figures are means per year
     sales: FloatArray = field(init=False)
     payout: FloatArray = field(init=False)
     deferred: FloatArray = field(init=False)  # revenue pushed into the next period
     pulled: FloatArray = field(init=False)  # next period's revenue pulled in (full value)
     discount_cost: FloatArray = field(init=False)  # price given up on pulled deals
+    leavers: FloatArray = field(init=False)  # reps who left in the year
+    vacant_weeks: FloatArray = field(init=False)  # weeks seats stood empty, summed
+    lost_sales: FloatArray = field(init=False)  # sales the empty seats and ramps cost
+    extra_lost_sales: FloatArray = field(init=False)  # ... beyond today's leaving
     effort: FloatArray = field(init=False)
     gave_up: FloatArray = field(init=False)
     capped: FloatArray = field(init=False)
@@ -59,6 +71,9 @@ class PlanTally:
     measure_reached: FloatArray = field(init=False)  # (T, M, 3): threshold, quota, curve top
     weekly_sales: FloatArray = field(init=False)  # (T, 48): team bookings in each week
     weekly_effort: FloatArray = field(init=False)  # (T, 48): effort summed over the reps
+    sales_by_year: FloatArray = field(init=False)  # (T, years): each plan year's sales
+    payout_by_year: FloatArray = field(init=False)
+    quota_scale_by_year: FloatArray = field(init=False)  # (T, years): mean primary quota
     rep_sales: FloatArray = field(init=False)
     rep_payout: FloatArray = field(init=False)
     rep_effort: FloatArray = field(init=False)
@@ -68,14 +83,18 @@ class PlanTally:
 
     def __post_init__(self) -> None:
         t, n, m = self.n_trials, self.n_reps, self.n_measures
-        for name in ("sales", "payout", "deferred", "pulled", "discount_cost", "effort",
-                     "gave_up", "capped", "at_quota"):
-            setattr(self, name, np.zeros(t))
-        self.measure_attainment = np.zeros((t, m))
-        self.measure_payout = np.zeros((t, m))
-        self.measure_reached = np.zeros((t, m, 3))
-        self.weekly_sales = np.zeros((t, WEEKS_PER_YEAR))
-        self.weekly_effort = np.zeros((t, WEEKS_PER_YEAR))
+        shapes = {
+            "measure_attainment": (t, m),
+            "measure_payout": (t, m),
+            "measure_reached": (t, m, 3),
+            "weekly_sales": (t, WEEKS_PER_YEAR),
+            "weekly_effort": (t, WEEKS_PER_YEAR),
+            "sales_by_year": (t, self.years),
+            "payout_by_year": (t, self.years),
+            "quota_scale_by_year": (t, self.years),
+        }
+        for name in PER_TRIAL:
+            setattr(self, name, np.zeros(shapes.get(name, (t,))))
         for name in REP_SUMS:
             setattr(self, name, np.zeros(n))
         self.attainment_histogram = np.zeros(ATTAINMENT_BINS.size + 1, dtype=np.int64)

@@ -83,6 +83,7 @@ class Measure(Frozen):
     curve: tuple[tuple[Number, Number], ...]
     threshold: Number | None = None
     cap: Number | None = None
+    ratchet: Number | None = None
 
     @field_validator("metric")
     @classmethod
@@ -149,6 +150,14 @@ class Measure(Frozen):
             )
         return threshold
 
+    @field_validator("ratchet")
+    @classmethod
+    def _ratchet_share(cls, ratchet: float | None) -> float | None:
+        if ratchet is not None and not 0 <= ratchet <= 1:
+            raise ValueError(f"must be between 0 and 1 (the share of the way next year's "
+                             f"quota moves to this year's result), not {ratchet}")
+        return ratchet
+
     @field_validator("cap")
     @classmethod
     def _cap_above_first_payout(cls, cap: float | None, info: Any) -> float | None:
@@ -176,6 +185,8 @@ class Measure(Frozen):
         out["curve"] = [list(point) for point in self.curve]
         if self.cap is not None:
             out["cap"] = self.cap
+        if self.ratchet is not None:
+            out["ratchet"] = self.ratchet
         return out
 
 

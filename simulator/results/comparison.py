@@ -36,9 +36,10 @@ class Comparison:
     """A finished comparison: the settings and each plan's result, the reference first.
 
     normal_effort says what defines normal effort (the team's incumbent plan, or the
-    reference linear plan). With model draws, `draws` and `draw_trials` record them,
-    `model_ranges` the parameter ranges they were spread over, and each plan carries its
-    `model_range`.
+    reference linear plan). `years` is set for runs of several plan years (then every
+    figure is per plan year and each plan has `by_year`). With model draws, `draws` and
+    `draw_trials` record them, `model_ranges` the parameter ranges they were spread over,
+    and each plan carries its `model_range`.
     """
 
     seed: int
@@ -48,6 +49,7 @@ class Comparison:
     behavior: str
     normal_effort: str
     plans: tuple[PlanResult, ...]
+    years: int | None = field(default=None, metadata=JSON_IF_SET)  # set when more than 1
     draws: int | None = field(default=None, metadata=JSON_IF_SET)
     draw_trials: int | None = field(default=None, metadata=JSON_IF_SET)
     model_ranges: dict[str, list[float]] | None = field(default=None, metadata=JSON_IF_SET)
@@ -61,7 +63,7 @@ class Comparison:
             result = summarise_plan(sim, i, files[i])
             plans.append(replace(result, health=tuple(plan_health(sim, i, result))))
         return cls(sim.seed, sim.n_trials, sim.team.name, sim.reps.size, sim.behavior,
-                   sim.team.normal_effort, tuple(plans))
+                   sim.team.normal_effort, tuple(plans), sim.years if sim.years > 1 else None)
 
     def with_draws(self, draws: Sequence[Sequence[DrawFigures]], own: Sequence[DrawFigures],
                    draw_trials: int, ranges: dict[str, tuple[float, float]]) -> Comparison:
@@ -110,6 +112,10 @@ class Comparison:
                 "gave_up_share": p.effort.gave_up_share,
                 "capped_share": p.effort.capped_share,
                 "deferred_sales_share": p.deferred_sales_share,
+                "pulled_in_sales_share": p.timing.pulled_in_share,
+                "pull_discount_share": p.timing.discount_cost_share,
+                "leavers_share": p.turnover.leavers_share if p.turnover else None,
+                "sales_lost_to_leaving": p.turnover.lost_sales if p.turnover else None,
                 "sales_diff_vs_first": sales.mean,
                 "sales_diff_ci95_low": sales.ci95_low,
                 "sales_diff_ci95_high": sales.ci95_high,
@@ -152,24 +158,26 @@ def compare(
     executor: Executor | None = None,
     model_draws: int = 0,
     draw_trials: int = DRAW_TRIALS,
+    years: int = 1,
 ) -> Comparison:
     """Simulate plans on common random numbers and summarise them against the first.
 
     model_draws: parameter sets of the behaviour model to run the plans under as well
     (0: none), each for `draw_trials` plan years on the same reps and luck; adaptive
     behaviour only (static reps have no behaviour to vary). progress(done, total) counts
-    plan years of the main run and then of the draws.
+    plan years of the main run and then of the draws. years: consecutive plan years per
+    trial (more than one: figures per plan year, and each year's in `by_year`).
     """
     with_draws = model_draws > 0 and behavior == "adaptive"
     draw_trials = min(draw_trials, n_trials)
     total = n_trials + (model_draws * draw_trials if with_draws else 0)
     sim = simulate(plans, team, n_trials, seed, behavior, chunk_trials,
-                   _shifted(progress, 0, total), executor)
+                   _shifted(progress, 0, total), executor, years)
     result = Comparison.from_simulation(sim, files)
     if not with_draws:
         return result
     teams = parameter_sets(team, model_draws, seed)
-    tasks = [(list(plans), variant, draw_trials, seed) for variant in teams]
+    tasks = [(list(plans), variant, draw_trials, seed, years) for variant in teams]
     runs = executor.map(_draw, *zip(*tasks, strict=True)) if executor else (
         _draw(*task) for task in tasks)
     figures = []
@@ -181,10 +189,10 @@ def compare(
     return result.with_draws(figures, own, draw_trials, varied_parameters(team))
 
 
-def _draw(plans: list[PlanSpec], team: TeamSpec, n_trials: int, seed: int
+def _draw(plans: list[PlanSpec], team: TeamSpec, n_trials: int, seed: int, years: int
           ) -> list[DrawFigures]:
     """One parameter draw: the plans' figures on the same reps and luck."""
-    return draw_figures(simulate(plans, team, n_trials, seed, "adaptive"))
+    return draw_figures(simulate(plans, team, n_trials, seed, "adaptive", years=years))
 
 
 def _shifted(progress: ProgressCallback | None, offset: int, total: int

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 
 from simulator.results.comparison import Comparison
 from simulator.results.summary import Difference, PlanResult
@@ -88,12 +88,20 @@ def comparison_table(result: Comparison) -> str:
         ("rep-periods given up", [percent(p.effort.gave_up_share) for p in plans]),
         ("rep-periods at a cap", [percent(p.effort.capped_share) for p in plans]),
         ("sales pushed to a later period", [percent(p.deferred_sales_share, 1) for p in plans]),
+        ("sales pulled in from the next period",
+         [percent(p.timing.pulled_in_share, 1) for p in plans]),
+        ("  discount given to pull them in",
+         [percent(p.timing.discount_cost_share, 1) for p in plans]),
+        *_turnover_rows(plans),
+        *_year_rows(plans),
     ]
     names = [p.name for p in plans]
     label_width = max(len(label) for label, _ in rows)
     widths = [max(len(n), *(len(cells[i]) for _, cells in rows)) for i, n in enumerate(names)]
+    runs = (f"{result.trials:,} runs of {result.years} plan years (figures per year)"
+            if result.years else f"{result.trials:,} plan years")
     lines = [
-        f"{result.team}: {result.reps} reps, {result.trials:,} plan years, seed {result.seed}, "
+        f"{result.team}: {result.reps} reps, {runs}, seed {result.seed}, "
         f"{result.behavior} behaviour",
         *_coverage(result),
         "",
@@ -112,6 +120,36 @@ def comparison_table(result: Comparison) -> str:
         for note in what_happens(p, result.reference):
             lines.append(f"{p.name}: {note}")
     return "\n".join(lines)
+
+
+def _turnover_rows(plans: Sequence[PlanResult]) -> list[tuple[str, list[str]]]:
+    """Leavers and what they cost, when the reps respond to the plans (static: none)."""
+    turnover = [p.turnover for p in plans]
+    if any(t is None for t in turnover):
+        return []
+    rows = [
+        ("reps leaving in a year", [percent(t.leavers_share) for t in turnover if t]),
+        ("  sales lost to empty seats and ramps", [money(t.lost_sales) for t in turnover if t]),
+        ("  of which beyond today's leaving",
+         [money(t.lost_sales_vs_today) for t in turnover if t]),
+    ]
+    if any(t.hiring_cost for t in turnover if t):
+        rows.append(("  hiring cost / year", [money(t.hiring_cost) for t in turnover if t]))
+    return rows
+
+
+def _year_rows(plans: Sequence[PlanResult]) -> list[tuple[str, list[str]]]:
+    """Each plan year's sales and primary quota, for runs of several years."""
+    years = [p.by_year for p in plans]
+    if any(y is None for y in years):
+        return []
+    rows = []
+    for k in range(len(years[0] or ())):
+        rows.append((f"year {k + 1}: team sales, mean",
+                     [money(y[k].sales.mean) for y in years if y]))
+        rows.append(("  primary quota vs year 1",
+                     [f"{y[k].primary_quota_scale:.2f}x" for y in years if y]))
+    return rows
 
 
 def _coverage(result: Comparison) -> list[str]:
@@ -153,6 +191,12 @@ def what_happens(plan: PlanResult, reference: PlanResult) -> list[str]:
         )
     if deferred >= 0.01:
         notes.append(f"{percent(deferred, 1)} of sales are pushed into a later {period}.")
+    pulled = plan.timing.pulled_in_share
+    if pulled >= 0.01:
+        notes.append(f"{percent(pulled, 1)} of sales are pulled in from the next {period}, "
+                     f"at a discount costing {percent(plan.timing.discount_cost_share, 1)} "
+                     "of sales.")
+    notes += _leaving(plan, reference)
     ignored = [m.name for m in plan.measures if not m.tracked]
     if ignored:
         notes.append(
@@ -175,6 +219,22 @@ def what_happens(plan: PlanResult, reference: PlanResult) -> list[str]:
     if plan is not reference:
         notes += _sales_change(plan, reference)
     return notes
+
+
+def _leaving(plan: PlanResult, reference: PlanResult) -> list[str]:
+    """A note when a plan changes how many reps leave by 5 points or more."""
+    mine, theirs = plan.turnover, reference.turnover
+    if plan is reference or mine is None or theirs is None:
+        return []
+    change = mine.leavers_share - theirs.leavers_share
+    if abs(change) < 0.05:
+        return []
+    more = "more" if change > 0 else "fewer"
+    cost = mine.lost_sales_vs_today - theirs.lost_sales_vs_today
+    effect = (f"the empty seats and new hires' ramps cost {money(cost)} of sales a year"
+              if cost > 0 else f"seats kept filled add {money(-cost)} of sales a year")
+    return [f"{more} reps leave: {percent(mine.leavers_share)} a year against "
+            f"{percent(theirs.leavers_share)}; {effect} (in the sales figure)."]
 
 
 def _sales_change(plan: PlanResult, reference: PlanResult) -> list[str]:

@@ -18,7 +18,7 @@ from numpy.typing import NDArray
 from simulator.base.calendar import WEEKS_PER_YEAR
 from simulator.base.stats import Z95
 from simulator.model.engine import Simulation
-from simulator.model.tally import ATTAINMENT_BINS
+from simulator.model.tally import ATTAINMENT_BINS, PlanTally
 
 if TYPE_CHECKING:
     from simulator.results.health import Finding
@@ -141,6 +141,53 @@ class DecileResult:
 
 
 @dataclass(frozen=True)
+class TimingFigures:
+    """Deals moved across period ends, as shares of the sales booked in the year.
+
+    pushed_out_share: pushed into a later period (the same as `deferred_sales_share`);
+    pulled_in_share: pulled in from the next period (at their full value);
+    discount_cost_share: the price given up to pull them in.
+    """
+
+    pushed_out_share: float
+    pulled_in_share: float
+    discount_cost_share: float
+
+
+@dataclass(frozen=True)
+class TurnoverFigures:
+    """Reps who leave in a plan year (mean over the simulated years).
+
+    leavers_share: leavers over reps; vacancy_weeks: weeks a leaver's seat stands empty in
+    the year; lost_sales: the sales the empty seats and new hires' ramps cost (currency
+    per year, at normal effort, against full seats all year); lost_sales_vs_today: the
+    part beyond today's leaving, which the plan's sales figure already carries (below 0:
+    the plan keeps reps longer); hiring_cost: leavers x the team's hiring cost.
+    """
+
+    leavers_share: float
+    vacancy_weeks: float
+    lost_sales: float
+    lost_sales_vs_today: float
+    hiring_cost: float
+
+
+@dataclass(frozen=True)
+class YearResult:
+    """One plan year of a run of several: its sales and payout, and its primary quota.
+
+    primary_quota_scale: the primary measure's quota against the first year's, mean over
+    reps (above 1 when a ratchet raised it); sales_diff: paired against the reference.
+    """
+
+    year: int  # 1 for the first
+    sales: Distribution
+    payout: Distribution
+    primary_quota_scale: float
+    sales_diff: Difference
+
+
+@dataclass(frozen=True)
 class VsReference:
     """Paired differences from the reference plan (the first plan of the comparison)."""
 
@@ -163,6 +210,8 @@ class PlanResult:
     quota_attainment: QuotaAttainment
     effort: EffortFigures
     deferred_sales_share: float
+    timing: TimingFigures
+    turnover: TurnoverFigures | None  # None for static reps (they never leave)
     measures: tuple[MeasureResult, ...]
     deciles: tuple[DecileResult, ...]
     vs_first: VsReference
@@ -170,7 +219,12 @@ class PlanResult:
     trial_payout: FloatArray = field(metadata=NOT_IN_JSON, compare=False, repr=False)
     attainment_counts: NDArray[np.int64] = field(metadata=NOT_IN_JSON, compare=False,
                                                  repr=False)
+    weekly_sales: FloatArray = field(default_factory=lambda: np.zeros(WEEKS_PER_YEAR),
+                                     metadata=NOT_IN_JSON, compare=False, repr=False)
+    weekly_effort: FloatArray = field(default_factory=lambda: np.zeros(WEEKS_PER_YEAR),
+                                      metadata=NOT_IN_JSON, compare=False, repr=False)
     health: tuple[Finding, ...] = field(default=(), metadata=NOT_IN_JSON, compare=False)
+    by_year: tuple[YearResult, ...] | None = field(default=None, metadata=JSON_IF_SET)
     model_range: ModelRange | None = field(default=None, metadata=JSON_IF_SET)
 
     def to_dict(self) -> dict[str, Any]:
@@ -256,6 +310,18 @@ def summarise_plan(sim: Simulation, index: int, file: str = "") -> PlanResult:
         for k, m in enumerate(plan.measures)
     )
     total_sales = tally.sales.sum()
+
+    def share(values: FloatArray) -> float:
+        return float(values.sum() / total_sales) if total_sales > 0 else 0.0
+
+    leaving = model.leaving
+    turnover = None if leaving is None else TurnoverFigures(
+        leavers_share=float(tally.leavers.mean() / n_reps),
+        vacancy_weeks=float(tally.vacant_weeks.sum() / max(tally.leavers.sum(), 1.0)),
+        lost_sales=float(tally.lost_sales.mean()),
+        lost_sales_vs_today=float(tally.extra_lost_sales.mean()),
+        hiring_cost=float(tally.leavers.mean() * leaving.rules.hiring_cost),
+    )
     return PlanResult(
         name=plan.name,
         file=file,
@@ -280,8 +346,10 @@ def summarise_plan(sim: Simulation, index: int, file: str = "") -> PlanResult:
             gave_up_share=float(tally.gave_up.mean() / rep_periods),
             capped_share=float(tally.capped.mean() / rep_periods),
         ),
-        deferred_sales_share=float(tally.deferred.sum() / total_sales) if total_sales > 0
-        else 0.0,
+        deferred_sales_share=share(tally.deferred),
+        timing=TimingFigures(share(tally.deferred), share(tally.pulled),
+                             share(tally.discount_cost)),
+        turnover=turnover,
         measures=measures,
         deciles=decile_results(sim, index),
         vs_first=VsReference(
@@ -291,4 +359,21 @@ def summarise_plan(sim: Simulation, index: int, file: str = "") -> PlanResult:
         trial_sales=np.array(tally.sales, dtype=float),
         trial_payout=np.array(tally.payout, dtype=float),
         attainment_counts=np.array(tally.attainment_histogram),
+        weekly_sales=tally.weekly_sales.mean(axis=0),
+        weekly_effort=tally.weekly_effort.mean(axis=0) / n_reps,
+        by_year=_by_year(tally, first) if sim.years > 1 else None,
+    )
+
+
+def _by_year(tally: PlanTally, first: PlanTally) -> tuple[YearResult, ...]:
+    """Each plan year's figures of a run of several years."""
+    return tuple(
+        YearResult(
+            year=y + 1,
+            sales=Distribution.of(tally.sales_by_year[:, y]),
+            payout=Distribution.of(tally.payout_by_year[:, y]),
+            primary_quota_scale=float(tally.quota_scale_by_year[:, y].mean()),
+            sales_diff=Difference.paired(tally.sales_by_year[:, y], first.sales_by_year[:, y]),
+        )
+        for y in range(tally.years)
     )

@@ -7,7 +7,6 @@ so a team file only needs to say where its team differs.
 
 from __future__ import annotations
 
-import math
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -26,11 +25,16 @@ from simulator.base.metrics import PRODUCTS, TASKS
 from simulator.base.validation import Frozen, Number, Text, validate_model
 from simulator.base.yamlio import read_yaml_file
 from simulator.plan.spec import PlanSpec, load_plan
-
-Positive = Annotated[float, Strict(), Field(gt=0)]
-NonNegative = Annotated[float, Strict(), Field(ge=0)]
-Share = Annotated[float, Strict(), Field(ge=0, le=1)]
-Sigma = Annotated[float, Strict(), Field(ge=0, le=3)]
+from simulator.team.parameters import (
+    Behavior,
+    Effort,
+    Luck,
+    ModelRanges,
+    Positive,
+    Share,
+    Spread,
+    Turnover,
+)
 
 TEAMS_DIR = PLANS_DIR / "teams"
 DEFAULT_TEAM = TEAMS_DIR / "default.yaml"
@@ -75,137 +79,6 @@ def _default_tasks() -> dict[str, Task]:
         "training_hours": Task(time_share=0.03, normal_level=4.8),
         "csat": Task(time_share=0.05, normal_level=80),
     }
-
-
-class Spread(Frozen):
-    """Lognormal sigmas of how reps differ from each other."""
-
-    conversion: Sigma = 0.35
-    deal_size: Sigma = 0.20
-    product_skill: Sigma = 0.30
-    task_skill: Sigma = 0.20
-    effort_cost: Sigma = 0.25
-    quota_error: Sigma = 0.15
-
-
-class Luck(Frozen):
-    """Lognormal sigmas of luck: each rep's own, week to week, and the market's, shared by all.
-
-    The market factor multiplies every rep's deals at once: a level for the plan year
-    (`market_yearly`) times a monthly factor that follows an AR(1) with stationary log-sd
-    `market_monthly` and month-to-month correlation `market_autocorrelation`
-    (docs/MODEL.md gives the sources).
-    """
-
-    sales_weekly: Sigma = 0.6
-    activity_weekly: Sigma = 0.10
-    market_monthly: Sigma = 0.08
-    market_autocorrelation: Annotated[float, Strict(), Field(ge=0, lt=1)] = 0.5
-    market_yearly: Sigma = 0.08
-
-    def market_period_variance(self, months: int) -> float:
-        """Variance of the log market factor averaged over a period of `months` months.
-
-        The yearly level counts in full; the AR(1) months average out:
-        market_monthly**2 / m**2 x sum_ij rho**|i-j|.
-        """
-        lags = [abs(i - j) for i in range(months) for j in range(months)]
-        share = sum(self.market_autocorrelation**lag for lag in lags) / months**2
-        return self.market_yearly**2 + self.market_monthly**2 * share
-
-
-class Effort(Frozen):
-    """How effort turns into output and what it costs (docs/MODEL.md gives the sources)."""
-
-    minimum: Positive = 0.3
-    maximum: Positive = 2.1
-    output_elasticity: Positive = 0.3
-    cost_curvature: Annotated[float, Strict(), Field(ge=1, le=5)] = 2.0
-    reference_target_incentive: Positive = 60000
-    reference_pay_slope: Positive = 1.2
-
-    @model_validator(mode="after")
-    def _range(self) -> Effort:
-        if self.minimum >= self.maximum:
-            raise ValueError(f"minimum {self.minimum} must be below maximum {self.maximum}")
-        if self.output_elasticity > 1.5:
-            raise ValueError(f"output_elasticity {self.output_elasticity} must be at most 1.5")
-        if self.cost_curvature <= self.output_elasticity:
-            raise ValueError(
-                f"cost_curvature {self.cost_curvature} must exceed output_elasticity "
-                f"{self.output_elasticity}, or effort would have no interior optimum"
-            )
-        return self
-
-
-Range = tuple[Number, Number]
-"""A plausible range [low, high] of a behaviour parameter."""
-LIMITS = {"output_elasticity": 1.5, "cost_curvature": 5.0, "focus_cost_per_measure": 1.0,
-          "movable_share": 1.0, "pull_share": 1.0, "pull_discount": 0.99,
-          "present_bias": 1.0, "weekly_discount": 1.0}
-"""The most a ranged parameter may be (as its own field allows)."""
-
-
-class ModelRanges(Frozen):
-    """Plausible ranges of the behaviour parameters that move results (the model's prior).
-
-    `compare --model-draws K` runs K parameter sets spread over these ranges, each on the
-    same reps and luck, and reports every figure's range over them. A parameter without
-    a range (null) keeps its value in every draw. docs/MODEL.md gives each range's source.
-    """
-
-    output_elasticity: Range | None = (0.15, 0.5)
-    cost_curvature: Range | None = (1.5, 3.0)
-    minimum_effort: Range | None = (0.2, 0.45)
-    maximum_effort: Range | None = (1.6, 2.6)
-    focus_cost_per_measure: Range | None = (0.01, 0.05)
-    movable_share: Range | None = (0.15, 0.45)
-    pull_share: Range | None = (0.1, 0.5)
-    pull_discount: Range | None = (0.05, 0.25)
-    present_bias: Range | None = (0.7, 1.0)
-    weekly_discount: Range | None = (0.98, 1.0)
-    reference_pay_slope: Range | None = (0.8, 1.6)
-
-    @model_validator(mode="after")
-    def _ordered(self) -> ModelRanges:
-        for name, (low, high) in self.ranges().items():
-            top = LIMITS.get(name, math.inf)
-            if not 0 < low <= high <= top:
-                limit = f" and at most {top:g}" if math.isfinite(top) else ""
-                raise ValueError(f"{name}: [{low:g}, {high:g}] must be positive{limit}, "
-                                 "low first")
-        return self
-
-    def ranges(self) -> dict[str, Range]:
-        """The parameters that have a range, in a fixed order."""
-        return {name: value for name in type(self).model_fields
-                if (value := getattr(self, name)) is not None}
-
-
-class Behavior(Frozen):
-    """Parameters of how reps split time and react to plan rules."""
-
-    task_concavity: Annotated[float, Strict(), Field(gt=0, lt=1)] = 0.5
-    mix_inertia: NonNegative = 20.0
-    focus_free_measures: Annotated[int, Strict()] = 3
-    focus_cost_per_measure: Share = 0.025
-    ignore_weight_below: Share = 0.08
-    movable_share: Share = 0.3
-    slip_loss: Share = 0.15
-    pull_share: Share = 0.3
-    pull_discount: Annotated[float, Strict(), Field(ge=0, lt=1)] = 0.15
-    defer_window_weeks: Annotated[int, Strict(), Field(ge=0, le=48)] = 2
-    present_bias: Annotated[float, Strict(), Field(gt=0, le=1)] = 0.9
-    weekly_discount: Annotated[float, Strict(), Field(gt=0.5, le=1)] = 0.99
-    gave_up_weeks_share: Annotated[float, Strict(), Field(gt=0, le=1)] = 0.5
-    quality_min: Positive = 0.4
-    quality_max: Positive = 1.5
-
-    @model_validator(mode="after")
-    def _quality_range(self) -> Behavior:
-        if not self.quality_min <= 1.0 <= self.quality_max:
-            raise ValueError("quality_min must be at most 1 and quality_max at least 1")
-        return self
 
 
 class RosterRep(Frozen):
@@ -258,6 +131,7 @@ class TeamSpec(Frozen):
     seasonality: tuple[Number, ...] = (1.0,) * 12
     effort: Effort = Effort()
     behavior: Behavior = Behavior()
+    turnover: Turnover = Turnover()
     model_ranges: ModelRanges = ModelRanges()
     _incumbent_file: str | None = PrivateAttr(default=None)
 

@@ -33,6 +33,7 @@ from simulator.results.charts.comparison import (
     measure_attainment_chart,
     measure_curve_chart,
     payout_curve_chart,
+    weekly_chart,
 )
 from simulator.results.charts.frames import (
     attainment_frame,
@@ -42,6 +43,7 @@ from simulator.results.charts.frames import (
     measure_frame,
     model_range_frame,
     payout_curve_frame,
+    weekly_frame,
 )
 from simulator.results.charts.render import chart_png, chart_svg
 from simulator.results.charts.style import (
@@ -79,6 +81,8 @@ __all__ = [
     "chart_svg",
     "decile_effort_chart",
     "decile_frame",
+    "weekly_chart",
+    "weekly_frame",
     "decile_sales_chart",
     "distribution_chart",
     "distribution_frame",

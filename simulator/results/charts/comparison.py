@@ -220,6 +220,46 @@ def decile_effort_chart(
                    large)
 
 
+def weekly_chart(
+    weeks: pd.DataFrame,
+    colours: Mapping[str, str],
+    what: str = "bookings",
+    subtitle: str = "",
+    large: bool = False,
+) -> Any:
+    """Team bookings (or mean effort) week by week over the plan year, quarter ends marked.
+
+    weeks: `weekly_frame`; what: "bookings" or "effort". A leader sees the push before
+    each period's end and the spike at the year's end.
+    """
+    title, y_title, fmt = {
+        "bookings": ("When the deals come in", f"Team bookings per week ({CURRENCY})",
+                     MONEY_AXIS),
+        "effort": ("When reps work hardest", "Mean effort per rep (1 = normal effort)", ".2f"),
+    }[what]
+
+    def build(frame: pd.DataFrame, panel: str | None) -> Any:
+        line = alt.Chart(frame).mark_line(strokeWidth=2.0, interpolate="step-after").encode(
+            x=alt.X("week:Q", title="Week of the plan year (quarters end after weeks 12, 24, 36)",
+                    scale=alt.Scale(domain=[1, 48], nice=False),
+                    axis=alt.Axis(values=list(range(0, 49, 4)))),
+            y=alt.Y(f"{what}:Q", title=y_title, axis=alt.Axis(format=fmt),
+                    scale=alt.Scale(zero=False)),
+            color=plan_colour(colours),
+            tooltip=[alt.Tooltip("plan:N", title="Plan"), alt.Tooltip("week:Q", title="Week"),
+                     alt.Tooltip(f"{what}:Q", title=y_title,
+                                 format=MONEY_TIP if what == "bookings" else ".2f")],
+        )
+        ends = pd.DataFrame({"week": [13, 25, 37]})  # a step covers its week: [k, k + 1)
+        rules = alt.Chart(ends).mark_rule(color=MUTED, strokeDash=[4, 4]).encode(x="week:Q")
+        chart = alt.layer(rules, line).properties(**chart_size(large))
+        return chart.properties(title=panel) if panel else chart
+
+    return finish(by_behaviour(weeks, build), title,
+                  subtitle or "Mean over the simulated years; dashed lines are quarter ends",
+                  large)
+
+
 def measure_attainment_chart(
     measures: pd.DataFrame, colours: Mapping[str, str], subtitle: str = "", large: bool = False
 ) -> Any:

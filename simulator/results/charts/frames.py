@@ -135,6 +135,22 @@ def decile_frame(rows: Sequence[tuple[str, str, PlanResult]]) -> pd.DataFrame:
     return pd.DataFrame(out)
 
 
+def weekly_frame(rows: Sequence[tuple[str, str, PlanResult]]) -> pd.DataFrame:
+    """Team bookings and mean effort per rep in each week of the plan year (1 to 48).
+
+    rows: (plan label, behaviour, plan result). Bookings are currency per week (mean over
+    the simulated years); effort is 1 at normal effort.
+    """
+    out = []
+    for plan, behaviour, result in rows:
+        weeks = np.arange(1, result.weekly_sales.size + 1)
+        out.append(pd.DataFrame({"plan": plan, "behaviour": behaviour, "week": weeks,
+                                 "bookings": result.weekly_sales,
+                                 "effort": result.weekly_effort}))
+    return pd.concat(out, ignore_index=True) if out else pd.DataFrame(
+        columns=["plan", "behaviour", "week", "bookings", "effort"])
+
+
 def measure_frame(rows: Sequence[tuple[str, str, PlanResult]]) -> pd.DataFrame:
     """Per-measure mean attainment and payout for each plan (one row per plan and measure)."""
     out = []

@@ -32,7 +32,7 @@ from scipy import optimize, special, stats
 from simulator.team.calibrate.calibration import Estimate
 from simulator.team.calibrate.data import FloatArray, RevenueData
 from simulator.team.history import History, period_label
-from simulator.team.spec import Luck
+from simulator.team.parameters import Luck
 
 MIN_PERIODS = 8
 """Fewer periods than this (beyond the seasons): no market fit (the base team's values)."""
