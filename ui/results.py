@@ -20,6 +20,7 @@ from simulator.results.export import csv_bytes
 from simulator.results.report import percent, what_happens
 from simulator.results.summary import Difference, PlanResult
 from simulator.results.uncertainty import ModelRange
+from simulator.results.workbook import workbook_bytes
 from simulator.team.spec import TeamSpec
 from ui.format import cash, cash_interval, half_width, md, model_span, points, robustness
 from ui.health import health_panel
@@ -96,7 +97,7 @@ class ResultView:
 
     def workbook(self) -> bytes:
         """The Excel workbook: comparison, measures, deciles, health, settings."""
-        return tables.comparison_workbook(self.runs, self.labels)
+        return workbook_bytes(self.runs, self.labels)
 
 
 def headline_cards(view: ResultView, large: bool = False) -> None:

@@ -17,6 +17,7 @@ from simulator.base.errors import InputError
 from simulator.base.files import decode_text
 from simulator.base.yamlio import parse_yaml_text
 from simulator.plan.spec import PlanSpec, plan_from_text
+from simulator.results.comparison import DEFAULT_TRIALS
 from simulator.team.spec import DEFAULT_TEAM, TeamSpec, team_from_dict
 from ui.cache import DRAW_TRIALS, FittedTeam, calibrate_history, spec_key
 from ui.format import problem_list
@@ -224,7 +225,7 @@ def simulation_section() -> Settings:
     """Plan years, seed (visible) and rep behaviour."""
     n_trials = int(st.number_input(
         "Simulated plan years", min_value=100, max_value=50_000, step=500,
-        key=init("trials", 2000),
+        key=init("trials", DEFAULT_TRIALS),
         help="Monte Carlo trials per plan: each is one plan year of the whole team. 2,000 "
              "gives tight intervals in about a second; more narrows them further."))
     seed = int(st.number_input(

@@ -13,6 +13,8 @@ from simulator.base.errors import InputError
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+DEFAULT_TRIALS = 2000
+"""Plan years of `compare` and `health` (results.comparison.DEFAULT_TRIALS, as the app)."""
 
 Command = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, Command] = {}
@@ -144,6 +146,9 @@ def _compare(args: argparse.Namespace) -> int:
             executor.shutdown()
     if progress is not None:
         print(file=sys.stderr)
+    result = result.with_budget(args.budget)
+    if args.excel:
+        _write_workbook(args.excel, result)
     if args.json:
         print(json.dumps(result.to_dict(), allow_nan=True))
     else:
@@ -259,6 +264,39 @@ _positive_int = _whole_number(1)
 _seed = _whole_number(0)
 
 
+def _amount(text: str) -> float:
+    """An argparse type: a money amount above 0 (commas and a leading $ allowed)."""
+    try:
+        value = float(text.replace(",", "").removeprefix("$"))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not an amount") from None
+    if not value > 0 or value == float("inf"):
+        raise argparse.ArgumentTypeError(f"must be an amount above 0, not {text}")
+    return value
+
+
+def _budget_options(p: argparse.ArgumentParser) -> None:
+    """compare's options for finance: the budget, and a workbook of the comparison."""
+    p.add_argument("--budget", type=_amount, metavar="AMOUNT",
+                   help="incentive budget per plan year: each plan's chance to exceed it and "
+                   "the expected overrun")
+    p.add_argument("--excel", metavar="OUT.xlsx",
+                   help="also write the comparison as an Excel workbook (Summary sheet first)")
+
+
+def _write_workbook(path: str, result: object) -> None:
+    """Write a comparison's workbook whole or not at all (InputError if it cannot be)."""
+    from simulator.results.export import write_atomically
+    from simulator.results.workbook import workbook_bytes
+
+    data = workbook_bytes([result], [p.name for p in result.plans])  # type: ignore[attr-defined]
+    try:
+        write_atomically(path, data)
+    except OSError as exc:
+        raise InputError.single(path, "", f"cannot write file: {exc.strerror or exc}") from None
+    print(f"wrote {path}", file=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     parser = argparse.ArgumentParser(
@@ -294,7 +332,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("plans", nargs="+", metavar="PLAN.yaml")
     p.add_argument("--team", metavar="FILE", help="team file (default plans/teams/default.yaml)")
-    p.add_argument("--trials", type=_positive_int, default=2000, help="plan years (default 2000)")
+    p.add_argument("--trials", type=_positive_int, default=DEFAULT_TRIALS,
+                   help=f"plan years (default {DEFAULT_TRIALS:,})")
     p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     p.add_argument("--behavior", choices=("adaptive", "static"), default="adaptive",
                    help="adaptive: reps respond to the plan; static: everyone at normal effort")
@@ -309,6 +348,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--draw-trials", type=_positive_int, default=400, metavar="N",
                    help="plan years per model draw (default 400)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    _budget_options(p)
 
     p = sub.add_parser(
         "calibrate",
@@ -339,7 +379,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("plan", metavar="PLAN.yaml")
     p.add_argument("--team", metavar="FILE", help="team file (default plans/teams/default.yaml)")
-    p.add_argument("--trials", type=_positive_int, default=1000, help="plan years (default 1000)")
+    p.add_argument("--trials", type=_positive_int, default=DEFAULT_TRIALS,
+                   help=f"plan years (default {DEFAULT_TRIALS:,}, as compare and the app)")
     p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 

@@ -88,6 +88,7 @@ def comparison_table(result: Comparison) -> str:
         ("rep-periods given up", [percent(p.effort.gave_up_share) for p in plans]),
         ("rep-periods at a cap", [percent(p.effort.capped_share) for p in plans]),
         ("sales pushed to a later period", [percent(p.deferred_sales_share, 1) for p in plans]),
+        *_budget_rows(result),
     ]
     names = [p.name for p in plans]
     label_width = max(len(label) for label, _ in rows)
@@ -112,6 +113,22 @@ def comparison_table(result: Comparison) -> str:
         for note in what_happens(p, result.reference):
             lines.append(f"{p.name}: {note}")
     return "\n".join(lines)
+
+
+def _budget_rows(result: Comparison) -> list[tuple[str, list[str]]]:
+    """With a budget: each plan's chance to exceed it and the expected overrun."""
+    if result.budget is None:
+        return []
+    figures = [p.budget for p in result.plans]
+    rows = [
+        (f"chance payout > budget {money(result.budget)}",
+         [percent(b.chance_above, 1) if b else "" for b in figures]),
+        ("  across behaviour-model draws",
+         [percent(b.model_chance_above, 1) if b and b.model_chance_above is not None else ""
+          for b in figures]),
+        ("expected overrun / year", [money(b.expected_overrun) if b else "" for b in figures]),
+    ]
+    return rows if result.draws is not None else [rows[0], rows[2]]
 
 
 def _coverage(result: Comparison) -> list[str]:
