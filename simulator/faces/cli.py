@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
 from simulator.base.errors import InputError
 
@@ -276,7 +277,7 @@ def _amount(text: str) -> float:
 
 
 def _budget_options(p: argparse.ArgumentParser) -> None:
-    """compare's options for finance: the budget, and a workbook of the comparison."""
+    """Options of `compare` for finance for finance: the budget, and a workbook of the comparison."""
     p.add_argument("--budget", type=_amount, metavar="AMOUNT",
                    help="incentive budget per plan year: each plan's chance to exceed it and "
                    "the expected overrun")
@@ -284,12 +285,12 @@ def _budget_options(p: argparse.ArgumentParser) -> None:
                    help="also write the comparison as an Excel workbook (Summary sheet first)")
 
 
-def _write_workbook(path: str, result: object) -> None:
+def _write_workbook(path: str, result: Any) -> None:
     """Write a comparison's workbook whole or not at all (InputError if it cannot be)."""
     from simulator.results.export import write_atomically
     from simulator.results.workbook import workbook_bytes
 
-    data = workbook_bytes([result], [p.name for p in result.plans])  # type: ignore[attr-defined]
+    data = workbook_bytes([result], [p.name for p in result.plans])
     try:
         write_atomically(path, data)
     except OSError as exc:

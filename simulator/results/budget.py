@@ -52,11 +52,12 @@ def budget_figures(trial_payout: ArrayLike, budget: float,
     trial_payout: team payout per simulated year, shape (n_trials,); draw_payouts: the
     same for every behaviour-model draw, shape (draws, draw_trials), or None.
     """
-    drawn = draw_payouts is not None
     return BudgetFigures(
         amount=float(budget),
         chance_above=chance_above(trial_payout, budget),
         expected_overrun=expected_overrun(trial_payout, budget),
-        model_chance_above=chance_above(draw_payouts, budget) if drawn else None,
-        model_expected_overrun=expected_overrun(draw_payouts, budget) if drawn else None,
+        model_chance_above=(None if draw_payouts is None
+                            else chance_above(draw_payouts, budget)),
+        model_expected_overrun=(None if draw_payouts is None
+                                else expected_overrun(draw_payouts, budget)),
     )

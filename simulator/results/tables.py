@@ -1,6 +1,7 @@
 """Tables of one or more comparisons, as the app lists them and as the workbook holds them.
 
-The workbook that holds them is `results.workbook`. A page may hold the same plans run under both behaviour modes: each `Comparison` knows
+The workbook that holds them is `results.workbook`. A page may hold the same plans run
+under both behaviour modes: each `Comparison` knows
 its mode (`behavior`), and the tables stack them, one row per plan and mode. `labels`
 are the plans' names as shown (made unique with `comparison.unique_names`), in plan
 order. Money is per plan year in currency; shares are fractions.
