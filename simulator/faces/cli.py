@@ -277,7 +277,7 @@ def _amount(text: str) -> float:
 
 
 def _budget_options(p: argparse.ArgumentParser) -> None:
-    """Options of `compare` for finance for finance: the budget, and a workbook of the comparison."""
+    """Options of `compare` for finance: the budget, and a workbook of the comparison."""
     p.add_argument("--budget", type=_amount, metavar="AMOUNT",
                    help="incentive budget per plan year: each plan's chance to exceed it and "
                    "the expected overrun")
