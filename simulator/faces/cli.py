@@ -8,9 +8,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
-from typing import Any
 
 from simulator.base.errors import InputError
+from simulator.faces import boardroom
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
@@ -149,7 +149,7 @@ def _compare(args: argparse.Namespace) -> int:
         print(file=sys.stderr)
     result = result.with_budget(args.budget)
     if args.excel:
-        _write_workbook(args.excel, result)
+        boardroom.write_workbook(args.excel, result)
     if args.json:
         print(json.dumps(result.to_dict(), allow_nan=True))
     else:
@@ -265,39 +265,6 @@ _positive_int = _whole_number(1)
 _seed = _whole_number(0)
 
 
-def _amount(text: str) -> float:
-    """An argparse type: a money amount above 0 (commas and a leading $ allowed)."""
-    try:
-        value = float(text.replace(",", "").removeprefix("$"))
-    except ValueError:
-        raise argparse.ArgumentTypeError(f"{text!r} is not an amount") from None
-    if not value > 0 or value == float("inf"):
-        raise argparse.ArgumentTypeError(f"must be an amount above 0, not {text}")
-    return value
-
-
-def _budget_options(p: argparse.ArgumentParser) -> None:
-    """Options of `compare` for finance: the budget, and a workbook of the comparison."""
-    p.add_argument("--budget", type=_amount, metavar="AMOUNT",
-                   help="incentive budget per plan year: each plan's chance to exceed it and "
-                   "the expected overrun")
-    p.add_argument("--excel", metavar="OUT.xlsx",
-                   help="also write the comparison as an Excel workbook (Summary sheet first)")
-
-
-def _write_workbook(path: str, result: Any) -> None:
-    """Write a comparison's workbook whole or not at all (InputError if it cannot be)."""
-    from simulator.results.export import write_atomically
-    from simulator.results.workbook import workbook_bytes
-
-    data = workbook_bytes([result], [p.name for p in result.plans])
-    try:
-        write_atomically(path, data)
-    except OSError as exc:
-        raise InputError.single(path, "", f"cannot write file: {exc.strerror or exc}") from None
-    print(f"wrote {path}", file=sys.stderr)
-
-
 def build_parser() -> argparse.ArgumentParser:
     """The command-line interface."""
     parser = argparse.ArgumentParser(
@@ -349,7 +316,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--draw-trials", type=_positive_int, default=400, metavar="N",
                    help="plan years per model draw (default 400)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
-    _budget_options(p)
+    boardroom.budget_options(p)
 
     p = sub.add_parser(
         "calibrate",
@@ -394,6 +361,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--draw-trials", type=_positive_int, default=400,
                    help="plan years per draw (default 400)")
     p.add_argument("--json", action="store_true", help="print JSON")
+    boardroom.add_commands(sub, _COMMANDS)
     return parser
 
 
