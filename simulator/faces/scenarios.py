@@ -213,7 +213,8 @@ def _fmt(value: Any, kind: str) -> str:
     return f"{value:,.0f}"
 
 
-def _plan_name(text: str) -> str:
+def plan_name(text: str) -> str:
+    """The plan's name in a plan file's text ("?" when the text does not say)."""
     try:
         return str(parse_yaml_text(text, "plan").get("name", "?"))
     except Exception:  # noqa: BLE001 - a diff must show whatever the text holds
@@ -238,8 +239,8 @@ def diff_lines(a: dict[str, Any], b: dict[str, Any], a_results: str, b_results: 
         lines.append("  the team's parameters differ (see the team files)")
     if not changed:
         lines.append("  the same")
-    a_plans = {_plan_name(p["text"]): p["text"] for p in a["plans"]}
-    b_plans = {_plan_name(p["text"]): p["text"] for p in b["plans"]}
+    a_plans = {plan_name(p["text"]): p["text"] for p in a["plans"]}
+    b_plans = {plan_name(p["text"]): p["text"] for p in b["plans"]}
     lines += ["", "Plan rules:"]
     for name in dict.fromkeys([*a_plans, *b_plans]):
         if name not in b_plans:
