@@ -40,7 +40,11 @@ st.set_page_config(
     page_icon=":material/query_stats:",
     layout="wide",
 )
-st.html("<style>[data-testid='stAppDeployButton'] {display: none;}</style>")
+st.html("<style>[data-testid='stAppDeployButton'] {display: none;}"
+        # a metric's label wraps instead of ending in an ellipsis at narrow widths
+        "[data-testid='stMetricLabel'] .stMarkdownEllipsis, [data-testid='stMetricLabel'] "
+        "label {white-space: normal; overflow: visible; text-overflow: clip; height: auto;}"
+        "[data-testid='stMetricLabel'] {height: auto; min-height: 1.5rem;}</style>")
 
 
 @dataclass(frozen=True)

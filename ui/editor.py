@@ -142,7 +142,7 @@ def measure_editor(gen: int, measure_id: int, base: dict[str, Any], can_remove: 
     expanded = len(st.session_state["ed_ids"]) <= 3
     with st.expander(f"**{name}** · {weight:.0f}% of target incentive", expanded=expanded,
                      key=k + "box"):
-        c1, c2, c3, c4 = st.columns([3, 3, 2, 1], vertical_alignment="bottom")
+        c1, c2, c3, c4 = st.columns([3, 3, 2, 1.6], vertical_alignment="bottom")
         c1.text_input("Measure name", key=init(k + "name", base["name"]))
         c2.selectbox("Metric", options=list(METRICS), key=init(k + "metric", base["metric"]),
                      format_func=lambda m: f"{m} ({METRICS[m].unit})",
@@ -255,7 +255,7 @@ def plan_editor(available: dict[str, PlanSpec], default_source: str | None) -> E
     init("ed_source", default_source if default_source in available else options[0])
     if st.session_state["ed_source"] not in available:
         st.session_state["ed_source"] = options[0]
-    top = st.columns([2, 2, 1], vertical_alignment="bottom")
+    top = st.columns([3, 3, 2], vertical_alignment="bottom")
     top[0].selectbox("Start from", options=options, key="ed_source",
                      help="The plan to copy. Your changes never touch the original file.")
     source_label = st.session_state["ed_source"]
@@ -286,7 +286,7 @@ def plan_editor(available: dict[str, PlanSpec], default_source: str | None) -> E
 
     changed = not same_rules(edited.to_yaml_dict(), base)
     text = plan_yaml(edited)
-    c1, c2 = st.columns([1, 3], vertical_alignment="center")
+    c1, c2 = st.columns([2, 3], vertical_alignment="center")
     c1.download_button("Download edited plan (YAML)", data=text,
                        file_name=f"{slug(edited.name)}.yaml", mime="application/x-yaml",
                        icon=":material/download:", key="ed_download",

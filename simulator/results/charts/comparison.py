@@ -232,7 +232,7 @@ def measure_attainment_chart(
 
     def build(frame: pd.DataFrame, panel: str | None) -> Any:
         bars = alt.Chart(frame).mark_bar(cornerRadiusEnd=2).encode(
-            y=alt.Y("measure:N", title=None, sort=order, axis=alt.Axis(labelLimit=220)),
+            y=alt.Y("measure:N", title=None, sort=order, axis=alt.Axis(labelLimit=0)),
             yOffset=alt.YOffset("plan:N", sort=list(colours)),
             x=alt.X("attainment_mean:Q", title="Mean attainment (% of quota)",
                     axis=alt.Axis(format=".0%")),
@@ -240,7 +240,7 @@ def measure_attainment_chart(
             opacity=alt.Opacity("attention:N", title="Reps",
                                 scale=alt.Scale(domain=["attended", "ignored by reps"],
                                                 range=[1.0, 0.35]),
-                                legend=alt.Legend(orient="top")),
+                                legend=alt.Legend(orient="top", labelLimit=0)),
             tooltip=[alt.Tooltip("plan:N", title="Plan"), alt.Tooltip("measure:N", title="Measure"),
                      alt.Tooltip("metric:N", title="Metric"),
                      alt.Tooltip("weight:Q", title="Weight", format=".0%"),
