@@ -243,7 +243,8 @@ CUT_TEXT_JS = """
     const clips = ['hidden', 'clip'].includes(style.overflowX)
       || style.textOverflow === 'ellipsis';
     if (clips && el.scrollWidth > el.clientWidth + 1) {
-      out.push(`${el.tagName} "${el.innerText.slice(0, 40)}" ${el.scrollWidth} > ${el.clientWidth}`);
+      out.push(`${el.tagName} "${el.innerText.slice(0, 40)}" `
+               + `${el.scrollWidth} > ${el.clientWidth}`);
     }
   }
   return out;
