@@ -23,6 +23,14 @@ from ui.editor import Edit, plan_editor
 from ui.plans_tab import plans_tab
 from ui.presentation import presentation_page
 from ui.results import ResultView, results_page
+from ui.scenarios import (
+    OpenScenario,
+    library_tab,
+    open_scenario,
+    reproduction_note,
+    save_comparison,
+    scenario_panel,
+)
 from ui.sidebar import MAX_PLANS, ChosenTeam, PlanInputs, Settings, sidebar
 from ui.state import init_presentation, presenting
 from ui.team_tab import team_tab
@@ -32,7 +40,11 @@ st.set_page_config(
     page_icon=":material/query_stats:",
     layout="wide",
 )
-st.html("<style>[data-testid='stAppDeployButton'] {display: none;}</style>")
+st.html("<style>[data-testid='stAppDeployButton'] {display: none;}"
+        # a metric's label wraps instead of ending in an ellipsis at narrow widths
+        "[data-testid='stMetricLabel'] .stMarkdownEllipsis, [data-testid='stMetricLabel'] "
+        "label {white-space: normal; overflow: visible; text-overflow: clip; height: auto;}"
+        "[data-testid='stMetricLabel'] {height: auto; min-height: 1.5rem;}</style>")
 
 
 @dataclass(frozen=True)
@@ -45,14 +57,15 @@ class Lineup:
 
 
 def page_tabs(present: bool) -> Sequence[Any]:
-    """Results, Plan editor, Plans and Team: tabs, or bare containers when presenting."""
+    """Results, Plan editor, Plans, Team, Scenarios: tabs, or containers when presenting."""
     if not present:
         st.title("Compare sales-compensation plans")
         st.caption("How much will the team sell, what will it cost, and why: simulated reps "
                    "react to thresholds, caps, accelerators, late plans and too many KPIs.")
-        return st.tabs(["Results", "Plan editor", "Plans", "Team"])
+        return st.tabs(["Results", "Plan editor", "Plans", "Team", "Scenarios"])
     # the editor still runs, hidden, so its plan and its widgets' values stay put
-    return [st.container(), st.container(key="hidden-editor"), st.container(), st.container()]
+    return [st.container(), st.container(key="hidden-editor"), st.container(), st.container(),
+            st.container()]
 
 
 def lineup(plans: PlanInputs, edit: Edit) -> Lineup:
@@ -103,12 +116,37 @@ def edit_preview(edit: Edit, labels: list[str]) -> None:
             subtitle="The edited plan against the plan it started from"), width="stretch")
 
 
+def scenario_inputs(opened: OpenScenario, settings: Settings
+                    ) -> tuple[Lineup, ChosenTeam, Settings]:
+    """An open scenario's plans, team and settings; the budget stays the sidebar's."""
+    inputs = opened.inputs
+    behaviour = "both" if len(inputs.behaviours) > 1 else inputs.behaviours[0]
+    return (Lineup(opened.specs, opened.sources, opened.labels),
+            ChosenTeam(inputs.team_text, inputs.team_source, opened.team),
+            Settings(inputs.trials, inputs.seed, behaviour, inputs.model_draws,
+                     settings.budget))
+
+
 def show_results(compared: Lineup, chosen: ChosenTeam, settings: Settings,
-                 present: bool) -> None:
+                 present: bool, opened: OpenScenario | None, slot: Any) -> None:
     """Run (or fetch from the cache) one comparison per behaviour mode and show it.
 
-    When the engine fails, the page keeps the last comparison that ran.
+    When the engine fails, the page keeps the last comparison that ran. The sidebar's
+    scenario box (`slot`) saves what is shown.
     """
+    runs: list[Any] = []
+
+    def save(name: str) -> Any:
+        if not runs or chosen.team is None:
+            st.error("Nothing to save yet: run a comparison first.")
+            return None
+        history = opened.inputs.history_sha256 if opened else (
+            chosen.calibration.history_sha256 if chosen.calibration else None)
+        return save_comparison(name, compared.specs, compared.sources, chosen.text,
+                               chosen.source, chosen.team, runs, settings.n_trials,
+                               settings.seed, settings.modes, settings.model_draws,
+                               settings.budget, history or None)
+
     if not compared.specs:
         st.info("Pick at least one plan in the sidebar, upload one, or build one in the "
                 "plan editor.", icon=":material/arrow_back:")
@@ -119,9 +157,9 @@ def show_results(compared: Lineup, chosen: ChosenTeam, settings: Settings,
     team = chosen.team
     key = spec_key(compared.specs, team)
     try:
-        runs = [run_comparison(tuple(compared.specs), team, key, tuple(compared.sources),
-                               settings.n_trials, settings.seed, mode, settings.model_draws)
-                for mode in settings.modes]
+        runs += [run_comparison(tuple(compared.specs), team, key, tuple(compared.sources),
+                                settings.n_trials, settings.seed, mode, settings.model_draws)
+                 for mode in settings.modes]
         st.session_state["last_good"] = (runs, compared, team)
     except Exception as error:  # noqa: BLE001 - the page must survive an engine failure
         st.error(f"The simulation failed: {error}", icon=":material/error:")
@@ -129,9 +167,14 @@ def show_results(compared: Lineup, chosen: ChosenTeam, settings: Settings,
             return
         st.caption("Showing the last comparison that ran.")
         runs, compared, team = st.session_state["last_good"]
-    view = ResultView(runs, compared.labels, compared.specs, team, large=present)
+    if not present:
+        scenario_panel(slot, opened, save)
+    if opened is not None and not present:
+        reproduction_note(opened, runs)
+    budgeted = [run.with_budget(settings.budget) for run in runs]
+    view = ResultView(budgeted, compared.labels, compared.specs, team, large=present)
     if present:
-        presentation_page(view, st.session_state.get("budget_value"))
+        presentation_page(view)
     else:
         results_page(view)
 
@@ -139,9 +182,10 @@ def show_results(compared: Lineup, chosen: ChosenTeam, settings: Settings,
 def main() -> None:
     """The page: sidebar inputs, then the results, editor, plans and team tabs."""
     init_presentation()
-    plans, chosen, settings = sidebar()
+    opened = open_scenario()
+    plans, chosen, settings, scenario_slot = sidebar()
     present = presenting()
-    tab_results, tab_editor, tab_plans, tab_team = page_tabs(present)
+    tab_results, tab_editor, tab_plans, tab_team, tab_library = page_tabs(present)
 
     default_source = next((f"{plans.files[f].name} ({f})" for f in plans.selected), None)
     with tab_editor:
@@ -150,6 +194,8 @@ def main() -> None:
         edit = plan_editor(plans.available, default_source)
 
     compared = lineup(plans, edit)
+    if opened is not None:
+        compared, chosen, settings = scenario_inputs(opened, settings)
     with tab_plans:
         if not present:
             plans_tab(compared.specs, compared.labels, compared.sources)
@@ -157,8 +203,11 @@ def main() -> None:
         if not present:
             team_tab(chosen)
     edit_preview(edit, compared.labels)
+    with tab_library:
+        if not present:
+            library_tab()
     with tab_results:
-        show_results(compared, chosen, settings, present)
+        show_results(compared, chosen, settings, present, opened, scenario_slot)
 
 
 main()

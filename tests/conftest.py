@@ -24,6 +24,16 @@ EXAMPLES_DIR = PLANS_DIR / "examples"
 SHIPPED_PLANS = sorted(PLANS_DIR.glob("*.yaml"))
 
 
+@pytest.fixture(scope="session", autouse=True)
+def scenario_library(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Every test's scenario library is a fresh file, never the user's own."""
+    import os
+
+    path = tmp_path_factory.mktemp("library") / "scenarios.sqlite"
+    os.environ["PLAN_SIMULATOR_DB"] = str(path)
+    return path
+
+
 @pytest.fixture(scope="session")
 def team():
     """The default team (plans/teams/default.yaml)."""

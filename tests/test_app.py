@@ -179,7 +179,8 @@ def test_editor_adds_and_removes_measures() -> None:
     at = start(plan_files=["baseline.yaml"])
     next(b for b in at.button if b.label == "Add a measure").click().run()
     errors = " ".join(e.value for e in at.error)
-    assert "weights sum to 1.1, not 1" in errors  # 100% + the new measure's 10%
+    # 100% + the new measure's 10%, in the editor's words
+    assert "Weight (%): the measures' weights sum to 110%, not 100%" in errors
     next(b for b in at.button if b.label == "Rescale weights to 100%").click().run()
     assert not at.error
     frame = table(at)
@@ -197,7 +198,7 @@ def test_invalid_edit_shows_the_validator_message_and_the_app_keeps_working() ->
     at.number_input(key=editor_key(at, "weight", 0)).set_value(80.0).run()
     assert not at.exception
     message = " ".join(e.value for e in at.error)
-    assert "edited plan: measures: weights sum to 0.8, not 1" in message
+    assert "Weight (%): the measures' weights sum to 80%, not 100%" in message
     assert [m.value for m in at.metric] == before  # nothing computed is lost
     assert list(table(at)["plan"]) == ["Baseline", "Recommended"]
 
@@ -318,8 +319,12 @@ def test_presentation_view_has_no_controls() -> None:
     chart_or_table = {"PNG", "SVG", "Table as CSV", "Workbook as Excel"}
     assert not [b for b in at.get("download_button") if b.proto.label in chart_or_table]
     assert not at.get("tab")
-    assert len(at.get("vega_lite_chart")) >= 5
-    assert [m.label for m in at.metric].count("Expected team sales / year") == 2
+    # five screens, one per question, whatever the number of plans
+    assert [h.value for h in at.main.header][:1] == ["Which plan?"]
+    assert len(at.main.header) == 5
+    assert len(at.get("vega_lite_chart")) >= 6  # and the hidden editor's preview
+    text = " ".join(m.value for m in at.markdown)
+    assert "Baseline (the reference) sells" in text and "| Sales / year |" in text
     next(b for b in at.button if b.label == "Leave presentation view").click().run()
     assert at.session_state["present"] is False
     assert at.get("tab")
@@ -353,7 +358,9 @@ def test_presentation_view_keeps_the_edited_plan_and_the_budget() -> None:
     at.toggle(key="present").set_value(True).run()
     assert not at.exception
     assert at.query_params.get("view") in ("present", ["present"])
-    assert [m.label for m in at.metric].count("Expected team sales / year") == 2
+    text = " ".join(m.value for m in at.markdown)
+    assert "Baseline (edited)" in text and "Over budget" in text
+    assert "within a \\$3.00M incentive budget" in text
     next(b for b in at.button if b.label == "Leave presentation view").click().run()
     assert list(table(at)["plan"]) == ["Baseline", "Baseline (edited)"]
     assert at.number_input(key="budget").value == 3_000_000.0
@@ -391,7 +398,7 @@ def test_health_needs_the_adaptive_model_and_lands_in_the_workbook(
     at = start(plan_files=["baseline.yaml", "high_threshold.yaml"])
     book = openpyxl.load_workbook(io.BytesIO(download(at, downloads, "table_xlsx")))
     rows = list(book["Health"].values)
-    assert rows[0][:3] == ("plan", "status", "rule")
+    assert rows[0][:3] == ("Plan", "Status", "Rule")
     assert ("High threshold", "fail", "threshold_reach") in {r[:3] for r in rows}
 
     at.radio(key="behaviour").set_value("static").run()

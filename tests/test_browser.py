@@ -178,8 +178,8 @@ def test_comparison_renders_cards_and_charts(server: str, browser: object) -> No
 def test_presentation_view(server: str, browser: object) -> None:
     page = browser.new_page(viewport={"width": 1600, "height": 900})  # type: ignore[attr-defined]
     page.goto(f"{server}/?view=present")
-    page.wait_for_selector("[data-testid='stMetric']", timeout=RENDER_MS)
-    _wait_for_charts(page, 1)
+    page.get_by_role("heading", name="Which plan?").wait_for(timeout=RENDER_MS)
+    _wait_for_charts(page, 6)
     _wait_until_settled(page)
     assert not page.get_by_test_id("stSidebar").is_visible()
     assert not page.get_by_role("tab").count()
@@ -224,3 +224,112 @@ def test_history_upload_fits_a_team_and_shows_health(server: str, browser: objec
     page.wait_for_timeout(1500)
     page.screenshot(path=str(ARTIFACTS / "team-fit.png"))
     page.close()
+
+
+# -- finance and the boardroom: saved scenarios, links, labels at common widths ------------
+
+CUT_TEXT_JS = """
+() => {
+  const sidebar = document.querySelector('[data-testid="stSidebar"]');
+  const hiddenSidebar = !sidebar || getComputedStyle(sidebar).display === 'none';
+  const out = [];
+  for (const el of document.querySelectorAll('.stApp *')) {
+    if (hiddenSidebar && sidebar && sidebar.contains(el)) continue;
+    if (!el.innerText || !el.innerText.trim()) continue;
+    const box = el.getBoundingClientRect();
+    if (box.width <= 2 || box.height <= 2) continue;  // visually hidden (skip links)
+    const style = getComputedStyle(el);
+    if (style.visibility === 'hidden' || style.display === 'none') continue;
+    const clips = ['hidden', 'clip'].includes(style.overflowX)
+      || style.textOverflow === 'ellipsis';
+    if (clips && el.scrollWidth > el.clientWidth + 1) {
+      out.push(`${el.tagName} "${el.innerText.slice(0, 40)}" `
+               + `${el.scrollWidth} > ${el.clientWidth}`);
+    }
+  }
+  return out;
+}
+"""
+
+
+def _metric_texts(page: object) -> list[str]:
+    return page.get_by_test_id("stMetricValue").all_inner_texts()  # type: ignore[attr-defined]
+
+
+def test_a_saved_scenario_opens_from_its_link_in_a_fresh_browser(
+        server: str, browser: object) -> None:
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})  # type: ignore[attr-defined]
+    page.goto(server)
+    page.wait_for_selector("[data-testid='stMetric']", timeout=RENDER_MS)
+    for name, value in (("Simulated plan years", "400"), ("Behaviour-model draws", "2")):
+        box = page.get_by_role("spinbutton", name=name)
+        box.fill(value)
+        box.press("Enter")
+        _wait_until_settled(page)
+    budget = page.get_by_role("spinbutton", name="Incentive budget per year ($)")
+    budget.fill("4000000")
+    budget.press("Enter")
+    page.get_by_test_id("stMultiSelect").click()
+    page.get_by_role("option", name="Capped, low quota").click()
+    page.keyboard.press("Escape")
+    page.wait_for_function(
+        "[...document.querySelectorAll('[data-testid=\"stMarkdownContainer\"]')]"
+        ".some(e => e.innerText.includes('Capped, low quota') && e.innerText.includes("
+        "'exceeds $4.00M'))", timeout=RENDER_MS)
+    _wait_until_settled(page)
+    figures = _metric_texts(page)
+    assert len(figures) == 12
+    name = page.get_by_role("textbox", name="Save this comparison as")
+    name.fill("Board options")
+    name.press("Enter")
+    _wait_until_settled(page)
+    page.get_by_role("button", name="Save scenario").click()
+    page.wait_for_url("**scenario=*", timeout=RENDER_MS)
+    _wait_until_settled(page)
+    link = page.url
+    page.close()
+
+    context = browser.new_context(viewport={"width": 1500, "height": 1000})  # type: ignore[attr-defined]
+    fresh = context.new_page()
+    fresh.goto(link)
+    fresh.wait_for_function(
+        "document.querySelectorAll('[data-testid=\"stMetricValue\"]').length === 12",
+        timeout=RENDER_MS)
+    _wait_until_settled(fresh)
+    assert _metric_texts(fresh) == figures
+    assert fresh.get_by_role("spinbutton", name="Incentive budget per year ($)"
+                             ).input_value() == "4000000"
+    assert fresh.get_by_text("Capped, low quota").first.is_visible()
+    assert fresh.get_by_text("byte for byte").first.is_visible()
+    fresh.screenshot(path=str(ARTIFACTS / "scenario-opened.png"))
+    fresh.goto(f"{link}&view=present")
+    fresh.get_by_role("heading", name="Which plan?").wait_for(timeout=RENDER_MS)
+    _wait_for_charts(fresh, 6)
+    _wait_until_settled(fresh)
+    assert fresh.get_by_text("within a $4.00M incentive budget").first.is_visible()
+    fresh.wait_for_timeout(1000)
+    fresh.set_viewport_size({"width": 1600, "height": 900 * 5})
+    fresh.wait_for_timeout(1500)
+    fresh.screenshot(path=str(ARTIFACTS / "presentation-scenario.png"))
+    context.close()
+
+
+@pytest.mark.parametrize("width", [1280, 1920])
+def test_no_label_is_cut_at_common_widths(server: str, browser: object, width: int) -> None:
+    page = browser.new_page(viewport={"width": width, "height": 1000})  # type: ignore[attr-defined]
+    page.goto(server)
+    page.wait_for_selector("[data-testid='stMetric']", timeout=RENDER_MS)
+    _wait_for_charts(page, 6)
+    _wait_until_settled(page)
+    cut = {"Results": page.evaluate(CUT_TEXT_JS)}
+    for tab in ("Plan editor", "Plans", "Team", "Scenarios"):
+        page.get_by_role("tab", name=tab).click()
+        page.wait_for_timeout(800)
+        cut[tab] = page.evaluate(CUT_TEXT_JS)
+    page.screenshot(path=str(ARTIFACTS / f"editor-{width}.png"))
+    page.goto(f"{server}/?view=present")
+    page.get_by_role("heading", name="Which plan?").wait_for(timeout=RENDER_MS)
+    _wait_until_settled(page)
+    cut["Presentation"] = page.evaluate(CUT_TEXT_JS)
+    page.close()
+    assert not {view: texts for view, texts in cut.items() if texts}

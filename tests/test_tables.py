@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import io
 from typing import Any
 
-import openpyxl
 import pytest
 from conftest import PLANS_DIR
 
@@ -59,11 +57,9 @@ def test_health_frame_lists_the_adaptive_findings_worst_first(runs: list[Compari
     assert list(tables.health_frame(runs[1:], LABELS).columns) == tables.HEALTH_COLUMNS
 
 
-def test_comparison_workbook(runs: list[Comparison]) -> None:
-    book = openpyxl.load_workbook(io.BytesIO(tables.comparison_workbook(runs, LABELS)))
-    assert book.sheetnames == ["Comparison", "Measures", "Deciles", "Health", "Settings"]
-    assert book["Comparison"]["A2"].value == "Baseline"
-    settings = {r[0]: r[1] for r in book["Settings"].iter_rows(min_row=2, values_only=True)}
+def test_settings_frame(runs: list[Comparison]) -> None:
+    settings = dict(tables.settings_frame(runs).itertuples(index=False))
     assert settings["behaviour"] == "adaptive, static"
     assert settings["seed"] == 5 and settings["simulated plan years"] == 64
     assert settings["currency"] == "$"
+    assert settings["incentive budget per year"] is None

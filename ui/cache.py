@@ -9,6 +9,7 @@ simulation and the fit are reached through their modules (`comparison.compare`,
 
 from __future__ import annotations
 
+import hashlib
 import multiprocessing
 import os
 from collections.abc import Sequence
@@ -99,6 +100,7 @@ class FittedTeam:
     team_text: str  # the team file (YAML) the fit writes
     fit: dict[str, Any]  # `Calibration.to_dict()`, as the calibration charts read it
     report: str  # the fit as `python -m simulator calibrate` prints it
+    history_sha256: str = ""  # which history it was fitted to (saved with a scenario)
 
 
 @st.cache_data(show_spinner="Fitting the team to the history ...", max_entries=16)
@@ -120,4 +122,5 @@ def calibrate_history(data: bytes, file_name: str, _plan: PlanSpec | None = None
     source = f"calibrated from {file_name}"
     team = team_from_dict(parse_yaml_text(text, source), source)  # as the file reads
     return FittedTeam(name=team.name, team=team, team_text=text, fit=fit.to_dict(),
-                      report=calibrate.fit_report(fit))
+                      report=calibrate.fit_report(fit),
+                      history_sha256=hashlib.sha256(data).hexdigest())

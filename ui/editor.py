@@ -7,6 +7,7 @@ by `plan_from_dict` into the `PlanSpec` that joins the comparison as it is.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -28,7 +29,7 @@ from simulator.plan.edits import (
     same_rules,
 )
 from simulator.plan.spec import PlanSpec, plan_from_dict
-from ui.format import problem_list, slug
+from ui.format import md, slug
 from ui.state import init
 
 QUOTA_LABELS = {  # edits.QUOTA_KINDS as the editor names them
@@ -37,6 +38,58 @@ QUOTA_LABELS = {  # edits.QUOTA_KINDS as the editor names them
     "history": "% of each rep's history",
     "absolute": "fixed amount per period",
 }
+
+
+FIELD_LABELS = {  # the validator's field names as the editor's widgets name them
+    "name": "Name of the edited plan", "period": "Period",
+    "announce_day": "Announced on working day",
+    "pay.base_salary": "Base salary per rep per year",
+    "pay.target_incentive": "Target incentive per rep per year",
+}
+MEASURE_LABELS = {
+    "name": "Measure name", "metric": "Metric", "weight": "Weight (%)",
+    "quota": "Quota", "threshold": "Pays from (% of quota)", "direction": "Direction",
+    "curve": "Rate above quota (× target rate)", "cap": "Cap (× target incentive)",
+}
+_MEASURE = re.compile(r"^measures\[(\d+)\] \((.*?)\)\.([a-z_]+)[^:]*: (.*)$")
+_WEIGHTS = re.compile(r"^measures: weights sum to ([\d.]+), not 1$")
+_RANGE = re.compile(r"^([\d.]+) is outside the curve's attainment range \[([\d.]+), ([\d.]+)\]$")
+
+
+def _pct(text: str) -> str:
+    return f"{float(text) * 100:g}%"
+
+
+def editor_message(line: str) -> str:
+    """A validator's line in the editor's words: its widget's label, percentages as shown.
+
+    "measures: weights sum to 0.5, not 1" -> "Weight (%): the measures' weights sum to
+    50%, not 100% ..."; "measures[1] (New revenue).threshold: ..." -> "Measure 1 (New
+    revenue), Pays from (% of quota): ...". A line it does not know stays as it is.
+    """
+    line = line.strip().removeprefix("edited plan: ")
+    if m := _WEIGHTS.match(line):
+        return (f"{MEASURE_LABELS['weight']}: the measures' weights sum to {_pct(m[1])}, not "
+                "100% (\"Rescale weights to 100%\" fixes that)")
+    if m := _MEASURE.match(line):
+        number, name, field, message = m.groups()
+        if field == "threshold" and (r := _RANGE.match(message)):
+            message = (f"{_pct(r[1])} is outside the attainment the payout curve covers "
+                       f"({_pct(r[2])} to {_pct(r[3])} of quota)")
+        message = message.replace("String should have at least 1 character", "must not be "
+                                  "empty")
+        return (f"Measure {number} ({name or 'no name'}), "
+                f"{MEASURE_LABELS.get(field, field)}: {message}")
+    where, _, message = line.partition(": ")
+    if where in FIELD_LABELS and message:
+        return f"{FIELD_LABELS[where]}: {message}"
+    return line
+
+
+def editor_problems(error: Exception) -> str:
+    """The validator's message as a markdown list in the editor's words."""
+    return "\n".join(f"- {md(editor_message(line))}" for line in str(error).splitlines()
+                     if line.strip())
 
 
 @dataclass(frozen=True)
@@ -89,7 +142,7 @@ def measure_editor(gen: int, measure_id: int, base: dict[str, Any], can_remove: 
     expanded = len(st.session_state["ed_ids"]) <= 3
     with st.expander(f"**{name}** · {weight:.0f}% of target incentive", expanded=expanded,
                      key=k + "box"):
-        c1, c2, c3, c4 = st.columns([3, 3, 2, 1], vertical_alignment="bottom")
+        c1, c2, c3, c4 = st.columns([3, 3, 2, 1.6], vertical_alignment="bottom")
         c1.text_input("Measure name", key=init(k + "name", base["name"]))
         c2.selectbox("Metric", options=list(METRICS), key=init(k + "metric", base["metric"]),
                      format_func=lambda m: f"{m} ({METRICS[m].unit})",
@@ -202,7 +255,7 @@ def plan_editor(available: dict[str, PlanSpec], default_source: str | None) -> E
     init("ed_source", default_source if default_source in available else options[0])
     if st.session_state["ed_source"] not in available:
         st.session_state["ed_source"] = options[0]
-    top = st.columns([2, 2, 1], vertical_alignment="bottom")
+    top = st.columns([3, 3, 2], vertical_alignment="bottom")
     top[0].selectbox("Start from", options=options, key="ed_source",
                      help="The plan to copy. Your changes never touch the original file.")
     source_label = st.session_state["ed_source"]
@@ -228,12 +281,12 @@ def plan_editor(available: dict[str, PlanSpec], default_source: str | None) -> E
         edited = plan_from_dict(raw, "edited plan")
     except InputError as error:
         st.error("**The edited plan is not valid yet**, so it is left out of the comparison:"
-                 f"\n\n{problem_list(error)}", icon=":material/error:")
+                 f"\n\n{editor_problems(error)}", icon=":material/error:")
         return Edit(None, False, source, st.empty())
 
     changed = not same_rules(edited.to_yaml_dict(), base)
     text = plan_yaml(edited)
-    c1, c2 = st.columns([1, 3], vertical_alignment="center")
+    c1, c2 = st.columns([2, 3], vertical_alignment="center")
     c1.download_button("Download edited plan (YAML)", data=text,
                        file_name=f"{slug(edited.name)}.yaml", mime="application/x-yaml",
                        icon=":material/download:", key="ed_download",

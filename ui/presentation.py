@@ -1,19 +1,25 @@
-"""The presentation view: big type, one chart per screen, no controls, for a meeting room.
+"""The presentation view: one screen per question, big type, no controls, for a meeting room.
 
-Reached with the sidebar toggle or `?view=present` in the address; the same cached
-comparison as the results page, so switching views never runs the simulation again.
+Five screens whatever the number of plans (up to six): the answer (one sentence per plan
+and the headline table), sales and cost (with the budget), who sells and who gives up
+(deciles as bars), how the plans pay, and what happens with the top health findings.
+Reached with the sidebar toggle or `?view=present` (with `?scenario=ID&view=present` for a
+saved scenario); the same cached comparison as the results page, so switching views never
+runs the simulation again.
 """
 
 from __future__ import annotations
 
-import html
 from collections.abc import Callable
-from typing import Any
 
 import streamlit as st
 
-from ui.health import health_panel
-from ui.results import ResultView, headline_cards, what_happens_notes
+from simulator.faces.deck import cash, plan_sentence
+from simulator.results.health import by_status
+from simulator.results.report import percent, what_happens
+from ui.format import md
+from ui.health import STATUS_LOOK
+from ui.results import ResultView, coverage
 from ui.state import leave_presentation
 from ui.widgets import show_chart
 
@@ -22,50 +28,87 @@ PRESENT_CSS = """
 [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stHeader"], [data-testid="stToolbar"], .st-key-hidden-editor
 {display: none !important;}
-.block-container {padding-top: 1.5rem; max-width: 1500px;}
-[class*="st-key-slide-"] {min-height: 92vh; justify-content: center;
-  border-bottom: 1px solid #E6E9EF; padding: 2rem 0;}
-[class*="st-key-slide-"] h1 {font-size: 3.2rem;}
-[class*="st-key-slide-"] h2 {font-size: 2.4rem;}
-[class*="st-key-slide-"] [data-testid="stMetricValue"] p {font-size: 3rem; font-weight: 600;}
-[class*="st-key-slide-"] [data-testid="stMetricLabel"] p {font-size: 1.2rem;}
-[class*="st-key-slide-"] [data-testid="stMetricDelta"] div,
-[class*="st-key-slide-"] [data-testid="stMetricDeltaDescription"] p {font-size: 1.1rem;}
-[class*="st-key-slide-"] [data-testid="stMarkdownContainer"] li {font-size: 1.35rem;}
-[class*="st-key-slide-"] [data-testid="stCaptionContainer"] p {font-size: 1.1rem;}
+.block-container {padding-top: 1rem; max-width: 1800px;}
+[class*="st-key-slide-"] {min-height: 96vh; justify-content: flex-start;
+  border-bottom: 1px solid #E6E9EF; padding: 1.2rem 0;}
+[class*="st-key-slide-"] h2 {font-size: 2.3rem;}
+[class*="st-key-slide-"] [data-testid="stMarkdownContainer"] li,
+[class*="st-key-slide-"] [data-testid="stMarkdownContainer"] p {font-size: 1.3rem;}
+[class*="st-key-slide-"] table {font-size: 1.2rem; width: 100%;}
+[class*="st-key-slide-"] [data-testid="stCaptionContainer"] p {font-size: 1.05rem;}
 </style>
 """
 
 
-def presentation_page(view: ResultView, budget: float | None) -> None:
-    """The slides: cards, one chart each, what happens and (adaptive reps) plan health."""
+def answer_screen(view: ResultView) -> None:
+    """The question and the answer: a sentence per plan, then the headline table."""
+    run = view.first
+    budget = f" within a {md(cash(run.budget))} incentive budget" if run.budget else ""
+    st.caption(md(view.subtitle))
+    st.markdown(f"**Which plan sells the most for what it costs{budget}?**")
+    st.markdown("\n".join(f"- {md(plan_sentence(run, p))}" for p in run.plans))
+    header = ["Plan", "Sales / year", "vs reference", "Payout / year", "Payout P90",
+              "Cost of sales", "At quota"] + (["Over budget"] if run.budget else [])
+    rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
+    for i, (label, p) in enumerate(zip(view.labels, run.plans, strict=True)):
+        cells = [f"**{md(label)}**", md(cash(p.sales.mean)),
+                 "reference" if i == 0 else md(cash(p.vs_first.sales_diff.mean, True)),
+                 md(cash(p.payout.mean)), md(cash(p.payout.p90)),
+                 percent(p.cost_of_sales.incentive, 1),
+                 percent(p.quota_attainment.share_at_or_above)]
+        if p.budget is not None:
+            cells.append(percent(p.budget.chance_above))
+        rows.append("| " + " | ".join(cells) + " |")
+    st.markdown("\n".join(rows))
+    st.caption(coverage(run))
+
+
+def two_charts(left: Callable[[], object], right: Callable[[], object]) -> None:
+    """Two charts side by side on one screen."""
+    a, b = st.columns(2, gap="large")
+    with a:
+        show_chart(left(), "", downloads=False)
+    with b:
+        show_chart(right(), "", downloads=False)
+
+
+def happens_screen(view: ResultView) -> None:
+    """What happens and plan health, condensed: a note and the worst finding per plan."""
+    run = view.first
+    lines = []
+    for label, p in zip(view.labels, run.plans, strict=True):
+        notes = what_happens(p, run.reference)
+        note = notes[0] if notes else "reps keep working; few give up or hit a cap"
+        line = (f"- <span style='color:{view.colours[label]}'>&#9679;</span> "
+                f"**{md(label)}**: {md(note[:1].upper() + note[1:])}")
+        issues = [f for f in by_status(p.health) if f.status != "ok"] if (
+            run.behavior == "adaptive") else []
+        if issues:
+            colour = STATUS_LOOK[issues[0].status][1]
+            more = f" (+{len(issues) - 1} more)" if len(issues) > 1 else ""
+            line += (f"  \n  :{colour}[Health {issues[0].status}]: "
+                     f"{md(issues[0].message)}{more}")
+        lines.append(line)
+    st.markdown("\n".join(lines), unsafe_allow_html=True)
+
+
+def presentation_page(view: ResultView) -> None:
+    """Five screens: answer, sales and cost, deciles, how plans pay, what happens."""
     st.markdown(PRESENT_CSS, unsafe_allow_html=True)
-
-    def chart(build: Callable[[], Any]) -> Callable[[], None]:
-        return lambda: show_chart(build(), "", downloads=False)
-
-    slides: list[tuple[str, Callable[[], None]]] = [
-        ("Plans compared", lambda: headline_cards(view, large=True)),
-        ("", chart(lambda: view.distribution("sales"))),
-        ("", chart(lambda: view.distribution("payout", budget))),
-        ("", chart(view.payout_curve)),
-        ("", chart(view.decile_sales)),
-        ("", chart(view.decile_effort)),
-        ("", chart(view.attainment)),
-        ("", chart(view.measures)),
-        ("What happens", lambda: what_happens_notes(view)),
+    screens: list[tuple[str, Callable[[], None]]] = [
+        ("Which plan?", lambda: answer_screen(view)),
+        ("How much will the team sell, and what will it cost?",
+         lambda: two_charts(lambda: view.distribution("sales"),
+                            lambda: view.distribution("payout", view.budget))),
+        ("Who sells more, who gives up?",
+         lambda: two_charts(view.decile_sales, view.decile_effort)),
+        ("How do the plans pay, and which measures get attention?",
+         lambda: two_charts(view.payout_curve, view.measures)),
+        ("What happens, and plan health", lambda: happens_screen(view)),
     ]
-    if "adaptive" in view.modes:
-        slides.append(("Plan health", lambda: health_panel(view.runs, view.labels,
-                                                           view.colours, large=True)))
-    for i, (title, body) in enumerate(slides):
+    for i, (title, body) in enumerate(screens):
         with st.container(key=f"slide-{i}"):
-            if i == 0:
-                st.title(title)
-                st.markdown(f"<p style='color:#8A8D99'>{html.escape(view.subtitle)}</p>",
-                            unsafe_allow_html=True)
-            elif title:
-                st.header(title)
+            st.header(title)
             body()
     st.button("Leave presentation view", on_click=leave_presentation, type="tertiary",
               icon=":material/close_fullscreen:")

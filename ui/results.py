@@ -8,11 +8,13 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 import pandas as pd
 import streamlit as st
 
+from simulator.faces.deck import Slide, deck_pdf, deck_pptx, deck_slides
 from simulator.plan.spec import PlanSpec
 from simulator.results import charts, tables
 from simulator.results.comparison import Comparison
@@ -20,10 +22,10 @@ from simulator.results.export import csv_bytes
 from simulator.results.report import percent, what_happens
 from simulator.results.summary import Difference, PlanResult
 from simulator.results.uncertainty import ModelRange
+from simulator.results.workbook import workbook_bytes
 from simulator.team.spec import TeamSpec
 from ui.format import cash, cash_interval, half_width, md, model_span, points, robustness
 from ui.health import health_panel
-from ui.state import init
 from ui.turnover import timing_and_turnover
 from ui.widgets import plan_heading, show_chart
 
@@ -38,6 +40,7 @@ class ResultView:
     def __init__(self, runs: Sequence[Comparison], labels: list[str],
                  specs: list[PlanSpec], team: TeamSpec, large: bool = False):
         self.runs, self.labels, self.specs, self.large = list(runs), labels, specs, large
+        self.team = team
         self.first = self.runs[0]
         self.minimum_effort = float(team.effort.minimum)
         self.colours = charts.plan_colours(labels)
@@ -46,6 +49,11 @@ class ResultView:
                          f"plan years · seed {first.seed}")
         self.rows = tables.result_rows(self.runs, labels)
         self.modes = [run.behavior for run in self.runs]
+
+    @property
+    def budget(self) -> float | None:
+        """The incentive budget the runs are held against (None: none given)."""
+        return self.first.budget
 
     def distribution(self, what: str, budget: float | None = None) -> Any:
         """Sales or payout ("sales", "payout") per simulated year, P50 and P90 marked."""
@@ -101,8 +109,14 @@ class ResultView:
         return tables.comparison_frame(self.runs, self.labels)
 
     def workbook(self) -> bytes:
-        """The Excel workbook: comparison, measures, deciles, health, settings."""
-        return tables.comparison_workbook(self.runs, self.labels)
+        """The Excel workbook: Summary, comparison, measures, deciles, health, settings."""
+        return workbook_bytes(self.runs, self.labels)
+
+    def slides(self) -> list[Slide]:
+        """The boardroom deck's slides (charts rendered here: call only on a download)."""
+        runs = [replace(run, plans=tuple(replace(p, name=label) for p, label in zip(
+            run.plans, self.labels, strict=True))) for run in self.runs]
+        return deck_slides(runs, self.team)
 
 
 def headline_cards(view: ResultView, large: bool = False) -> None:
@@ -283,27 +297,25 @@ TABLE_COLUMNS: dict[str, Any] = {
 }
 
 
-def budget_input(view: ResultView) -> float | None:
-    """The incentive budget: a line on the payout chart and each plan's chance to exceed it."""
-    c1, c2 = st.columns([1, 2], vertical_alignment="bottom")
-    budget = c1.number_input(
-        f"Incentive budget per year ({charts.CURRENCY})", min_value=0.0, step=100000.0,
-        format="%.0f", placeholder="optional, e.g. 4000000",
-        key=init("budget", st.session_state.get("budget_value")),
-        help="Draws a line on the payout chart and gives each plan's chance of paying more "
-             "than this in a year. Changing it does not run the simulation again.")
-    st.session_state["budget_value"] = budget  # kept while the input is not on screen
-    if budget:
-        parts = []
-        for label, p in zip(view.labels, view.first.plans, strict=True):
-            part = f"{html.escape(label)} **{percent(p.chance_payout_above(budget), 1)}**"
-            if p.model_range is not None:
-                part += (f" ({percent(p.model_range.chance_payout_above(budget), 1)} across "
-                         "behaviour-model draws)")
-            parts.append(part)
-        c2.markdown(f"**Chance a year's incentive payout exceeds {cash(budget)}** (years vary "
-                    "with luck and the market): " + " · ".join(parts))
-    return budget
+def budget_summary(view: ResultView) -> None:
+    """Each plan's chance of exceeding the budget and its expected overrun, in a line."""
+    budget = view.budget
+    if budget is None:
+        st.caption("No incentive budget given: set one in the sidebar to see each plan's "
+                   "chance of exceeding it.")
+        return
+    parts = []
+    for label, p in zip(view.labels, view.first.plans, strict=True):
+        b = p.budget
+        if b is None:
+            continue
+        part = f"{html.escape(label)} **{percent(b.chance_above, 1)}**"
+        if b.model_chance_above is not None:
+            part += f" ({percent(b.model_chance_above, 1)} across behaviour-model draws)"
+        part += f", expected overrun {cash(b.expected_overrun)}"
+        parts.append(part)
+    st.markdown(f"**Chance a year's incentive payout exceeds {cash(budget)}** (years vary "
+                "with luck and the market): " + " · ".join(parts))
 
 
 def comparison_table(view: ResultView) -> None:
@@ -318,11 +330,21 @@ def comparison_table(view: ResultView) -> None:
     row.download_button("Table as CSV", data=csv_bytes(table), file_name=f"{name}.csv",
                         mime="text/csv", icon=":material/table:", key="table_csv",
                         on_click="ignore")
-    row.download_button("Workbook as Excel", data=view.workbook(), file_name=f"{name}.xlsx",
+    row.download_button("Workbook as Excel", data=view.workbook, file_name=f"{name}.xlsx",
                         mime="application/vnd.openxmlformats-officedocument."
                              "spreadsheetml.sheet", icon=":material/grid_on:",
                         key="table_xlsx", on_click="ignore",
-                        help="Sheets: comparison, measures, deciles and the settings used.")
+                        help="A Summary sheet (settings, budget, intervals and what they "
+                             "cover), then comparison, measures, deciles, health, settings.")
+    row.download_button("Slide deck (PowerPoint)", data=lambda: deck_pptx(view.slides()),
+                        file_name=f"{name}.pptx", icon=":material/slideshow:", key="deck_pptx",
+                        mime="application/vnd.openxmlformats-officedocument."
+                             "presentationml.presentation", on_click="ignore",
+                        help="The question and the answer, the sales and cost charts, the "
+                             "headline table, the budget, what happens, the assumptions.")
+    row.download_button("Slide deck (PDF)", data=lambda: deck_pdf(view.slides()),
+                        file_name=f"{name}.pdf", icon=":material/picture_as_pdf:",
+                        key="deck_pdf", mime="application/pdf", on_click="ignore")
 
 
 def results_page(view: ResultView) -> None:
@@ -334,7 +356,8 @@ def results_page(view: ResultView) -> None:
     headline_cards(view)
 
     st.subheader("Sales and cost", divider="gray")
-    budget = budget_input(view)
+    budget = view.budget
+    budget_summary(view)
     # many overlaid distributions need the full width
     if len(view.labels) <= 3:
         left, right = st.columns(2, gap="large")

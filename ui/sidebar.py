@@ -17,9 +17,11 @@ from simulator.base.errors import InputError
 from simulator.base.files import decode_text
 from simulator.base.yamlio import parse_yaml_text
 from simulator.plan.spec import PlanSpec, plan_from_text
+from simulator.results.charts import CURRENCY
+from simulator.results.comparison import DEFAULT_TRIALS
 from simulator.team.spec import DEFAULT_TEAM, TeamSpec, team_from_dict
 from ui.cache import DRAW_TRIALS, FittedTeam, calibrate_history, spec_key
-from ui.format import problem_list
+from ui.format import md, problem_list
 from ui.state import TeamChoice, added_teams, init, remember_team, sync_presentation
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -69,6 +71,7 @@ class Settings:
     seed: int
     behaviour: str  # "adaptive", "static" or "both"
     model_draws: int = 0  # behaviour-parameter sets for the model ranges (0: none)
+    budget: float | None = None  # incentive budget per plan year (currency), if given
 
     @property
     def modes(self) -> list[str]:
@@ -207,12 +210,20 @@ def team_section(plans: dict[str, PlanSpec]) -> ChosenTeam:
         except InputError as error:
             st.error(f"The team file cannot be used:\n\n{problem_list(error)}")
             chosen = ChosenTeam(text, choice, None)
+    st.caption(team_in_use(chosen))
+    return chosen
+
+
+def team_in_use(chosen: ChosenTeam) -> str:
+    """The sidebar's line naming the team the plans run on (after a bad upload too)."""
+    if chosen.team is None:
+        return "No team in use: the chosen file has problems."
     if chosen.calibration is not None:
         fit = chosen.calibration.fit
-        st.caption(f"Fitted to {fit['n_reps']} reps over {len(fit['periods'])} "
-                   f"{fit['granularity']}s of history. The **Team** tab shows the fit and "
-                   "offers the team file.")
-    return chosen
+        return (f"In use: **{md(chosen.team.name)}**, fitted to {fit['n_reps']} reps over "
+                f"{len(fit['periods'])} {fit['granularity']}s of {md(fit['source'])}. The "
+                "**Team** tab shows the fit and offers the team file.")
+    return f"In use: **{md(chosen.team.name)}** ({md(chosen.source)}), {chosen.team.size} reps."
 
 
 MODEL_DRAWS = 10
@@ -224,7 +235,7 @@ def simulation_section() -> Settings:
     """Plan years, seed (visible) and rep behaviour."""
     n_trials = int(st.number_input(
         "Simulated plan years", min_value=100, max_value=50_000, step=500,
-        key=init("trials", 2000),
+        key=init("trials", DEFAULT_TRIALS),
         help="Monte Carlo trials per plan: each is one plan year of the whole team. 2,000 "
              "gives tight intervals in about a second; more narrows them further."))
     seed = int(st.number_input(
@@ -244,15 +255,27 @@ def simulation_section() -> Settings:
              f"this many sets of behaviour parameters spread over their plausible ranges "
              f"(the team file's model_ranges), {DRAW_TRIALS} plan years each, and every "
              "figure shows its model range (P10-P90 over the sets). 0 turns them off."))
-    return Settings(n_trials, seed, str(behaviour), draws)
+    budget = st.number_input(
+        f"Incentive budget per year ({CURRENCY})", min_value=0.0, step=100000.0,
+        format="%.0f", placeholder="optional, e.g. 4000000",
+        key=init("budget", st.session_state.get("budget_value")),
+        help="The plan year's incentive budget: every view, download and the deck show "
+             "each plan's chance of paying more and the expected overrun. Changing it "
+             "does not run the simulation again.")
+    st.session_state["budget_value"] = budget
+    return Settings(n_trials, seed, str(behaviour), draws, float(budget) if budget else None)
 
 
-def sidebar() -> tuple[PlanInputs, ChosenTeam, Settings]:
-    """The whole sidebar, top to bottom: plans, team, simulation, view."""
+def sidebar() -> tuple[PlanInputs, ChosenTeam, Settings, Any]:
+    """The whole sidebar, top to bottom: scenario slot, plans, team, simulation, view.
+
+    The scenario slot is filled by the page once it knows the comparison (save, share).
+    """
     with st.sidebar:
         st.title("Plan simulator")
         st.caption("Compare sales-compensation plans on simulated reps who change their "
                    "effort when the rules change.")
+        scenario_slot = st.container()
         st.header("Plans", divider="gray")
         plans = plans_section()
         st.header("Team", divider="gray")
@@ -263,4 +286,4 @@ def sidebar() -> tuple[PlanInputs, ChosenTeam, Settings]:
         st.toggle("Presentation view", key="present", on_change=sync_presentation,
                   help="Large type, one chart per screen, no controls. Share it with "
                        "?view=present in the address.")
-    return plans, team, settings
+    return plans, team, settings, scenario_slot

@@ -86,9 +86,9 @@ def calibration_view(calibration: FittedTeam) -> None:
     with left:
         st.dataframe(charts.estimates_frame(fit), hide_index=True, width="stretch",
                      column_config={
-                         "Estimate": st.column_config.TextColumn(width=340),
-                         "Value": st.column_config.TextColumn(width=80),
-                         "95% interval": st.column_config.TextColumn(width=150)})
+                         "Estimate": st.column_config.TextColumn(width=300),
+                         "Value": st.column_config.TextColumn(width=90),
+                         "95% interval": st.column_config.TextColumn(width=200)})
     with right:
         show_chart(charts.seasonal_chart(charts.seasonal_frame(fit),
                                          seasonality_subtitle(fit)), "seasonality")

@@ -10,10 +10,13 @@ import sys
 from collections.abc import Callable, Sequence
 
 from simulator.base.errors import InputError
+from simulator.faces import boardroom
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
 MAX_YEARS = 10  # plan years per trial: a ratchet's effect settles within a few
+DEFAULT_TRIALS = 2000
+"""Plan years of `compare` and `health` (results.comparison.DEFAULT_TRIALS, as the app)."""
 
 Command = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, Command] = {}
@@ -146,6 +149,9 @@ def _compare(args: argparse.Namespace) -> int:
             executor.shutdown()
     if progress is not None:
         print(file=sys.stderr)
+    result = result.with_budget(args.budget)
+    if args.excel:
+        boardroom.write_workbook(args.excel, result)
     if args.json:
         print(json.dumps(result.to_dict(), allow_nan=True))
     else:
@@ -298,7 +304,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("plans", nargs="+", metavar="PLAN.yaml")
     p.add_argument("--team", metavar="FILE", help="team file (default plans/teams/default.yaml)")
-    p.add_argument("--trials", type=_positive_int, default=2000, help="plan years (default 2000)")
+    p.add_argument("--trials", type=_positive_int, default=DEFAULT_TRIALS,
+                   help=f"plan years (default {DEFAULT_TRIALS:,})")
     p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     p.add_argument("--behavior", choices=("adaptive", "static"), default="adaptive",
                    help="adaptive: reps respond to the plan; static: everyone at normal effort")
@@ -317,6 +324,7 @@ def build_parser() -> argparse.ArgumentParser:
                    f"quotas reset from last year's result; figures per year (default 1, "
                    f"at most {MAX_YEARS})")
     p.add_argument("--json", action="store_true", help="print one JSON object")
+    boardroom.budget_options(p)
 
     p = sub.add_parser(
         "calibrate",
@@ -347,7 +355,8 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("plan", metavar="PLAN.yaml")
     p.add_argument("--team", metavar="FILE", help="team file (default plans/teams/default.yaml)")
-    p.add_argument("--trials", type=_positive_int, default=1000, help="plan years (default 1000)")
+    p.add_argument("--trials", type=_positive_int, default=DEFAULT_TRIALS,
+                   help=f"plan years (default {DEFAULT_TRIALS:,}, as compare and the app)")
     p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
@@ -360,6 +369,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--draw-trials", type=_positive_int, default=400,
                    help="plan years per draw (default 400)")
     p.add_argument("--json", action="store_true", help="print JSON")
+    boardroom.add_commands(sub, _COMMANDS)
     return parser
 
 

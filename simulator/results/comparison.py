@@ -18,10 +18,15 @@ from simulator.model.draws import parameter_sets, varied_parameters
 from simulator.model.engine import ProgressCallback, Simulation, simulate
 from simulator.model.prepare import BehaviorMode
 from simulator.plan.spec import PlanSpec
+from simulator.results.budget import budget_figures
 from simulator.results.health import HealthReport, plan_health
 from simulator.results.summary import JSON_IF_SET, PlanResult, plain, summarise_plan
 from simulator.results.uncertainty import DrawFigures, draw_figures, model_range
 from simulator.team.spec import TeamSpec, load_team
+
+DEFAULT_TRIALS = 2000
+"""Plan years of a comparison and of a health check unless told otherwise: one default for
+the CLI's `compare` and `health` and the app, so that they agree."""
 
 DRAW_TRIALS = 400
 """Default plan years per parameter draw: the model range's own luck noise (about 0.5% of
@@ -53,6 +58,7 @@ class Comparison:
     draws: int | None = field(default=None, metadata=JSON_IF_SET)
     draw_trials: int | None = field(default=None, metadata=JSON_IF_SET)
     model_ranges: dict[str, list[float]] | None = field(default=None, metadata=JSON_IF_SET)
+    budget: float | None = field(default=None, metadata=JSON_IF_SET)
 
     @classmethod
     def from_simulation(cls, sim: Simulation, files: Sequence[str] | None = None) -> Comparison:
@@ -78,6 +84,21 @@ class Comparison:
             for i, p in enumerate(self.plans))
         return replace(self, plans=plans, draws=len(draws), draw_trials=draw_trials,
                        model_ranges={k: list(v) for k, v in ranges.items()})
+
+    def with_budget(self, budget: float | None) -> Comparison:
+        """The comparison with each plan's figures against an incentive budget (None: none).
+
+        Reads the per-year payouts already simulated; nothing runs again.
+        """
+        if budget is None:
+            return replace(self, budget=None,
+                           plans=tuple(replace(p, budget=None) for p in self.plans))
+        plans = tuple(
+            replace(p, budget=budget_figures(
+                p.trial_payout, budget,
+                p.model_range.draw_payouts if p.model_range is not None else None))
+            for p in self.plans)
+        return replace(self, plans=plans, budget=float(budget))
 
     @property
     def reference(self) -> PlanResult:
@@ -123,6 +144,7 @@ class Comparison:
                 "payout_diff_ci95_low": payout.ci95_low,
                 "payout_diff_ci95_high": payout.ci95_high,
                 **_model_columns(p),
+                **_budget_columns(p),
             })
         return pd.DataFrame(rows)
 
@@ -146,10 +168,26 @@ def _model_columns(p: PlanResult) -> dict[str, float | None]:
     }
 
 
+def _budget_columns(p: PlanResult) -> dict[str, float | None]:
+    """The budget columns of a plan's row (none without a budget)."""
+    b = p.budget
+    if b is None:
+        return {}
+    out: dict[str, float | None] = {
+        "budget": b.amount,
+        "chance_payout_above_budget": b.chance_above,
+        "expected_overrun": b.expected_overrun,
+    }
+    if b.model_chance_above is not None:
+        out["chance_payout_above_budget_model"] = b.model_chance_above
+        out["expected_overrun_model"] = b.model_expected_overrun
+    return out
+
+
 def compare(
     plans: Sequence[PlanSpec],
     team: TeamSpec,
-    n_trials: int = 2000,
+    n_trials: int = DEFAULT_TRIALS,
     seed: int = 0,
     behavior: BehaviorMode = "adaptive",
     files: Sequence[str] | None = None,
@@ -206,7 +244,7 @@ def _shifted(progress: ProgressCallback | None, offset: int, total: int
 def health_report(
     plan: PlanSpec,
     team: TeamSpec | None = None,
-    n_trials: int = 1000,
+    n_trials: int = DEFAULT_TRIALS,
     seed: int = 0,
     behavior: BehaviorMode = "adaptive",
 ) -> HealthReport:

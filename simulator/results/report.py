@@ -94,6 +94,7 @@ def comparison_table(result: Comparison) -> str:
          [percent(p.timing.discount_cost_share, 1) for p in plans]),
         *_turnover_rows(plans),
         *_year_rows(plans),
+        *_budget_rows(result),
     ]
     names = [p.name for p in plans]
     label_width = max(len(label) for label, _ in rows)
@@ -150,6 +151,22 @@ def _year_rows(plans: Sequence[PlanResult]) -> list[tuple[str, list[str]]]:
         rows.append(("  primary quota vs year 1",
                      [f"{y[k].primary_quota_scale:.2f}x" for y in years if y]))
     return rows
+
+
+def _budget_rows(result: Comparison) -> list[tuple[str, list[str]]]:
+    """With a budget: each plan's chance to exceed it and the expected overrun."""
+    if result.budget is None:
+        return []
+    figures = [p.budget for p in result.plans]
+    rows = [
+        (f"chance payout > budget {money(result.budget)}",
+         [percent(b.chance_above, 1) if b else "" for b in figures]),
+        ("  across behaviour-model draws",
+         [percent(b.model_chance_above, 1) if b and b.model_chance_above is not None else ""
+          for b in figures]),
+        ("expected overrun / year", [money(b.expected_overrun) if b else "" for b in figures]),
+    ]
+    return rows if result.draws is not None else [rows[0], rows[2]]
 
 
 def _coverage(result: Comparison) -> list[str]:

@@ -21,6 +21,7 @@ from simulator.model.engine import Simulation
 from simulator.model.tally import ATTAINMENT_BINS, PlanTally
 
 if TYPE_CHECKING:
+    from simulator.results.budget import BudgetFigures
     from simulator.results.health import Finding
     from simulator.results.uncertainty import ModelRange
 
@@ -226,6 +227,7 @@ class PlanResult:
     health: tuple[Finding, ...] = field(default=(), metadata=NOT_IN_JSON, compare=False)
     by_year: tuple[YearResult, ...] | None = field(default=None, metadata=JSON_IF_SET)
     model_range: ModelRange | None = field(default=None, metadata=JSON_IF_SET)
+    budget: BudgetFigures | None = field(default=None, metadata=JSON_IF_SET)
 
     def to_dict(self) -> dict[str, Any]:
         """The plan's `compare --json` object."""

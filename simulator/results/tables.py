@@ -1,6 +1,7 @@
 """Tables of one or more comparisons, as the app lists them and as the workbook holds them.
 
-A page may hold the same plans run under both behaviour modes: each `Comparison` knows
+The workbook that holds them is `results.workbook`. A page may hold the same plans run
+under both behaviour modes: each `Comparison` knows
 its mode (`behavior`), and the tables stack them, one row per plan and mode. `labels`
 are the plans' names as shown (made unique with `comparison.unique_names`), in plan
 order. Money is per plan year in currency; shares are fractions.
@@ -14,7 +15,6 @@ import pandas as pd
 
 from simulator.results import charts
 from simulator.results.comparison import Comparison
-from simulator.results.export import excel_bytes
 from simulator.results.health import by_status
 from simulator.results.summary import PlanResult
 
@@ -61,22 +61,13 @@ def health_frame(runs: Sequence[Comparison], labels: Sequence[str]) -> pd.DataFr
 
 
 def settings_frame(runs: Sequence[Comparison]) -> pd.DataFrame:
-    """The settings the runs share: team, reps, simulated plan years, seed, modes, currency."""
+    """The settings the runs share: team, reps, plan years, seed, modes, draws, budget."""
     first = runs[0]
     return pd.DataFrame({
-        "setting": ["team", "reps", "simulated plan years", "seed", "behaviour", "currency"],
+        "setting": ["team", "reps", "simulated plan years", "seed", "behaviour",
+                    "normal effort", "behaviour-model draws", "plan years per draw",
+                    "incentive budget per year", "currency"],
         "value": [first.team, first.reps, first.trials, first.seed,
-                  ", ".join(run.behavior for run in runs), charts.CURRENCY],
-    })
-
-
-def comparison_workbook(runs: Sequence[Comparison], labels: Sequence[str]) -> bytes:
-    """An Excel workbook of the runs: comparison, measures, deciles, health and settings."""
-    rows = result_rows(runs, labels)
-    return excel_bytes({
-        "Comparison": comparison_frame(runs, labels),
-        "Measures": charts.measure_frame(rows),
-        "Deciles": charts.decile_frame(rows),
-        "Health": health_frame(runs, labels),
-        "Settings": settings_frame(runs),
+                  ", ".join(run.behavior for run in runs), first.normal_effort,
+                  first.draws or 0, first.draw_trials, first.budget, charts.CURRENCY],
     })

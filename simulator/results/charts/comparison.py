@@ -162,13 +162,17 @@ def measure_curve_chart(
 def decile_sales_chart(
     deciles: pd.DataFrame, colours: Mapping[str, str], subtitle: str = "", large: bool = False
 ) -> Any:
-    """Mean sales per rep per year by productivity decile (1 = least productive)."""
+    """Mean sales per rep per year by productivity decile (1 = least productive), as bars.
+
+    Bars, not lines: the deciles are groups of reps, not points on a curve, and a line
+    between them drew zig-zags that read as a trend.
+    """
 
     def build(frame: pd.DataFrame, panel: str | None) -> Any:
-        chart = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=60), strokeWidth=2.2
-                                           ).encode(
+        chart = alt.Chart(frame).mark_bar(cornerRadiusEnd=2).encode(
             x=alt.X("decile:O", title="Rep productivity decile (1 = least, 10 = most productive)",
                     axis=alt.Axis(labelAngle=0)),
+            xOffset=alt.XOffset("plan:N", sort=list(colours)),
             y=alt.Y("sales_mean:Q", title=f"Sales per rep per year ({CURRENCY})",
                     axis=alt.Axis(format=MONEY_AXIS)),
             color=plan_colour(colours),
@@ -194,12 +198,11 @@ def decile_effort_chart(
     """Mean effort by productivity decile: who gives up (low) and who pushes (high)."""
 
     def build(frame: pd.DataFrame, panel: str | None) -> Any:
-        line = alt.Chart(frame).mark_line(point=alt.OverlayMarkDef(size=60), strokeWidth=2.2
-                                          ).encode(
+        line = alt.Chart(frame).mark_bar(cornerRadiusEnd=2).encode(
             x=alt.X("decile:O", title="Rep productivity decile (1 = least, 10 = most productive)",
                     axis=alt.Axis(labelAngle=0)),
-            y=alt.Y("effort_mean:Q", title="Mean effort (1 = normal effort)",
-                    scale=alt.Scale(zero=False)),
+            xOffset=alt.XOffset("plan:N", sort=list(colours)),
+            y=alt.Y("effort_mean:Q", title="Mean effort (1 = normal effort)"),
             color=plan_colour(colours),
             tooltip=[alt.Tooltip("plan:N", title="Plan"), alt.Tooltip("decile:O", title="Decile"),
                      alt.Tooltip("effort_mean:Q", title="Mean effort", format=".2f")],
@@ -212,7 +215,7 @@ def decile_effort_chart(
         text = alt.Chart(ref).mark_text(align="left", dx=4, dy=-7, color=MUTED,
                                         fontSize=14 if large else 11).encode(
             y="y:Q", x=alt.value(0), text="label:N")
-        chart = alt.layer(rule, text, line).properties(**chart_size(large))
+        chart = alt.layer(line, rule, text).properties(**chart_size(large))
         return chart.properties(title=panel) if panel else chart
 
     return finish(by_behaviour(deciles, build), "Who gives up, who coasts, who pushes",
@@ -269,7 +272,7 @@ def measure_attainment_chart(
 
     def build(frame: pd.DataFrame, panel: str | None) -> Any:
         bars = alt.Chart(frame).mark_bar(cornerRadiusEnd=2).encode(
-            y=alt.Y("measure:N", title=None, sort=order, axis=alt.Axis(labelLimit=220)),
+            y=alt.Y("measure:N", title=None, sort=order, axis=alt.Axis(labelLimit=0)),
             yOffset=alt.YOffset("plan:N", sort=list(colours)),
             x=alt.X("attainment_mean:Q", title="Mean attainment (% of quota)",
                     axis=alt.Axis(format=".0%")),
@@ -277,7 +280,7 @@ def measure_attainment_chart(
             opacity=alt.Opacity("attention:N", title="Reps",
                                 scale=alt.Scale(domain=["attended", "ignored by reps"],
                                                 range=[1.0, 0.35]),
-                                legend=alt.Legend(orient="top")),
+                                legend=alt.Legend(orient="top", labelLimit=0)),
             tooltip=[alt.Tooltip("plan:N", title="Plan"), alt.Tooltip("measure:N", title="Measure"),
                      alt.Tooltip("metric:N", title="Metric"),
                      alt.Tooltip("weight:Q", title="Weight", format=".0%"),

@@ -51,7 +51,7 @@ def plan_colours(labels: Sequence[str]) -> dict[str, str]:
 def plan_legend(colours: Mapping[str, str], **kwargs: Any) -> alt.Legend:
     """The plan legend above the plot; more than three plans wrap onto rows of three."""
     many = len(colours) > 3
-    return alt.Legend(orient="top", labelLimit=180 if many else 260,
+    return alt.Legend(orient="top", labelLimit=0,  # 0: never cut a plan's name
                       columns=3 if many else alt.Undefined, **kwargs)
 
 
