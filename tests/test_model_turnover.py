@@ -8,7 +8,13 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from simulator.base.calendar import WEEKS_PER_MONTH, WEEKS_PER_YEAR
-from simulator.model.turnover import availability, block_uniforms, leaving, weekly_rates
+from simulator.model.turnover import (
+    STAYS,
+    availability,
+    block_uniforms,
+    leaving,
+    weekly_rates,
+)
 from simulator.team.parameters import Turnover
 
 RULES = Turnover(yearly=0.3, pay_elasticity=2.0, vacancy_weeks=8, ramp_months=4,
@@ -44,8 +50,18 @@ def test_the_plan_in_force_leaves_every_seat_at_normal_output() -> None:
     worth = np.linspace(100_000, 200_000, 5)
     rules = leaving(RULES, worth, worth)
     leave = rules.leave_weeks(block_uniforms(3, 0, 5))
-    for week in range(WEEKS_PER_YEAR):
-        np.testing.assert_array_equal(rules.factor(leave, week), 1.0)
+    assert (leave[0] < STAYS).any()  # some do leave, as today
+    luck = np.random.default_rng(1).random((WEEKS_PER_YEAR, *leave.shape[1:]))
+    assert rules.apply(leave, luck) is luck  # nothing moves
+
+
+def test_the_availability_table_holds_every_leaving_week() -> None:
+    rules = leaving(RULES, np.ones(1), np.ones(1))
+    weeks = np.arange(WEEKS_PER_YEAR)
+    for week_left in (0, 17, 47):
+        np.testing.assert_array_equal(rules.table[week_left],
+                                      availability(np.full(48, week_left), weeks, RULES))
+    assert np.all(rules.table[STAYS] == 1.0)
 
 
 @settings(max_examples=30, deadline=None)
@@ -57,9 +73,15 @@ def test_a_plan_worth_less_makes_the_same_reps_leave_earlier(cut: float) -> None
     assert np.all(leave[0] <= leave[1])
     # leaving earlier puts more of the empty weeks and the ramp inside the year: no seat
     # produces more over the year than it does today
-    output = sum(rules.factor(leave, w) for w in range(WEEKS_PER_YEAR))  # (trials, seats)
+    ones = np.ones((WEEKS_PER_YEAR, *leave.shape[1:]))
+    output = rules.apply(leave, ones).sum(axis=0)  # (trials, seats)
     assert np.all(output <= WEEKS_PER_YEAR + 1e-9)
     assert output.mean() < WEEKS_PER_YEAR
+    # a seat's factor, week by week, is 1 + its availability under the plan - today
+    t, r = np.argwhere(leave[0] != leave[1])[0]
+    moved = rules.apply(leave, ones)[:, t, r]
+    np.testing.assert_allclose(moved, 1 + rules.table[leave[0, t, r]]
+                               - rules.table[leave[1, t, r]])
 
 
 def test_leaving_uniforms_are_common_to_plans_and_differ_by_year() -> None:

@@ -14,7 +14,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-from scipy.stats import qmc
 
 from simulator.team.spec import TeamSpec
 
@@ -61,6 +60,8 @@ def parameter_sets(team: TeamSpec, k: int, seed: int) -> list[TeamSpec]:
     if not ranges:
         return [team] * k
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=(DRAW_STREAM,)))
+    from scipy.stats import qmc  # here: scipy.stats takes seconds to import
+
     points = qmc.Halton(d=len(ranges), scramble=True, seed=rng).random(k)
     low = np.array([r[0] for r in ranges.values()])
     high = np.array([r[1] for r in ranges.values()])

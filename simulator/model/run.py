@@ -20,11 +20,11 @@ from simulator.model.effort import Policy
 from simulator.model.luck import BLOCK_TRIALS
 from simulator.model.prepare import PlanModel
 from simulator.model.tally import PER_TRIAL, REP_SUMS, PlanTally, attainment_bin
-from simulator.model.turnover import availability
+from simulator.model.turnover import STAYS, IntArray
 from simulator.team.spec import TeamSpec
 
 FloatArray = NDArray[np.float64]
-YearLuck = tuple[FloatArray, FloatArray, "FloatArray | None"]
+YearLuck = tuple[FloatArray, FloatArray, "IntArray | None"]
 """A year's luck for a chunk: weekly deal luck (48, T, n), monthly activity normals
 (12, T, n), and each rep's leaving week under the plan and today (2, T, n), or None
 without turnover."""
@@ -131,6 +131,8 @@ def _run_year(
     count = model.layout.count
     weights = model.progress.weights(scale[..., count] if ratcheted else None)
     annual = np.zeros(scale.shape)
+    if leave is not None and model.leaving is not None:  # empty seats, new hires
+        sales_luck = model.leaving.apply(leave, sales_luck)
     for period_index in range(plan.periods_per_year):
         months = slice(period_index * months_per_period, (period_index + 1) * months_per_period)
         z = activity_z[months].sum(axis=0) / np.sqrt(months_per_period)
@@ -138,15 +140,12 @@ def _run_year(
         period = _Period.start(carry, weights)
         # deals carried in from the last period are booked in this period's first week
         tally.weekly_sales[:, period_index * weeks] += (
-            weeks * (carry * model.revenue).sum(axis=1))
+            weeks * (carry @ model.revenue))
         policy = model.policies[period_index] if model.behavior == "adaptive" else None
         for week in range(weeks):
             year_week = period_index * weeks + week
-            week_luck = sales_luck[year_week]
-            if leave is not None and model.leaving is not None:  # empty seats, new hires
-                week_luck = week_luck * model.leaving.factor(leave, year_week)
             _week(model, team, policy, period, week, year_week,
-                  season_of_week[year_week] / weeks, week_luck, activity, tally)
+                  season_of_week[year_week] / weeks, sales_luck[year_week], activity, tally)
         full = _settle(model, team, period, activity, tally, rep_sums,
                        scale if ratcheted else None)
         annual += full / plan.periods_per_year
@@ -156,23 +155,22 @@ def _run_year(
     return [annual, carry]
 
 
-def _tally_leaving(model: PlanModel, leave: FloatArray, season_of_week: FloatArray,
+def _tally_leaving(model: PlanModel, leave: IntArray, season_of_week: FloatArray,
                    tally: PlanTally) -> None:
     """Leavers, the weeks their seats stand empty and the sales empty seats and ramps cost.
 
-    Lost sales are at normal effort: against a full seat all year, and against today's
-    leaving (the part already in the plan's sales figure).
+    leave: (2, T, n) the leaving weeks under the plan and today. Lost sales are at normal
+    effort: against a full seat all year, and against today's leaving (the part already
+    in the plan's sales figure).
     """
     assert model.leaving is not None
-    rules = model.leaving.rules
-    weeks = np.arange(len(season_of_week))
-    plan, today = (availability(w[..., None], weeks, rules) for w in leave)  # (T, n, 48)
-    tally.leavers += (leave[0] < len(weeks)).sum(axis=1)
-    tally.vacant_weeks += (plan == 0).sum(axis=(1, 2))
-    lost = ((1.0 - plan) * season_of_week).sum(axis=2)  # normal weeks lost, (T, n)
-    tally.lost_sales += (lost * model.revenue).sum(axis=1)
-    extra = ((today - plan) * season_of_week).sum(axis=2)
-    tally.extra_lost_sales += (extra * model.revenue).sum(axis=1)
+    table = model.leaving.table  # availability by leaving week (row 48: stays)
+    lost_weeks = (1.0 - table) @ season_of_week  # (49,) normal weeks lost
+    plan, today = leave
+    tally.leavers += (plan < STAYS).sum(axis=1)
+    tally.vacant_weeks += (table == 0).sum(axis=1)[plan].sum(axis=1)
+    tally.lost_sales += (lost_weeks[plan] @ model.revenue)
+    tally.extra_lost_sales += ((lost_weeks[plan] - lost_weeks[today]) * model.revenue).sum(axis=1)
 
 
 def _week(
@@ -209,7 +207,7 @@ def _week(
         period.pre_sales += before
         period.pre_activity += normal
         period.effort += (1 - f) * effort_before
-        tally.weekly_sales[:, year_week] += weeks * (before * model.revenue_default).sum(axis=1)
+        tally.weekly_sales[:, year_week] += weeks * (before @ model.revenue_default)
         tally.weekly_effort[:, year_week] += (1 - f) * effort_before.sum()
     if f == 0 or policy is None:
         return
@@ -231,18 +229,18 @@ def _week(
             moved = output * (b.movable_share * policy.defer.reshape(-1)[idx])  # pushed out
             output -= moved
             period.carry += (1.0 - b.slip_loss) * moved
-            tally.deferred += (moved * model.revenue).sum(axis=1) * weeks
+            tally.deferred += (moved @ model.revenue) * weeks
         if b.pull_share > 0:
             # next period's deals closed now at a discount: a share of a normal week's
             # (from the pipeline, so no luck), booked now, owed by the next period
             pulled = (unit * f * b.pull_share) * policy.pull.reshape(-1)[idx]
             period.carry -= pulled
-            value = (pulled * model.revenue).sum(axis=1) * weeks
+            value = (pulled @ model.revenue) * weeks
             tally.pulled += value
             tally.discount_cost += b.pull_discount * value
             output += (1.0 - b.pull_discount) * pulled
     period.post_sales += output
-    tally.weekly_sales[:, year_week] += weeks * (output * model.revenue).sum(axis=1)
+    tally.weekly_sales[:, year_week] += weeks * (output @ model.revenue)
     if f < 1:
         effort *= f
     period.effort += effort
@@ -299,7 +297,10 @@ def _settle(
     capped = (multiples >= payout.caps - 1e-12).any(axis=-1)
     tally.capped += capped.sum(axis=1)
     rep_sums["rep_capped"] += capped
-    tally.measure_reached += (full[..., None] >= model.milestones - 1e-12).sum(axis=1)
+    for k, marks in enumerate(model.milestones):  # per measure: contiguous counts
+        column = np.ascontiguousarray(full[..., k])
+        for j, mark in enumerate(marks):
+            tally.measure_reached[:, k, j] += np.count_nonzero(column >= mark - 1e-12, axis=1)
     primary = full[..., model.primary]
     tally.at_quota += (primary >= 1.0 - 1e-12).sum(axis=1)
     tally.measure_attainment += full.sum(axis=1)

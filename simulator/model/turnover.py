@@ -30,33 +30,55 @@ from simulator.model.luck import BLOCK_TRIALS, spawn_key
 from simulator.team.parameters import Turnover
 
 FloatArray = NDArray[np.float64]
+IntArray = NDArray[np.intp]
 TURNOVER_STREAM = 4
+
+
+STAYS = WEEKS_PER_YEAR
+"""The leaving week of a rep who stays the year."""
 
 
 @dataclass(frozen=True)
 class Leaving:
-    """Each seat's weekly hazard of its rep leaving, under a plan and today: (n_reps,) each."""
+    """Each seat's weekly hazard of its rep leaving, under a plan and today: (n_reps,) each.
+
+    table: (49, 48) a seat's availability in each week of the year when its rep leaves in
+    week k (row 48: stays); a seat only ever needs its row.
+    """
 
     weekly_rate: FloatArray
     today_rate: FloatArray
     rules: Turnover
+    table: FloatArray
 
-    def leave_weeks(self, uniforms: FloatArray) -> FloatArray:
+    def leave_weeks(self, uniforms: FloatArray) -> IntArray:
         """The week each rep leaves under the plan and today, (2, T, n), from uniforms (T, n).
 
-        inf: the rep stays the year.
+        STAYS (48): the rep stays the year. One uniform gives both weeks, so a plan that
+        raises the hazard makes the same reps leave earlier.
         """
         rates = np.stack([self.weekly_rate, self.today_rate])[:, None, :]
         with np.errstate(divide="ignore"):
-            return np.where(rates > 0, -np.log(uniforms)[None] / rates, np.inf)
+            week = np.where(rates > 0, -np.log(uniforms)[None] / rates, np.inf)
+        return np.minimum(np.floor(week), STAYS).astype(np.intp)
 
-    def factor(self, leave: FloatArray, week: int) -> FloatArray:
-        """Each seat's output in `week` relative to normal, (T, n), from `leave_weeks`."""
-        return 1.0 + availability(leave[0], week, self.rules) - availability(
-            leave[1], week, self.rules)
+    def apply(self, leave: IntArray, sales_luck: FloatArray) -> FloatArray:
+        """The weekly deal luck (48, T, n) with the plan's leaving against today's applied.
+
+        A seat's output is normal x (1 + availability - availability today); only seats
+        whose leaving week differs are touched, in a new array.
+        """
+        seats = np.flatnonzero(leave[0] != leave[1])  # over (T x n), row-major
+        if not seats.size:
+            return sales_luck
+        plan, today = leave[0].ravel()[seats], leave[1].ravel()[seats]
+        out = sales_luck.copy()
+        by_week = out.reshape(sales_luck.shape[0], -1)  # a view: (48, T x n)
+        by_week[:, seats] *= (1.0 + self.table[plan] - self.table[today]).T
+        return out
 
 
-def availability(leave: FloatArray, week: int | NDArray[Any], rules: Turnover) -> FloatArray:
+def availability(leave: NDArray[Any], week: int | NDArray[Any], rules: Turnover) -> FloatArray:
     """A seat's output share in `week`: 1 before the leaving week, 0 while empty, the ramp.
 
     leave: the (fractional) week the rep leaves; the seat empties from its whole week.
@@ -84,8 +106,10 @@ def weekly_rates(rules: Turnover, worth: FloatArray, worth_today: FloatArray) ->
 
 def leaving(rules: Turnover, worth: FloatArray, worth_today: FloatArray) -> Leaving:
     """The plan's hazards and today's."""
+    leave_week = np.arange(STAYS + 1)[:, None]
+    table = availability(leave_week, np.arange(WEEKS_PER_YEAR)[None, :], rules)
     return Leaving(weekly_rates(rules, worth, worth_today),
-                   weekly_rates(rules, worth_today, worth_today), rules)
+                   weekly_rates(rules, worth_today, worth_today), rules, table)
 
 
 def block_uniforms(seed: int, block: int, n_reps: int, year: int = 0) -> FloatArray:
