@@ -28,10 +28,6 @@ def test_missing_file_and_directory(tmp_path: Path, make, message: str) -> None:
     assert str(caught.value) == f"{path}: {message}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "minor bug: read_text_file compares st_size with the limit before it knows the path is "
-    "a directory, so a directory larger than the limit (4,096 bytes here; a folder of many "
-    "files against the 1 MB YAML limit) is reported as 'file is larger than ...'"))
 def test_a_directory_is_named_a_directory_whatever_the_limit(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         read_text_file(tmp_path, 100)

@@ -8,6 +8,7 @@ so a team file only needs to say where its team differs.
 from __future__ import annotations
 
 import math
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -22,15 +23,45 @@ from pydantic import (
 
 from simulator.base.errors import InputError, Problem
 from simulator.base.files import PLANS_DIR
+from simulator.base.limits import (
+    MAX_FACTOR,
+    MAX_FUNNEL,
+    MAX_MEASURES,
+    MAX_MONEY,
+    MAX_REPS,
+    MAX_SEED,
+    MIN_FACTOR,
+    MIN_FUNNEL,
+)
 from simulator.base.metrics import PRODUCTS, TASKS
-from simulator.base.validation import Frozen, Number, Text, validate_model
+from simulator.base.validation import (
+    Description,
+    Frozen,
+    Number,
+    Text,
+    between,
+    show_number,
+    validate_model,
+)
 from simulator.base.yamlio import read_yaml_file
 from simulator.plan.spec import PlanSpec, load_plan
 
+# Every number a team file holds is bounded (README, "Limits"), so that no valid team can
+# overflow or divide by zero downstream: shares that the model divides by are above 0,
+# counts and levels within [MIN_FUNNEL, MAX_FUNNEL], factors within [MIN_FACTOR, MAX_FACTOR].
 Positive = Annotated[float, Strict(), Field(gt=0)]
 NonNegative = Annotated[float, Strict(), Field(ge=0)]
 Share = Annotated[float, Strict(), Field(ge=0, le=1)]
+PositiveShare = Annotated[float, Strict(), Field(gt=0, le=1)]
 Sigma = Annotated[float, Strict(), Field(ge=0, le=3)]
+Count = Annotated[float, Strict(), Field(gt=0), between(MIN_FUNNEL, MAX_FUNNEL)]
+Money = Annotated[float, Strict(), Field(gt=0), between(0.01, MAX_MONEY)]
+Factor = Annotated[float, Strict(), Field(gt=0), between(MIN_FACTOR, MAX_FACTOR)]
+EFFORT_RANGE = (0.01, 10.0)
+"""Effort levels (1 = normal): a minimum or maximum effort lies within this range."""
+EffortLevel = Annotated[float, Strict(), Field(gt=0), between(*EFFORT_RANGE)]
+MAX_PAY_SLOPE = 100.0
+MAX_MIX_INERTIA = 1e6
 
 TEAMS_DIR = PLANS_DIR / "teams"
 DEFAULT_TEAM = TEAMS_DIR / "default.yaml"
@@ -39,19 +70,22 @@ DEFAULT_TEAM = TEAMS_DIR / "default.yaml"
 class Funnel(Frozen):
     """Per rep per month at normal effort (seed 001: 1,200 dials -> 84 -> 12 -> 4)."""
 
-    dials: Positive = 1200
-    conversations: Positive = 84
-    meetings: Positive = 12
-    deals: Positive = 4
-    minutes_per_conversation: Positive = 30
-    working_hours: Positive = 160
+    dials: Count = 1200
+    conversations: Count = 84
+    meetings: Count = 12
+    deals: Count = 4
+    minutes_per_conversation: Count = 30
+    working_hours: Count = 160
 
 
 class Product(Frozen):
-    """A product line: its share of selling time at normal effort and its mean deal size."""
+    """A product line: its share of selling time at normal effort and its mean deal size.
 
-    time_share: Share
-    deal_size: Positive
+    The share is above 0: the model measures a rep's time on a line against it.
+    """
+
+    time_share: PositiveShare
+    deal_size: Money
 
 
 def _default_products() -> dict[str, Product]:
@@ -63,10 +97,13 @@ def _default_products() -> dict[str, Product]:
 
 
 class Task(Frozen):
-    """A non-selling task: its share of working hours at normal effort and its normal level."""
+    """A non-selling task: its share of working hours at normal effort and its normal level.
 
-    time_share: Share
-    normal_level: Positive
+    The share is above 0: the model measures a rep's time on a task against it.
+    """
+
+    time_share: PositiveShare
+    normal_level: Count
 
 
 def _default_tasks() -> dict[str, Task]:
@@ -117,12 +154,12 @@ class Luck(Frozen):
 class Effort(Frozen):
     """How effort turns into output and what it costs (docs/MODEL.md gives the sources)."""
 
-    minimum: Positive = 0.3
-    maximum: Positive = 2.1
+    minimum: EffortLevel = 0.3
+    maximum: EffortLevel = 2.1
     output_elasticity: Positive = 0.3
     cost_curvature: Annotated[float, Strict(), Field(ge=1, le=5)] = 2.0
-    reference_target_incentive: Positive = 60000
-    reference_pay_slope: Positive = 1.2
+    reference_target_incentive: Money = 60000
+    reference_pay_slope: Annotated[float, Strict(), Field(gt=0, le=MAX_PAY_SLOPE)] = 1.2
 
     @model_validator(mode="after")
     def _range(self) -> Effort:
@@ -141,8 +178,12 @@ class Effort(Frozen):
 Range = tuple[Number, Number]
 """A plausible range [low, high] of a behaviour parameter."""
 LIMITS = {"output_elasticity": 1.5, "cost_curvature": 5.0, "focus_cost_per_measure": 1.0,
-          "movable_share": 1.0}
+          "movable_share": 1.0, "minimum_effort": EFFORT_RANGE[1],
+          "maximum_effort": EFFORT_RANGE[1], "reference_pay_slope": MAX_PAY_SLOPE}
 """The most a ranged parameter may be (as its own field allows)."""
+LOWEST = {"minimum_effort": EFFORT_RANGE[0], "maximum_effort": EFFORT_RANGE[0],
+          "cost_curvature": 1.0}
+"""The least a ranged parameter may be, where its field has a floor above 0."""
 
 
 class ModelRanges(Frozen):
@@ -165,9 +206,11 @@ class ModelRanges(Frozen):
     def _ordered(self) -> ModelRanges:
         for name, (low, high) in self.ranges().items():
             top = LIMITS.get(name, math.inf)
-            if not 0 < low <= high <= top:
+            floor = LOWEST.get(name, 0.0)
+            if not (0 < low and floor <= low <= high <= top):
+                least = f" and at least {floor:g}" if floor > 0 else ""
                 limit = f" and at most {top:g}" if math.isfinite(top) else ""
-                raise ValueError(f"{name}: [{low:g}, {high:g}] must be positive{limit}, "
+                raise ValueError(f"{name}: [{low:g}, {high:g}] must be positive{least}{limit}, "
                                  "low first")
         return self
 
@@ -181,16 +224,16 @@ class Behavior(Frozen):
     """Parameters of how reps split time and react to plan rules."""
 
     task_concavity: Annotated[float, Strict(), Field(gt=0, lt=1)] = 0.5
-    mix_inertia: NonNegative = 20.0
-    focus_free_measures: Annotated[int, Strict()] = 3
+    mix_inertia: Annotated[float, Strict(), Field(ge=0, le=MAX_MIX_INERTIA)] = 20.0
+    focus_free_measures: Annotated[int, Strict(), Field(ge=0, le=MAX_MEASURES)] = 3
     focus_cost_per_measure: Share = 0.025
     ignore_weight_below: Share = 0.08
     movable_share: Share = 0.3
     slip_loss: Share = 0.15
     defer_window_weeks: Annotated[int, Strict(), Field(ge=0, le=48)] = 2
     gave_up_weeks_share: Annotated[float, Strict(), Field(gt=0, le=1)] = 0.5
-    quality_min: Positive = 0.4
-    quality_max: Positive = 1.5
+    quality_min: EffortLevel = 0.4
+    quality_max: EffortLevel = 1.5
 
     @model_validator(mode="after")
     def _quality_range(self) -> Behavior:
@@ -203,7 +246,7 @@ class RosterRep(Frozen):
     """A named rep with a level fitted from history (1.0 = the team funnel's rep)."""
 
     rep_id: Text
-    level: Positive
+    level: Factor
 
 
 def _exactly(given: dict[str, Any], names: tuple[str, ...], what: str) -> None:
@@ -235,12 +278,12 @@ class TeamSpec(Frozen):
     """
 
     name: Text
-    description: Annotated[str, Strict(), Field(max_length=2000)] = ""
+    description: Description = ""
     reps: Annotated[int, Strict()] = 50
     rep_seed: Annotated[int, Strict()] = 2026
     roster: tuple[RosterRep, ...] | None = None
     incumbent: PlanSpec | None = None
-    history_factor: Positive = 1.0
+    history_factor: Factor = 1.0
     funnel: Funnel = Funnel()
     products: dict[str, Product] = Field(default_factory=_default_products)
     tasks: dict[str, Task] = Field(default_factory=_default_tasks)
@@ -255,16 +298,21 @@ class TeamSpec(Frozen):
     @field_validator("reps")
     @classmethod
     def _reps_range(cls, reps: int) -> int:
-        if not 1 <= reps <= 100_000:
-            raise ValueError(f"must be between 1 and 100,000, not {reps}")
+        if not 1 <= reps <= MAX_REPS:
+            raise ValueError(f"must be between 1 and {MAX_REPS:,}, not {show_number(reps)}")
         return reps
+
+    @field_validator("rep_seed")
+    @classmethod
+    def _seed_range(cls, seed: int) -> int:
+        if not 0 <= seed <= MAX_SEED:
+            raise ValueError(f"must be a whole number from 0 to {MAX_SEED:,}, not {seed}")
+        return seed
 
     @field_validator("products")
     @classmethod
     def _all_products(cls, products: dict[str, Product]) -> dict[str, Product]:
         _exactly(products, PRODUCTS, "product line")
-        if sum(p.time_share for p in products.values()) <= 0:
-            raise ValueError("product time shares must not all be 0")
         return products
 
     @field_validator("tasks")
@@ -273,8 +321,16 @@ class TeamSpec(Frozen):
         _exactly(tasks, TASKS, "task")
         total = sum(t.time_share for t in tasks.values())
         if total >= 0.9:
-            raise ValueError(f"non-selling tasks take {total:.0%} of hours; at most 90% allowed")
+            raise ValueError(f"non-selling tasks take {total:.0%} of hours; they must take "
+                             "less than 90%")
         return tasks
+
+    @field_validator("roster", mode="before")
+    @classmethod
+    def _roster_size(cls, roster: Any) -> Any:
+        if isinstance(roster, list | tuple) and len(roster) > MAX_REPS:
+            raise ValueError(f"at most {MAX_REPS:,} reps, not {len(roster):,}")
+        return roster
 
     @field_validator("roster")
     @classmethod
@@ -283,18 +339,22 @@ class TeamSpec(Frozen):
             if not roster:
                 raise ValueError("must list at least one rep")
             ids = [r.rep_id for r in roster]
-            duplicates = sorted({i for i in ids if ids.count(i) > 1})
+            duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
             if duplicates:
-                raise ValueError(f"duplicate rep_id {', '.join(duplicates)}")
+                more = f" and {len(duplicates) - 10:,} more" if len(duplicates) > 10 else ""
+                raise ValueError(f"duplicate rep_id {', '.join(duplicates[:10])}{more}")
         return roster
 
     @field_validator("seasonality")
     @classmethod
     def _twelve_months(cls, values: tuple[float, ...]) -> tuple[float, ...]:
         if len(values) != 12:
-            raise ValueError(f"must list 12 monthly factors, not {len(values)}")
+            raise ValueError(f"must list 12 monthly factors, not {len(values):,}")
         if any(v <= 0 for v in values):
             raise ValueError("factors must be greater than 0")
+        if not all(MIN_FACTOR <= v <= MAX_FACTOR for v in values):
+            raise ValueError(f"factors must be at least {show_number(MIN_FACTOR)} and at most "
+                             f"{show_number(MAX_FACTOR)}")
         return values
 
     @field_serializer("incumbent")
