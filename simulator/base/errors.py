@@ -30,9 +30,9 @@ def is_control(char: str) -> bool:
 
 
 def printable(text: str) -> str:
-    """The text with every character that is not printable written as an escape.
+    r"""The text with every character that is not printable written as an escape.
 
-    ``\\n``, ``\\x1b``, ``\\u202e``: what `repr` writes for it. Printable text is unchanged.
+    ``\n``, ``\x1b``, ``\u202e``: what `repr` writes for it. Printable text is unchanged.
     """
     if text.isprintable():
         return text

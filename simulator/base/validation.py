@@ -20,7 +20,15 @@ from typing import Annotated, Any, TypeVar
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, ValidationError
 
 from simulator.base.errors import InputError, Problem, is_control
-from simulator.base.limits import MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS
+from simulator.base.limits import (
+    MAX_DESCRIPTION_CHARS,
+    MAX_FACTOR,
+    MAX_FUNNEL,
+    MAX_MONEY,
+    MAX_NAME_CHARS,
+    MIN_FACTOR,
+    MIN_FUNNEL,
+)
 
 M = TypeVar("M", bound=BaseModel)
 
@@ -75,6 +83,22 @@ Text = Annotated[str, Strict(), Field(min_length=1, max_length=MAX_NAME_CHARS),
 Description = Annotated[str, Strict(), Field(max_length=MAX_DESCRIPTION_CHARS),
                         AfterValidator(_clean_description)]
 """Free text of up to 2,000 characters: lines and tabs allowed, other controls not."""
+
+# Bounded numbers of the specs (README, "Limits"): every number a file holds is bounded,
+# so that no valid spec can overflow or divide by zero downstream.
+Positive = Annotated[float, Strict(), Field(gt=0)]
+NonNegative = Annotated[float, Strict(), Field(ge=0)]
+Share = Annotated[float, Strict(), Field(ge=0, le=1)]
+PositiveShare = Annotated[float, Strict(), Field(gt=0, le=1)]
+"""A share that the model divides by: above 0."""
+Sigma = Annotated[float, Strict(), Field(ge=0, le=3)]
+"""A lognormal sigma."""
+Count = Annotated[float, Strict(), Field(gt=0), between(MIN_FUNNEL, MAX_FUNNEL)]
+"""A count or level per rep per month (dials, minutes, hours, a task's level)."""
+Money = Annotated[float, Strict(), Field(gt=0), between(0.01, MAX_MONEY)]
+"""An amount of money: a cent to MAX_MONEY."""
+Factor = Annotated[float, Strict(), Field(gt=0), between(MIN_FACTOR, MAX_FACTOR)]
+"""A multiplicative factor (seasonality, a rep's level)."""
 
 
 class Frozen(BaseModel):
@@ -195,6 +219,20 @@ def _inner_model(annotation: Any) -> Any:
         if found is not None:
             return found
     return None
+
+
+def exact_keys(given: Mapping[Any, Any], names: tuple[str, ...], what: str) -> None:
+    """Raise ValueError unless `given` has exactly the keys `names` (each `what`, in words)."""
+    unknown = [shorten(str(k)) for k in given if k not in names][:10]
+    missing = [k for k in names if k not in given]
+    if unknown or missing:
+        raise ValueError(
+            "; ".join(
+                ([f"unknown {what} {', '.join(map(repr, unknown))}"] if unknown else [])
+                + ([f"missing {what} {', '.join(map(repr, missing))}"] if missing else [])
+            )
+            + f" (expected {', '.join(names)})"
+        )
 
 
 def validate_model(model: type[M], raw: dict[str, Any], source: str) -> M:

@@ -160,8 +160,26 @@ def _build(loader: Any, depth: int) -> Any:
 
 
 def _load(text: str) -> Any:
-    """The one document of a YAML text as plain data (None when there is none)."""
-    loader = _Loader(text)
+    """The one document of a YAML text as plain data (None when there is none).
+
+    A syntax error is worded as PyYAML's own parser words it (libyaml words the same
+    errors a little differently), so a message does not depend on what is installed.
+    """
+    try:
+        return _load_with(_Loader, text)
+    except yaml.YAMLError as error:
+        if _Loader is yaml.SafeLoader:
+            raise
+        try:
+            for _ in yaml.parse(text, Loader=yaml.SafeLoader):
+                pass
+        except yaml.YAMLError as worded:
+            raise worded from None
+        raise error from None
+
+
+def _load_with(loader_class: Any, text: str) -> Any:
+    loader = loader_class(text)
     try:
         loader.get_event()  # stream start
         if loader.check_event(events.StreamEndEvent):

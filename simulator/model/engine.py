@@ -26,6 +26,7 @@ from simulator.base.calendar import MONTHS_PER_YEAR, WEEKS_PER_MONTH, WEEKS_PER_
 from simulator.base.stats import mean_one_lognormal
 from simulator.model.anchor import anchored_cost_scale
 from simulator.model.effort import Policy
+from simulator.model.limits import check_run
 from simulator.model.luck import BLOCK_TRIALS, block_luck
 from simulator.model.prepare import BehaviorMode, PlanModel, prepare
 from simulator.model.tally import REP_SUMS, PlanTally, attainment_bin
@@ -79,13 +80,14 @@ def simulate(
     """
     if n_trials < 1:
         raise ValueError("n_trials must be at least 1")
+    chunk = chunk_trials or default_chunk_trials(team.size)
+    check_run(team.size, n_trials, [len(p.measures) for p in plans], chunk)  # before drawing
     reps = draw_reps(team, np.random.default_rng(team.rep_seed))
     funnel = WeeklyFunnel.from_team(team)
     # static reps never solve effort, so they need no anchoring
     cost_scale = anchored_cost_scale(team, funnel, reps) if behavior == "adaptive" else 1.0
     models = [prepare(plan, team, funnel, reps, behavior, cost_scale) for plan in plans]
     tallies = [PlanTally(n_trials, reps.size, len(m.plan.measures)) for m in models]
-    chunk = chunk_trials or default_chunk_trials(reps.size)
     blocks_per_chunk = max(1, -(-chunk // BLOCK_TRIALS))
     n_blocks = -(-n_trials // BLOCK_TRIALS)
     firsts = list(range(0, n_blocks, blocks_per_chunk))

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, Strict, ValidationError, field_validator
+from pydantic import Strict, ValidationError, field_validator
 
 from simulator.base.calendar import (
     DAYS_PER_WEEK,

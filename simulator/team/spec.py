@@ -23,40 +23,28 @@ from pydantic import (
 
 from simulator.base.errors import InputError, Problem
 from simulator.base.files import PLANS_DIR
-from simulator.base.limits import (
-    MAX_FACTOR,
-    MAX_FUNNEL,
-    MAX_MEASURES,
-    MAX_MONEY,
-    MAX_REPS,
-    MAX_SEED,
-    MIN_FACTOR,
-    MIN_FUNNEL,
-)
+from simulator.base.limits import MAX_FACTOR, MAX_MEASURES, MAX_REPS, MAX_SEED, MIN_FACTOR
 from simulator.base.metrics import PRODUCTS, TASKS
 from simulator.base.validation import (
+    Count,
     Description,
+    Factor,
     Frozen,
+    Money,
     Number,
+    Positive,
+    PositiveShare,
+    Share,
+    Sigma,
     Text,
     between,
+    exact_keys,
     show_number,
     validate_model,
 )
 from simulator.base.yamlio import read_yaml_file
 from simulator.plan.spec import PlanSpec, load_plan
 
-# Every number a team file holds is bounded (README, "Limits"), so that no valid team can
-# overflow or divide by zero downstream: shares that the model divides by are above 0,
-# counts and levels within [MIN_FUNNEL, MAX_FUNNEL], factors within [MIN_FACTOR, MAX_FACTOR].
-Positive = Annotated[float, Strict(), Field(gt=0)]
-NonNegative = Annotated[float, Strict(), Field(ge=0)]
-Share = Annotated[float, Strict(), Field(ge=0, le=1)]
-PositiveShare = Annotated[float, Strict(), Field(gt=0, le=1)]
-Sigma = Annotated[float, Strict(), Field(ge=0, le=3)]
-Count = Annotated[float, Strict(), Field(gt=0), between(MIN_FUNNEL, MAX_FUNNEL)]
-Money = Annotated[float, Strict(), Field(gt=0), between(0.01, MAX_MONEY)]
-Factor = Annotated[float, Strict(), Field(gt=0), between(MIN_FACTOR, MAX_FACTOR)]
 EFFORT_RANGE = (0.01, 10.0)
 """Effort levels (1 = normal): a minimum or maximum effort lies within this range."""
 EffortLevel = Annotated[float, Strict(), Field(gt=0), between(*EFFORT_RANGE)]
@@ -249,19 +237,6 @@ class RosterRep(Frozen):
     level: Factor
 
 
-def _exactly(given: dict[str, Any], names: tuple[str, ...], what: str) -> None:
-    unknown = [k for k in given if k not in names]
-    missing = [k for k in names if k not in given]
-    if unknown or missing:
-        raise ValueError(
-            "; ".join(
-                ([f"unknown {what} {', '.join(map(repr, unknown))}"] if unknown else [])
-                + ([f"missing {what} {', '.join(map(repr, missing))}"] if missing else [])
-            )
-            + f" (expected {', '.join(names)})"
-        )
-
-
 class TeamSpec(Frozen):
     """The people plans are tried on: funnel, spreads, luck and effort parameters.
 
@@ -280,8 +255,8 @@ class TeamSpec(Frozen):
     name: Text
     description: Description = ""
     reps: Annotated[int, Strict()] = 50
-    rep_seed: Annotated[int, Strict()] = 2026
-    roster: tuple[RosterRep, ...] | None = None
+    rep_seed: Annotated[int, Strict(), Field(ge=0, le=MAX_SEED)] = 2026
+    roster: Annotated[tuple[RosterRep, ...], Field(max_length=MAX_REPS)] | None = None
     incumbent: PlanSpec | None = None
     history_factor: Factor = 1.0
     funnel: Funnel = Funnel()
@@ -302,35 +277,21 @@ class TeamSpec(Frozen):
             raise ValueError(f"must be between 1 and {MAX_REPS:,}, not {show_number(reps)}")
         return reps
 
-    @field_validator("rep_seed")
-    @classmethod
-    def _seed_range(cls, seed: int) -> int:
-        if not 0 <= seed <= MAX_SEED:
-            raise ValueError(f"must be a whole number from 0 to {MAX_SEED:,}, not {seed}")
-        return seed
-
     @field_validator("products")
     @classmethod
     def _all_products(cls, products: dict[str, Product]) -> dict[str, Product]:
-        _exactly(products, PRODUCTS, "product line")
+        exact_keys(products, PRODUCTS, "product line")
         return products
 
     @field_validator("tasks")
     @classmethod
     def _tasks_leave_selling_time(cls, tasks: dict[str, Task]) -> dict[str, Task]:
-        _exactly(tasks, TASKS, "task")
+        exact_keys(tasks, TASKS, "task")
         total = sum(t.time_share for t in tasks.values())
         if total >= 0.9:
             raise ValueError(f"non-selling tasks take {total:.0%} of hours; they must take "
                              "less than 90%")
         return tasks
-
-    @field_validator("roster", mode="before")
-    @classmethod
-    def _roster_size(cls, roster: Any) -> Any:
-        if isinstance(roster, list | tuple) and len(roster) > MAX_REPS:
-            raise ValueError(f"at most {MAX_REPS:,} reps, not {len(roster):,}")
-        return roster
 
     @field_validator("roster")
     @classmethod
