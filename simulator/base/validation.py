@@ -5,10 +5,11 @@ pydantic's errors into `Problem`s whose paths read as a user counts: measures an
 items from 1, a measure named when it has a name (``measures[2] (Meetings).curve[3][1]``).
 
 Names follow one whitespace rule everywhere (`normal_name`): surrounding whitespace is
-dropped and every run of whitespace inside is one space, so a name matches and collides
-with the same name written with other spaces. Names and descriptions never hold control
-characters (a name is echoed in messages and tables; an escape code must not reach a
-terminal). Bounded numbers (`between`) say their bounds when refused.
+dropped and every run of spaces inside is one space, so a name matches and collides
+with the same name written with other spaces. Names never hold line breaks, tabs or
+other control characters, descriptions no control characters but line breaks and tabs
+(a name is echoed in messages and tables; an escape code must not reach a terminal).
+Bounded numbers (`between`) say their bounds when refused.
 """
 
 from __future__ import annotations
@@ -39,12 +40,14 @@ def normal_name(text: str) -> str:
 
 
 def _clean_name(text: str) -> str:
+    # a line break or a tab inside a name is refused, not folded: a name is one line,
+    # and the CSVs that refer to it refuse control characters in their cells
+    bad = next((c for c in text.strip() if is_control(c)), None)
+    if bad is not None:
+        raise ValueError(f"must not contain line breaks or control characters (found {bad!r})")
     name = normal_name(text)
     if not name:
         raise ValueError("must not be empty or only spaces")
-    bad = next((c for c in name if is_control(c)), None)
-    if bad is not None:
-        raise ValueError(f"must not contain control characters (found {bad!r})")
     return name
 
 

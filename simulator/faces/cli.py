@@ -114,11 +114,15 @@ def _check_run(args: argparse.Namespace, team: Any, plans: Sequence[Any], n_tria
                model_draws: int = 0, draw_trials: int = 0) -> None:
     """Refuse a run too large for memory before it starts, naming the flag to lower."""
     from simulator.model.engine import default_chunk_trials
-    from simulator.model.limits import RunTooLarge, check_run
+    from simulator.model.limits import RunTooLarge, check_effort_grid, check_run
 
     try:
         check_run(team.size, n_trials, [len(p.measures) for p in plans],
                   default_chunk_trials(team.size), model_draws, draw_trials)
+        if getattr(args, "behavior", "adaptive") == "adaptive":
+            incumbent = [team.incumbent] if team.incumbent is not None else []
+            check_effort_grid(team, [p.weeks_per_period for p in [*plans, *incumbent]],
+                              ranged=model_draws > 0)
     except RunTooLarge as error:
         raise _too_large(error, args.team) from None
 

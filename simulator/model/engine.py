@@ -26,7 +26,7 @@ from simulator.base.calendar import MONTHS_PER_YEAR, WEEKS_PER_MONTH, WEEKS_PER_
 from simulator.base.stats import mean_one_lognormal
 from simulator.model.anchor import anchored_cost_scale
 from simulator.model.effort import Policy
-from simulator.model.limits import check_run
+from simulator.model.limits import check_effort_grid, check_run
 from simulator.model.luck import BLOCK_TRIALS, block_luck
 from simulator.model.prepare import BehaviorMode, PlanModel, prepare
 from simulator.model.tally import REP_SUMS, PlanTally, attainment_bin
@@ -82,6 +82,9 @@ def simulate(
         raise ValueError("n_trials must be at least 1")
     chunk = chunk_trials or default_chunk_trials(team.size)
     check_run(team.size, n_trials, [len(p.measures) for p in plans], chunk)  # before drawing
+    if behavior == "adaptive":
+        incumbent = [team.incumbent] if team.incumbent is not None else []
+        check_effort_grid(team, [p.weeks_per_period for p in [*plans, *incumbent]])
     reps = draw_reps(team, np.random.default_rng(team.rep_seed))
     funnel = WeeklyFunnel.from_team(team)
     # static reps never solve effort, so they need no anchoring

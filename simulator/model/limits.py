@@ -6,15 +6,25 @@ and the week's (chunk trials, reps) arrays), and for the whole run each plan's p
 results (team totals per plan year, and per measure). The estimate is deliberately on
 the high side of what was measured (README, "Limits"); `check_run` refuses a run above
 MAX_MEMORY_BYTES with a message that names what to lower, before anything is drawn.
+
+Adaptive reps also need the effort model's one-week operator, whose width grows with the
+largest step a week can make on the progress grid (seasonality, maximum effort, output
+elasticity, luck): `check_effort_grid` refuses a team whose grid would not fit, naming
+those fields.
 """
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+import math
+from collections.abc import Iterable, Sequence
 
-from simulator.base.calendar import WEEKS_PER_YEAR
+import numpy as np
+
+from simulator.base.calendar import WEEKS_PER_MONTH, WEEKS_PER_YEAR
 from simulator.base.limits import MAX_MEMORY_BYTES, MAX_MODEL_DRAWS, MAX_REPS, MAX_TRIALS
+from simulator.model.effort import DX, N_EFFORT, N_LUCK_NODES, N_X, period_seasons
 from simulator.model.luck import BLOCK_TRIALS
+from simulator.team.spec import TeamSpec
 
 BASE_BYTES = 250_000_000
 """The interpreter with numpy, scipy, pandas and pydantic loaded (about 110 MB measured)."""
@@ -103,3 +113,45 @@ def check_run(n_reps: int, n_trials: int, measures: Sequence[int], chunk_trials:
         raise RunTooLarge("model_draws", message + "; run fewer model draws or draw trials")
     most = max(BLOCK_TRIALS, (limit - fixed - draws) // max(per_trial, 1))
     raise RunTooLarge("trials", message + f"; at most about {most:,} plan years here")
+
+
+EFFORT_GRID_COPIES = 3
+"""The operator, its transposed copy for the matrix product, and room for the solve."""
+
+
+def effort_grid_bytes(team: TeamSpec, weeks: Iterable[int], ranged: bool = False) -> int:
+    """The largest effort-model operator a run on `team` builds, in bytes (an upper bound).
+
+    `effort.transition` pads the progress grid by the largest step of a week: season /
+    weeks x maximum effort ** output elasticity x the largest luck node. weeks: the
+    periods' lengths (the plans' and the incumbent's); ranged: the model draws' ranges of
+    maximum effort and output elasticity count too.
+    """
+    e, ranges = team.effort, team.model_ranges.ranges() if ranged else {}
+    tops = (e.maximum, *ranges.get("maximum_effort", ()))
+    elasticities = (e.output_elasticity, *ranges.get("output_elasticity", ()))
+    growth = max(top**el for top in tops for el in elasticities)
+    z = float(np.polynomial.hermite_e.hermegauss(N_LUCK_NODES)[0].max())
+    widest = 0
+    for length in set(weeks):
+        market = length * team.luck.market_period_variance(max(1, length // WEEKS_PER_MONTH))
+        sigma = math.sqrt(max(team.luck.sales_weekly**2 + market, team.luck.activity_weekly**2))
+        s = min(sigma, z)  # exp(s z - s**2 / 2), the largest node, peaks at s = z
+        node = math.exp(s * z - s * s / 2)
+        season = float(period_seasons(team, length).max())
+        step = season / length * growth * node
+        widest = max(widest, math.ceil(step / DX) + 2)
+    return EFFORT_GRID_COPIES * 8 * N_EFFORT * N_X * (N_X + widest)
+
+
+def check_effort_grid(team: TeamSpec, weeks: Iterable[int], ranged: bool = False,
+                      limit: int = MAX_MEMORY_BYTES) -> None:
+    """Refuse a team whose effort-model grid would not fit in memory (RunTooLarge)."""
+    need = effort_grid_bytes(team, weeks, ranged)
+    if need > limit - BASE_BYTES:
+        raise RunTooLarge(
+            "effort",
+            f"adaptive reps on this team need about {_gb(need)} for the effort model, more "
+            f"than the {_gb(limit)} allowed: a week's output can reach far past a period's "
+            "quota; lower the seasonality's peak, effort.maximum, effort.output_elasticity "
+            "or the luck sigmas (or run --behavior static)")
