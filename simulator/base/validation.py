@@ -20,7 +20,7 @@ from typing import Annotated, Any, TypeVar
 
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, Strict, ValidationError
 
-from simulator.base.errors import InputError, Problem, is_control
+from simulator.base.errors import MAX_PROBLEMS, InputError, Problem, ProblemList, is_control
 from simulator.base.limits import (
     MAX_DESCRIPTION_CHARS,
     MAX_FACTOR,
@@ -152,10 +152,16 @@ def _where(loc: tuple[int | str, ...], raw: Mapping[str, Any]) -> str:
 
 def pydantic_problems(
     error: ValidationError, raw: Mapping[str, Any], model: type[BaseModel]
-) -> list[Problem]:
-    """Pydantic's errors as problems, each with the field path a reader counts by."""
-    problems = []
-    for err in error.errors():
+) -> ProblemList:
+    """Pydantic's errors as problems, each with the field path a reader counts by.
+
+    The first MAX_PROBLEMS are worded; the rest are only counted (`ProblemList.more`).
+    """
+    problems = ProblemList()
+    for err in error.errors(include_url=False, include_context=False, include_input=True):
+        if len(problems) >= MAX_PROBLEMS:
+            problems.more += 1
+            continue
         loc = clean_loc(err["loc"], raw)
         kind = err["type"]
         message = err["msg"].removeprefix("Value error, ")
@@ -243,4 +249,5 @@ def validate_model(model: type[M], raw: dict[str, Any], source: str) -> M:
     try:
         return model.model_validate(raw)
     except ValidationError as error:
-        raise InputError(source, pydantic_problems(error, raw, model)) from None
+        problems = pydantic_problems(error, raw, model)
+        raise InputError(source, problems, problems.more) from None

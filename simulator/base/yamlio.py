@@ -170,10 +170,9 @@ def _load(text: str) -> Any:
     except yaml.YAMLError as error:
         if _Loader is yaml.SafeLoader:
             raise
-        try:
-            for _ in yaml.parse(text, Loader=yaml.SafeLoader):
-                pass
-        except yaml.YAMLError as worded:
+        try:  # the same reading with PyYAML's parser, which stops where libyaml did or sooner
+            _load_with(yaml.SafeLoader, text)
+        except (yaml.YAMLError, _Refused) as worded:
             raise worded from None
         raise error from None
 

@@ -13,14 +13,14 @@ import sys
 from collections.abc import Callable, Sequence
 from typing import Any
 
-from simulator.base.errors import InputError
+from simulator.base.errors import InputError, printable
 from simulator.faces.arguments import build_parser
 from simulator.faces.process import (
     EXIT_BROKEN_PIPE,
     Stopped,
     end_pool,
-    install_signal_handlers,
     quiet_stdout,
+    signals_stop,
     worker_pool,
 )
 
@@ -183,7 +183,7 @@ def _compare(args: argparse.Namespace) -> int:
         try:
             order = reference_order([p.name for p in plans], files, args.reference)
         except ValueError as error:
-            print(f"--reference: {error}", file=sys.stderr)
+            print(printable(f"--reference: {error}"), file=sys.stderr)
             return EXIT_BAD_INPUT
         plans, files = [plans[i] for i in order], [files[i] for i in order]
     with_draws = args.model_draws if args.behavior == "adaptive" else 0
@@ -302,26 +302,32 @@ def _health(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _fail(message: str) -> int:
+    """Print a bad input's message on stderr (quietly when stderr is closed): exit 2."""
+    try:
+        print(message, file=sys.stderr)
+    except BrokenPipeError:
+        pass
+    return EXIT_BAD_INPUT
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
     from simulator.model.limits import RunTooLarge
 
-    install_signal_handlers()
+    args = build_parser().parse_args(argv)
     try:
-        args = build_parser().parse_args(argv)
-        code = _COMMANDS[args.command](args)
-        sys.stdout.flush()  # a closed stdout shows here, inside the handlers below
+        with signals_stop():
+            code = _COMMANDS[args.command](args)
+            sys.stdout.flush()  # a closed stdout shows here, inside the handlers below
         return code
     except InputError as error:
-        print(error, file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return _fail(str(error))
     except RunTooLarge as error:  # a library call's own check (the CLI checks first)
-        print(_too_large(error, getattr(args, "team", None)), file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return _fail(str(_too_large(error, getattr(args, "team", None))))
     except MemoryError:
-        print("not enough memory for this run: lower --trials, --model-draws or the "
-              "team's reps", file=sys.stderr)
-        return EXIT_BAD_INPUT
+        return _fail("not enough memory for this run: lower --trials, --model-draws or the "
+                     "team's reps")
     except BrokenPipeError:
         quiet_stdout()
         return EXIT_BROKEN_PIPE

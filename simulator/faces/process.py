@@ -18,7 +18,9 @@ import signal
 import sys
 import threading
 import time
+from collections.abc import Iterator
 from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from types import FrameType
 
 EXIT_BROKEN_PIPE = 128 + signal.SIGPIPE
@@ -38,11 +40,18 @@ def _stop(signum: int, frame: FrameType | None) -> None:
     raise Stopped(signum)
 
 
-def install_signal_handlers() -> None:
-    """SIGTERM and SIGINT raise `Stopped` in the main thread (from the main thread only)."""
-    if threading.current_thread() is threading.main_thread():
-        for signum in (signal.SIGTERM, signal.SIGINT):
-            signal.signal(signum, _stop)
+@contextmanager
+def signals_stop() -> Iterator[None]:
+    """Within: SIGTERM and SIGINT raise `Stopped` (main thread only); then as they were."""
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    before = {signum: signal.signal(signum, _stop) for signum in (signal.SIGTERM, signal.SIGINT)}
+    try:
+        yield
+    finally:
+        for signum, handler in before.items():
+            signal.signal(signum, handler)
 
 
 def quiet_stdout() -> None:

@@ -347,9 +347,9 @@ def plan_from_dict(raw: dict[str, Any], source: str = "<plan>") -> PlanSpec:
         return PlanSpec.model_validate(raw)
     except ValidationError as error:
         problems = pydantic_problems(error, raw, PlanSpec)
-        reported = {clean_loc(err["loc"], raw) for err in error.errors()}
-        problems += _raw_plan_problems(raw, reported)
-        raise InputError(source, problems) from None
+        reported = {clean_loc(err["loc"], raw) for err in error.errors(include_url=False)}
+        problems.extend(_raw_plan_problems(raw, reported))
+        raise InputError(source, problems, problems.more) from None
 
 
 def _raw_plan_problems(raw: Any, reported: set[tuple[int | str, ...]]) -> list[Problem]:
