@@ -8,7 +8,7 @@ import pytest
 from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 
-from simulator.base.csvfile import MAX_PROBLEMS, CsvRows, parse_number, read_text
+from simulator.base.csvfile import MAX_PROBLEMS, CsvRows, parse_number, read_text, text_problem
 from simulator.base.errors import InputError
 
 # --------------------------------------------------------------------------- parse_number
@@ -161,3 +161,38 @@ def test_read_text_names_the_file(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         read_text(path)
     assert str(caught.value) == f"{path}: file is not UTF-8 text"
+
+
+# --------------------------------------------------------------------------- hardening
+
+
+def test_line_numbers_are_physical_lines() -> None:
+    """A quoted cell with line breaks counts its lines, so later rows keep their numbers."""
+    rows, _ = rows_of('rep_id,actual\n"R\n1\n",5\nR2,6\n\r\nR3,7\r\n')
+    assert [line for line, _ in rows] == [2, 5, 7]
+    rows, reader = rows_of('"rep\nid",rep_id,actual\nx,R1,5\nx\n')
+    assert [line for line, _ in rows] == [3]
+    assert [str(p) for p in reader.problems] == ["line 4: has 1 fields, the header has 3"]
+
+
+@pytest.mark.parametrize("header", ["rep_id,actual,actual", "rep_id,actual, actual ",
+                                    "rep_id,actual,note,note"])
+def test_a_known_column_twice_is_refused(header: str) -> None:
+    with pytest.raises(InputError) as caught:
+        rows_of(header + "\nR1,5,6,7\n")
+    assert "appears 2 times in the header (keep one)" in str(caught.value)
+    rows, _ = rows_of("rep_id,actual,extra,extra\nR1,5,a,b\n")  # unknown columns may repeat
+    assert rows == [(2, {"rep_id": "R1", "actual": "5"})]
+
+
+def test_text_cells_with_control_characters_are_named() -> None:
+    assert text_problem("rep_id", "R1") is None
+    assert text_problem("rep_id", "R\x1b[31m1") == (
+        "rep_id contains a control character ('\\x1b')")
+    assert text_problem("measure", "A\nB") == "measure contains a control character ('\\n')"
+
+
+def test_a_hundred_thousand_bad_rows_keep_fifty_problems() -> None:
+    reader = CsvRows("rep_id,actual\n" + "R\n" * 100_000, "f.csv", ("rep_id", "actual"))
+    list(reader)
+    assert len(reader.problems) == MAX_PROBLEMS and reader.problems.more == 100_000 - 50
