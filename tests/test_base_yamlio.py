@@ -188,3 +188,18 @@ def test_a_large_file_parses_quickly() -> None:
     start = time.perf_counter()
     assert parse_yaml_text(text, "f.yaml")["name"] == "Baseline"
     assert time.perf_counter() - start < 2.0
+
+
+def test_thirty_thousand_unknown_keys_print_fifty_one_lines_quickly(tmp_path: Path) -> None:
+    import time
+
+    from simulator.plan.spec import load_plan
+
+    path = tmp_path / "keys.yaml"
+    path.write_text("name: x\n" + "".join(f"k{i}: 1\n" for i in range(30_000)), encoding="utf-8")
+    start = time.perf_counter()
+    with pytest.raises(InputError) as caught:
+        load_plan(path)
+    assert time.perf_counter() - start < 5
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 51 and lines[-1] == f"{path}: ... and 29,953 more problems"

@@ -128,35 +128,34 @@ def resolve_plain(text: str) -> Any:
 def _build(loader: Any, depth: int) -> Any:
     """The next node of the event stream as plain data (dict, list or scalar)."""
     event = loader.get_event()
-    if isinstance(event, events.AliasEvent) or getattr(event, "anchor", None) is not None:
+    kind = type(event)
+    if kind is events.AliasEvent or event.anchor is not None:
         raise _Refused(_ALIAS_MESSAGE, event.start_mark)
-    tag = getattr(event, "tag", None)
-    if tag is not None:
-        raise _Refused(f"tags such as {tag.replace('tag:yaml.org,2002:', '!!')} are not "
+    if event.tag is not None:
+        raise _Refused(f"tags such as {event.tag.replace('tag:yaml.org,2002:', '!!')} are not "
                        "allowed; write plain values (quote text)", event.start_mark)
-    if isinstance(event, events.ScalarEvent):
+    if kind is events.ScalarEvent:
         return resolve_plain(event.value) if event.implicit[0] else event.value
     if depth >= MAX_YAML_DEPTH:
         raise _Refused(f"nested more than {MAX_YAML_DEPTH} levels deep", event.start_mark)
-    if isinstance(event, events.SequenceStartEvent):
+    if kind is events.SequenceStartEvent:
         items = []
-        while not loader.check_event(events.SequenceEndEvent):
+        while type(loader.peek_event()) is not events.SequenceEndEvent:
             items.append(_build(loader, depth + 1))
         loader.get_event()
         return items
-    if isinstance(event, events.MappingStartEvent):
+    if kind is events.MappingStartEvent:
         mapping: dict[Any, Any] = {}
-        while not loader.check_event(events.MappingEndEvent):
-            mark = loader.peek_event().start_mark
+        while type(following := loader.peek_event()) is not events.MappingEndEvent:
             key = _build(loader, depth + 1)
             if isinstance(key, list | dict):
-                raise _Refused("a mapping key must be a plain value", mark)
+                raise _Refused("a mapping key must be a plain value", following.start_mark)
             if key in mapping:
-                raise _Refused(f"duplicate key {key!r}", mark)
+                raise _Refused(f"duplicate key {key!r}", following.start_mark)
             mapping[key] = _build(loader, depth + 1)
         loader.get_event()
         return mapping
-    raise _Refused(f"unexpected {type(event).__name__}", event.start_mark)  # pragma: no cover
+    raise _Refused(f"unexpected {kind.__name__}", event.start_mark)  # pragma: no cover
 
 
 def _load(text: str) -> Any:

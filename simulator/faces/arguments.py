@@ -24,7 +24,7 @@ from simulator.base.limits import (
 MAX_WORKERS = os.cpu_count() or 1
 """`--workers` at most: the machine's cores."""
 
-_WHOLE = re.compile(r"[+]?[0-9]{1,30}")
+_WHOLE = re.compile(r"[-+]?[0-9]{1,30}")
 
 
 def _whole_number(minimum: int, maximum: int) -> Callable[[str], int]:

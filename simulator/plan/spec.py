@@ -347,7 +347,8 @@ def plan_from_dict(raw: dict[str, Any], source: str = "<plan>") -> PlanSpec:
         return PlanSpec.model_validate(raw)
     except ValidationError as error:
         problems = pydantic_problems(error, raw, PlanSpec)
-        reported = {clean_loc(err["loc"], raw) for err in error.errors(include_url=False)}
+        reported = {clean_loc(err["loc"], raw) for err in error.errors(include_url=False)
+                    if err["loc"][:1] in (("measures",), ("announce_day",))}
         problems.extend(_raw_plan_problems(raw, reported))
         raise InputError(source, problems, problems.more) from None
 
