@@ -168,3 +168,17 @@ def test_outputs_keep_links_and_permissions(tmp_path: Path,
     assert link.is_symlink() and real.read_text(encoding="utf-8").startswith("rep_id,")
     assert stat.S_IMODE(real.stat().st_mode) == 0o660
     assert sorted(p.name for p in shared.iterdir()) == ["new.csv", "real.csv"]
+
+
+def test_a_history_whose_fitted_team_is_out_of_bounds_is_the_historys_problem(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    rows = [f"R{rep},2024-{month:02d},{metric},1e15,"
+            for rep in range(4) for month in range(1, 7) for metric in ("revenue", "deals")]
+    history = write_csv(tmp_path, "rep_id,period,metric,actual,quota\n" + "\n".join(rows),
+                        "history.csv")
+    target = tmp_path / "team.yaml"
+    code, out, err = run(capsys, "calibrate", history, "-o", target)
+    assert code == EXIT_BAD_INPUT and out == "" and not target.exists()
+    assert f"{history}: the team fitted to it: funnel.deals: must be at least 0.001 and at " \
+        "most 1,000,000" in err, err
+    assert all(line.startswith(f"{history}: ") for line in err.splitlines())

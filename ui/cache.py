@@ -153,9 +153,14 @@ def calibrate_history(data: bytes, file_name: str, _plan: PlanSpec | None = None
     """
     history = parse_history(decode_text(data, file_name, MAX_CSV_BYTES), file_name)
     stem = normal_name(printable(Path(file_name).stem))  # a name may not hold controls
-    fit = calibrate.calibrate(history, np.random.default_rng(0),
-                              name=shorten(f"Calibrated from {stem}", MAX_NAME_CHARS),
-                              incumbent=_plan)
+    try:
+        fit = calibrate.calibrate(history, np.random.default_rng(0),
+                                  name=shorten(f"Calibrated from {stem}", MAX_NAME_CHARS),
+                                  incumbent=_plan)
+    except InputError as error:  # a fitted team outside a team's bounds: the file's problem
+        if error.source != "<calibrated team>":
+            raise
+        raise error.moved(file_name, "the team fitted to it:") from None
     text = calibrate.team_yaml(fit)
     source = f"calibrated from {file_name}"
     team = team_from_dict(parse_yaml_text(text, source), source)  # as the file reads

@@ -190,8 +190,9 @@ def history_upload(plans: dict[str, PlanSpec]) -> None:
         fitted = calibrate_history(history.getvalue(), history.name, plan,
                                    spec_key([plan]) if plan is not None else "")
         remember_team(f"calibrated:{history.name}",
-                      TeamChoice(f"Calibrated: {history.name}", fitted.team_text,
-                                 f"calibrated from {history.name}", fitted.team, fitted),
+                      TeamChoice(f"Calibrated: {shorten(printable(history.name), 80)}",
+                                 fitted.team_text, f"calibrated from {history.name}",
+                                 fitted.team, fitted),
                       f"history:{history.file_id}")
     except InputError as error:
         st.error(f"**{shown_name(history.name)}** was not calibrated:\n\n"

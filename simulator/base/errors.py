@@ -96,3 +96,12 @@ class InputError(Exception):
     def single(cls, source: str, where: str, message: str) -> InputError:
         """An error with one problem."""
         return cls(source, [Problem(where, message)])
+
+    def moved(self, source: str, prefix: str) -> InputError:
+        """The same problems told of another file, each path prefixed (``fitted team ...``).
+
+        For a spec built from a file rather than read from one: a team fitted to a
+        history whose values fall outside a team's bounds is the history's problem.
+        """
+        return InputError(source, [Problem(f"{prefix} {p.where}".strip(), p.message)
+                                   for p in self.problems])

@@ -28,6 +28,8 @@ __all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "build_parser", "main"]
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
+FITTED_TEAM = "<calibrated team>"
+"""The source a fitted team's problems carry (`team.calibrate.teamfile`)."""
 FLAGS = {"trials": "--trials", "draw_trials": "--draw-trials", "model_draws": "--model-draws"}
 """The flag of each count `simulator.model.limits.RunTooLarge` may name."""
 
@@ -263,8 +265,13 @@ def _calibrate(args: argparse.Namespace) -> int:
     # a file name may hold anything a name may not (line breaks, escape codes, length)
     stem = normal_name(printable(Path(args.history).stem))
     name = args.name or shorten(f"Calibrated from {stem}", MAX_NAME_CHARS)
-    fit = calibrate(history, np.random.default_rng(args.seed), name=name, base=base,
-                    incumbent=plan)
+    try:
+        fit = calibrate(history, np.random.default_rng(args.seed), name=name, base=base,
+                        incumbent=plan)
+    except InputError as error:
+        if error.source != FITTED_TEAM:
+            raise
+        raise error.moved(args.history, "the team fitted to it:") from None
     if plan is not None and args.output:
         # the team file names the plan file, relative to itself, rather than copying it
         folder = Path(args.output).resolve().parent
