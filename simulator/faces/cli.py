@@ -188,8 +188,8 @@ def _compare(args: argparse.Namespace) -> int:
             print(printable(f"--reference: {error}"), file=sys.stderr)
             return EXIT_BAD_INPUT
         plans, files = [plans[i] for i in order], [files[i] for i in order]
-    with_draws = args.model_draws if args.behavior == "adaptive" else 0
-    _check_run(args, team, plans, args.trials, with_draws, args.draw_trials)
+    draws = args.model_draws if args.behavior == "adaptive" else 0  # static runs draw none
+    _check_run(args, team, plans, args.trials, draws, args.draw_trials)
     progress = None
     if sys.stderr.isatty() and not args.json:
         def progress(done: int, total: int) -> None:
@@ -250,7 +250,6 @@ def _calibrate(args: argparse.Namespace) -> int:
 
     import numpy as np
 
-    from simulator.base.errors import printable
     from simulator.base.limits import MAX_NAME_CHARS
     from simulator.base.validation import normal_name, shorten
     from simulator.plan.spec import load_plan
