@@ -3,6 +3,7 @@ one clear error when it cannot be read."""
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 import pytest
@@ -28,10 +29,6 @@ def test_missing_file_and_directory(tmp_path: Path, make, message: str) -> None:
     assert str(caught.value) == f"{path}: {message}"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "minor bug: read_text_file compares st_size with the limit before it knows the path is "
-    "a directory, so a directory larger than the limit (4,096 bytes here; a folder of many "
-    "files against the 1 MB YAML limit) is reported as 'file is larger than ...'"))
 def test_a_directory_is_named_a_directory_whatever_the_limit(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         read_text_file(tmp_path, 100)
@@ -90,3 +87,38 @@ def test_decode_text_and_read_text_file_agree(tmp_path: Path) -> None:
     with pytest.raises(InputError) as from_bytes:
         decode_text(path.read_bytes(), str(path))
     assert str(from_disk.value) == str(from_bytes.value)
+
+
+# --------------------------------------------------------------------------- regular files
+
+
+def test_a_fifo_is_refused_before_it_is_opened(tmp_path: Path) -> None:
+    """Opening a FIFO for reading waits for a writer: it is refused from its stat."""
+    fifo = tmp_path / "plan.yaml"
+    os.mkfifo(fifo)
+    with pytest.raises(InputError) as caught:
+        read_text_file(fifo, 100)
+    assert str(caught.value) == f"{fifo}: is a FIFO (named pipe), not a regular file"
+    link = tmp_path / "link.yaml"
+    link.symlink_to(fifo)
+    with pytest.raises(InputError, match="is a FIFO"):
+        read_text_file(link, 100)
+
+
+def test_a_device_is_refused_before_it_is_read() -> None:
+    with pytest.raises(InputError) as caught:
+        read_text_file("/dev/zero", 1_000_000)
+    assert str(caught.value) == "/dev/zero: is a device, not a regular file"
+
+
+def test_a_link_to_a_regular_file_is_read(tmp_path: Path) -> None:
+    (tmp_path / "real.yaml").write_text("name: x\n", encoding="utf-8")
+    (tmp_path / "link.yaml").symlink_to(tmp_path / "real.yaml")
+    assert read_text_file(tmp_path / "link.yaml", 100) == "name: x\n"
+
+
+def test_uploads_have_the_same_size_limit() -> None:
+    assert decode_text(b"x" * 10, "up.yaml", 10) == "x" * 10
+    with pytest.raises(InputError) as caught:
+        decode_text(b"x" * 11, "up.yaml", 10)
+    assert str(caught.value) == "up.yaml: file is larger than 10 bytes"

@@ -8,7 +8,16 @@ import pydantic
 import pytest
 
 from simulator.base.errors import InputError
-from simulator.base.validation import Frozen, Number, Text, clean_loc, validate_model
+from simulator.base.validation import (
+    Frozen,
+    Money,
+    Number,
+    Text,
+    clean_loc,
+    normal_name,
+    show_number,
+    validate_model,
+)
 
 
 class Inner(Frozen):
@@ -103,3 +112,32 @@ def test_clean_loc_drops_pydantic_tags_but_keeps_real_keys() -> None:
     assert clean_loc(("a", "b[x]", 0, "c"), raw) == ("a", "b[x]", 0, "c")
     assert clean_loc(("a", "function-after[check()]", "d"), raw) == ("a", "d")
     assert clean_loc(("x", "tagged-union[A,B]", "y"), raw) == ("x", "y")
+
+
+# --------------------------------------------------------------------------- names, bounds
+
+
+@pytest.mark.parametrize(("name", "kept"), [
+    ("  New   revenue ", "New revenue"), ("A\u00a0B", "A B"), ("Café", "Café"),
+])
+def test_names_follow_one_whitespace_rule(name: str, kept: str) -> None:
+    assert validate_model(Spec, {"name": name}, "s.yaml").name == kept
+    assert normal_name(name) == kept
+
+
+@pytest.mark.parametrize("name", ["A\nB", "A\tB", "A\x1b[31mB", "A\u202eB", "A\x00B", "A\x9bB"])
+def test_names_refuse_line_breaks_and_control_characters(name: str) -> None:
+    [problem] = problems_of({"name": name})
+    assert problem.startswith("name: must not contain line breaks or control characters")
+    assert "\n" not in problem and "\x1b" not in problem
+
+
+def test_bounded_numbers_say_their_bounds() -> None:
+    class Paid(Frozen):
+        amount: Money
+
+    with pytest.raises(InputError) as caught:
+        validate_model(Paid, {"amount": 1e308}, "p.yaml")
+    assert str(caught.value) == ("p.yaml: amount: must be at least 0.01 and at most "
+                                 "1,000,000,000,000, not 1e+308")
+    assert show_number(1e-6) == "1e-06" and show_number(40_000) == "40,000"

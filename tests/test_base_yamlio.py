@@ -45,7 +45,9 @@ def test_refused(text: str, message: str) -> None:
 
 def test_duplicate_keys_and_aliases_say_where() -> None:
     assert problem_of("name: a\nperiod: q\nname: b\n").startswith("line 3, column 1: ")
-    assert problem_of("a: &x 1\nb: *x\n").startswith("line 2, column 4: ")
+    # an anchor is refused where it is written, alias or not
+    assert problem_of("a: &x 1\nb: *x\n").startswith("line 1, column 4: ")
+    assert problem_of("a: &x 1\nb: 2\n").startswith("line 1, column 4: ")
 
 
 def test_syntax_error_gives_line_and_column() -> None:
@@ -107,3 +109,97 @@ def test_read_yaml_file_names_the_file(tmp_path: Path) -> None:
     assert str(caught.value).startswith(f"{path}: line 2, column 1: invalid YAML: duplicate")
     path.write_bytes("\ufeffname: x\n".encode())  # a byte-order mark is dropped
     assert read_yaml_file(path) == {"name": "x"}
+
+
+# --------------------------------------------------------------------------- numbers, tags
+
+
+@pytest.mark.parametrize(("text", "value"), [
+    ("60000", 60_000), ("-3", -3), ("0", 0), ("+7", 7), ("60_000", 60_000), ("0.5", 0.5),
+    ("00.5", 0.5), ("1.", 1.0), (".5", 0.5), ("6e4", 60_000.0), ("1e400", float("inf")),
+    ("2026-01-01", "2026-01-01"), ("1.2.3", "1.2.3"), ("~", None), ("null", None), ("", None),
+    ("true", True), ("off", False), ("0x", "0x"), ("1:2:3:4x", "1:2:3:4x"),
+    ("12345678901234567890", 12_345_678_901_234_567_890),
+])
+def test_plain_scalars_follow_the_core_schema(text: str, value: object) -> None:
+    parsed = parse_yaml_text(f"x: {text}\n", "f.yaml")["x"]
+    assert parsed == value and type(parsed) is type(value)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("060000", "'060000' has a leading zero, which YAML 1.1 reads as an octal number"),
+    ("-007", "'-007' has a leading zero"),
+    ("0o17", "'0o17' is a hexadecimal, octal or binary number"),
+    ("0x1F", "'0x1F' is a hexadecimal, octal or binary number"),
+    ("0b101", "'0b101' is a hexadecimal, octal or binary number"),
+    ("1:00:00", "'1:00:00' is a base-60 number in YAML 1.1 (1:00:00 is read as 3,600)"),
+    ("-1:30.5", "'-1:30.5' is a base-60 number"),
+    ("1" + "0" * 400, "'1000000000000000000000000000000000000...' is too large a number "
+     "(401 digits)"),
+])
+def test_numbers_yaml_11_would_misread_are_refused_at_their_field(text: str, message: str
+                                                                 ) -> None:
+    assert problem_of(f"pay:\n  base: {text}\n").startswith(f"pay.base: {message}")
+
+
+def test_every_refused_number_is_reported_with_its_path() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_yaml_text("measures:\n  - {name: A, quota: 010}\n  - curve: [[01, 1:00]]\n"
+                        "010: key\n", "f.yaml")
+    problems = caught.value.problems
+    assert [p.where for p in problems] == [
+        "measures[1] (A).quota", "measures[2].curve[1][1]", "measures[2].curve[1][2]", ""]
+    assert problems[-1].message.startswith("key '010' has a leading zero")
+
+
+@pytest.mark.parametrize("text", [
+    "x: !!int 12abc\n", "x: !!float abc\n", "x: !!bool maybe\n", "x: !!timestamp nope\n",
+    "x: !!str 5\n", "x: ! 5\n", "x: !local 5\n", "x: !!binary aGk=\n", "x: !!set {a}\n",
+    "x: !!omap [{a: 1}]\n", "? !!set {a}\n: 1\n", "x: !<tag:yaml.org,2002:int> 3\n",
+])
+def test_every_explicit_tag_is_refused_where_it_is_written(text: str) -> None:
+    problem = problem_of(text)
+    assert problem.startswith(("line 1, column ", "line 2, column ")), problem
+    assert "invalid YAML: tags such as" in problem
+
+
+def test_anchors_are_refused_with_or_without_an_alias() -> None:
+    assert problem_of("a: &x [1]\n").startswith("line 1, column 4: invalid YAML: YAML anchors")
+    assert problem_of("a: [1, &x 2]\n").startswith("line 1, column 8: ")
+    assert problem_of("&x a: 1\n").startswith("line 1, column 1: ")
+
+
+def test_one_document_and_bounded_nesting() -> None:
+    assert problem_of("a: 1\n---\nb: 2\n") == ("line 2, column 1: invalid YAML: a file holds "
+                                              "one YAML document, not several")
+    assert problem_of("a: " + "[" * 40 + "]" * 40 + "\n") == (
+        "line 1, column 35: invalid YAML: nested more than 32 levels deep")
+    assert parse_yaml_text("a: " + "[" * 30 + "]" * 30 + "\n", "f.yaml")
+
+
+def test_a_large_file_parses_quickly() -> None:
+    """A valid plan padded to 990 KB parses in well under a second (it took 9 s)."""
+    import time
+
+    from conftest import PLANS_DIR
+    text = (PLANS_DIR / "baseline.yaml").read_text(encoding="utf-8")
+    text += "".join(f"# {'x' * 60} {i}\n" for i in range(14_500))
+    assert 950_000 < len(text.encode()) < MAX_FILE_BYTES
+    start = time.perf_counter()
+    assert parse_yaml_text(text, "f.yaml")["name"] == "Baseline"
+    assert time.perf_counter() - start < 2.0
+
+
+def test_thirty_thousand_unknown_keys_print_fifty_one_lines_quickly(tmp_path: Path) -> None:
+    import time
+
+    from simulator.plan.spec import load_plan
+
+    path = tmp_path / "keys.yaml"
+    path.write_text("name: x\n" + "".join(f"k{i}: 1\n" for i in range(30_000)), encoding="utf-8")
+    start = time.perf_counter()
+    with pytest.raises(InputError) as caught:
+        load_plan(path)
+    assert time.perf_counter() - start < 5
+    lines = str(caught.value).splitlines()
+    assert len(lines) == 51 and lines[-1] == f"{path}: ... and 29,953 more problems"

@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import stat
 from decimal import Decimal
 from pathlib import Path
 
@@ -98,3 +99,71 @@ def test_excel_bytes_round_trip_with_formulas_neutralised() -> None:
     assert sheets["Payouts"]["rep_id"].tolist() == ["'=1+1", "R2"]
     assert sheets["Payouts"]["pay"].tolist() == [1.5, -2.0]
     assert list(frame["rep_id"]) == ["=1+1", "R2"]  # the original is untouched
+
+
+# --------------------------------------------------------------------------- output targets
+
+
+def test_a_new_file_gets_the_users_umask_not_0600(tmp_path: Path) -> None:
+    """Colleagues on a shared drive can open it, as a shell's `>` would allow."""
+    before = os.umask(0o022)
+    try:
+        write_atomically(tmp_path / "new.csv", b"x")
+        os.umask(0o002)
+        write_atomically(tmp_path / "group.csv", b"x")
+    finally:
+        os.umask(before)
+    assert stat.S_IMODE((tmp_path / "new.csv").stat().st_mode) == 0o644
+    assert stat.S_IMODE((tmp_path / "group.csv").stat().st_mode) == 0o664
+
+
+def test_a_replaced_file_keeps_its_permissions(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    target.write_bytes(b"old")
+    target.chmod(0o640)
+    write_atomically(target, b"new")
+    assert target.read_bytes() == b"new"
+    assert stat.S_IMODE(target.stat().st_mode) == 0o640
+
+
+def test_a_symlink_is_written_through_and_stays_a_link(tmp_path: Path) -> None:
+    real = tmp_path / "results" / "2026-11.csv"
+    real.parent.mkdir()
+    real.write_bytes(b"old")
+    link = tmp_path / "latest.csv"
+    link.symlink_to(real)
+    write_atomically(link, b"new")
+    assert link.is_symlink() and real.read_bytes() == b"new"
+    assert sorted(p.name for p in real.parent.iterdir()) == ["2026-11.csv"]
+
+
+@pytest.mark.parametrize(("make", "message"), [
+    (lambda d: d, "is a directory, not a file"),
+    (lambda d: (os.mkfifo(d / "fifo"), d / "fifo")[1],
+     "is a FIFO (named pipe), not a regular file"),
+    (lambda d: Path("/dev/null"), "is a device, not a regular file"),
+    (lambda d: ((d / "dangling").symlink_to(d / "nowhere"), d / "dangling")[1],
+     "is a symbolic link to a missing file"),
+    (lambda d: ((d / "to_dev").symlink_to("/dev/null"), d / "to_dev")[1],
+     "is a device, not a regular file"),
+])
+def test_what_is_not_a_regular_file_is_refused_and_left_alone(
+        tmp_path: Path, make, message: str) -> None:  # type: ignore[no-untyped-def]
+    target = make(tmp_path)
+    before = os.lstat(target)
+    with pytest.raises(OSError) as caught:
+        write_atomically(target, b"x")
+    assert caught.value.strerror == message
+    after = os.lstat(target)
+    assert (after.st_mode, after.st_ino) == (before.st_mode, before.st_ino)
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".tmp")]
+
+
+@pytest.mark.skipif(os.geteuid() == 0, reason="root may write a read-only file")
+def test_a_read_only_file_is_refused(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    target.write_bytes(b"keep")
+    target.chmod(0o444)
+    with pytest.raises(PermissionError):
+        write_atomically(target, b"x")
+    assert target.read_bytes() == b"keep"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from simulator.base.errors import InputError
 from simulator.base.metrics import METRICS, PRODUCTS
 from simulator.model.mix import default_mix
 from simulator.team.reps import ACTIVITIES, Reps, WeeklyFunnel, draw_reps, weekly_output
@@ -204,22 +205,32 @@ def test_weekly_output_broadcasts_and_names_every_metric(funnel: WeeklyFunnel,
     np.testing.assert_array_equal(out["revenue"][0], out["revenue"][2])
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "bug: team spec accepts a time_share of 0 for a task or product line (Share allows 0), "
-    "but WeeklyFunnel / weekly_output divide by the default share (tau = alpha / alpha0) "
-    "and give NaN; simulating such a team crashes with an IndexError or ValueError"))
-@pytest.mark.parametrize("raw", [
+ZERO_SHARES = [
     {"tasks": {"crm_hygiene": {"time_share": 0.0, "normal_level": 85},
                "training_hours": {"time_share": 0.03, "normal_level": 4.8},
                "csat": {"time_share": 0.05, "normal_level": 80}}},
     {"products": {"core": {"time_share": 1.0, "deal_size": 20_000},
                   "addon": {"time_share": 0.0, "deal_size": 9_000},
                   "services": {"time_share": 0.0, "deal_size": 14_000}}},
-], ids=["no-crm-time", "core-only"])
+]
+
+
+@pytest.mark.parametrize("raw", ZERO_SHARES, ids=["no-crm-time", "core-only"])
+def test_a_time_share_of_zero_is_refused_where_it_is_read(raw: dict) -> None:
+    """WeeklyFunnel / weekly_output divide by the default share (tau = alpha / alpha0), so a
+    share of 0 would give NaN; the team spec refuses it, naming the field."""
+    with pytest.raises(InputError) as caught:
+        team_from_dict({"name": "Zero share", "reps": 3, **raw}, "t.yaml")
+    assert all(p.where.endswith(".time_share") for p in caught.value.problems)
+    assert "greater than 0" in str(caught.value)
+
+
+@pytest.mark.parametrize("raw", ZERO_SHARES, ids=["little-crm-time", "mostly-core"])
 def test_every_valid_team_produces_finite_output(raw: dict) -> None:
-    team = team_from_dict({"name": "Zero share", "reps": 3, **raw})
+    tiny = {part: {k: {**v, "time_share": v["time_share"] or 0.001} for k, v in items.items()}
+            for part, items in raw.items()}
+    team = team_from_dict({"name": "Small shares", "reps": 3, **tiny})
     funnel = WeeklyFunnel.from_team(team)
     reps = draw_reps(team, np.random.default_rng(0))
-    with np.errstate(all="ignore"):
-        out = weekly_output(funnel, reps, np.tile(funnel.default_mix, (3, 1)), np.ones(3))
+    out = weekly_output(funnel, reps, np.tile(funnel.default_mix, (3, 1)), np.ones(3))
     assert all(np.all(np.isfinite(v)) for v in out.values())

@@ -1,10 +1,12 @@
-"""The cached calls: the comparison of plans on a team, and the fit of a team to history.
+"""The cached calls: reading plan and team files, the comparison, the fit to history.
 
-Each takes validated specs unhashed (an underscore-prefixed argument) with a hashed key
-built from their JSON (`spec_key`), so an edited plan goes in as the spec the editor
-built, never back through YAML. A cached function reads only its arguments. The
-simulation and the fit are reached through their modules (`comparison.compare`,
-`calibrate.calibrate`), so a test can count the calls.
+Files (uploads and shipped ones) are read by their bytes (`parse_plan`, `parse_team`),
+under the CLI's size limits, so a large file is parsed once, not on every interaction;
+a file with problems caches its message. The comparison takes validated specs unhashed
+(an underscore-prefixed argument) with a hashed key built from their JSON (`spec_key`),
+so an edited plan goes in as the spec the editor built, never back through YAML. A
+cached function reads only its arguments. The simulation and the fit are reached through
+their modules (`comparison.compare`, `calibrate.calibrate`), so a test can count the calls.
 """
 
 from __future__ import annotations
@@ -21,9 +23,13 @@ from typing import Any
 import numpy as np
 import streamlit as st
 
+from simulator.base.errors import InputError, printable
 from simulator.base.files import decode_text
+from simulator.base.limits import MAX_CSV_BYTES, MAX_NAME_CHARS, MAX_YAML_BYTES
+from simulator.base.validation import normal_name, shorten
 from simulator.base.yamlio import parse_yaml_text
-from simulator.plan.spec import PlanSpec
+from simulator.model.engine import default_chunk_trials
+from simulator.plan.spec import PlanSpec, plan_from_text
 from simulator.results import comparison
 from simulator.results.comparison import Comparison
 from simulator.team import calibrate
@@ -46,6 +52,34 @@ def worker_pool() -> ProcessPoolExecutor | None:
         return None
     return ProcessPoolExecutor(max_workers=workers,
                                mp_context=multiprocessing.get_context("spawn"))
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def parse_plan(data: bytes, file_name: str) -> tuple[PlanSpec | None, str]:
+    """A plan file's bytes, validated once per content: (the plan, "") or (None, problems).
+
+    At most MAX_YAML_BYTES, as on the command line; the problems are `str(InputError)`.
+    """
+    try:
+        return plan_from_text(decode_text(data, file_name, MAX_YAML_BYTES), file_name), ""
+    except InputError as error:
+        return None, str(error)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def parse_team(data: bytes, file_name: str) -> tuple[TeamSpec | None, str, str]:
+    """A team file's bytes, validated once per content: (team, text, "") or (None, text, problems).
+
+    At most MAX_YAML_BYTES. An incumbent named by path is read from inside plans/ only.
+    """
+    try:
+        text = decode_text(data, file_name, MAX_YAML_BYTES)
+    except InputError as error:
+        return None, "", str(error)
+    try:
+        return team_from_dict(parse_yaml_text(text, file_name), file_name), text, ""
+    except InputError as error:
+        return None, text, str(error)
 
 
 def spec_key(plans: Sequence[PlanSpec], team: TeamSpec | None = None) -> str:
@@ -81,10 +115,13 @@ def run_comparison(
     def report(done: int, total: int) -> None:
         bar.progress(min(done / max(total, 1), 1.0), text=f"{label}: {done:,} / {total:,}")
 
+    # about 20 progress steps, but never a chunk larger than the engine's own (a large
+    # team's chunk must stay one block of trials, or its luck would not fit in memory)
+    chunk_trials = min(max(16, -(-n_trials // 20)), default_chunk_trials(_team.size))
     result = comparison.compare(
         list(_plans), _team, n_trials=n_trials, seed=seed,
         behavior=behavior,  # type: ignore[arg-type]
-        files=list(files), chunk_trials=max(16, -(-n_trials // 20)), progress=report,
+        files=list(files), chunk_trials=chunk_trials, progress=report,
         executor=worker_pool(), model_draws=model_draws, draw_trials=DRAW_TRIALS,
     )
     bar.empty()
@@ -108,16 +145,24 @@ def calibrate_history(data: bytes, file_name: str, _plan: PlanSpec | None = None
                       plan_key: str = "") -> FittedTeam:
     """Fit a team to a history CSV's bytes (the file's name names the team).
 
-    Keyed by the bytes, so a rerun never fits again. The goodness-of-fit replicates use
+    At most MAX_CSV_BYTES, as on the command line. Keyed by the bytes, so a rerun never
+    fits again. The goodness-of-fit replicates use
     seed 0, as the CLI does. _plan: the plan the history was earned under, if known
     (`calibrate --plan`), with plan_key its `spec_key`: it becomes the team's incumbent,
     which defines normal effort, so that this plan, simulated, reproduces the history. A
     file with problems raises InputError with every problem and its line number; errors
     are not cached.
     """
-    history = parse_history(decode_text(data, file_name), file_name)
-    fit = calibrate.calibrate(history, np.random.default_rng(0),
-                              name=f"Calibrated from {Path(file_name).stem}", incumbent=_plan)
+    history = parse_history(decode_text(data, file_name, MAX_CSV_BYTES), file_name)
+    stem = normal_name(printable(Path(file_name).stem))  # a name may not hold controls
+    try:
+        fit = calibrate.calibrate(history, np.random.default_rng(0),
+                                  name=shorten(f"Calibrated from {stem}", MAX_NAME_CHARS),
+                                  incumbent=_plan)
+    except InputError as error:  # a fitted team outside a team's bounds: the file's problem
+        if error.source != "<calibrated team>":
+            raise
+        raise error.moved(file_name, "the team fitted to it:") from None
     text = calibrate.team_yaml(fit)
     source = f"calibrated from {file_name}"
     team = team_from_dict(parse_yaml_text(text, source), source)  # as the file reads

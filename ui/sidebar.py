@@ -1,8 +1,9 @@
 """The sidebar: the plans to compare, the team they are tried on, the simulation settings.
 
-Everything read here is validated once: a shipped or uploaded plan becomes a `PlanSpec`,
-a team a `TeamSpec`. A bad file shows the validator's message and is left out; the rest
-of the page keeps working.
+Everything read here is validated once per file content (`ui.cache.parse_plan`,
+`parse_team`, keyed by the bytes, under the CLI's size limits): a shipped or uploaded
+plan becomes a `PlanSpec`, a team a `TeamSpec`. A bad file shows the validator's message
+and is left out; the rest of the page keeps working.
 """
 
 from __future__ import annotations
@@ -13,14 +14,20 @@ from typing import Any
 
 import streamlit as st
 
-from simulator.base.errors import InputError
-from simulator.base.files import decode_text
-from simulator.base.yamlio import parse_yaml_text
-from simulator.plan.spec import PlanSpec, plan_from_text
+from simulator.base.errors import InputError, printable
+from simulator.base.validation import shorten
+from simulator.plan.spec import PlanSpec
 from simulator.results.charts import CURRENCY
 from simulator.results.comparison import DEFAULT_TRIALS
-from simulator.team.spec import DEFAULT_TEAM, TeamSpec, team_from_dict
-from ui.cache import DRAW_TRIALS, FittedTeam, calibrate_history, spec_key
+from simulator.team.spec import DEFAULT_TEAM, TeamSpec
+from ui.cache import (
+    DRAW_TRIALS,
+    FittedTeam,
+    calibrate_history,
+    parse_plan,
+    parse_team,
+    spec_key,
+)
 from ui.format import md, problem_list
 from ui.state import TeamChoice, added_teams, init, remember_team, sync_presentation
 
@@ -79,30 +86,44 @@ class Settings:
         return ["adaptive", "static"] if self.behaviour == "both" else [self.behaviour]
 
 
+def shown_name(file_name: str) -> str:
+    """An uploaded file's name as the page shows it in bold: printable, short, no markdown."""
+    name = shorten(printable(file_name), 80)
+    return "".join("\\" + c if c in "\\`*[]<>" else c for c in name)
+
+
+def _file_bytes(path: Path) -> bytes | str:
+    """A shipped file's bytes, or the reason it cannot be read."""
+    try:
+        return path.read_bytes()
+    except OSError as error:
+        return f"{path.name}: cannot read file: {error.strerror or error}"
+
+
 def load_plan_files() -> tuple[dict[str, PlanSpec], dict[str, str]]:
     """The shipped plans (plans/*.yaml): good ones by file name, and the errors of bad ones."""
     good: dict[str, PlanSpec] = {}
     bad: dict[str, str] = {}
     for path in sorted(PLANS_DIR.glob("*.yaml")):
-        try:
-            good[path.name] = plan_from_text(path.read_text(encoding="utf-8-sig"), path.name)
-        except (InputError, OSError, UnicodeDecodeError) as error:
-            bad[path.name] = str(error)
+        data = _file_bytes(path)
+        spec, error = (None, data) if isinstance(data, str) else parse_plan(data, path.name)
+        if spec is None:
+            bad[path.name] = error
+        else:
+            good[path.name] = spec
     return good, bad
 
 
-def read_team(text: str, source: str) -> TeamSpec:
-    """A team file's text, validated (InputError when it has problems)."""
-    return team_from_dict(parse_yaml_text(text, source), source)
+def read_team_file(file_name: str) -> tuple[TeamSpec | None, str, str]:
+    """A shipped team file: (team, text, "") or (None, text, its problems)."""
+    data = _file_bytes(TEAMS_DIR / file_name)
+    return (None, "", data) if isinstance(data, str) else parse_team(data, file_name)
 
 
 def team_label(file_name: str) -> str:
     """A team file as the picker shows it: the team's name, or the file name if it is bad."""
-    try:
-        return read_team((TEAMS_DIR / file_name).read_text(encoding="utf-8-sig"),
-                         file_name).name
-    except (InputError, OSError, UnicodeDecodeError):
-        return f"{file_name} (has problems)"
+    team, _, _ = read_team_file(file_name)
+    return team.name if team is not None else f"{file_name} (has problems)"
 
 
 def plans_section() -> PlanInputs:
@@ -123,12 +144,12 @@ def plans_section() -> PlanInputs:
              "with problems is listed here and left out; everything else keeps working.")
     uploaded: dict[str, PlanSpec] = {}
     for upload in uploads or []:
-        try:
-            text = decode_text(upload.getvalue(), upload.name)
-            uploaded[f"upload: {upload.name}"] = plan_from_text(text, upload.name)
-        except InputError as error:
-            st.error(f"**{upload.name}** was not added:\n\n{problem_list(error)}",
+        spec, error = parse_plan(upload.getvalue(), upload.name)
+        if spec is None:
+            st.error(f"**{shown_name(upload.name)}** was not added:\n\n{problem_list(error)}",
                      icon=":material/error:")
+        else:
+            uploaded[f"upload: {upload.name}"] = spec
     return PlanInputs(files, list(selected), uploaded, st.container())
 
 
@@ -139,16 +160,15 @@ def team_upload() -> None:
         help="A team YAML file like plans/teams/default.yaml. It joins the team list.")
     if upload is None:
         return
-    try:
-        text = decode_text(upload.getvalue(), upload.name)
-        team = read_team(text, upload.name)
-        remember_team(f"upload:{upload.name}",
-                      TeamChoice(f"Uploaded: {team.name} ({upload.name})", text, upload.name,
-                                 team),
-                      f"team:{upload.file_id}")
-    except InputError as error:
-        st.error(f"**{upload.name}** was not used:\n\n{problem_list(error)}",
+    team, text, error = parse_team(upload.getvalue(), upload.name)
+    if team is None:
+        st.error(f"**{shown_name(upload.name)}** was not used:\n\n{problem_list(error)}",
                  icon=":material/error:")
+        return
+    label = shorten(printable(upload.name), 80)
+    remember_team(f"upload:{upload.name}",
+                  TeamChoice(f"Uploaded: {team.name} ({label})", text, upload.name, team),
+                  f"team:{upload.file_id}")
 
 
 def history_upload(plans: dict[str, PlanSpec]) -> None:
@@ -173,14 +193,16 @@ def history_upload(plans: dict[str, PlanSpec]) -> None:
         fitted = calibrate_history(history.getvalue(), history.name, plan,
                                    spec_key([plan]) if plan is not None else "")
         remember_team(f"calibrated:{history.name}",
-                      TeamChoice(f"Calibrated: {history.name}", fitted.team_text,
-                                 f"calibrated from {history.name}", fitted.team, fitted),
+                      TeamChoice(f"Calibrated: {shorten(printable(history.name), 80)}",
+                                 fitted.team_text, f"calibrated from {history.name}",
+                                 fitted.team, fitted),
                       f"history:{history.file_id}")
     except InputError as error:
-        st.error(f"**{history.name}** was not calibrated:\n\n{problem_list(error)}",
-                 icon=":material/error:")
+        st.error(f"**{shown_name(history.name)}** was not calibrated:\n\n"
+                 f"{problem_list(error)}", icon=":material/error:")
     except Exception as error:  # noqa: BLE001 - a failed fit must not take the page down
-        st.error(f"The fit of **{history.name}** failed: {error}", icon=":material/error:")
+        st.error(f"The fit of **{shown_name(history.name)}** failed: "
+                 f"{printable(str(error))}", icon=":material/error:")
 
 
 def team_section(plans: dict[str, PlanSpec]) -> ChosenTeam:
@@ -204,12 +226,10 @@ def team_section(plans: dict[str, PlanSpec]) -> ChosenTeam:
     if added is not None:
         chosen = ChosenTeam(added.text, added.source, added.team, added.calibration)
     else:
-        text = team_files[choice].read_text(encoding="utf-8-sig")
-        try:
-            chosen = ChosenTeam(text, choice, read_team(text, choice))
-        except InputError as error:
+        team, text, error = read_team_file(choice)
+        if team is None:
             st.error(f"The team file cannot be used:\n\n{problem_list(error)}")
-            chosen = ChosenTeam(text, choice, None)
+        chosen = ChosenTeam(text, choice, team)
     st.caption(team_in_use(chosen))
     return chosen
 

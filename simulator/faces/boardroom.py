@@ -60,23 +60,24 @@ def write_workbook(path: str, result: Any) -> None:
 # -- the comparison a scenario or a deck is made of -----------------------------------------
 
 def _comparison_options(p: argparse.ArgumentParser, plans_required: bool = True) -> None:
-    from simulator.faces.cli import _positive_int, _seed, _whole_number
+    from simulator.base.limits import MAX_MODEL_DRAWS
+    from simulator.faces.arguments import MAX_WORKERS, _seed, _trials, _whole_number
 
     p.add_argument("plans", nargs="+" if plans_required else "*", metavar="PLAN.yaml")
     p.add_argument("--team", metavar="FILE", help="team file (default plans/teams/default.yaml)")
     p.add_argument("--history", metavar="HISTORY.csv",
                    help="the history the team was fitted to: its fingerprint is saved")
-    p.add_argument("--trials", type=_positive_int, default=2000, help="plan years (default 2000)")
+    p.add_argument("--trials", type=_trials, default=2000, help="plan years (default 2000)")
     p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
     p.add_argument("--behavior", choices=("adaptive", "static", "both"), default="adaptive")
     p.add_argument("--reference", metavar="PLAN", help="the plan the others are compared with")
-    p.add_argument("--model-draws", type=_whole_number(0), default=0, metavar="K",
-                   help="behaviour-parameter draws for the model ranges (default 0)")
-    p.add_argument("--draw-trials", type=_positive_int, default=400, metavar="N",
+    p.add_argument("--model-draws", type=_whole_number(0, MAX_MODEL_DRAWS), default=0,
+                   metavar="K", help="behaviour-parameter draws for the model ranges (default 0)")
+    p.add_argument("--draw-trials", type=_trials, default=400, metavar="N",
                    help="plan years per model draw (default 400)")
     p.add_argument("--budget", type=amount, metavar="AMOUNT",
                    help="incentive budget per plan year")
-    p.add_argument("--workers", type=_positive_int, default=1,
+    p.add_argument("--workers", type=_whole_number(1, MAX_WORKERS), default=1,
                    help="processes running the simulation (results do not change)")
 
 

@@ -1,6 +1,9 @@
 """`python -m simulator ...`: a thin face over the package's public calls.
 
-Exit codes: 0 success, 2 bad input (one message per problem on stderr, no traceback).
+Exit codes: 0 success, 2 bad input or a run too large (one message per problem on stderr,
+naming the file and field or the flag, no traceback), 130 / 143 stopped by SIGINT /
+SIGTERM, 141 stdout closed by its reader. Every count a flag takes has a maximum
+(`simulator.base.limits`), and a run's memory is checked before it starts.
 """
 
 from __future__ import annotations
@@ -8,15 +11,28 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from typing import Any
 
-from simulator.base.errors import InputError
+from simulator.base.errors import InputError, printable
 from simulator.faces import boardroom
+from simulator.faces.arguments import build_parser
+from simulator.faces.process import (
+    EXIT_BROKEN_PIPE,
+    Stopped,
+    end_pool,
+    quiet_stdout,
+    signals_stop,
+    worker_pool,
+)
+
+__all__ = ["EXIT_BAD_INPUT", "EXIT_OK", "build_parser", "main"]
 
 EXIT_OK = 0
 EXIT_BAD_INPUT = 2
-MAX_YEARS = 10  # plan years per trial: a ratchet's effect settles within a few
-DEFAULT_TRIALS = 2000
-"""Plan years of `compare` and `health` (results.comparison.DEFAULT_TRIALS, as the app)."""
+FITTED_TEAM = "<calibrated team>"
+"""The source a fitted team's problems carry (`team.calibrate.teamfile`)."""
+FLAGS = {"trials": "--trials", "draw_trials": "--draw-trials", "model_draws": "--model-draws"}
+"""The flag of each count `simulator.model.limits.RunTooLarge` may name."""
 
 Command = Callable[[argparse.Namespace], int]
 _COMMANDS: dict[str, Command] = {}
@@ -50,18 +66,15 @@ def _validate(args: argparse.Namespace) -> int:
 def _payout(args: argparse.Namespace) -> int:
     from simulator.plan.actuals import payout_table, read_actuals
     from simulator.plan.spec import load_plan
-    from simulator.results.export import csv_bytes, write_atomically
+    from simulator.results.export import csv_bytes
 
+    if args.output:
+        _check_output(args.output)
     plan = load_plan(args.plan)
     table = payout_table(plan, read_actuals(args.actuals, plan))
     data = csv_bytes(table)
     if args.output:
-        try:
-            write_atomically(args.output, data)
-        except OSError as exc:
-            raise InputError.single(
-                args.output, "", f"cannot write file: {exc.strerror or exc}"
-            ) from None
+        _write(args.output, data)
         print(f"{args.output}: {len(table)} rep-periods, total incentive "
               f"{table['total_incentive'].sum():,.2f}", file=sys.stderr)
     else:
@@ -75,10 +88,59 @@ def _load_team(path: str | None):  # type: ignore[no-untyped-def]
     return load_team(path)
 
 
+def _check_output(path: str) -> None:
+    """Refuse an output path that is not a regular file before any work is done."""
+    from simulator.results.export import output_target
+
+    try:
+        output_target(path)
+    except OSError as exc:
+        raise InputError.single(path, "", f"cannot write file: {exc.strerror or exc}") from None
+
+
+def _write(path: str, data: bytes) -> None:
+    from simulator.results.export import write_atomically
+
+    try:
+        write_atomically(path, data)
+    except OSError as exc:
+        raise InputError.single(path, "", f"cannot write file: {exc.strerror or exc}") from None
+
+
+def _print_json(data: Any, indent: int | None = None) -> None:
+    from simulator.base.jsonout import json_text
+
+    print(json_text(data, indent))
+
+
+def _check_run(args: argparse.Namespace, team: Any, plans: Sequence[Any], n_trials: int,
+               model_draws: int = 0, draw_trials: int = 0) -> None:
+    """Refuse a run too large for memory before it starts, naming the flag to lower."""
+    from simulator.model.engine import default_chunk_trials
+    from simulator.model.limits import RunTooLarge, check_effort_grid, check_run
+
+    try:
+        check_run(team.size, n_trials, [len(p.measures) for p in plans],
+                  default_chunk_trials(team.size), model_draws, draw_trials)
+        if getattr(args, "behavior", "adaptive") == "adaptive":
+            incumbent = [team.incumbent] if team.incumbent is not None else []
+            check_effort_grid(team, [p.weeks_per_period for p in [*plans, *incumbent]],
+                              ranged=model_draws > 0)
+    except RunTooLarge as error:
+        raise _too_large(error, args.team) from None
+
+
+def _too_large(error: Any, team_file: str | None) -> InputError:
+    """A RunTooLarge as the message the CLI prints: the flag, or the team file's field."""
+    if error.field in FLAGS:
+        return InputError.single(FLAGS[error.field], "", error.message)
+    from simulator.team.spec import DEFAULT_TEAM
+
+    return InputError.single(team_file or str(DEFAULT_TEAM), error.field, error.message)
+
+
 @_command("team")
 def _team(args: argparse.Namespace) -> int:
-    import json
-
     from simulator.base.metrics import METRICS
 
     team = _load_team(args.team)
@@ -94,7 +156,7 @@ def _team(args: argparse.Namespace) -> int:
         ],
     }
     if args.json:
-        print(json.dumps(info, indent=2))
+        _print_json(info, indent=2)
     else:
         print(f"{team.name}: {team.size} reps. {team.description}".strip())
         print("\nMetrics that plan measures can name:")
@@ -105,8 +167,6 @@ def _team(args: argparse.Namespace) -> int:
 
 @_command("compare")
 def _compare(args: argparse.Namespace) -> int:
-    import json
-
     from simulator.plan.spec import load_plan
     from simulator.results.comparison import compare, reference_order
 
@@ -126,34 +186,34 @@ def _compare(args: argparse.Namespace) -> int:
         try:
             order = reference_order([p.name for p in plans], files, args.reference)
         except ValueError as error:
-            print(f"--reference: {error}", file=sys.stderr)
+            print(printable(f"--reference: {error}"), file=sys.stderr)
             return EXIT_BAD_INPUT
         plans, files = [plans[i] for i in order], [files[i] for i in order]
+    draws = args.model_draws if args.behavior == "adaptive" else 0  # static runs draw none
+    _check_run(args, team, plans, args.trials, draws, args.draw_trials)
     progress = None
     if sys.stderr.isatty() and not args.json:
         def progress(done: int, total: int) -> None:
             print(f"\rsimulating {done:,}/{total:,} trials", end="", file=sys.stderr, flush=True)
 
-    executor = None
-    if args.workers > 1:
-        from concurrent.futures import ProcessPoolExecutor
-
-        executor = ProcessPoolExecutor(max_workers=args.workers)
+    executor = worker_pool(args.workers) if args.workers > 1 else None
+    finished = False
     try:
         result = compare(plans, team, args.trials, args.seed, args.behavior, files,
                          progress=progress, executor=executor,
                          model_draws=args.model_draws, draw_trials=args.draw_trials,
                          years=args.years)
+        finished = True
     finally:
         if executor is not None:
-            executor.shutdown()
+            end_pool(executor, now=not finished)
     if progress is not None:
         print(file=sys.stderr)
     result = result.with_budget(args.budget)
     if args.excel:
         boardroom.write_workbook(args.excel, result)
     if args.json:
-        print(json.dumps(result.to_dict(), allow_nan=True))
+        _print_json(result.to_dict())
     else:
         from simulator.results.report import comparison_table
 
@@ -163,14 +223,12 @@ def _compare(args: argparse.Namespace) -> int:
 
 @_command("bench")
 def _bench(args: argparse.Namespace) -> int:
-    import json
-
     from simulator.faces.bench import run_bench
 
     result = run_bench(args.trials, args.quick_trials, args.repeats, args.draws,
                        args.draw_trials)
     if args.json:
-        print(json.dumps(result))
+        _print_json(result)
     else:
         print(
             f"{result['plans']} plans x {result['reps']} reps x {result['weeks']} weeks:\n"
@@ -191,24 +249,33 @@ def _bench(args: argparse.Namespace) -> int:
 
 @_command("calibrate")
 def _calibrate(args: argparse.Namespace) -> int:
-    import json
     import os
     from dataclasses import replace
     from pathlib import Path
 
     import numpy as np
 
+    from simulator.base.limits import MAX_NAME_CHARS
+    from simulator.base.validation import normal_name, shorten
     from simulator.plan.spec import load_plan
-    from simulator.results.export import write_atomically
     from simulator.team.calibrate import calibrate, fit_report, team_yaml
     from simulator.team.history import read_history
 
+    if args.output:
+        _check_output(args.output)
     history = read_history(args.history)
     base = _load_team(args.base) if args.base else None
     plan = load_plan(args.plan) if args.plan else None
-    name = args.name or f"Calibrated from {Path(args.history).stem}"
-    fit = calibrate(history, np.random.default_rng(args.seed), name=name, base=base,
-                    incumbent=plan)
+    # a file name may hold anything a name may not (line breaks, escape codes, length)
+    stem = normal_name(printable(Path(args.history).stem))
+    name = args.name or shorten(f"Calibrated from {stem}", MAX_NAME_CHARS)
+    try:
+        fit = calibrate(history, np.random.default_rng(args.seed), name=name, base=base,
+                        incumbent=plan)
+    except InputError as error:
+        if error.source != FITTED_TEAM:
+            raise
+        raise error.moved(args.history, "the team fitted to it:") from None
     if plan is not None and args.output:
         # the team file names the plan file, relative to itself, rather than copying it
         folder = Path(args.output).resolve().parent
@@ -216,14 +283,9 @@ def _calibrate(args: argparse.Namespace) -> int:
         fit = replace(fit, team={**fit.team, "incumbent": relative})
     text = team_yaml(fit)
     if args.output:
-        try:
-            write_atomically(args.output, text.encode("utf-8"))
-        except OSError as exc:
-            raise InputError.single(
-                args.output, "", f"cannot write file: {exc.strerror or exc}"
-            ) from None
+        _write(args.output, text.encode("utf-8"))
     if args.json:
-        print(json.dumps({**fit.to_dict(), "output": args.output}, allow_nan=True))
+        _print_json({**fit.to_dict(), "output": args.output})
         return EXIT_OK
     print(fit_report(fit))
     if args.output:
@@ -236,150 +298,49 @@ def _calibrate(args: argparse.Namespace) -> int:
 
 @_command("health")
 def _health(args: argparse.Namespace) -> int:
-    import json
-
     from simulator.plan.spec import load_plan
     from simulator.results.comparison import health_report
     from simulator.results.health import health_text
 
     plan = load_plan(args.plan)
     team = _load_team(args.team)
+    _check_run(args, team, [plan], args.trials)
     report = health_report(plan, team, args.trials, args.seed)
-    print(json.dumps(report.to_dict(), allow_nan=True) if args.json else health_text(report))
+    if args.json:
+        _print_json(report.to_dict())
+    else:
+        print(health_text(report))
     return EXIT_OK
 
-def _whole_number(minimum: int, maximum: int | None = None) -> Callable[[str], int]:
-    """An argparse type: a whole number of at least `minimum` (and at most `maximum`)."""
 
-    def parse(text: str) -> int:
-        try:
-            value = int(text)
-        except ValueError:
-            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
-        if value < minimum:
-            raise argparse.ArgumentTypeError(f"must be at least {minimum}, not {value}")
-        if maximum is not None and value > maximum:
-            raise argparse.ArgumentTypeError(f"must be at most {maximum}, not {value}")
-        return value
-
-    return parse
-
-
-_positive_int = _whole_number(1)
-_seed = _whole_number(0)
-
-
-def build_parser() -> argparse.ArgumentParser:
-    """The command-line interface."""
-    parser = argparse.ArgumentParser(
-        prog="python -m simulator",
-        description="Simulate how sales reps respond to incentive-plan designs.",
-    )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
-
-    p = sub.add_parser("validate", help="check plan files", description="Check plan files.")
-    p.add_argument("files", nargs="+", metavar="PLAN.yaml")
-
-    p = sub.add_parser(
-        "payout",
-        help="exact payouts of real results",
-        description="Exact payout per rep and period of real results "
-        "(CSV columns rep_id,period,measure,actual,quota).",
-    )
-    p.add_argument("plan", metavar="PLAN.yaml")
-    p.add_argument("actuals", metavar="ACTUALS.csv")
-    p.add_argument("-o", "--output", metavar="OUT.csv", help="write here instead of stdout")
-
-    p = sub.add_parser(
-        "team", help="show a team and its metrics", description="Show a team and its metrics."
-    )
-    p.add_argument("--team", metavar="FILE", help="team file (default plans/teams/default.yaml)")
-    p.add_argument("--json", action="store_true", help="print JSON")
-
-    p = sub.add_parser(
-        "compare",
-        help="compare plan designs",
-        description="Simulate plan years of the team under each plan (same reps, same luck) "
-        "and compare sales, payout and behaviour against the first plan.",
-    )
-    p.add_argument("plans", nargs="+", metavar="PLAN.yaml")
-    p.add_argument("--team", metavar="FILE", help="team file (default plans/teams/default.yaml)")
-    p.add_argument("--trials", type=_positive_int, default=DEFAULT_TRIALS,
-                   help=f"plan years (default {DEFAULT_TRIALS:,})")
-    p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
-    p.add_argument("--behavior", choices=("adaptive", "static"), default="adaptive",
-                   help="adaptive: reps respond to the plan; static: everyone at normal effort")
-    p.add_argument("--reference", metavar="PLAN",
-                   help="the plan (name or file) the others are compared with; it is listed "
-                   "first (default: the first plan given)")
-    p.add_argument("--workers", type=_positive_int, default=1,
-                   help="processes running chunks in parallel (results do not change)")
-    p.add_argument("--model-draws", type=_whole_number(0), default=0, metavar="K",
-                   help="also run K sets of behaviour parameters spread over the team's "
-                   "model_ranges and report each figure's model range (default 0: none)")
-    p.add_argument("--draw-trials", type=_positive_int, default=400, metavar="N",
-                   help="plan years per model draw (default 400)")
-    p.add_argument("--years", type=_whole_number(1, MAX_YEARS), default=1, metavar="N",
-                   help="consecutive plan years per trial: deals carried over, ratcheted "
-                   f"quotas reset from last year's result; figures per year (default 1, "
-                   f"at most {MAX_YEARS})")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-    boardroom.budget_options(p)
-
-    p = sub.add_parser(
-        "calibrate",
-        help="fit a team to a CRM history",
-        description="Fit the team model to a history CSV (columns rep_id,period,metric,actual "
-        "and optionally quota; periods 2025-03 or 2025-Q1) and write a team file. "
-        "See docs/CALIBRATION.md.",
-    )
-    p.add_argument("history", metavar="HISTORY.csv")
-    p.add_argument("-o", "--output", metavar="TEAM.yaml", help="write the team file here")
-    p.add_argument("--name", help="the team's name (default: from the file name)")
-    p.add_argument("--base", metavar="FILE",
-                   help="team whose effort, behaviour and tasks to keep (default team if absent)")
-    p.add_argument("--plan", metavar="PLAN.yaml",
-                   help="the plan the history was earned under: it becomes the team's "
-                   "incumbent, which defines normal effort, so that this plan, simulated, "
-                   "reproduces the history (default: no incumbent)")
-    p.add_argument("--seed", type=_seed, default=0,
-                   help="seed of the goodness-of-fit replicates (default 0)")
-    p.add_argument("--json", action="store_true", help="print the fit as one JSON object")
-
-    p = sub.add_parser(
-        "health",
-        help="check a plan against the rules of practice",
-        description="Simulate a plan (adaptive behaviour) and report its health findings: "
-        "reach of threshold, quota and top of the curve, dead zones, cap cliffs, light "
-        "measures, late announcement, activity pay. Exit 0 for any valid plan.",
-    )
-    p.add_argument("plan", metavar="PLAN.yaml")
-    p.add_argument("--team", metavar="FILE", help="team file (default plans/teams/default.yaml)")
-    p.add_argument("--trials", type=_positive_int, default=DEFAULT_TRIALS,
-                   help=f"plan years (default {DEFAULT_TRIALS:,}, as compare and the app)")
-    p.add_argument("--seed", type=_seed, default=0, help="random seed (default 0)")
-    p.add_argument("--json", action="store_true", help="print one JSON object")
-
-    p = sub.add_parser("bench", help="time the engine", description="Time the engine.")
-    p.add_argument("--trials", type=_positive_int, default=10_000)
-    p.add_argument("--quick-trials", type=_positive_int, default=2_000)
-    p.add_argument("--repeats", type=_positive_int, default=3)
-    p.add_argument("--draws", type=_positive_int, default=8,
-                   help="behaviour-model draws of the draws benchmark (default 8)")
-    p.add_argument("--draw-trials", type=_positive_int, default=400,
-                   help="plan years per draw (default 400)")
-    p.add_argument("--json", action="store_true", help="print JSON")
-    boardroom.add_commands(sub, _COMMANDS)
-    return parser
+def _fail(message: str) -> int:
+    """Print a bad input's message on stderr (quietly when stderr is closed): exit 2."""
+    try:
+        print(message, file=sys.stderr)
+    except BrokenPipeError:
+        pass
+    return EXIT_BAD_INPUT
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
-    args = build_parser().parse_args(argv)
+    from simulator.model.limits import RunTooLarge
+
+    args = build_parser(_COMMANDS).parse_args(argv)
     try:
-        return _COMMANDS[args.command](args)
+        with signals_stop():
+            code = _COMMANDS[args.command](args)
+            sys.stdout.flush()  # a closed stdout shows here, inside the handlers below
+        return code
     except InputError as error:
-        print(error, file=sys.stderr)
-        return EXIT_BAD_INPUT
-    except KeyboardInterrupt:
-        return 130
+        return _fail(str(error))
+    except RunTooLarge as error:  # a library call's own check (the CLI checks first)
+        return _fail(str(_too_large(error, getattr(args, "team", None))))
+    except MemoryError:
+        return _fail("not enough memory for this run: lower --trials, --model-draws or the "
+                     "team's reps")
+    except BrokenPipeError:
+        quiet_stdout()
+        return EXIT_BROKEN_PIPE
+    except (Stopped, KeyboardInterrupt) as stop:
+        return stop.code if isinstance(stop, Stopped) else 130

@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from simulator.base.calendar import WEEKS_PER_YEAR
 from simulator.model.anchor import anchored_cost_scale
+from simulator.model.limits import check_effort_grid, check_run
 from simulator.model.luck import BLOCK_TRIALS, block_luck
 from simulator.model.prepare import (
     Before,
@@ -91,6 +92,11 @@ def simulate(
         raise ValueError("n_trials must be at least 1")
     if years < 1:
         raise ValueError("years must be at least 1")
+    chunk = chunk_trials or default_chunk_trials(team.size, years)
+    check_run(team.size, n_trials, [len(p.measures) for p in plans], chunk)  # before drawing
+    if behavior == "adaptive":
+        incumbent = [team.incumbent] if team.incumbent is not None else []
+        check_effort_grid(team, [p.weeks_per_period for p in [*plans, *incumbent]])
     reps = draw_reps(team, np.random.default_rng(team.rep_seed))
     funnel = WeeklyFunnel.from_team(team)
     # static reps never solve effort, so they need no anchoring
@@ -102,7 +108,6 @@ def simulate(
     if behavior == "adaptive" and team.turnover.yearly > 0:
         models = _with_leaving(models, team, funnel, reps, cost_scale, before)
     tallies = [PlanTally(n_trials, reps.size, len(m.plan.measures), years) for m in models]
-    chunk = chunk_trials or default_chunk_trials(reps.size, years)
     blocks_per_chunk = max(1, -(-chunk // BLOCK_TRIALS))
     n_blocks = -(-n_trials // BLOCK_TRIALS)
     firsts = list(range(0, n_blocks, blocks_per_chunk))

@@ -12,8 +12,10 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from simulator.base.csvfile import CsvRows, parse_number, read_text
+from simulator.base.csvfile import CsvRows, parse_number, read_text, text_problem
 from simulator.base.errors import Problem
+from simulator.base.limits import MAX_ACTUAL, MAX_QUOTA, MIN_QUOTA
+from simulator.base.validation import normal_name, shorten, show_number
 from simulator.plan.payout import PlanPayout, round_money
 from simulator.plan.spec import PlanSpec
 
@@ -32,8 +34,10 @@ class Actuals:
 def parse_actuals(text: str, plan: PlanSpec, source: str = "<actuals>") -> Actuals:
     """Parse and check an actuals CSV against a plan; raise InputError listing every problem."""
     table = CsvRows(text, source, COLUMNS)
-    measure_index = {m.name: k for k, m in enumerate(plan.measures)}
-    lower = {m.name for m in plan.measures if m.direction == "lower"}
+    # plan names are already normal (the spec applies the one whitespace rule)
+    measure_index = {normal_name(m.name): k for k, m in enumerate(plan.measures)}
+    by_folded = {name.casefold(): name for name in measure_index}
+    lower = {normal_name(m.name) for m in plan.measures if m.direction == "lower"}
 
     problems = table.problems
     rows: dict[tuple[str, str], dict[int, tuple[float, float]]] = {}
@@ -41,31 +45,42 @@ def parse_actuals(text: str, plan: PlanSpec, source: str = "<actuals>") -> Actua
     row_line: dict[tuple[str, str], int] = {}  # first good row of each rep-period
     for line, cells in table:
         where = f"line {line}"
-        rep, period, name = (cells[c].strip() for c in ("rep_id", "period", "measure"))
+        rep, period = cells["rep_id"].strip(), cells["period"].strip()
+        name = normal_name(cells["measure"])
         actual, quota = parse_number(cells["actual"]), parse_number(cells["quota"])
-        row_problems = []
+        row_problems = [problem for column in ("rep_id", "period", "measure")
+                        if (problem := text_problem(column, cells[column])) is not None]
         if not rep:
             row_problems.append("rep_id is empty")
         if not period:
             row_problems.append("period is empty")
         if name not in measure_index:
             known = ", ".join(repr(n) for n in measure_index)
-            row_problems.append(f"measure {name!r} is not in plan {plan.name!r} (it has {known})")
+            hint = (f" (did you mean {by_folded[name.casefold()]!r}?)"
+                    if name.casefold() in by_folded else "")
+            row_problems.append(f"measure {shorten(name)!r} is not in plan {plan.name!r}"
+                                f"{hint} (it has {known})")
         if actual is None:
-            row_problems.append(f"actual {cells['actual']!r} is not a number")
+            row_problems.append(f"actual {shorten(cells['actual'])!r} is not a number")
         elif actual < 0:
             row_problems.append(f"actual {actual:g} is negative")
+        elif actual > MAX_ACTUAL:
+            row_problems.append(f"actual {actual:g} is larger than {MAX_ACTUAL:g}, the most a "
+                                "result may be")
         elif actual == 0 and name in lower:
             row_problems.append(f"actual is 0 for lower-is-better measure {name!r}")
         if quota is None:
-            row_problems.append(f"quota {cells['quota']!r} is not a number")
+            row_problems.append(f"quota {shorten(cells['quota'])!r} is not a number")
         elif quota <= 0:
             row_problems.append(f"quota {quota:g} must be greater than 0")
+        elif not MIN_QUOTA <= quota <= MAX_QUOTA:
+            row_problems.append(f"quota {quota:g} must be at least {show_number(MIN_QUOTA)} "
+                                f"and at most {show_number(MAX_QUOTA)}")
         key = (rep, period, name)
         if key in first_line:
             row_problems.append(
-                f"duplicate row for rep {rep!r}, period {period!r}, measure {name!r} "
-                f"(first on line {first_line[key]})"
+                f"duplicate row for rep {shorten(rep)!r}, period {shorten(period)!r}, "
+                f"measure {shorten(name)!r} (first on line {first_line[key]})"
             )
         else:
             first_line[key] = line
@@ -82,8 +97,8 @@ def parse_actuals(text: str, plan: PlanSpec, source: str = "<actuals>") -> Actua
                 problems.append(
                     Problem(
                         f"line {row_line[rep, period]}",
-                        f"rep {rep!r}, period {period!r} has no row for measure {name!r} "
-                        "(every rep-period needs one row per plan measure)",
+                        f"rep {shorten(rep)!r}, period {shorten(period)!r} has no row for "
+                        f"measure {name!r} (every rep-period needs one row per plan measure)",
                     )
                 )
     table.raise_if_problems()

@@ -13,7 +13,7 @@ All functions are pure and vectorised over arrays of any shape.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -162,5 +162,11 @@ def measure_payouts(plan: PlanSpec, attainments: ArrayLike) -> FloatArray:
 
 
 def round_money(value: float) -> Decimal:
-    """Round to the cent, half away from zero (ignoring float noise below 1e-6)."""
-    return Decimal(f"{value:.6f}").quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    """Round to the cent, half away from zero (ignoring float noise below 1e-6).
+
+    Any finite amount: the context holds the 309 digits of the largest float and its cents
+    (the default 28 digits would refuse an amount above about 1e26).
+    """
+    with localcontext() as context:
+        context.prec = 320
+        return Decimal(f"{value:.6f}").quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, Strict, ValidationError, field_validator
+from pydantic import Strict, ValidationError, field_validator
 
 from simulator.base.calendar import (
     DAYS_PER_WEEK,
@@ -23,8 +23,30 @@ from simulator.base.calendar import (
     working_days,
 )
 from simulator.base.errors import InputError, Problem
+from simulator.base.limits import (
+    MAX_CURVE_ATTAINMENT,
+    MAX_CURVE_PAYOUT,
+    MAX_CURVE_POINTS,
+    MAX_MEASURES,
+    MAX_MONEY,
+    MAX_QUOTA,
+    MAX_QUOTA_FACTOR,
+    MIN_CURVE_STEP,
+    MIN_QUOTA,
+    MIN_QUOTA_FACTOR,
+)
 from simulator.base.metrics import METRICS
-from simulator.base.validation import Frozen, Number, Text, clean_loc, pydantic_problems
+from simulator.base.validation import (
+    Description,
+    Frozen,
+    Number,
+    Text,
+    clean_loc,
+    normal_name,
+    pydantic_problems,
+    shorten,
+    show_number,
+)
 from simulator.base.yamlio import parse_yaml_text, read_yaml_file
 
 WEIGHT_TOLERANCE = 1e-6
@@ -50,11 +72,15 @@ class Quota(Frozen):
 
 
 def _parse_quota(raw: Any) -> Quota:
-    def positive(value: Any, what: str) -> float:
+    def positive(value: Any, what: str, low: float, high: float) -> float:
         if isinstance(value, bool) or not isinstance(value, int | float):
-            raise ValueError(f"{what} must be a number, not {value!r}")
+            shown = repr(value) if len(repr(value)) <= 60 else type(value).__name__
+            raise ValueError(f"{what} must be a number, not {shown}")
         if not math.isfinite(value) or value <= 0:
             raise ValueError(f"{what} must be a finite number greater than 0, not {value!r}")
+        if not low <= value <= high:
+            raise ValueError(f"{what} must be at least {show_number(low)} and at most "
+                             f"{show_number(high)}, not {show_number(value)}")
         return float(value)
 
     if isinstance(raw, Quota):
@@ -68,8 +94,9 @@ def _parse_quota(raw: Any) -> Quota:
                 f"{{history: x}}; got keys {sorted(map(str, raw))}"
             )
         (kind, value), = raw.items()
-        return Quota(kind=kind, value=positive(value, f"quota {kind}"))
-    return Quota(kind="absolute", value=positive(raw, "quota"))
+        factor = positive(value, f"quota {kind}", MIN_QUOTA_FACTOR, MAX_QUOTA_FACTOR)
+        return Quota(kind=kind, value=factor)
+    return Quota(kind="absolute", value=positive(raw, "quota", MIN_QUOTA, MAX_QUOTA))
 
 
 class Measure(Frozen):
@@ -89,10 +116,10 @@ class Measure(Frozen):
     @classmethod
     def _known_metric(cls, metric: str) -> str:
         if metric not in METRICS:
-            close = difflib.get_close_matches(metric, METRICS, n=1)
+            close = difflib.get_close_matches(metric, METRICS, n=1) if len(metric) < 100 else []
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             raise ValueError(
-                f"unknown metric {metric!r}{hint}; known metrics: {', '.join(METRICS)}"
+                f"unknown metric {shorten(metric)!r}{hint}; known metrics: {', '.join(METRICS)}"
             )
         return metric
 
@@ -113,9 +140,12 @@ class Measure(Frozen):
     def _curve_shape(cls, raw: Any) -> Any:
         if not isinstance(raw, list | tuple) or not raw:
             raise ValueError("must be a non-empty list of [attainment, payout] points")
+        if len(raw) > MAX_CURVE_POINTS:
+            raise ValueError(f"at most {MAX_CURVE_POINTS} points, not {len(raw):,}")
         for i, point in enumerate(raw, start=1):
             if not isinstance(point, list | tuple) or len(point) != 2:
-                raise ValueError(f"point {i} must be a pair [attainment, payout], not {point!r}")
+                shown = repr(point) if len(repr(point)) <= 60 else "a list of the wrong length"
+                raise ValueError(f"point {i} must be a pair [attainment, payout], not {shown}")
         return raw
 
     @field_validator("curve")
@@ -126,7 +156,17 @@ class Measure(Frozen):
         ys = [y for _, y in curve]
         if any(v < 0 for v in xs + ys):
             problems.append("attainments and payouts must not be negative")
+        if max(xs) > MAX_CURVE_ATTAINMENT:
+            problems.append(f"attainments must be at most {show_number(MAX_CURVE_ATTAINMENT)} "
+                            f"(x quota), not {show_number(max(xs))}")
+        if max(ys) > MAX_CURVE_PAYOUT:
+            problems.append(f"payouts must be at most {show_number(MAX_CURVE_PAYOUT)} "
+                            f"(x target pay), not {show_number(max(ys))}")
         for i in range(1, len(curve)):
+            if 0 < xs[i] - xs[i - 1] < MIN_CURVE_STEP:
+                problems.append(f"attainments {show_number(xs[i - 1])} and "
+                                f"{show_number(xs[i])} (points {i} and {i + 1}) must be equal "
+                                f"(a step) or at least {MIN_CURVE_STEP:g} apart")
             if xs[i] < xs[i - 1]:
                 problems.append(f"attainment decreases at point {i + 1} ({xs[i - 1]} -> {xs[i]})")
             if ys[i] < ys[i - 1]:
@@ -166,6 +206,9 @@ class Measure(Frozen):
             return cap
         if cap < 0:
             raise ValueError(f"must not be negative, not {cap}")
+        if cap > MAX_CURVE_PAYOUT:
+            raise ValueError(f"must be at most {show_number(MAX_CURVE_PAYOUT)} (x target pay), "
+                             f"not {show_number(cap)}")
         if curve and cap < curve[0][1]:
             raise ValueError(f"{cap} is below the curve's first payout {curve[0][1]}")
         return cap
@@ -201,14 +244,21 @@ class Pay(Frozen):
     def _base_not_negative(cls, value: float) -> float:
         if value < 0:
             raise ValueError(f"must not be negative, not {value}")
-        return value
+        return _at_most_money(value)
 
     @field_validator("target_incentive")
     @classmethod
     def _incentive_positive(cls, value: float) -> float:
         if value <= 0:
             raise ValueError(f"must be greater than 0, not {value}")
-        return value
+        return _at_most_money(value)
+
+
+def _at_most_money(value: float) -> float:
+    if value > MAX_MONEY:
+        raise ValueError(f"must be at most {show_number(MAX_MONEY)} a year, "
+                         f"not {show_number(value)}")
+    return value
 
 
 def _measure_set_problems(weights: list[float] | None, names: list[str]) -> list[str]:
@@ -223,9 +273,9 @@ def _measure_set_problems(weights: list[float] | None, names: list[str]) -> list
             problems.append(f"weights sum to {total:.6g}, not 1")
     seen: set[str] = set()
     for name in names:
-        key = name.strip().casefold()
+        key = normal_name(name).casefold()
         if key in seen:
-            problems.append(f"duplicate measure name {name!r}")
+            problems.append(f"duplicate measure name {shorten(normal_name(name))!r}")
         seen.add(key)
     return problems
 
@@ -234,7 +284,7 @@ class PlanSpec(Frozen):
     """A compensation plan design, validated."""
 
     name: Text
-    description: Annotated[str, Strict(), Field(max_length=2000)] = ""
+    description: Description = ""
     period: Literal["month", "quarter", "year"]
     announce_day: Annotated[int, Strict()] = 0
     pay: Pay
@@ -257,8 +307,8 @@ class PlanSpec(Frozen):
     def _measures_list(cls, raw: Any) -> Any:
         if not isinstance(raw, list | tuple) or not raw:
             raise ValueError("must be a non-empty list of measures")
-        if len(raw) > 20:
-            raise ValueError(f"at most 20 measures, not {len(raw)}")
+        if len(raw) > MAX_MEASURES:
+            raise ValueError(f"at most {MAX_MEASURES} measures, not {len(raw):,}")
         return raw
 
     @field_validator("measures")
@@ -308,9 +358,10 @@ def plan_from_dict(raw: dict[str, Any], source: str = "<plan>") -> PlanSpec:
         return PlanSpec.model_validate(raw)
     except ValidationError as error:
         problems = pydantic_problems(error, raw, PlanSpec)
-        reported = {clean_loc(err["loc"], raw) for err in error.errors()}
-        problems += _raw_plan_problems(raw, reported)
-        raise InputError(source, problems) from None
+        reported = {clean_loc(err["loc"], raw) for err in error.errors(include_url=False)
+                    if err["loc"][:1] in (("measures",), ("announce_day",))}
+        problems.extend(_raw_plan_problems(raw, reported))
+        raise InputError(source, problems, problems.more) from None
 
 
 def _raw_plan_problems(raw: Any, reported: set[tuple[int | str, ...]]) -> list[Problem]:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import errno
 import io
 import os
+import stat
 import tempfile
 from pathlib import Path
 
@@ -43,14 +45,83 @@ def excel_bytes(sheets: dict[str, pd.DataFrame]) -> bytes:
     return buffer.getvalue()
 
 
-def write_atomically(path: str | Path, data: bytes) -> None:
-    """Write a file whole or not at all: write a temporary sibling, then rename it."""
+class NotARegularFile(OSError):
+    """An output path that is not a regular file: writing there would replace it or block.
+
+    A directory, a device, a FIFO, a socket, or a symbolic link to a missing file.
+    """
+
+
+def _umask() -> int:
+    """The process's umask, read without changing it where the system allows."""
+    try:
+        with open("/proc/self/status", encoding="ascii") as status:
+            for line in status:
+                if line.startswith("Umask:"):
+                    return int(line.split()[1], 8)
+    except (OSError, ValueError):
+        pass
+    mask = os.umask(0o022)  # elsewhere: set and restore (the CLI runs it in one thread)
+    os.umask(mask)
+    return mask
+
+
+def output_target(path: str | Path) -> tuple[Path, int]:
+    """Where a write to `path` lands and the permissions the file gets.
+
+    A regular file keeps its own permissions; a missing file gets the user's umask
+    (0o666 & ~umask, as a shell's `>` gives), not mkstemp's private 0o600; a symbolic
+    link is written through to the regular file it points to (the link stays a link).
+    Raises NotARegularFile for a directory, a device, a FIFO, a socket or a dangling
+    link, and PermissionError for a read-only file or folder.
+    """
     path = Path(path)
-    fd, tmp = tempfile.mkstemp(dir=path.parent or ".", prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        info = os.lstat(path)
+    except FileNotFoundError:
+        folder = path.parent
+        if folder.is_dir() and not os.access(folder, os.W_OK | os.X_OK):
+            raise PermissionError(errno.EACCES, "the folder is not writable") from None
+        return path, 0o666 & ~_umask()
+    if stat.S_ISLNK(info.st_mode):
+        real = Path(os.path.realpath(path))
+        try:
+            info = os.stat(real)
+        except FileNotFoundError:
+            raise NotARegularFile(errno.ENOENT, "is a symbolic link to a missing file") from None
+        path = real
+    if stat.S_ISDIR(info.st_mode):
+        raise IsADirectoryError(errno.EISDIR, "is a directory, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(info.st_mode) else
+                "a device" if stat.S_ISCHR(info.st_mode) or stat.S_ISBLK(info.st_mode) else
+                "a socket" if stat.S_ISSOCK(info.st_mode) else "not a regular file")
+        raise NotARegularFile(errno.EINVAL, f"is {kind}, not a regular file")
+    if not os.access(path, os.W_OK):
+        raise PermissionError(errno.EACCES, "the file is read-only")
+    if not os.access(path.parent, os.W_OK | os.X_OK):
+        raise PermissionError(errno.EACCES, "the folder is not writable")
+    return path, stat.S_IMODE(info.st_mode)
+
+
+def write_atomically(path: str | Path, data: bytes) -> None:
+    """Write a file whole or not at all: write a temporary sibling, then rename it.
+
+    The one writer of every file the package writes. Only a regular file (or a missing
+    one) is replaced, keeping its permissions; a new file gets the user's umask; a
+    symbolic link is written through (`output_target`). An OSError (NotARegularFile for a
+    directory, device, FIFO or socket) leaves whatever was there untouched.
+    """
+    target, mode = output_target(path)
+    fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
     try:
         with os.fdopen(fd, "wb") as handle:
             handle.write(data)
-        os.replace(tmp, path)
+            handle.flush()
+            os.fsync(handle.fileno())
+            if hasattr(os, "fchmod"):
+                os.fchmod(handle.fileno(), mode)
+        os.replace(tmp, target)
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise

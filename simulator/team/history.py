@@ -22,9 +22,11 @@ import numpy as np
 import pandas as pd
 
 from simulator.base.calendar import SEASON_NAMES, months_per_period
-from simulator.base.csvfile import CsvRows, parse_number, read_text
+from simulator.base.csvfile import CsvRows, parse_number, read_text, text_problem
 from simulator.base.errors import Problem
+from simulator.base.limits import MAX_ACTUAL, MAX_QUOTA, MAX_REPS, MIN_QUOTA
 from simulator.base.metrics import METRICS
+from simulator.base.validation import normal_name, shorten, show_number
 
 REQUIRED_COLUMNS = ("rep_id", "period", "metric", "actual")
 OPTIONAL_COLUMNS = ("quota",)
@@ -115,18 +117,20 @@ def parse_history(text: str, source: str = "<history>") -> History:
     missing_lines: list[int] = []
     for line, cells in table:
         where = f"line {line}"
-        rep = cells["rep_id"].strip()
+        rep = normal_name(cells["rep_id"])
         period_text = cells["period"].strip()
-        metric = cells["metric"].strip().lower()
+        metric = normal_name(cells["metric"]).lower()
         actual_text = cells["actual"]
         quota_text = cells.get("quota", "")
-        row_problems = []
+        row_problems = [problem for column in ("rep_id", "period", "metric")
+                        if (problem := text_problem(column, cells[column])) is not None]
         if not rep:
             row_problems.append("rep_id is empty")
         parsed = parse_period(period_text)
         if parsed is None:
             row_problems.append(
-                f"period {period_text!r} is not a month like 2025-03 or a quarter like 2025-Q1"
+                f"period {shorten(period_text)!r} is not a month like 2025-03 or a quarter "
+                "like 2025-Q1"
             )
         elif granularity is None:
             granularity, granularity_line = parsed[0], line
@@ -136,34 +140,41 @@ def parse_history(text: str, source: str = "<history>") -> History:
                 f"(from line {granularity_line}); use one granularity per file"
             )
         if metric not in METRICS:
-            close = difflib.get_close_matches(metric, METRICS, n=1)
+            close = difflib.get_close_matches(metric, METRICS, n=1) if len(metric) < 100 else []
             hint = f" (did you mean {close[0]!r}?)" if close else ""
             row_problems.append(
-                f"unknown metric {metric!r}{hint}; known metrics: {', '.join(METRICS)}"
+                f"unknown metric {shorten(metric)!r}{hint}; known metrics: {', '.join(METRICS)}"
             )
         blank = actual_text.strip().lower() in MISSING
         actual = parse_number(actual_text)
         if blank:
             pass
         elif actual is None:
-            row_problems.append(f"actual {actual_text!r} is not a number")
+            row_problems.append(f"actual {shorten(actual_text)!r} is not a number")
         elif actual < 0:
             row_problems.append(f"actual {actual:g} is negative")
+        elif actual > MAX_ACTUAL:
+            row_problems.append(f"actual {actual:g} is larger than {MAX_ACTUAL:g}, the most a "
+                                "result may be")
         quota = float("nan")
         if quota_text.strip():
             parsed_quota = parse_number(quota_text)
             if parsed_quota is None:
-                row_problems.append(f"quota {quota_text!r} is not a number")
+                row_problems.append(f"quota {shorten(quota_text)!r} is not a number")
             elif parsed_quota <= 0:
                 row_problems.append(f"quota {parsed_quota:g} must be greater than 0")
+            elif not MIN_QUOTA <= parsed_quota <= MAX_QUOTA:
+                row_problems.append(f"quota {parsed_quota:g} must be at least "
+                                    f"{show_number(MIN_QUOTA)} and at most "
+                                    f"{show_number(MAX_QUOTA)}")
             else:
                 quota = parsed_quota
         if parsed is not None and rep:
             key = (rep, parsed[1], metric)
             if key in first_line:
                 row_problems.append(
-                    f"duplicate row for rep {rep!r}, period {period_text!r}, metric {metric!r} "
-                    f"(first on line {first_line[key]})"
+                    f"duplicate row for rep {shorten(rep)!r}, period {period_text!r}, "
+                    f"metric {metric!r} (first on line {first_line[key]})"
                 )
             else:
                 first_line[key] = line
@@ -177,6 +188,9 @@ def parse_history(text: str, source: str = "<history>") -> History:
 
     if not records and not problems:
         problems.append(Problem("", "no data rows"))
+    reps = len({r[0] for r in records})
+    if reps > MAX_REPS:
+        problems.append(Problem("", f"{reps:,} reps; a team has at most {MAX_REPS:,}"))
     if records and not problems and not any(r[4] == "revenue" for r in records):
         problems.append(
             Problem("", "no revenue rows: calibration needs the revenue metric "

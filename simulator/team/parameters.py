@@ -11,12 +11,14 @@ from typing import Annotated, Literal
 
 from pydantic import Field, Strict, model_validator
 
-from simulator.base.validation import Frozen, Number
+from simulator.base.limits import MAX_MEASURES
+from simulator.base.validation import Frozen, Money, Number, Positive, Share, Sigma, between
 
-Positive = Annotated[float, Strict(), Field(gt=0)]
-NonNegative = Annotated[float, Strict(), Field(ge=0)]
-Share = Annotated[float, Strict(), Field(ge=0, le=1)]
-Sigma = Annotated[float, Strict(), Field(ge=0, le=3)]
+EFFORT_RANGE = (0.01, 10.0)
+"""Effort levels (1 = normal): a minimum or maximum effort lies within this range."""
+EffortLevel = Annotated[float, Strict(), Field(gt=0), between(*EFFORT_RANGE)]
+MAX_PAY_SLOPE = 100.0
+MAX_MIX_INERTIA = 1e6
 
 
 class Spread(Frozen):
@@ -72,18 +74,18 @@ class Turnover(Frozen):
     vacancy_weeks: Annotated[int, Strict(), Field(ge=0, le=47)] = 8
     ramp_months: Annotated[int, Strict(), Field(ge=0, le=12)] = 4
     ramp_start: Share = 0.25
-    hiring_cost: NonNegative = 0.0
+    hiring_cost: Annotated[float, Strict(), Field(ge=0)] = 0.0
 
 
 class Effort(Frozen):
     """How effort turns into output and what it costs (docs/MODEL.md gives the sources)."""
 
-    minimum: Positive = 0.3
-    maximum: Positive = 2.1
+    minimum: EffortLevel = 0.3
+    maximum: EffortLevel = 2.1
     output_elasticity: Positive = 0.3
     cost_curvature: Annotated[float, Strict(), Field(ge=1, le=5)] = 2.0
-    reference_target_incentive: Positive = 60000
-    reference_pay_slope: Positive = 1.2
+    reference_target_incentive: Money = 60000
+    reference_pay_slope: Annotated[float, Strict(), Field(gt=0, le=MAX_PAY_SLOPE)] = 1.2
 
     @model_validator(mode="after")
     def _range(self) -> Effort:
@@ -103,9 +105,13 @@ Range = tuple[Number, Number]
 """A plausible range [low, high] of a behaviour parameter."""
 LIMITS = {"output_elasticity": 1.5, "cost_curvature": 5.0, "focus_cost_per_measure": 1.0,
           "movable_share": 1.0, "pull_share": 1.0, "pull_discount": 0.99,
-          "turnover_pay_elasticity": 20.0,
-          "present_bias": 1.0, "weekly_discount": 1.0}
+          "turnover_pay_elasticity": 20.0, "present_bias": 1.0, "weekly_discount": 1.0,
+          "minimum_effort": EFFORT_RANGE[1],
+          "maximum_effort": EFFORT_RANGE[1], "reference_pay_slope": MAX_PAY_SLOPE}
 """The most a ranged parameter may be (as its own field allows)."""
+LOWEST = {"minimum_effort": EFFORT_RANGE[0], "maximum_effort": EFFORT_RANGE[0],
+          "cost_curvature": 1.0}
+"""The least a ranged parameter may be, where its field has a floor above 0."""
 
 
 class ModelRanges(Frozen):
@@ -133,9 +139,11 @@ class ModelRanges(Frozen):
     def _ordered(self) -> ModelRanges:
         for name, (low, high) in self.ranges().items():
             top = LIMITS.get(name, math.inf)
-            if not 0 < low <= high <= top:
+            floor = LOWEST.get(name, 0.0)
+            if not (0 < low and floor <= low <= high <= top):
+                least = f" and at least {floor:g}" if floor > 0 else ""
                 limit = f" and at most {top:g}" if math.isfinite(top) else ""
-                raise ValueError(f"{name}: [{low:g}, {high:g}] must be positive{limit}, "
+                raise ValueError(f"{name}: [{low:g}, {high:g}] must be positive{least}{limit}, "
                                  "low first")
         return self
 
@@ -149,8 +157,8 @@ class Behavior(Frozen):
     """Parameters of how reps split time and react to plan rules."""
 
     task_concavity: Annotated[float, Strict(), Field(gt=0, lt=1)] = 0.5
-    mix_inertia: NonNegative = 20.0
-    focus_free_measures: Annotated[int, Strict()] = 3
+    mix_inertia: Annotated[float, Strict(), Field(ge=0, le=MAX_MIX_INERTIA)] = 20.0
+    focus_free_measures: Annotated[int, Strict(), Field(ge=0, le=MAX_MEASURES)] = 3
     focus_cost_per_measure: Share = 0.025
     ignore_weight_below: Share = 0.08
     movable_share: Share = 0.3
@@ -162,8 +170,8 @@ class Behavior(Frozen):
     weekly_discount: Annotated[float, Strict(), Field(gt=0.5, le=1)] = 0.99
     gave_up_weeks_share: Annotated[float, Strict(), Field(gt=0, le=1)] = 0.5
     before_announcement: Literal["previous", "normal"] = "previous"
-    quality_min: Positive = 0.4
-    quality_max: Positive = 1.5
+    quality_min: EffortLevel = 0.4
+    quality_max: EffortLevel = 1.5
 
     @model_validator(mode="after")
     def _quality_range(self) -> Behavior:

@@ -7,6 +7,7 @@ so a team file only needs to say where its team differs.
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -21,20 +22,24 @@ from pydantic import (
 
 from simulator.base.errors import InputError, Problem
 from simulator.base.files import PLANS_DIR
+from simulator.base.limits import MAX_FACTOR, MAX_REPS, MAX_SEED, MIN_FACTOR
 from simulator.base.metrics import PRODUCTS, TASKS
-from simulator.base.validation import Frozen, Number, Text, validate_model
+from simulator.base.validation import (
+    Count,
+    Description,
+    Factor,
+    Frozen,
+    Money,
+    Number,
+    PositiveShare,
+    Text,
+    exact_keys,
+    show_number,
+    validate_model,
+)
 from simulator.base.yamlio import read_yaml_file
 from simulator.plan.spec import PlanSpec, load_plan
-from simulator.team.parameters import (
-    Behavior,
-    Effort,
-    Luck,
-    ModelRanges,
-    Positive,
-    Share,
-    Spread,
-    Turnover,
-)
+from simulator.team.parameters import Behavior, Effort, Luck, ModelRanges, Spread, Turnover
 
 TEAMS_DIR = PLANS_DIR / "teams"
 DEFAULT_TEAM = TEAMS_DIR / "default.yaml"
@@ -43,19 +48,22 @@ DEFAULT_TEAM = TEAMS_DIR / "default.yaml"
 class Funnel(Frozen):
     """Per rep per month at normal effort (seed 001: 1,200 dials -> 84 -> 12 -> 4)."""
 
-    dials: Positive = 1200
-    conversations: Positive = 84
-    meetings: Positive = 12
-    deals: Positive = 4
-    minutes_per_conversation: Positive = 30
-    working_hours: Positive = 160
+    dials: Count = 1200
+    conversations: Count = 84
+    meetings: Count = 12
+    deals: Count = 4
+    minutes_per_conversation: Count = 30
+    working_hours: Count = 160
 
 
 class Product(Frozen):
-    """A product line: its share of selling time at normal effort and its mean deal size."""
+    """A product line: its share of selling time at normal effort and its mean deal size.
 
-    time_share: Share
-    deal_size: Positive
+    The share is above 0: the model measures a rep's time on a line against it.
+    """
+
+    time_share: PositiveShare
+    deal_size: Money
 
 
 def _default_products() -> dict[str, Product]:
@@ -67,10 +75,13 @@ def _default_products() -> dict[str, Product]:
 
 
 class Task(Frozen):
-    """A non-selling task: its share of working hours at normal effort and its normal level."""
+    """A non-selling task: its share of working hours at normal effort and its normal level.
 
-    time_share: Share
-    normal_level: Positive
+    The share is above 0: the model measures a rep's time on a task against it.
+    """
+
+    time_share: PositiveShare
+    normal_level: Count
 
 
 def _default_tasks() -> dict[str, Task]:
@@ -85,20 +96,7 @@ class RosterRep(Frozen):
     """A named rep with a level fitted from history (1.0 = the team funnel's rep)."""
 
     rep_id: Text
-    level: Positive
-
-
-def _exactly(given: dict[str, Any], names: tuple[str, ...], what: str) -> None:
-    unknown = [k for k in given if k not in names]
-    missing = [k for k in names if k not in given]
-    if unknown or missing:
-        raise ValueError(
-            "; ".join(
-                ([f"unknown {what} {', '.join(map(repr, unknown))}"] if unknown else [])
-                + ([f"missing {what} {', '.join(map(repr, missing))}"] if missing else [])
-            )
-            + f" (expected {', '.join(names)})"
-        )
+    level: Factor
 
 
 class TeamSpec(Frozen):
@@ -117,12 +115,12 @@ class TeamSpec(Frozen):
     """
 
     name: Text
-    description: Annotated[str, Strict(), Field(max_length=2000)] = ""
+    description: Description = ""
     reps: Annotated[int, Strict()] = 50
-    rep_seed: Annotated[int, Strict()] = 2026
-    roster: tuple[RosterRep, ...] | None = None
+    rep_seed: Annotated[int, Strict(), Field(ge=0, le=MAX_SEED)] = 2026
+    roster: Annotated[tuple[RosterRep, ...], Field(max_length=MAX_REPS)] | None = None
     incumbent: PlanSpec | None = None
-    history_factor: Positive = 1.0
+    history_factor: Factor = 1.0
     funnel: Funnel = Funnel()
     products: dict[str, Product] = Field(default_factory=_default_products)
     tasks: dict[str, Task] = Field(default_factory=_default_tasks)
@@ -138,25 +136,24 @@ class TeamSpec(Frozen):
     @field_validator("reps")
     @classmethod
     def _reps_range(cls, reps: int) -> int:
-        if not 1 <= reps <= 100_000:
-            raise ValueError(f"must be between 1 and 100,000, not {reps}")
+        if not 1 <= reps <= MAX_REPS:
+            raise ValueError(f"must be between 1 and {MAX_REPS:,}, not {show_number(reps)}")
         return reps
 
     @field_validator("products")
     @classmethod
     def _all_products(cls, products: dict[str, Product]) -> dict[str, Product]:
-        _exactly(products, PRODUCTS, "product line")
-        if sum(p.time_share for p in products.values()) <= 0:
-            raise ValueError("product time shares must not all be 0")
+        exact_keys(products, PRODUCTS, "product line")
         return products
 
     @field_validator("tasks")
     @classmethod
     def _tasks_leave_selling_time(cls, tasks: dict[str, Task]) -> dict[str, Task]:
-        _exactly(tasks, TASKS, "task")
+        exact_keys(tasks, TASKS, "task")
         total = sum(t.time_share for t in tasks.values())
         if total >= 0.9:
-            raise ValueError(f"non-selling tasks take {total:.0%} of hours; at most 90% allowed")
+            raise ValueError(f"non-selling tasks take {total:.0%} of hours; they must take "
+                             "less than 90%")
         return tasks
 
     @field_validator("roster")
@@ -166,18 +163,22 @@ class TeamSpec(Frozen):
             if not roster:
                 raise ValueError("must list at least one rep")
             ids = [r.rep_id for r in roster]
-            duplicates = sorted({i for i in ids if ids.count(i) > 1})
+            duplicates = sorted(i for i, n in Counter(ids).items() if n > 1)
             if duplicates:
-                raise ValueError(f"duplicate rep_id {', '.join(duplicates)}")
+                more = f" and {len(duplicates) - 10:,} more" if len(duplicates) > 10 else ""
+                raise ValueError(f"duplicate rep_id {', '.join(duplicates[:10])}{more}")
         return roster
 
     @field_validator("seasonality")
     @classmethod
     def _twelve_months(cls, values: tuple[float, ...]) -> tuple[float, ...]:
         if len(values) != 12:
-            raise ValueError(f"must list 12 monthly factors, not {len(values)}")
+            raise ValueError(f"must list 12 monthly factors, not {len(values):,}")
         if any(v <= 0 for v in values):
             raise ValueError("factors must be greater than 0")
+        if not all(MIN_FACTOR <= v <= MAX_FACTOR for v in values):
+            raise ValueError(f"factors must be at least {show_number(MIN_FACTOR)} and at most "
+                             f"{show_number(MAX_FACTOR)}")
         return values
 
     @field_serializer("incumbent")
