@@ -29,11 +29,7 @@ from simulator.base.limits import (
     MAX_CURVE_POINTS,
     MAX_MEASURES,
     MAX_MONEY,
-    MAX_QUOTA,
-    MAX_QUOTA_FACTOR,
     MIN_CURVE_STEP,
-    MIN_QUOTA,
-    MIN_QUOTA_FACTOR,
 )
 from simulator.base.metrics import METRICS
 from simulator.base.validation import (
@@ -48,55 +44,12 @@ from simulator.base.validation import (
     show_number,
 )
 from simulator.base.yamlio import parse_yaml_text, read_yaml_file
+from simulator.plan.quota import Quota, parse_quota
 
 WEIGHT_TOLERANCE = 1e-6
 
 
 # --------------------------------------------------------------------------- plans
-
-
-class Quota(Frozen):
-    """How a measure's quota is set.
-
-    kind: ``absolute`` (value per period, in the metric's unit), ``relative`` (value x the
-    rep's own expected result at normal effort), ``team`` (value x the team median of that
-    expected result) or ``history`` (value x the rep's level fitted from history).
-    """
-
-    kind: Literal["absolute", "relative", "team", "history"]
-    value: float
-
-    def to_yaml(self) -> float | dict[str, float]:
-        """The quota as it is written in a plan file."""
-        return self.value if self.kind == "absolute" else {self.kind: self.value}
-
-
-def _parse_quota(raw: Any) -> Quota:
-    def positive(value: Any, what: str, low: float, high: float) -> float:
-        if isinstance(value, bool) or not isinstance(value, int | float):
-            shown = repr(value) if len(repr(value)) <= 60 else type(value).__name__
-            raise ValueError(f"{what} must be a number, not {shown}")
-        if not math.isfinite(value) or value <= 0:
-            raise ValueError(f"{what} must be a finite number greater than 0, not {value!r}")
-        if not low <= value <= high:
-            raise ValueError(f"{what} must be at least {show_number(low)} and at most "
-                             f"{show_number(high)}, not {show_number(value)}")
-        return float(value)
-
-    if isinstance(raw, Quota):
-        return raw
-    if isinstance(raw, Mapping):
-        kinds = ("relative", "team", "history")
-        unknown = [k for k in raw if k not in kinds]
-        if unknown or len(raw) != 1:
-            raise ValueError(
-                "must be a number per period or exactly one of {relative: x}, {team: x}, "
-                f"{{history: x}}; got keys {sorted(map(str, raw))}"
-            )
-        (kind, value), = raw.items()
-        factor = positive(value, f"quota {kind}", MIN_QUOTA_FACTOR, MAX_QUOTA_FACTOR)
-        return Quota(kind=kind, value=factor)
-    return Quota(kind="absolute", value=positive(raw, "quota", MIN_QUOTA, MAX_QUOTA))
 
 
 class Measure(Frozen):
@@ -133,7 +86,7 @@ class Measure(Frozen):
     @field_validator("quota", mode="before")
     @classmethod
     def _quota(cls, raw: Any) -> Quota:
-        return _parse_quota(raw)
+        return parse_quota(raw)
 
     @field_validator("curve", mode="before")
     @classmethod
