@@ -62,12 +62,12 @@ def test_compare_budget_flag(capsys: pytest.CaptureFixture[str], tmp_path: Any) 
 
 
 def test_one_default_trial_count_for_health_in_the_cli_and_the_app() -> None:
-    from simulator.faces import cli
+    from simulator.faces import arguments, cli
     from simulator.results import comparison
 
     parser = cli.build_parser()
     health = parser.parse_args(["health", "plan.yaml"])
     compare_args = parser.parse_args(["compare", "plan.yaml"])
-    assert health.trials == compare_args.trials == comparison.DEFAULT_TRIALS == cli.DEFAULT_TRIALS
+    assert health.trials == compare_args.trials == comparison.DEFAULT_TRIALS == arguments.DEFAULT_TRIALS
     source = (PLANS_DIR.parent / "ui" / "sidebar.py").read_text(encoding="utf-8")
     assert 'init("trials", DEFAULT_TRIALS)' in source
