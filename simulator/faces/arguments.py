@@ -23,7 +23,7 @@ from simulator.base.limits import (
 )
 
 MAX_WORKERS = os.cpu_count() or 1
-"""`--workers` at most: the machine's cores."""
+"""`--workers` at most, and by default: the machine's cores."""
 MAX_YEARS = 10
 """`--years` at most: a ratchet's effect settles within a few plan years."""
 DEFAULT_TRIALS = 2000
@@ -110,9 +110,9 @@ def build_parser(commands: dict[str, Any] | None = None) -> argparse.ArgumentPar
     p.add_argument("--reference", metavar="PLAN",
                    help="the plan (name or file) the others are compared with; it is listed "
                    "first (default: the first plan given)")
-    p.add_argument("--workers", type=_whole_number(1, MAX_WORKERS), default=1,
-                   help="processes running chunks in parallel (results do not change; at "
-                   f"most the {MAX_WORKERS} cores here)")
+    p.add_argument("--workers", type=_whole_number(1, MAX_WORKERS), default=MAX_WORKERS,
+                   help="processes running chunks in parallel (results do not change; "
+                   f"default and at most the {MAX_WORKERS} cores here)")
     p.add_argument("--model-draws", type=_whole_number(0, MAX_MODEL_DRAWS), default=0,
                    metavar="K",
                    help="also run K sets of behaviour parameters spread over the team's "

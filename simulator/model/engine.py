@@ -14,6 +14,7 @@ come prepared (`prepare`), and the weekly loop (`run`) only looks them up.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
@@ -66,6 +67,23 @@ def default_chunk_trials(n_reps: int, years: int = 1) -> int:
     return blocks * BLOCK_TRIALS
 
 
+def parallelism(executor: Executor | None) -> int:
+    """How many chunks an executor runs at once: its workers (the cores if it does not say)."""
+    if executor is None:
+        return 1
+    return int(getattr(executor, "_max_workers", None) or os.cpu_count() or 1)
+
+
+def balanced_blocks(n_blocks: int, most: int, workers: int) -> int:
+    """Blocks per chunk: at most `most`, in a number of chunks that keeps every worker busy.
+
+    The chunks are as even as whole blocks allow and their count a multiple of `workers`
+    where there are blocks enough (2,000 trials on 2 workers: 63 + 62 blocks, not 104 + 21).
+    """
+    rounds = -(-n_blocks // (most * workers))  # chunks per worker
+    return max(1, -(-n_blocks // (rounds * workers)))
+
+
 def simulate(
     plans: Sequence[PlanSpec],
     team: TeamSpec,
@@ -83,8 +101,9 @@ def simulate(
     from year to year, ratcheted quotas reset each year from the last; the figures are
     means per plan year, the tallies also keep each year's sales and payout).
     chunk_trials: trials held in memory at once (rounded up to whole blocks of
-    BLOCK_TRIALS). executor: a `concurrent.futures.Executor` that runs
-    chunks in parallel (None: in this process). Results depend on neither: every chunk
+    BLOCK_TRIALS; fewer when that splits the work evenly over the executor's workers).
+    executor: a `concurrent.futures.Executor` that runs chunks in parallel (None: in this
+    process). Results depend on neither: every chunk
     draws its own blocks' luck, and results are merged in block order.
     progress(done, total) is called after each chunk.
     """
@@ -108,8 +127,9 @@ def simulate(
     if behavior == "adaptive" and team.turnover.yearly > 0:
         models = _with_leaving(models, team, funnel, reps, cost_scale, before)
     tallies = [PlanTally(n_trials, reps.size, len(m.plan.measures), years) for m in models]
-    blocks_per_chunk = max(1, -(-chunk // BLOCK_TRIALS))
     n_blocks = -(-n_trials // BLOCK_TRIALS)
+    blocks_per_chunk = balanced_blocks(n_blocks, max(1, -(-chunk // BLOCK_TRIALS)),
+                                       parallelism(executor))
     firsts = list(range(0, n_blocks, blocks_per_chunk))
     tasks = [
         (models, team, seed, first, min(first + blocks_per_chunk, n_blocks), n_trials, years)
