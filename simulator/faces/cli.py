@@ -324,7 +324,7 @@ def _fail(message: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
-    from simulator.model.limits import RunTooLarge
+    from simulator.base.limits import RunTooLarge
 
     args = build_parser(_COMMANDS).parse_args(argv)
     try:
