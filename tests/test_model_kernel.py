@@ -6,7 +6,8 @@ import numpy as np
 
 from simulator.base.calendar import WEEKS_PER_YEAR
 from simulator.model.effort import DX, N_X, Policy
-from simulator.model.kernel import period_weeks
+from simulator.model.kernel import period_tallies, period_weeks
+from simulator.model.tally import ATTAINMENT_BINS, attainment_bin
 from simulator.model.turnover import STAYS, block_uniforms, leaving
 from simulator.team.parameters import Turnover
 
@@ -89,3 +90,37 @@ def test_the_last_weeks_push_deals_out_and_pull_the_next_periods_in() -> None:
     np.testing.assert_allclose(weekly[0][0, :weeks], weeks * np.array(
         [made, made, made, 0.7 * made + 0.85 * pulled]))
     np.testing.assert_allclose(state[3][0, 0], 4 * output * 0.25)  # activity: no luck
+
+
+def test_the_period_tallies_count_and_sum_as_their_numpy_statements() -> None:
+    rng = np.random.default_rng(7)
+    n_trials, n_reps, n_measures = 5, 40, 3
+    full = rng.gamma(2.0, 0.5, (n_trials, n_reps, n_measures))
+    full[0, 0] = [1.0, 0.5, 6.0]  # exactly at quota, above the histogram's top
+    pay = rng.random((n_trials, n_reps, n_measures)) * 1000
+    at_cap = rng.random((n_trials, n_reps, n_measures)) < 0.1
+    milestones = np.array([[0.5, 1.0, 2.0], [0.0, 1.0, 1.5], [0.8, 1.0, 3.0]])
+    min_weeks = rng.integers(0, 13, (n_trials, n_reps)).astype(float)
+    rep_pay = np.empty((n_trials, n_reps))
+    gave_up, capped = np.empty((2, n_trials, n_reps), dtype=bool)
+    counts = np.zeros((3, n_trials))
+    reached = np.zeros((n_trials, n_measures, 3))
+    attainment, measure_pay = np.zeros((2, n_trials, n_measures))
+    histogram = np.zeros(ATTAINMENT_BINS.size + 1, dtype=np.int64)
+    width = ATTAINMENT_BINS[1] - ATTAINMENT_BINS[0]
+    period_tallies(full, pay, at_cap, milestones, 1, width, 6.0, min_weeks, rep_pay, gave_up,
+                   capped, counts, reached, attainment, measure_pay, histogram)
+    np.testing.assert_allclose(rep_pay, pay.sum(axis=-1), rtol=1e-14)
+    np.testing.assert_array_equal(gave_up, min_weeks >= 6.0)
+    np.testing.assert_array_equal(capped, at_cap.any(axis=-1))
+    np.testing.assert_array_equal(counts, [gave_up.sum(axis=1), capped.sum(axis=1),
+                                           (full[..., 1] >= 1.0 - 1e-12).sum(axis=1)])
+    np.testing.assert_array_equal(
+        reached, (full[:, :, :, None] >= milestones[None, None] - 1e-12).sum(axis=1))
+    np.testing.assert_allclose(attainment, full.sum(axis=1), rtol=1e-14)
+    np.testing.assert_allclose(measure_pay, pay.sum(axis=1), rtol=1e-14)
+    np.testing.assert_array_equal(histogram, np.bincount(attainment_bin(full[..., 1].ravel()),
+                                                         minlength=histogram.size))
+    period_tallies(full, pay, at_cap, milestones, 1, width, -1.0, min_weeks, rep_pay, gave_up,
+                   capped, counts, reached, attainment, measure_pay, histogram)
+    assert not gave_up.any()  # nobody knew the plan: nobody gave up on it

@@ -18,6 +18,7 @@ from simulator.base.limits import (
     MAX_MODEL_DRAWS,
     MAX_NAME_CHARS,
     MAX_REPEATS,
+    MAX_REPS,
     MAX_SEED,
     MAX_TRIALS,
 )
@@ -172,6 +173,13 @@ def build_parser(commands: dict[str, Any] | None = None) -> argparse.ArgumentPar
                    help="behaviour-model draws of the draws benchmark (default 8)")
     p.add_argument("--draw-trials", type=_trials, default=400,
                    help="plan years per draw (default 400)")
+    p.add_argument("--workers", type=_whole_number(1, MAX_WORKERS), default=MAX_WORKERS,
+                   help=f"processes running the chunks (default the {MAX_WORKERS} cores)")
+    p.add_argument("--memory-reps", type=_whole_number(0, MAX_REPS), default=10_000,
+                   metavar="N", help="reps of the memory run, one plan (default 10,000; 0: "
+                   "no memory run)")
+    p.add_argument("--memory-trials", type=_trials, default=10_000, metavar="N",
+                   help="trials of the memory run (default 10,000)")
     p.add_argument("--json", action="store_true", help="print JSON")
     if commands is not None:
         boardroom.add_commands(sub, commands)

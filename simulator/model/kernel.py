@@ -114,3 +114,49 @@ def period_weeks(  # noqa: PLR0913 -- a compiled kernel takes flat arrays, not o
                     min_weeks[t, i] += f
             weekly_sales[t, year_week] += weeks * sales_sum
             weekly_effort[t, year_week] += effort_sum
+
+
+@numba.njit(cache=True, nogil=True)
+def period_tallies(  # noqa: PLR0913
+    full: FloatArray,  # (T, n, M) each measure's attainment
+    pay: FloatArray,  # (T, n, M) each measure's pay
+    at_cap: NDArray[np.bool_],  # (T, n, M) measures paid at their cap
+    milestones: FloatArray,  # (M, 3) attainment of each threshold, quota and curve top
+    primary: int,  # the measure whose attainment is histogrammed
+    bin_width: float,  # the attainment histogram's bins: [k w, (k + 1) w), k < n_bins - 1
+    gave_up_weeks: float,  # weeks at minimum effort that mean giving up (< 0: nobody knew)
+    min_weeks: FloatArray,  # (T, n) weeks at minimum effort
+    rep_pay: FloatArray,  # (T, n) out: each rep's pay
+    gave_up: NDArray[np.bool_],  # (T, n) out
+    capped: NDArray[np.bool_],  # (T, n) out: some measure at its cap
+    counts: FloatArray,  # (3, T) in/out: gave up, capped, at quota
+    reached: FloatArray,  # (T, M, 3) in/out: reps at each milestone
+    attainment: FloatArray,  # (T, M) in/out: attainments summed over reps
+    measure_pay: FloatArray,  # (T, M) in/out
+    histogram: NDArray[np.int64],  # (n_bins + 1,) in/out: primary attainment's histogram
+) -> None:
+    """A period's end: the tallies of its attainments and pay over every trial and rep."""
+    n_trials, n_reps, n_measures = full.shape
+    top = histogram.size - 2.0
+    for t in range(n_trials):
+        for i in range(n_reps):
+            total = 0.0
+            any_cap = False
+            for k in range(n_measures):
+                a, p = full[t, i, k], pay[t, i, k]
+                total += p
+                any_cap |= at_cap[t, i, k]
+                attainment[t, k] += a
+                measure_pay[t, k] += p
+                for j in range(3):
+                    if a >= milestones[k, j] - 1e-12:
+                        reached[t, k, j] += 1
+            rep_pay[t, i] = total
+            capped[t, i] = any_cap
+            counts[1, t] += any_cap
+            gave_up[t, i] = gave_up_weeks >= 0 and min_weeks[t, i] >= gave_up_weeks
+            counts[0, t] += gave_up[t, i]
+            a = full[t, i, primary]
+            counts[2, t] += a >= 1.0 - 1e-12
+            scaled = min(max(a / bin_width, -1.0), top)
+            histogram[int(np.floor(scaled)) + 1] += 1

@@ -17,10 +17,10 @@ from numpy.typing import NDArray
 from simulator.base.calendar import MONTHS_PER_YEAR, WEEKS_PER_MONTH, WEEKS_PER_YEAR
 from simulator.base.stats import mean_one_lognormal
 from simulator.model.effort import DX, N_X, Policy
-from simulator.model.kernel import period_weeks
+from simulator.model.kernel import period_tallies, period_weeks
 from simulator.model.luck import BLOCK_TRIALS
 from simulator.model.prepare import PlanModel
-from simulator.model.tally import PER_TRIAL, REP_SUMS, PlanTally, attainment_bin
+from simulator.model.tally import ATTAINMENT_BINS, PER_TRIAL, REP_SUMS, PlanTally
 from simulator.model.turnover import STAYS, IntArray
 from simulator.team.spec import TeamSpec
 
@@ -273,29 +273,26 @@ def _settle(
         full = np.where(layout.lower, full * scale, full / scale)
     multiples = payout.multiples(full)
     pay = payout.pay(multiples)  # (T, n, M)
-    rep_pay = pay.sum(axis=-1)
+    at_cap = multiples >= payout.caps - 1e-12
+    informed_weeks = period.announced_share * weeks
+    gave_up_weeks = (informed_weeks * team.behavior.gave_up_weeks_share
+                     if informed_weeks > 0 else -1.0)  # -1: nobody knew the plan
+    rep_pay = np.empty(booked.shape)
+    gave_up, capped = np.empty((2, *booked.shape), dtype=bool)
+    counts = np.zeros((3, booked.shape[0]))  # reps who gave up, were capped, made quota
+    period_tallies(full, pay, at_cap, model.milestones, model.primary,
+                   ATTAINMENT_BINS[1] - ATTAINMENT_BINS[0], gave_up_weeks, period.min_weeks,
+                   rep_pay, gave_up, capped, counts,
+                   tally.measure_reached, tally.measure_attainment, tally.measure_payout,
+                   tally.attainment_histogram)
     tally.payout += rep_pay.sum(axis=1)
     tally.sales += booked.sum(axis=1)
     tally.effort += period.effort.sum(axis=1)
-    informed_weeks = period.announced_share * weeks
-    if informed_weeks > 0:
-        gave_up = period.min_weeks >= informed_weeks * team.behavior.gave_up_weeks_share
-        tally.gave_up += gave_up.sum(axis=1)
-        rep_sums["rep_gave_up"] += gave_up
-    capped = (multiples >= payout.caps - 1e-12).any(axis=-1)
-    tally.capped += capped.sum(axis=1)
+    tally.gave_up += counts[0]
+    tally.capped += counts[1]
+    tally.at_quota += counts[2]
+    rep_sums["rep_gave_up"] += gave_up
     rep_sums["rep_capped"] += capped
-    for k, marks in enumerate(model.milestones):  # per measure: contiguous counts
-        column = np.ascontiguousarray(full[..., k])
-        for j, mark in enumerate(marks):
-            tally.measure_reached[:, k, j] += np.count_nonzero(column >= mark - 1e-12, axis=1)
-    primary = full[..., model.primary]
-    tally.at_quota += (primary >= 1.0 - 1e-12).sum(axis=1)
-    tally.measure_attainment += full.sum(axis=1)
-    tally.measure_payout += pay.sum(axis=1)
-    tally.attainment_histogram += np.bincount(
-        attainment_bin(primary.ravel()), minlength=tally.attainment_histogram.size
-    )
     rep_sums["rep_sales"] += booked
     rep_sums["rep_payout"] += rep_pay
     rep_sums["rep_effort"] += period.effort
