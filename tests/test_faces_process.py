@@ -114,3 +114,23 @@ def test_end_pool_now_ends_busy_workers() -> None:
     assert future.done()
     if LINUX:
         assert not alive(pids)
+
+
+def test_a_servers_pool_outlives_the_thread_that_made_it() -> None:
+    import threading
+
+    pools = []
+
+    def first_run() -> None:  # a Streamlit script run: makes the pool, starts its worker
+        pools.append(worker_pool(1, server=True))
+        assert pools[0].submit(pow, 2, 10).result(timeout=60) == 1024
+
+    maker = threading.Thread(target=first_run)
+    maker.start()
+    maker.join()  # the run's thread ends
+    pool = pools[0]
+    try:
+        time.sleep(1.0)  # a worker tied to the ended thread would be gone by now
+        assert pool.submit(pow, 3, 3).result(timeout=60) == 27
+    finally:
+        end_pool(pool, now=True)

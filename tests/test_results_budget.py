@@ -68,6 +68,7 @@ def test_one_default_trial_count_for_health_in_the_cli_and_the_app() -> None:
     parser = cli.build_parser()
     health = parser.parse_args(["health", "plan.yaml"])
     compare_args = parser.parse_args(["compare", "plan.yaml"])
-    assert health.trials == compare_args.trials == comparison.DEFAULT_TRIALS == arguments.DEFAULT_TRIALS
+    assert health.trials == compare_args.trials == comparison.DEFAULT_TRIALS
+    assert arguments.DEFAULT_TRIALS == comparison.DEFAULT_TRIALS
     source = (PLANS_DIR.parent / "ui" / "sidebar.py").read_text(encoding="utf-8")
     assert 'init("trials", DEFAULT_TRIALS)' in source

@@ -50,7 +50,7 @@ def worker_pool() -> ProcessPoolExecutor | None:
     workers = os.cpu_count() or 1
     if workers < 2:
         return None
-    return process.worker_pool(workers, start="spawn")
+    return process.worker_pool(workers, server=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

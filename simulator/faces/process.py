@@ -4,8 +4,9 @@
   traceback: the handler raises `Stopped` in the main thread, `finally` blocks run (a
   half-written output's temporary file is removed) and the worker pool is ended.
 - Workers never outlive the command: each one ignores SIGINT (the parent handles it),
-  asks the kernel to send it SIGTERM when the parent dies (Linux), and watches its
-  parent's pid as a fallback, so even a parent killed with SIGKILL leaves no orphans.
+  asks the kernel to send it SIGTERM when the parent dies (Linux; a command's pool only,
+  as the kernel ties it to the thread that made the pool), and watches its parent's pid,
+  so even a parent killed with SIGKILL leaves no orphans.
 - A stdout closed by the reader (``compare ... | head``) ends the command quietly with
   141 (128 + SIGPIPE), as `cat` does, with nothing on stderr.
 """
@@ -65,11 +66,16 @@ def quiet_stdout() -> None:
         pass
 
 
-def _watch_parent(parent: int) -> None:
-    """A worker's initializer: leave signals to the parent and die with it."""
+def _watch_parent(parent: int, with_thread: bool = True) -> None:
+    """A worker's initializer: leave signals to the parent and die with it.
+
+    with_thread: also ask Linux for SIGTERM when the parent's thread that made the pool
+    ends (the kernel ties that signal to a thread, not a process): right for a command,
+    whose main thread makes the pool; wrong for a server, whose request threads end.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if sys.platform.startswith("linux"):
+    if with_thread and sys.platform.startswith("linux"):
         try:
             libc = ctypes.CDLL(None, use_errno=True)
             libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM, 0, 0, 0)
@@ -86,15 +92,16 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
-def worker_pool(workers: int, start: str | None = None) -> ProcessPoolExecutor:
+def worker_pool(workers: int, server: bool = False) -> ProcessPoolExecutor:
     """A pool of `workers` processes that end with this one (see the module doc).
 
-    start: the multiprocessing start method (None: the platform's; a server with threads
-    needs "spawn").
+    server: the pool serves a process with threads (the app): its workers are spawned,
+    not forked (forking a process with threads is not safe), and watch the process only,
+    since the thread that made the pool ends with its request.
     """
-    context = multiprocessing.get_context(start) if start else None
+    context = multiprocessing.get_context("spawn") if server else None
     return ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                               initializer=_watch_parent, initargs=(os.getpid(),))
+                               initializer=_watch_parent, initargs=(os.getpid(), not server))
 
 
 def end_pool(executor: ProcessPoolExecutor, now: bool) -> None:
