@@ -67,7 +67,7 @@ _seed = _whole_number(0, MAX_SEED)
 
 def build_parser(commands: dict[str, Any] | None = None) -> argparse.ArgumentParser:
     """The command-line interface; `commands` (name -> function) gains the boardroom's."""
-    from simulator.faces import boardroom
+    from simulator.faces import boardroom, design
 
     parser = argparse.ArgumentParser(
         prog="python -m simulator",
@@ -175,4 +175,5 @@ def build_parser(commands: dict[str, Any] | None = None) -> argparse.ArgumentPar
     p.add_argument("--json", action="store_true", help="print JSON")
     if commands is not None:
         boardroom.add_commands(sub, commands)
+        design.add_commands(sub, commands)
     return parser
