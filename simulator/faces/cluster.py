@@ -24,6 +24,11 @@ from contextlib import contextmanager
 
 from simulator.base.errors import InputError
 
+WORKER_CONFIG = {"distributed.worker.profile.enabled": False}
+"""Dask's sampling profiler holds the GIL every few milliseconds: with it on, a local
+worker simulated 2-4x slower than this process (measured on 2 cores). Workers of a cluster
+read their own configuration: start them with
+``DASK_DISTRIBUTED__WORKER__PROFILE__ENABLED=False`` (README)."""
 TASKS_PER_WORKER = 1
 """Groups of plans per worker: each group also simulates the reference and solves the
 team's anchoring, so more groups balance better but repeat that work."""
@@ -41,6 +46,7 @@ def executor_for(workers: int, scheduler: str | None = None,
         yield None, 1
         return
     try:
+        import dask
         from distributed import Client, LocalCluster
     except ImportError:
         raise InputError.single(flag, "", "needs dask: pip install 'dask[distributed]'"
@@ -48,8 +54,9 @@ def executor_for(workers: int, scheduler: str | None = None,
     cluster = None
     try:
         if scheduler is None:
-            cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
-                                   dashboard_address=None)
+            with dask.config.set(WORKER_CONFIG):  # the nanny hands it to the workers
+                cluster = LocalCluster(n_workers=workers, threads_per_worker=1, processes=True,
+                                       dashboard_address=":0")
             client = Client(cluster)
         else:
             try:
