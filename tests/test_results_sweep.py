@@ -84,3 +84,20 @@ def test_too_many_points_are_refused_before_running(high, team) -> None:
     with pytest.raises(ValueError, match=f"at most {MAX_SWEEP_POINTS}"):
         sweep(high, [(threshold, values), (rate, [1.0 + 0.1 * i for i in range(20)])],
               team, 16, grid=True)
+
+
+def test_the_bench_sweep_runs_its_points(team, monkeypatch) -> None:
+    import simulator.faces.bench as bench
+    import simulator.results.sweep as module
+
+    seen: list[int] = []
+    real = module.sweep
+
+    def spy(plan, levers, *args, **kwargs):
+        result = real(plan, levers, *args, **kwargs)
+        seen.append(len(result.points))
+        return result
+
+    monkeypatch.setattr(module, "sweep", spy)
+    bench._sweep(team, 16, 3)
+    assert seen == [3]  # 0.3, 0.31, 0.32: the baseline's own 0.5 is not among them

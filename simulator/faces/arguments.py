@@ -172,6 +172,8 @@ def build_parser(commands: dict[str, Any] | None = None) -> argparse.ArgumentPar
                    help="behaviour-model draws of the draws benchmark (default 8)")
     p.add_argument("--draw-trials", type=_trials, default=400,
                    help="plan years per draw (default 400)")
+    p.add_argument("--sweep-points", type=_whole_number(1, 200), default=50,
+                   help="points of the sweep benchmark (default 50)")
     p.add_argument("--json", action="store_true", help="print JSON")
     if commands is not None:
         boardroom.add_commands(sub, commands)

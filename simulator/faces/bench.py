@@ -21,6 +21,9 @@ from simulator.results.comparison import compare
 from simulator.team.spec import load_team
 
 BENCH_PLANS = ("baseline.yaml", "high_threshold.yaml", "capped.yaml", "recommended.yaml")
+SWEEP_PLAN = "baseline.yaml"
+SWEEP_GOAL_SECONDS = 10.0
+"""A 50-point sweep of one plan at 2,000 trials (issue #13)."""
 
 
 def _best_of(repeats: int, run: Callable[[], object]) -> float:
@@ -32,13 +35,29 @@ def _best_of(repeats: int, run: Callable[[], object]) -> float:
     return min(times)
 
 
+def _sweep(team: Any, trials: int, points: int) -> None:
+    """A sweep of the baseline's threshold over `points` values besides its own (serial)."""
+    from simulator.plan.levers import parse_lever
+    from simulator.results.sweep import sweep
+
+    plan = load_plan(PLANS_DIR / SWEEP_PLAN)
+    lever = parse_lever("measures[0].threshold", plan, "--vary")
+    own = lever.value(plan.to_yaml_dict())
+    values = [round(0.3 + 0.01 * i, 2) for i in range(points + 1)]
+    values = [v for v in values if v != own][:points]
+    sweep(plan, [(lever, values)], team, trials, seed=3)
+
+
 def run_bench(trials: int = 10_000, quick_trials: int = 2_000, repeats: int = 3,
-              draws: int = 8, draw_trials: int = 400) -> dict[str, Any]:
+              draws: int = 8, draw_trials: int = 400, sweep_points: int = 50
+              ) -> dict[str, Any]:
     """Time a 4-plan comparison of the default team at `trials` and `quick_trials`.
 
     Also times a comparison at `quick_trials` with `draws` behaviour-model draws of
     `draw_trials` plan years against the same work done as separate comparisons (the
-    headline, then one comparison per drawn team), each with its anchoring solved anew.
+    headline, then one comparison per drawn team), each with its anchoring solved anew;
+    and, once, a sweep of `sweep_points` thresholds of the baseline at `quick_trials`
+    (goal: under SWEEP_GOAL_SECONDS).
     """
     team = load_team()
     plans = [load_plan(PLANS_DIR / name) for name in BENCH_PLANS]
@@ -66,6 +85,7 @@ def run_bench(trials: int = 10_000, quick_trials: int = 2_000, repeats: int = 3,
 
     draws_s = _best_of(repeats, with_draws)
     single_s = _best_of(repeats, one_by_one)
+    sweep_s = _best_of(1, lambda: _sweep(team, quick_trials, sweep_points))
     return {
         "plans": len(plans),
         "reps": team.size,
@@ -80,6 +100,9 @@ def run_bench(trials: int = 10_000, quick_trials: int = 2_000, repeats: int = 3,
         "draw_trials": draw_trials,
         "draws_comparison_seconds": draws_s,
         "separate_comparisons_seconds": single_s,
+        "sweep_points": sweep_points,
+        "sweep_seconds": sweep_s,
+        "sweep_goal_met": sweep_s < SWEEP_GOAL_SECONDS,
         "goal": "ratio_to_floor <= 3 and quick_comparison_seconds < 1",
         "goal_met": full_s / floor_s <= 3 and quick_s < 1,
     }

@@ -226,7 +226,7 @@ def _bench(args: argparse.Namespace) -> int:
     from simulator.faces.bench import run_bench
 
     result = run_bench(args.trials, args.quick_trials, args.repeats, args.draws,
-                       args.draw_trials)
+                       args.draw_trials, args.sweep_points)
     if args.json:
         _print_json(result)
     else:
@@ -242,6 +242,9 @@ def _bench(args: argparse.Namespace) -> int:
             f"plan years: {result['draws_comparison_seconds']:.2f} s "
             f"(as {result['draws'] + 1} separate comparisons: "
             f"{result['separate_comparisons_seconds']:.2f} s)\n"
+            f"  sweep of {result['sweep_points']} points at {result['quick_trials']:,} trials: "
+            f"{result['sweep_seconds']:.2f} s (goal < 10 s: "
+            f"{'met' if result['sweep_goal_met'] else 'NOT met'})\n"
             f"  goal met: {'yes' if result['goal_met'] else 'NO'}"
         )
     return EXIT_OK
