@@ -83,3 +83,11 @@ def test_optimize_text_and_bad_bounds(capsys) -> None:
     code, _, err = run(capsys, "optimize", HIGH, "--lever", "measures[0].threshold=0.8:0.6",
                        "--budget-p90", "1", "--trials", "16")
     assert code == EXIT_BAD_INPUT and "--lever" in err and "LOW" in err
+
+
+def test_a_sweep_too_large_for_memory_is_refused_before_it_runs(capsys) -> None:
+    # 61 thresholds and the plan: 64 plans of a million plan years would need about 9 GB
+    code, out, err = run(capsys, "sweep", HIGH, "--vary", "measures[0].threshold=0.3:0.9:0.01",
+                         "--trials", "1000000")
+    assert code == EXIT_BAD_INPUT and out == ""
+    assert err.startswith("--trials: 1,000,000 plan years of 64 plan(s)")

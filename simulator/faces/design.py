@@ -10,6 +10,7 @@ too large). Plans run here, on local Dask workers (`--workers N`) or on a Dask c
 from __future__ import annotations
 
 import argparse
+import math
 import sys
 from collections.abc import Callable
 from typing import Any
@@ -67,11 +68,12 @@ def _run_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--json", action="store_true", help="print one JSON object")
 
 
-def _check(args: argparse.Namespace, team: Any, plans: list[Any]) -> None:
+def _check(args: argparse.Namespace, team: Any, plan: Any, count: int) -> None:
+    """Refuse a run too large for memory: `count` plans (the most held at once) of `plan`."""
     from simulator.faces.cli import _check_run
 
     draws = args.model_draws if args.behavior == "adaptive" else 0
-    _check_run(args, team, plans, args.trials, draws, args.draw_trials)
+    _check_run(args, team, [plan] * max(1, count), args.trials, draws, args.draw_trials)
 
 
 def sweep(args: argparse.Namespace) -> int:
@@ -81,6 +83,7 @@ def sweep(args: argparse.Namespace) -> int:
     from simulator.plan.levers import parse_values
     from simulator.plan.spec import load_plan
     from simulator.results.export import csv_bytes
+    from simulator.results.sweep import MAX_SWEEP_POINTS
     from simulator.results.sweep import sweep as run_sweep
     from simulator.results.sweep_report import sweep_text
 
@@ -94,7 +97,9 @@ def sweep(args: argparse.Namespace) -> int:
         except ValueError as error:
             raise InputError.single("--vary", lever.path, str(error)) from None
     team = _load_team(args.team)
-    _check(args, team, [plan])
+    sizes = [len(values) for _, values in levers]
+    count = math.prod(sizes) if args.grid else sum(sizes)
+    _check(args, team, plan, min(count + 2 * len(levers), MAX_SWEEP_POINTS) + 1)
     with executor_for(args.workers, args.scheduler) as (executor, groups):
         try:
             result = run_sweep(plan, levers, team, args.trials, args.seed, args.behavior,
@@ -119,7 +124,7 @@ def optimize(args: argparse.Namespace) -> int:
     from simulator.plan.edits import plan_yaml
     from simulator.plan.levers import parse_range
     from simulator.plan.spec import load_plan
-    from simulator.results.optimize import Bounds
+    from simulator.results.optimize import MAX_GRID, Bounds
     from simulator.results.optimize import optimize as search
     from simulator.results.sweep_report import optimum_text
 
@@ -134,7 +139,7 @@ def optimize(args: argparse.Namespace) -> int:
             raise InputError.single("--lever", lever.path, str(error)) from None
         bounds.append(Bounds(lever, low, high))
     team = _load_team(args.team)
-    _check(args, team, [plan])
+    _check(args, team, plan, min((args.steps + 1) ** len(bounds), MAX_GRID) + 1)
     with executor_for(args.workers, args.scheduler) as (executor, groups):
         result = search(plan, bounds, team, args.budget_p90, args.trials, args.seed,
                         args.behavior, args.objective, args.method, args.steps,
