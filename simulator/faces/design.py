@@ -141,11 +141,15 @@ def optimize(args: argparse.Namespace) -> int:
     team = _load_team(args.team)
     _check(args, team, plan, min((args.steps + 1) ** len(bounds), MAX_GRID) + 1)
     with executor_for(args.workers, args.scheduler) as (executor, groups):
-        result = search(plan, bounds, team, args.budget_p90, args.trials, args.seed,
-                        args.behavior, args.objective, args.method, args.steps,
-                        args.refine, executor=executor, groups=groups,
-                        model_draws=args.model_draws, draw_trials=args.draw_trials,
-                        name=args.name)
+        try:
+            result = search(plan, bounds, team, args.budget_p90, args.trials, args.seed,
+                            args.behavior, args.objective, args.method, args.steps,
+                            args.refine, executor=executor, groups=groups,
+                            model_draws=args.model_draws, draw_trials=args.draw_trials,
+                            name=args.name)
+        except ValueError as error:  # more plans than a search may simulate
+            raise InputError.single("--lever", "", f"{error}: fewer levers or --refine"
+                                    ) from None
     text = plan_yaml(result.chosen)
     if args.output:
         _write(args.output, text.encode("utf-8"))

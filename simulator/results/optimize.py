@@ -43,7 +43,7 @@ import numpy as np
 from simulator.model.prepare import BehaviorMode
 from simulator.plan.levers import DECIMALS, Lever, LeverValue, plan_at
 from simulator.plan.spec import PlanSpec
-from simulator.results.batch import run_batch
+from simulator.results.batch import BatchRun, run_batch
 from simulator.results.comparison import DRAW_TRIALS, Comparison
 from simulator.results.summary import plain
 from simulator.results.uncertainty import ROBUST_SHARE
@@ -166,14 +166,14 @@ class _Search:
                 self.seen[settings] = self._point(settings, run, i)
         return [self.seen[s] for s in wanted]
 
-    def _point(self, settings: Settings, run: object, i: int) -> Point:
-        result = run.comparison.plans[i]  # type: ignore[attr-defined]
+    def _point(self, settings: Settings, run: BatchRun, i: int) -> Point:
+        result = run.comparison.plans[i]
         sales, payout, p90 = result.sales.mean, result.payout.mean, result.payout.p90
         share = None
         within = p90 <= self.budget
-        draws = run.draws  # type: ignore[attr-defined]
+        draws = run.draws
         if draws:
-            own = run.own[i]  # type: ignore[attr-defined]
+            own = run.own[i]
             p90s = np.array([p90 + d[i].payout_p90 - own.payout_p90 for d in draws])
             share = float((p90s <= self.budget).mean())
             within = within and share >= ROBUST_SHARE
