@@ -99,5 +99,5 @@ def test_the_bench_sweep_runs_its_points(team, monkeypatch) -> None:
         return result
 
     monkeypatch.setattr(module, "sweep", spy)
-    bench._sweep(team, 16, 3)
+    bench._sweep(team, 16, 3)  # in this process (no pool)
     assert seen == [3]  # 0.3, 0.31, 0.32: the baseline's own 0.5 is not among them
