@@ -38,6 +38,7 @@ def test_the_page_sweeps_a_lever_and_shows_curves_tornado_and_table() -> None:
     at.button(key="sens_run").click()
     at.run()
     assert not at.exception, at.exception
+    assert not at.error, [e.value for e in at.error]
     frame = next(d.value for d in at.dataframe if "Sales / year" in d.value.columns)
     # 0.3, 0.5 (the baseline's own threshold) and 0.7: three points, the plan's own among
     assert list(frame["New revenue: threshold"]) == [0.3, 0.5, 0.7]

@@ -10,7 +10,6 @@ call (`run_sweep`) per set of inputs; it runs only when asked (the button).
 
 from __future__ import annotations
 
-import os
 from collections.abc import Sequence
 from typing import Any
 
@@ -24,7 +23,7 @@ from simulator.results import charts
 from simulator.results.export import csv_bytes
 from simulator.results.sweep import Sweep, sweep
 from simulator.team.spec import TeamSpec
-from ui.cache import spec_key, worker_pool
+from ui.cache import spec_key
 from ui.widgets import show_chart
 
 MAX_PAGE_LEVERS = 3
@@ -55,12 +54,12 @@ def run_sweep(_plan: PlanSpec, _team: TeamSpec, key: str,
               seed: int) -> Sweep:
     """Sweep the plan's levers one at a time (key: `spec_key([_plan], _team)`).
 
-    levers: each lever's path and values; the points run as tasks on the server's pool.
+    levers: each lever's path and values. The points run in the server's process: the
+    shared pool's workers (`ui.cache.worker_pool`) end with the script thread that started
+    them (their parent-death signal is per thread), so a pool first used here breaks.
     """
     chosen = [(parse_lever(path, _plan, "lever"), list(values)) for path, values in levers]
-    pool = worker_pool()
-    return sweep(_plan, chosen, _team, n_trials, seed, executor=pool,
-                 groups=(os.cpu_count() or 1) if pool is not None else 1)
+    return sweep(_plan, chosen, _team, n_trials, seed)
 
 
 def _values(low: float, high: float, points: int) -> tuple[float, ...]:
