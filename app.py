@@ -31,6 +31,7 @@ from ui.scenarios import (
     save_comparison,
     scenario_panel,
 )
+from ui.sensitivity import sensitivity_page
 from ui.sidebar import MAX_PLANS, ChosenTeam, PlanInputs, Settings, sidebar
 from ui.state import init_presentation, presenting
 from ui.team_tab import team_tab
@@ -57,15 +58,17 @@ class Lineup:
 
 
 def page_tabs(present: bool) -> Sequence[Any]:
-    """Results, Plan editor, Plans, Team, Scenarios: tabs, or containers when presenting."""
+    """Results, Plan editor, Plans, Team, Scenarios, Sensitivity: tabs, or containers when
+    presenting."""
     if not present:
         st.title("Compare sales-compensation plans")
         st.caption("How much will the team sell, what will it cost, and why: simulated reps "
                    "react to thresholds, caps, accelerators, late plans and too many KPIs.")
-        return st.tabs(["Results", "Plan editor", "Plans", "Team", "Scenarios"])
+        return st.tabs(["Results", "Plan editor", "Plans", "Team", "Scenarios",
+                        "Sensitivity"])
     # the editor still runs, hidden, so its plan and its widgets' values stay put
     return [st.container(), st.container(key="hidden-editor"), st.container(), st.container(),
-            st.container()]
+            st.container(), st.container()]
 
 
 def lineup(plans: PlanInputs, edit: Edit) -> Lineup:
@@ -185,7 +188,8 @@ def main() -> None:
     opened = open_scenario()
     plans, chosen, settings, scenario_slot = sidebar()
     present = presenting()
-    tab_results, tab_editor, tab_plans, tab_team, tab_library = page_tabs(present)
+    tab_results, tab_editor, tab_plans, tab_team, tab_library, tab_sensitivity = page_tabs(
+        present)
 
     default_source = next((f"{plans.files[f].name} ({f})" for f in plans.selected), None)
     with tab_editor:
@@ -206,6 +210,9 @@ def main() -> None:
     with tab_library:
         if not present:
             library_tab()
+    with tab_sensitivity:
+        if not present:
+            sensitivity_page(compared.specs, compared.labels, chosen.team, settings.seed)
     with tab_results:
         show_results(compared, chosen, settings, present, opened, scenario_slot)
 

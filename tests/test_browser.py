@@ -226,6 +226,31 @@ def test_history_upload_fits_a_team_and_shows_health(server: str, browser: objec
     page.close()
 
 
+def test_sensitivity_page_sweeps_the_threshold(server: str, browser: object) -> None:
+    page = browser.new_page(viewport={"width": 1500, "height": 1000})  # type: ignore[attr-defined]
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    page.goto(server)
+    page.wait_for_selector("[data-testid='stMetric']", timeout=RENDER_MS)
+    _wait_until_settled(page)
+    page.get_by_role("tab", name="Sensitivity").click()
+    page.get_by_role("button", name="Run the sweep").click()
+    # the baseline's threshold over five points: the points' CSV, the curves and the tornado
+    page.get_by_role("button", name="Points (CSV)").wait_for(timeout=RENDER_MS)
+    _wait_until_settled(page)
+    page.wait_for_function(
+        "[...document.querySelectorAll('.vega-embed')].filter(e => e.offsetParent !== null)"
+        ".length >= 2", timeout=RENDER_MS)
+    page.wait_for_timeout(1000)
+    assert not page.get_by_test_id("stException").count()
+    assert not errors, errors
+    ARTIFACTS.mkdir(exist_ok=True)
+    page.set_viewport_size({"width": 1500, "height": 2200})
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(ARTIFACTS / "sensitivity.png"))
+    page.close()
+
+
 # -- finance and the boardroom: saved scenarios, links, labels at common widths ------------
 
 CUT_TEXT_JS = """
@@ -322,7 +347,7 @@ def test_no_label_is_cut_at_common_widths(server: str, browser: object, width: i
     _wait_for_charts(page, 6)
     _wait_until_settled(page)
     cut = {"Results": page.evaluate(CUT_TEXT_JS)}
-    for tab in ("Plan editor", "Plans", "Team", "Scenarios"):
+    for tab in ("Plan editor", "Plans", "Team", "Scenarios", "Sensitivity"):
         page.get_by_role("tab", name=tab).click()
         page.wait_for_timeout(800)
         cut[tab] = page.evaluate(CUT_TEXT_JS)

@@ -16,6 +16,7 @@ KEYS = {"plans", "reps", "weeks", "trials", "workers", "floor_seconds", "compari
         "ratio_to_floor", "quick_trials", "quick_comparison_seconds", "draws", "draw_trials",
         "draws_comparison_seconds", "separate_comparisons_seconds", "goal", "goal_met"}
 MEMORY_KEYS = {"memory_reps", "memory_trials", "memory_seconds", "memory_peak_bytes"}
+SWEEP_KEYS = {"sweep_points", "sweep_seconds"}
 
 
 def test_best_of_takes_the_fastest_of_the_repeats(monkeypatch: pytest.MonkeyPatch) -> None:
@@ -36,9 +37,14 @@ def test_run_bench_times_the_comparisons_it_reports(monkeypatch: pytest.MonkeyPa
         return result
 
     monkeypatch.setattr(bench, "compare", spy)
+    swept: list[tuple[int, int, int]] = []
+    monkeypatch.setattr(bench, "_sweep", lambda team, trials, points, pool, workers:
+                        swept.append((trials, points, workers)))
     result = bench.run_bench(trials=24, quick_trials=8, repeats=1, draws=2, draw_trials=4,
-                             workers=2, memory_reps=300, memory_trials=32)
-    assert set(result) == KEYS | MEMORY_KEYS
+                             workers=2, memory_reps=300, memory_trials=32, sweep_points=3)
+    assert set(result) == KEYS | MEMORY_KEYS | SWEEP_KEYS
+    assert swept == [(8, 3, 2)] and result["sweep_points"] == 3
+    assert "sweep_seconds < 10" in result["goal"]
     # a warm-up; the full and the quick comparison of the four bench plans, really
     # simulated; then the quick one with 2 draws, and the same work as a headline and 2
     # separate comparisons; then one plan for the big team
@@ -64,7 +70,7 @@ def test_cli_bench_json(capsys: pytest.CaptureFixture[str],
     monkeypatch.setattr(bench, "parameter_sets", lambda team, k, seed: [team] * k)
     assert main(["bench", "--trials", "16", "--quick-trials", "8", "--repeats", "1",
                  "--draws", "3", "--draw-trials", "5", "--workers", "1", "--memory-reps",
-                 "0", "--json"]) == 0
+                 "0", "--sweep-points", "0", "--json"]) == 0
     data = json.loads(capsys.readouterr().out)
     assert set(data) == KEYS
     assert data["trials"] == 16 and data["quick_trials"] == 8
@@ -80,7 +86,7 @@ def test_cli_bench_text(capsys: pytest.CaptureFixture[str],
              "draw_trials": 400, "draws_comparison_seconds": 4.0,
              "separate_comparisons_seconds": 4.5, "memory_reps": 10_000,
              "memory_trials": 10_000, "memory_seconds": 95.0, "memory_peak_bytes": 7.5e8,
-             "goal": "", "goal_met": True}
+             "sweep_points": 50, "sweep_seconds": 12.5, "goal": "", "goal_met": True}
     monkeypatch.setattr(bench, "run_bench", lambda *args: fixed)
     assert main(["bench"]) == 0
     out = capsys.readouterr().out
@@ -91,4 +97,5 @@ def test_cli_bench_text(capsys: pytest.CaptureFixture[str],
             "(goal <= 1,000 MB)") in out
     assert ("with 8 behaviour-model draws of 400 plan years: 4.00 s "
             "(as 9 separate comparisons: 4.50 s)") in out
+    assert ("sweep of one plan, 50 points at 2,000 trials: 12.50 s (goal < 10 s)") in out
     assert "goal met: yes" in out

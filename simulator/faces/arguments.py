@@ -68,7 +68,7 @@ _seed = _whole_number(0, MAX_SEED)
 
 def build_parser(commands: dict[str, Any] | None = None) -> argparse.ArgumentParser:
     """The command-line interface; `commands` (name -> function) gains the boardroom's."""
-    from simulator.faces import boardroom
+    from simulator.faces import boardroom, design
 
     parser = argparse.ArgumentParser(
         prog="python -m simulator",
@@ -180,7 +180,11 @@ def build_parser(commands: dict[str, Any] | None = None) -> argparse.ArgumentPar
                    "no memory run)")
     p.add_argument("--memory-trials", type=_trials, default=10_000, metavar="N",
                    help="trials of the memory run (default 10,000)")
+    p.add_argument("--sweep-points", type=_whole_number(0, 200), default=50, metavar="N",
+                   help="points of the sweep run, one plan at the quick trials (default 50; "
+                   "0: no sweep run)")
     p.add_argument("--json", action="store_true", help="print JSON")
     if commands is not None:
         boardroom.add_commands(sub, commands)
+        design.add_commands(sub, commands)
     return parser

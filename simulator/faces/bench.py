@@ -37,6 +37,8 @@ BENCH_PLANS = ("baseline.yaml", "high_threshold.yaml", "capped.yaml", "recommend
 GOAL_RATIO = 1.2  # the comparison at `trials`, against the floor
 GOAL_QUICK_SECONDS = 0.3  # the comparison at `quick_trials`
 GOAL_MEMORY_BYTES = 1_000_000_000  # the big team's run
+GOAL_SWEEP_SECONDS = 10.0  # a sweep of `sweep_points` thresholds at `quick_trials`
+SWEEP_PLAN = "baseline.yaml"
 SAMPLE_SECONDS = 0.1
 
 
@@ -51,7 +53,8 @@ def _best_of(repeats: int, run: Callable[[], object]) -> float:
 
 def run_bench(trials: int = 10_000, quick_trials: int = 2_000, repeats: int = 3,
               draws: int = 8, draw_trials: int = 400, workers: int = 1,
-              memory_reps: int = 0, memory_trials: int = 10_000) -> dict[str, Any]:
+              memory_reps: int = 0, memory_trials: int = 10_000, sweep_points: int = 0
+              ) -> dict[str, Any]:
     """Time a 4-plan comparison of the default team at `trials` and `quick_trials`.
 
     Also times a comparison at `quick_trials` with `draws` behaviour-model draws of
@@ -59,7 +62,9 @@ def run_bench(trials: int = 10_000, quick_trials: int = 2_000, repeats: int = 3,
     headline, then one comparison per drawn team), each with its anchoring solved anew.
     workers: processes running the chunks (1: this one). memory_reps: when not 0, also
     run the baseline plan for a team of that many reps over `memory_trials` trials and
-    measure its time and peak memory.
+    measure its time and peak memory. sweep_points: when not 0, also time (once) a sweep
+    of that many thresholds of the baseline at `quick_trials`, its plans in one group per
+    worker on the same pool.
     """
     team = load_team()
     plans = [load_plan(PLANS_DIR / name) for name in BENCH_PLANS]
@@ -94,6 +99,9 @@ def run_bench(trials: int = 10_000, quick_trials: int = 2_000, repeats: int = 3,
         single_s = _best_of(repeats, one_by_one)
         memory = (_memory_run(plans[0], team, memory_reps, memory_trials, pool)
                   if memory_reps else {})
+        swept = ({"sweep_points": sweep_points, "sweep_seconds": _best_of(
+            1, lambda: _sweep(team, quick_trials, sweep_points, pool, workers))}
+            if sweep_points else {})
     result = {
         "plans": len(plans),
         "reps": team.size,
@@ -110,12 +118,15 @@ def run_bench(trials: int = 10_000, quick_trials: int = 2_000, repeats: int = 3,
         "draws_comparison_seconds": draws_s,
         "separate_comparisons_seconds": single_s,
         **memory,
+        **swept,
         "goal": (f"ratio_to_floor <= {GOAL_RATIO} and quick_comparison_seconds < "
                  f"{GOAL_QUICK_SECONDS}" + (" and memory_peak_bytes <= "
-                                            f"{GOAL_MEMORY_BYTES}" if memory else "")),
+                                            f"{GOAL_MEMORY_BYTES}" if memory else "")
+                 + (f" and sweep_seconds < {GOAL_SWEEP_SECONDS}" if swept else "")),
     }
     result["goal_met"] = bool(full_s / floor_s <= GOAL_RATIO and quick_s < GOAL_QUICK_SECONDS
-                              and memory.get("memory_peak_bytes", 0) <= GOAL_MEMORY_BYTES)
+                              and memory.get("memory_peak_bytes", 0) <= GOAL_MEMORY_BYTES
+                              and swept.get("sweep_seconds", 0.0) < GOAL_SWEEP_SECONDS)
     return result
 
 
@@ -140,8 +151,28 @@ def bench_text(result: dict[str, Any]) -> str:
             f"{result['memory_seconds']:.1f} s, peak memory "
             f"{result['memory_peak_bytes'] / 1e6:,.0f} MB (goal <= "
             f"{GOAL_MEMORY_BYTES / 1e6:,.0f} MB)")
+    if "sweep_seconds" in result:
+        lines.append(
+            f"  sweep of one plan, {result['sweep_points']} points at "
+            f"{result['quick_trials']:,} trials: {result['sweep_seconds']:.2f} s (goal < "
+            f"{GOAL_SWEEP_SECONDS:g} s)")
     lines.append(f"  goal met: {'yes' if result['goal_met'] else 'NO'}")
     return "\n".join(lines)
+
+
+def _sweep(team: Any, trials: int, points: int, pool: Executor | None = None,
+           workers: int = 1) -> None:
+    """A sweep of the baseline's threshold over `points` values besides its own."""
+    from simulator.plan.levers import parse_lever
+    from simulator.results.sweep import sweep
+
+    plan = load_plan(PLANS_DIR / SWEEP_PLAN)
+    lever = parse_lever("measures[0].threshold", plan, "--vary")
+    own = lever.value(plan.to_yaml_dict())
+    values = [round(0.3 + 0.01 * i, 2) for i in range(points + 1)]
+    values = [v for v in values if v != own][:points]
+    sweep(plan, [(lever, values)], team, trials, seed=3, executor=pool,
+          groups=workers if pool is not None else 1)
 
 
 @contextmanager

@@ -226,7 +226,8 @@ def _bench(args: argparse.Namespace) -> int:
     from simulator.faces.bench import bench_text, run_bench
 
     result = run_bench(args.trials, args.quick_trials, args.repeats, args.draws,
-                       args.draw_trials, args.workers, args.memory_reps, args.memory_trials)
+                       args.draw_trials, args.workers, args.memory_reps, args.memory_trials,
+                       args.sweep_points)
     if args.json:
         _print_json(result)
     else:

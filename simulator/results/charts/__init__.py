@@ -46,6 +46,12 @@ from simulator.results.charts.frames import (
     weekly_frame,
 )
 from simulator.results.charts.render import chart_png, chart_svg
+from simulator.results.charts.sensitivity import (
+    response_chart,
+    response_frame,
+    tornado_chart,
+    tornado_frame,
+)
 from simulator.results.charts.style import (
     BEHAVIOUR_TITLES,
     CURRENCY,
@@ -102,4 +108,8 @@ __all__ = [
     "rep_level_frame",
     "seasonal_chart",
     "seasonal_frame",
+    "response_chart",
+    "response_frame",
+    "tornado_chart",
+    "tornado_frame",
 ]
