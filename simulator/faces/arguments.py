@@ -65,6 +65,27 @@ _trials = _whole_number(1, MAX_TRIALS)
 _seed = _whole_number(0, MAX_SEED)
 
 
+def deal_options(p: argparse.ArgumentParser, quotas_help: str) -> None:
+    """The flags of deal-level CRM exports (docs/CALIBRATION.md, "Deal-level exports")."""
+    p.add_argument("--deals", metavar="OPPORTUNITIES.csv",
+                   help="an opportunity export (one row per deal; Salesforce and HubSpot "
+                   "headers are recognised), instead of the long CSV")
+    p.add_argument("--activities", metavar="ACTIVITIES.csv",
+                   help="with --deals: an activity export (calls, meetings)")
+    p.add_argument("--splits", metavar="SPLITS.csv",
+                   help="with --deals: split and overlay credit (deal, rep, share, role)")
+    p.add_argument("--hierarchy", metavar="HIERARCHY.csv",
+                   help="with --deals: managers credited with their reps' deals (rep, "
+                   "manager, from, to)")
+    p.add_argument("--quotas", metavar="QUOTAS.csv", help=quotas_help)
+    p.add_argument("--mapping", metavar="MAP.yaml",
+                   help="with --deals: column names, won stages, date order, decimal comma, "
+                   "currency rates of exports the reader does not know")
+    p.add_argument("--credit-report", metavar="CREDITS.csv",
+                   help="with --deals: write the crediting report (every credit of every "
+                   "won deal) here")
+
+
 def build_parser(commands: dict[str, Any] | None = None) -> argparse.ArgumentParser:
     """The command-line interface; `commands` (name -> function) gains the boardroom's."""
     from simulator.faces import boardroom
@@ -85,8 +106,11 @@ def build_parser(commands: dict[str, Any] | None = None) -> argparse.ArgumentPar
         "(CSV columns rep_id,period,measure,actual,quota).",
     )
     p.add_argument("plan", metavar="PLAN.yaml")
-    p.add_argument("actuals", metavar="ACTUALS.csv")
+    p.add_argument("actuals", metavar="ACTUALS.csv", nargs="?",
+                   help="the long CSV; or give the deal exports with --deals")
     p.add_argument("-o", "--output", metavar="OUT.csv", help="write here instead of stdout")
+    deal_options(p, quotas_help="quota per rep and period (rep_id,period,quota and "
+                 "optionally measure or metric); needed with --deals")
 
     p = sub.add_parser(
         "team", help="show a team and its metrics", description="Show a team and its metrics."
@@ -134,8 +158,13 @@ def build_parser(commands: dict[str, Any] | None = None) -> argparse.ArgumentPar
         "and optionally quota; periods 2025-03 or 2025-Q1) and write a team file. "
         "See docs/CALIBRATION.md.",
     )
-    p.add_argument("history", metavar="HISTORY.csv")
+    p.add_argument("history", metavar="HISTORY.csv", nargs="?",
+                   help="the long CSV; or give the deal exports with --deals")
     p.add_argument("-o", "--output", metavar="TEAM.yaml", help="write the team file here")
+    deal_options(p, quotas_help="revenue quota per rep and period (rep_id,period,quota), "
+                 "with --deals")
+    p.add_argument("--period", choices=("month", "quarter"), default="month",
+                   help="with --deals: total the deals per month (default) or quarter")
     p.add_argument("--name", type=_team_name,
                    help=f"the team's name, up to {MAX_NAME_CHARS} characters (default: from "
                    "the file name)")

@@ -70,8 +70,18 @@ def _payout(args: argparse.Namespace) -> int:
 
     if args.output:
         _check_output(args.output)
+    data = _deal_data(args, "ACTUALS.csv")
     plan = load_plan(args.plan)
-    table = payout_table(plan, read_actuals(args.actuals, plan))
+    if data is None:
+        actuals = read_actuals(args.actuals, plan)
+    else:
+        from simulator.team.deals import deal_actuals
+
+        if args.quotas is None:
+            raise InputError.single("--quotas", "", "payout --deals needs a quota file "
+                                    "(rep_id,period,quota) to pay against")
+        actuals = deal_actuals(data, plan)
+    table = payout_table(plan, actuals)
     data = csv_bytes(table)
     if args.output:
         _write(args.output, data)
@@ -80,6 +90,38 @@ def _payout(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(data.decode("utf-8"))
     return EXIT_OK
+
+
+DEAL_FLAGS = ("activities", "splits", "hierarchy", "quotas", "mapping", "credit_report")
+
+
+def _deal_data(args: argparse.Namespace, long_name: str) -> Any:
+    """The deal exports of --deals (None for the long CSV); the crediting report written."""
+    long_csv = getattr(args, "history", None) or getattr(args, "actuals", None)
+    if args.deals is None:
+        given = [f"--{f.replace('_', '-')}" for f in DEAL_FLAGS if getattr(args, f, None)]
+        if long_csv is None:
+            raise InputError.single(long_name, "", f"give {long_name} or --deals "
+                                    "OPPORTUNITIES.csv")
+        if given:
+            raise InputError.single(given[0], "", "goes with --deals, not with " + long_name)
+        return None
+    if long_csv is not None:
+        raise InputError.single("--deals", "", f"give {long_name} or --deals, not both")
+    if args.credit_report:
+        _check_output(args.credit_report)
+    from simulator.team.deals import read_deals
+
+    data = read_deals(args.deals, args.activities, args.splits, args.hierarchy, args.quotas,
+                      args.mapping)
+    if args.credit_report:
+        from simulator.results.export import csv_bytes
+        from simulator.team.deals.report import credit_report
+
+        _write(args.credit_report, csv_bytes(credit_report(data)))
+        print(f"{args.credit_report}: {len(data.credits):,} credits of "
+              f"{data.credits['deal_id'].nunique():,} won deals", file=sys.stderr)
+    return data
 
 
 def _load_team(path: str | None):  # type: ignore[no-untyped-def]
@@ -263,11 +305,18 @@ def _calibrate(args: argparse.Namespace) -> int:
 
     if args.output:
         _check_output(args.output)
-    history = read_history(args.history)
+    data = _deal_data(args, "HISTORY.csv")
+    if data is None:
+        history = read_history(args.history)
+    else:
+        from simulator.team.deals import deal_history
+
+        history = deal_history(data, args.period)
+    source = args.history or args.deals
     base = _load_team(args.base) if args.base else None
     plan = load_plan(args.plan) if args.plan else None
     # a file name may hold anything a name may not (line breaks, escape codes, length)
-    stem = normal_name(printable(Path(args.history).stem))
+    stem = normal_name(printable(Path(source).stem))
     name = args.name or shorten(f"Calibrated from {stem}", MAX_NAME_CHARS)
     try:
         fit = calibrate(history, np.random.default_rng(args.seed), name=name, base=base,
@@ -275,7 +324,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     except InputError as error:
         if error.source != FITTED_TEAM:
             raise
-        raise error.moved(args.history, "the team fitted to it:") from None
+        raise error.moved(source, "the team fitted to it:") from None
     if plan is not None and args.output:
         # the team file names the plan file, relative to itself, rather than copying it
         folder = Path(args.output).resolve().parent

@@ -71,6 +71,8 @@ class Calibration:
     team: dict[str, Any] = field(repr=False)
     market: MarketFit | None = None  # the market's shocks in the history
     incumbent: str | None = None  # the plan the history was earned under, if given
+    deals: dict[str, Any] | None = None  # the deal-level fit (`dealfit.DealFit.to_dict`)
+    timing: dict[str, Any] | None = None  # close-date bunching (`timing.bunching`)
 
     def to_dict(self) -> dict[str, Any]:
         """Everything as plain data (the `calibrate --json` object)."""
