@@ -153,6 +153,7 @@ def generate(seed: int = SEED) -> tuple[dict[str, pd.DataFrame], dict[str, Any]]
         "deals_splits.csv": _splits(deals, names),
         "deals_hierarchy.csv": _hierarchy(names),
         "deals_quotas.csv": _quotas(names, rate, size),
+        "deals_quotas_2025q.csv": _quarterly_quotas(names, rate, size),
         "deals_activities.csv": _activities(names, rng),
     }
     expected = RATE * SIZE * rate * size  # each rep's expected month, an average season
@@ -255,6 +256,27 @@ def _quotas(names: list[str], rate: np.ndarray, size: np.ndarray) -> pd.DataFram
         for year in range(FIRST_YEAR, FIRST_YEAR + YEARS):
             for month in range(1, 13):
                 rows.append((rep, f"{year}-{month:02d}", f"{quota:.0f}"))
+    return pd.DataFrame(rows, columns=["rep_id", "period", "quota"])
+
+
+def _quarterly_quotas(names: list[str], rate: np.ndarray, size: np.ndarray) -> pd.DataFrame:
+    """Quarterly revenue quotas of 2025, for plans paid per quarter (plans/baseline.yaml).
+
+    Each rep 3 months of its quota, each manager the sum of its team's, the overlay
+    specialist a tenth of the team's.
+    """
+    month = {r: QUOTA_MULTIPLE * RATE * SIZE * rate[i] * size[i] for i, r in enumerate(names)}
+    half = len(names) // 2
+    team = {MANAGERS[0]: names[:half], MANAGERS[1]: names[:half], MANAGERS[2]: names}
+    rows = []
+    for q in range(1, 5):
+        period = f"2025-Q{q}"
+        for rep in names:
+            rows.append((rep, period, f"{3 * month[rep]:.0f}"))
+        for manager, reps_ in team.items():
+            if (manager == MANAGERS[0]) == (q <= 2) or manager == MANAGERS[2]:
+                rows.append((manager, period, f"{3 * sum(month[r] for r in reps_):.0f}"))
+        rows.append((OVERLAY, period, f"{0.3 * sum(month.values()):.0f}"))
     return pd.DataFrame(rows, columns=["rep_id", "period", "quota"])
 
 

@@ -163,10 +163,10 @@ def _first_line(*lines: object) -> int:
 def deal_actuals(data: DealData, plan: PlanSpec) -> Actuals:
     """The payout calculator's actuals: every rep-period of the quota file, all credit.
 
-    A rep's revenue is everything credited to them (owner, split, overlay, roll-up). Each
-    plan measure's metric must be one a deal export gives (DEAL_METRICS), and each
-    rep-period needs a quota for each measure; a rep credited in a period without a quota
-    is a problem (it could not be paid).
+    A rep's revenue is everything credited to them (owner, split, overlay, roll-up). The
+    periods paid are those of the quota file. Each plan measure's metric must be one a deal
+    export gives (DEAL_METRICS), and each rep-period needs a quota for each measure; a rep
+    credited in a paid period without a quota is a problem (it could not be paid).
     """
     granularity = plan.period
     table = rep_periods(data, granularity, ("owner", "split", "overlay", "rollup"))
@@ -192,8 +192,9 @@ def deal_actuals(data: DealData, plan: PlanSpec) -> Actuals:
         quotas[q.rep, q.index, q.target] = q.quota
         lines.setdefault((q.rep, q.index), q.line)
     by_key = {(r.rep_id, r.index): r for r in table.itertuples(index=False)}
+    paid = {index for _, index in lines}
     for (rep, index), row in by_key.items():
-        if (rep, index) not in lines and row.cents > 0:
+        if index in paid and (rep, index) not in lines and row.cents > 0:
             problems.append(Problem("", (
                 f"{shorten(rep)!r} is credited {row.cents / 100:,.2f} in "
                 f"{label_of(granularity, index)} but has no quota; add a quota row")))

@@ -121,6 +121,7 @@ def parse_opportunities(text: str, source: str, mapping: Mapping) -> Opportuniti
     for line, deal_id, owner, close, amount, currency in rows:
         rate = 1.0
         if several:
+            currency = currency or base
             if currency is None:
                 problems.append(Problem(f"line {line}", "amount names no currency, but the file "
                                         f"has several ({', '.join(currencies)})"))
