@@ -86,6 +86,28 @@ def deal_options(p: argparse.ArgumentParser, quotas_help: str) -> None:
                    "won deal) here")
 
 
+DEAL_FLAGS = ("activities", "splits", "hierarchy", "quotas", "mapping", "credit_report")
+
+
+def check_deal_flags(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """A usage error (exit 2) unless exactly one of the long CSV and --deals is given.
+
+    The deal flags come only with --deals.
+    """
+    if not hasattr(args, "deals"):
+        return
+    long_csv = getattr(args, "history", None) or getattr(args, "actuals", None)
+    name = "HISTORY.csv" if hasattr(args, "history") else "ACTUALS.csv"
+    if args.deals is None:
+        if long_csv is None:
+            parser.error(f"{args.command}: give {name} or --deals OPPORTUNITIES.csv")
+        given = [f"--{f.replace('_', '-')}" for f in DEAL_FLAGS if getattr(args, f, None)]
+        if given:
+            parser.error(f"{args.command}: {given[0]} goes with --deals, not with {name}")
+    elif long_csv is not None:
+        parser.error(f"{args.command}: give {name} or --deals, not both")
+
+
 def build_parser(commands: dict[str, Any] | None = None) -> argparse.ArgumentParser:
     """The command-line interface; `commands` (name -> function) gains the boardroom's."""
     from simulator.faces import boardroom

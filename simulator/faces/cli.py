@@ -15,7 +15,7 @@ from typing import Any
 
 from simulator.base.errors import InputError, printable
 from simulator.faces import boardroom
-from simulator.faces.arguments import build_parser
+from simulator.faces.arguments import build_parser, check_deal_flags
 from simulator.faces.process import (
     EXIT_BROKEN_PIPE,
     Stopped,
@@ -70,7 +70,7 @@ def _payout(args: argparse.Namespace) -> int:
 
     if args.output:
         _check_output(args.output)
-    data = _deal_data(args, "ACTUALS.csv")
+    data = _deal_data(args)
     plan = load_plan(args.plan)
     if data is None:
         actuals = read_actuals(args.actuals, plan)
@@ -92,22 +92,13 @@ def _payout(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
-DEAL_FLAGS = ("activities", "splits", "hierarchy", "quotas", "mapping", "credit_report")
+def _deal_data(args: argparse.Namespace) -> Any:
+    """The deal exports of --deals (None for the long CSV); the crediting report written.
 
-
-def _deal_data(args: argparse.Namespace, long_name: str) -> Any:
-    """The deal exports of --deals (None for the long CSV); the crediting report written."""
-    long_csv = getattr(args, "history", None) or getattr(args, "actuals", None)
+    `arguments.check_deal_flags` has made sure one of the two is given.
+    """
     if args.deals is None:
-        given = [f"--{f.replace('_', '-')}" for f in DEAL_FLAGS if getattr(args, f, None)]
-        if long_csv is None:
-            raise InputError.single(long_name, "", f"give {long_name} or --deals "
-                                    "OPPORTUNITIES.csv")
-        if given:
-            raise InputError.single(given[0], "", "goes with --deals, not with " + long_name)
         return None
-    if long_csv is not None:
-        raise InputError.single("--deals", "", f"give {long_name} or --deals, not both")
     if args.credit_report:
         _check_output(args.credit_report)
     from simulator.team.deals import read_deals
@@ -305,7 +296,7 @@ def _calibrate(args: argparse.Namespace) -> int:
 
     if args.output:
         _check_output(args.output)
-    data = _deal_data(args, "HISTORY.csv")
+    data = _deal_data(args)
     if data is None:
         history = read_history(args.history)
     else:
@@ -375,7 +366,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
     from simulator.model.limits import RunTooLarge
 
-    args = build_parser(_COMMANDS).parse_args(argv)
+    parser = build_parser(_COMMANDS)
+    args = parser.parse_args(argv)
+    check_deal_flags(parser, args)
     try:
         with signals_stop():
             code = _COMMANDS[args.command](args)

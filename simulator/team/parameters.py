@@ -7,9 +7,15 @@ and its source.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, Strict, model_validator
+from pydantic import (
+    Field,
+    SerializerFunctionWrapHandler,
+    Strict,
+    model_serializer,
+    model_validator,
+)
 
 from simulator.base.limits import MAX_MEASURES
 from simulator.base.validation import Frozen, Money, Number, Positive, Share, Sigma, between
@@ -78,6 +84,14 @@ class Luck(Frozen):
     """Deal-level luck: when set, the engine draws each rep's weekly sales as deals x sizes
     (`simulator.model.luck`), and `sales_weekly` is only what reps expect (the lognormal
     of the same weekly variance, `calibrate` writes it)."""
+
+    @model_serializer(mode="wrap")
+    def _no_deals_unwritten(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A team without deal luck dumps as it always did (no `deals: null`)."""
+        data: dict[str, Any] = handler(self)
+        if self.deals is None:
+            data.pop("deals", None)
+        return data
 
     def market_period_variance(self, months: int) -> float:
         """Variance of the log market factor averaged over a period of `months` months.

@@ -75,8 +75,15 @@ class Calibration:
     timing: dict[str, Any] | None = None  # close-date bunching (`timing.bunching`)
 
     def to_dict(self) -> dict[str, Any]:
-        """Everything as plain data (the `calibrate --json` object)."""
-        return asdict(self)
+        """Everything as plain data (the `calibrate --json` object).
+
+        `deals` and `timing` are in it only for a history read from deals.
+        """
+        out = asdict(self)
+        for key in ("deals", "timing"):
+            if out[key] is None:
+                del out[key]
+        return out
 
 
 def interval(value: float, se: float) -> Estimate:
