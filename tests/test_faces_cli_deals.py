@@ -15,8 +15,8 @@ EX = ROOT / "plans" / "examples"
 SALESFORCE = str(EX / "deals_salesforce.csv")
 
 
-def test_calibrate_a_salesforce_export_without_a_mapping(tmp_path: Path,
-                                                         capsys: pytest.CaptureFixture[str]) -> None:
+def test_calibrate_a_salesforce_export_without_a_mapping(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     out, report = tmp_path / "team.yaml", tmp_path / "credits.csv"
     code = main(["calibrate", "--deals", SALESFORCE, "--activities",
                  str(EX / "deals_activities.csv"), "--splits", str(EX / "deals_splits.csv"),

@@ -182,7 +182,8 @@ def test_every_file_with_problems_is_reported_at_once() -> None:
         deals(opportunities=OPPS.replace("Closed Lost", "Booked"),
               splits="deal_id,rep_id,share\nD1,Ann,0.5\n")
     text = str(caught.value)
-    assert "opportunities.csv: line 5: unknown stage" in text and "splits.csv: line 2: split" in text
+    assert "opportunities.csv: line 5: unknown stage" in text
+    assert "splits.csv: line 2: split" in text
 
 
 def test_mapping_names_columns_won_stages_dates_and_decimal_comma() -> None:
