@@ -261,3 +261,13 @@ def test_overlay_share_and_allocation_add_up() -> None:
     d3 = credits[credits["deal_id"] == "D3"]["credit"].to_numpy()
     assert d3.sum() == 33333 and sorted(d3) == [11111, 11111, 11111]
     assert np.all(NO_MAPPING.won_stages == ())
+
+
+def test_pipeline_suffixes_and_won_only_exports() -> None:
+    text = OPPS.replace("Closed Won", "Closed won (Sales Pipeline)", 1)
+    assert len(parse_deals((text, "o.csv")).credits) == 3
+    won_only = "Deal owner,Amount,Close date\nAnn,100,2025-01-05\n"
+    with pytest.raises(InputError, match="no stage column"):
+        parse_deals((won_only, "o.csv"))
+    data = parse_deals((won_only, "o.csv"), mapping=mapping_from_text("all_won: true\n", "m"))
+    assert data.credits["credit"].tolist() == [10000]

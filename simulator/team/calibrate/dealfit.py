@@ -82,9 +82,12 @@ def _shrink(observed: np.ndarray, within: np.ndarray) -> tuple[np.ndarray, np.nd
     Returns the shrunk values, their posterior variances and the between variance.
     """
     centre = float(np.average(observed, weights=1 / within))
-    between = max(float(np.var(observed, ddof=1) - within.mean()), 0.0)
+    centre_var = 1.0 / float((1 / within).sum())  # the team mean's own noise
+    between = max(float(np.var(observed, ddof=1) - within.mean()), 0.0) if observed.size > 1 \
+        else 0.0
     weight = between / (between + within) if between > 0 else np.zeros_like(within)
-    return centre + weight * (observed - centre), weight * within, between
+    return (centre + weight * (observed - centre), weight * within + (1 - weight) ** 2 * centre_var,
+            between)
 
 
 def _cells(history: History) -> tuple[list[str], np.ndarray, np.ndarray, np.ndarray]:
@@ -206,7 +209,7 @@ def _profile(negative: Any, log_k: float) -> Estimate:
             step *= 1.3
         return x
 
-    low, high = edge(-1.0), edge(1.0)
+    low, high = max(edge(-1.0), math.log(1e-2)), min(edge(1.0), math.log(1e4))
     return Estimate(math.exp(log_k), math.exp(low), math.exp(high), (high - low) / (2 * Z95))
 
 

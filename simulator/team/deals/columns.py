@@ -107,6 +107,8 @@ class Mapping(Frozen):
     splits: Columns = {}
     hierarchy: Columns = {}
     quotas: Columns = {}
+    all_won: Annotated[bool, Strict()] = False
+    """The export holds won deals only (no stage column needed; a stage column is ignored)."""
     won_stages: Words = ()
     other_stages: Words = ()
     call_types: Words = ()

@@ -9,6 +9,7 @@ stage is a problem: the reader does not guess whether "Booked" is won.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass
 
 from simulator.base.csvfile import CsvRows, text_problem
@@ -52,10 +53,23 @@ class Opportunities:
     all_ids: frozenset[str] = frozenset()  # every deal of the file, won or not
 
 
+def _stage(text: str, known: set[str]) -> str:
+    """A stage folded; "Closed won (Sales Pipeline)" reads "Closed won".
+
+    HubSpot may name the pipeline beside the stage.
+    """
+    folded = fold(text)
+    if folded not in known and (cut := re.fullmatch(r"(.*?)\s*\([^()]*\)\s*", text)):
+        return fold(cut[1])
+    return folded
+
+
 def parse_opportunities(text: str, source: str, mapping: Mapping) -> Opportunities:
     """Read an opportunity export; raise InputError listing every problem with its line."""
     header = header_of(text)
     found, missing = find_columns(header, "opportunities", mapping)
+    if mapping.all_won:  # an export of won deals only: no stage column needed
+        missing = [m for m in missing if not m.startswith("no stage column")]
     if missing:
         raise InputError(source, [Problem("line 1", m) for m in missing])
     roles = list(found)
@@ -74,7 +88,8 @@ def parse_opportunities(text: str, source: str, mapping: Mapping) -> Opportuniti
         where = f"line {line}"
         row = [p for role in ("owner", "stage", "deal_id", "currency") if role in cell
                and (p := text_problem(found[role], cell[role])) is not None]
-        stage = fold(cell["stage"])
+        stage = (next(iter(won)) if mapping.all_won or "stage" not in cell
+                 else _stage(cell["stage"], won | other))
         deal_id = normal_name(cell.get("deal_id", "")) or f"line {line}"
         if stage in other:
             not_won += 1
