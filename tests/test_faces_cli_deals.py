@@ -100,3 +100,9 @@ def test_usage_of_the_deal_flags(argv: list[str], capsys: pytest.CaptureFixture[
         main(argv)
     assert caught.value.code == 2
     assert "--deals" in capsys.readouterr().err
+
+
+def test_quarterly_history_needs_quarterly_quotas(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["calibrate", "--deals", SALESFORCE, "--period", "quarter", "--quotas",
+                 str(EX / "deals_quotas.csv")]) == 2
+    assert "quotas are per month, but the history is read per quarter" in capsys.readouterr().err

@@ -31,11 +31,16 @@ def fit_report(fit: Calibration) -> str:
 
     row("revenue per rep-month (team's average rep)", fit.revenue_per_rep_month, "{:,.0f}")
     row("spread of rep levels (log-sd across reps)", fit.level_sigma)
-    row(f"luck per {unit} (log-sd)", fit.period_sigma)
     weeks = WEEKS_PER_PERIOD[fit.granularity]
-    row(f"  -> each rep's own: luck.sales_weekly ({weeks} weeks/{unit})", fit.weekly_luck)
-    lines.append(f"     (Fenton-Wilkinson inverse of the whole, for reference: "
-                 f"{fit.weekly_luck_fenton_wilkinson:.3f})")
+    if fit.deals is None:
+        row(f"luck per {unit} (log-sd)", fit.period_sigma)
+        row(f"  -> each rep's own: luck.sales_weekly ({weeks} weeks/{unit})", fit.weekly_luck)
+        lines.append(f"     (Fenton-Wilkinson inverse of the whole, for reference: "
+                     f"{fit.weekly_luck_fenton_wilkinson:.3f})")
+    else:
+        row(f"luck per {unit} read as one lognormal (not used)", fit.period_sigma)
+        lines.append(f"{'  luck.sales_weekly: what reps expect (same variance)':52s} "
+                     f"{fit.weekly_luck.value:>10.3f}")
     if fit.deals is not None:
         lines += _deal_lines(fit)
     market = fit.market
