@@ -152,3 +152,16 @@ def test_deal_luck_has_mean_one_and_the_negative_binomial_variance() -> None:
     with pytest.raises(Exception, match="lists 3 rates but the team has 2 reps"):
         team_from_dict({"name": "T", "reps": 2, "luck": {"deals": {
             "weekly_rate": [1.0, 1.0, 1.0], "dispersion": 1.0, "size_sigma": 0.5}}}, "t")
+
+
+def test_the_engine_simulates_a_team_fitted_to_deals(fit) -> None:
+    from simulator.plan.spec import load_plan
+    from simulator.results.comparison import compare
+
+    team = team_from_dict({**fit.team, "turnover": {**fit.team["turnover"], "yearly": 0.0}},
+                          "t")
+    result = compare([load_plan(ROOT / "plans" / "baseline.yaml")], team, n_trials=160,
+                     behavior="static")
+    expected = 12 * sum(r["level"] for r in fit.team["roster"]) * \
+        fit.revenue_per_rep_month.value
+    assert result.plans[0].sales.mean == pytest.approx(expected, rel=0.04)
