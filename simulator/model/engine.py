@@ -123,8 +123,7 @@ def simulate(
     cost_scale = anchored_cost_scale(team, funnel, reps) if behavior == "adaptive" else 1.0
     before = (before_announcement(team, funnel, reps, cost_scale)
               if behavior == "adaptive" else None)
-    models = [prepare(plan, team, funnel, reps, behavior, cost_scale, before)
-              for plan in plans]
+    models = _prepare_all(plans, team, funnel, reps, behavior, cost_scale, before, executor)
     if behavior == "adaptive" and team.turnover.yearly > 0:
         models = _with_leaving(models, team, funnel, reps, cost_scale, before)
     tallies = [PlanTally(n_trials, reps.size, len(m.plan.measures), years) for m in models]
@@ -152,6 +151,18 @@ def simulate(
         if progress is not None:
             progress(min(start + per_task * BLOCK_TRIALS, n_trials), n_trials)
     return Simulation(seed, n_trials, behavior, team, reps, funnel, models, tallies, years)
+
+
+def _prepare_all(plans: Sequence[PlanSpec], team: TeamSpec, funnel: WeeklyFunnel, reps: Reps,
+                 behavior: BehaviorMode, cost_scale: float, before: Before | None,
+                 executor: Executor | None) -> list[PlanModel]:
+    """Every plan prepared for the team, on the executor's workers when there is one."""
+    if executor is None or len(plans) < 2:
+        return [prepare(plan, team, funnel, reps, behavior, cost_scale, before)
+                for plan in plans]
+    n = len(plans)
+    return list(executor.map(prepare, plans, [team] * n, [funnel] * n, [reps] * n,
+                             [behavior] * n, [cost_scale] * n, [before] * n))
 
 
 def _with_leaving(models: list[PlanModel], team: TeamSpec, funnel: WeeklyFunnel, reps: Reps,
