@@ -15,7 +15,7 @@ import hashlib
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -32,8 +32,10 @@ from simulator.model.engine import default_chunk_trials
 from simulator.plan.spec import PlanSpec, plan_from_text
 from simulator.results import comparison
 from simulator.results.comparison import Comparison
-from simulator.team import calibrate
-from simulator.team.history import parse_history
+from simulator.results.export import csv_bytes
+from simulator.team import calibrate, deals
+from simulator.team.deals.report import credit_report
+from simulator.team.history import History, parse_history
 from simulator.team.spec import TeamSpec, team_from_dict
 
 DRAW_TRIALS = 200
@@ -137,6 +139,7 @@ class FittedTeam:
     fit: dict[str, Any]  # `Calibration.to_dict()`, as the calibration charts read it
     report: str  # the fit as `python -m simulator calibrate` prints it
     history_sha256: str = ""  # which history it was fitted to (saved with a scenario)
+    credits_csv: bytes = b""  # the crediting report, for a team fitted to deal exports
 
 
 @st.cache_data(show_spinner="Fitting the team to the history ...", max_entries=16)
@@ -153,11 +156,45 @@ def calibrate_history(data: bytes, file_name: str, _plan: PlanSpec | None = None
     are not cached.
     """
     history = parse_history(decode_text(data, file_name, MAX_CSV_BYTES), file_name)
+    return _fitted(history, file_name, _plan, hashlib.sha256(data).hexdigest())
+
+
+DEAL_FILES = ("opportunities", "activities", "splits", "hierarchy", "quotas", "mapping")
+"""The deal exports an upload may give, in `calibrate_deals`' order."""
+
+
+@st.cache_data(show_spinner="Fitting the team to the deals ...", max_entries=8)
+def calibrate_deals(files: tuple[tuple[bytes, str] | None, ...], _plan: PlanSpec | None = None,
+                    plan_key: str = "") -> FittedTeam:
+    """Fit a team to deal exports' bytes: (bytes, name) or None for each of DEAL_FILES.
+
+    Read as `calibrate --deals` reads them (CSVs at most MAX_CSV_BYTES, the mapping at most
+    MAX_YAML_BYTES); every file's problems raise one InputError. Monthly periods.
+    """
+    texts = [None if f is None else (decode_text(f[0], f[1], MAX_CSV_BYTES), f[1])
+             for f in files[:5]]
+    mapping = deals.NO_MAPPING
+    if files[5] is not None:
+        data, name = files[5]
+        mapping = deals.mapping_from_text(decode_text(data, name, MAX_YAML_BYTES), name)
+    opportunities = texts[0]
+    if opportunities is None:
+        raise InputError.single("deals", "", "upload an opportunity export")
+    found = deals.parse_deals(opportunities, texts[1], texts[2], texts[3], texts[4],
+                              mapping=mapping)
+    digest = hashlib.sha256(b"".join(f[0] for f in files if f is not None)).hexdigest()
+    fitted = _fitted(deals.deal_history(found), opportunities[1], _plan, digest)
+    return replace(fitted, credits_csv=csv_bytes(credit_report(found)))
+
+
+def _fitted(history: History, file_name: str, plan: PlanSpec | None,
+            digest: str) -> FittedTeam:
+    """Calibrate a read history into the app's fitted team (the CLI's seed 0)."""
     stem = normal_name(printable(Path(file_name).stem))  # a name may not hold controls
     try:
         fit = calibrate.calibrate(history, np.random.default_rng(0),
                                   name=shorten(f"Calibrated from {stem}", MAX_NAME_CHARS),
-                                  incumbent=_plan)
+                                  incumbent=plan)
     except InputError as error:  # a fitted team outside a team's bounds: the file's problem
         if error.source != "<calibrated team>":
             raise
@@ -167,4 +204,4 @@ def calibrate_history(data: bytes, file_name: str, _plan: PlanSpec | None = None
     team = team_from_dict(parse_yaml_text(text, source), source)  # as the file reads
     return FittedTeam(name=team.name, team=team, team_text=text, fit=fit.to_dict(),
                       report=calibrate.fit_report(fit),
-                      history_sha256=hashlib.sha256(data).hexdigest())
+                      history_sha256=digest)

@@ -21,8 +21,10 @@ from simulator.results.charts import CURRENCY
 from simulator.results.comparison import DEFAULT_TRIALS
 from simulator.team.spec import DEFAULT_TEAM, TeamSpec
 from ui.cache import (
+    DEAL_FILES,
     DRAW_TRIALS,
     FittedTeam,
+    calibrate_deals,
     calibrate_history,
     parse_plan,
     parse_team,
@@ -205,12 +207,59 @@ def history_upload(plans: dict[str, PlanSpec]) -> None:
                  f"{printable(str(error))}", icon=":material/error:")
 
 
+DEAL_UPLOADS = {
+    "opportunities": ("Opportunity export (CSV)", ["csv"], "One row per deal: owner, close "
+                      "date, amount, stage. Salesforce and HubSpot headers are recognised."),
+    "activities": ("Activities (CSV, optional)", ["csv"], "Calls and meetings: owner, date, "
+                   "type, duration, outcome."),
+    "splits": ("Splits (CSV, optional)", ["csv"], "deal, rep, share, role (split or overlay)."),
+    "hierarchy": ("Managers (CSV, optional)", ["csv"], "rep, manager, from, to."),
+    "quotas": ("Quotas (CSV, optional)", ["csv"], "rep_id, period (2025-03), quota."),
+    "mapping": ("Mapping (YAML, optional)", ["yaml", "yml"], "Column names, won stages, date "
+                "order, decimal comma, currency rates of another CRM's export."),
+}
+
+
+def deals_upload(plans: dict[str, PlanSpec]) -> None:
+    """A team fitted to uploaded deal exports joins the team choices (`calibrate --deals`)."""
+    with st.expander("Or fit a team to deal exports"):
+        uploads = {kind: st.file_uploader(label, type=types, key=f"deals_{kind}", help=text)
+                   for kind, (label, types, text) in DEAL_UPLOADS.items()}
+        first = uploads["opportunities"]
+        if first is None:
+            st.caption("Examples: plans/examples/deals_*.csv (docs/CALIBRATION.md, "
+                       "\"Deal-level exports\").")
+            return
+        under = st.selectbox(
+            "Deals won under", options=["", *plans], key="deals_plan",
+            format_func=lambda f: plans[f].name if f else "Normal effort (plan unknown)",
+            help="The plan in force while the deals were won, if you know it (as for a "
+                 "history CSV).")
+    plan = plans.get(under) if under else None
+    files = tuple(None if (u := uploads[k]) is None else (u.getvalue(), u.name)
+                  for k in DEAL_FILES)
+    try:
+        fitted = calibrate_deals(files, plan, spec_key([plan]) if plan is not None else "")
+        remember_team(f"deals:{first.name}",
+                      TeamChoice(f"Calibrated from deals: {shorten(printable(first.name), 80)}",
+                                 fitted.team_text, f"calibrated from {first.name}",
+                                 fitted.team, fitted),
+                      "deals:" + ":".join(u.file_id for u in uploads.values() if u is not None))
+    except InputError as error:
+        st.error(f"**{shown_name(first.name)}** was not calibrated:\n\n"
+                 f"{problem_list(error)}", icon=":material/error:")
+    except Exception as error:  # noqa: BLE001 - a failed fit must not take the page down
+        st.error(f"The fit of **{shown_name(first.name)}** failed: "
+                 f"{printable(str(error))}", icon=":material/error:")
+
+
 def team_section(plans: dict[str, PlanSpec]) -> ChosenTeam:
     """The team inputs: a shipped team, an uploaded one, or one fitted to history."""
     team_files = {p.name: p for p in sorted(TEAMS_DIR.glob("*.yaml"))}
     picker = st.container()
     team_upload()
     history_upload(plans)
+    deals_upload(plans)
     extra = added_teams()
     options = [*team_files, *extra]
     default = DEFAULT_TEAM.name if DEFAULT_TEAM.name in team_files else options[0]

@@ -12,6 +12,7 @@ import streamlit as st
 
 from simulator.results import charts
 from simulator.results.report import percent
+from simulator.team.calibrate.timing import bunching_lines
 from ui.cache import FittedTeam
 from ui.format import md, slug
 from ui.sidebar import ChosenTeam
@@ -72,6 +73,32 @@ def fit_notes(fit: dict[str, Any]) -> None:
                                                    for n in fit["notes"]))
 
 
+def deal_view(calibration: FittedTeam) -> None:
+    """For a team fitted to deal exports: its deal-level luck, close-date bunching, credits."""
+    fit = calibration.fit
+    deals = fit.get("deals")
+    if deals:
+        weekly = deals["weekly"]
+        st.markdown(
+            f"**Deal-level luck** (fitted from {deals['n_deals']:,} deals): "
+            f"{deals['rate']['value']:.2f} deals per rep-{fit['granularity']} "
+            f"[{deals['rate']['low']:.2f}, {deals['rate']['high']:.2f}], over-dispersion "
+            f"{deals['dispersion']['value']:.2f} [{deals['dispersion']['low']:.2f}, "
+            f"{deals['dispersion']['high']:.2f}], deal sizes spread "
+            f"{deals['size_sigma']['value']:.3f} around each rep's mean. The simulation draws "
+            f"each rep's week as deals × sizes (dispersion {weekly['dispersion']:.3g} a week).")
+    lines = bunching_lines(fit.get("timing"))
+    if lines:
+        st.markdown("**Close-date bunching**\n\n" + "\n".join(
+            f"- {md(line.strip())}" for line in lines[1:]) + f"\n\n{md(lines[0])}")
+    if calibration.credits_csv:
+        st.download_button("Download the crediting report (CSV)", data=calibration.credits_csv,
+                           file_name="crediting_report.csv", mime="text/csv",
+                           icon=":material/download:", key="credits_csv", on_click="ignore",
+                           help="Every credit of every won deal: owner, split, overlay and "
+                                "manager roll-up, to the cent.")
+
+
 def calibration_view(calibration: FittedTeam) -> None:
     """The fit of a calibrated team: estimates, seasonality, rep levels, goodness of fit."""
     fit = calibration.fit
@@ -94,6 +121,7 @@ def calibration_view(calibration: FittedTeam) -> None:
                                          seasonality_subtitle(fit)), "seasonality")
     goodness_of_fit(fit)
     show_chart(charts.rep_level_chart(charts.rep_level_frame(fit)), "rep-levels")
+    deal_view(calibration)
     fit_notes(fit)
     with st.expander("The fit as text (as `python -m simulator calibrate` prints it)"):
         st.code(calibration.report, language=None)

@@ -66,6 +66,49 @@ _trials = _whole_number(1, MAX_TRIALS)
 _seed = _whole_number(0, MAX_SEED)
 
 
+def deal_options(p: argparse.ArgumentParser, quotas_help: str) -> None:
+    """The flags of deal-level CRM exports (docs/CALIBRATION.md, "Deal-level exports")."""
+    p.add_argument("--deals", metavar="OPPORTUNITIES.csv",
+                   help="an opportunity export (one row per deal; Salesforce and HubSpot "
+                   "headers are recognised), instead of the long CSV")
+    p.add_argument("--activities", metavar="ACTIVITIES.csv",
+                   help="with --deals: an activity export (calls, meetings)")
+    p.add_argument("--splits", metavar="SPLITS.csv",
+                   help="with --deals: split and overlay credit (deal, rep, share, role)")
+    p.add_argument("--hierarchy", metavar="HIERARCHY.csv",
+                   help="with --deals: managers credited with their reps' deals (rep, "
+                   "manager, from, to)")
+    p.add_argument("--quotas", metavar="QUOTAS.csv", help=quotas_help)
+    p.add_argument("--mapping", metavar="MAP.yaml",
+                   help="with --deals: column names, won stages, date order, decimal comma, "
+                   "currency rates of exports the reader does not know")
+    p.add_argument("--credit-report", metavar="CREDITS.csv",
+                   help="with --deals: write the crediting report (every credit of every "
+                   "won deal) here")
+
+
+DEAL_FLAGS = ("activities", "splits", "hierarchy", "quotas", "mapping", "credit_report")
+
+
+def check_deal_flags(parser: argparse.ArgumentParser, args: argparse.Namespace) -> None:
+    """A usage error (exit 2) unless exactly one of the long CSV and --deals is given.
+
+    The deal flags come only with --deals.
+    """
+    if not hasattr(args, "deals"):
+        return
+    long_csv = getattr(args, "history", None) or getattr(args, "actuals", None)
+    name = "HISTORY.csv" if hasattr(args, "history") else "ACTUALS.csv"
+    if args.deals is None:
+        if long_csv is None:
+            parser.error(f"{args.command}: give {name} or --deals OPPORTUNITIES.csv")
+        given = [f"--{f.replace('_', '-')}" for f in DEAL_FLAGS if getattr(args, f, None)]
+        if given:
+            parser.error(f"{args.command}: {given[0]} goes with --deals, not with {name}")
+    elif long_csv is not None:
+        parser.error(f"{args.command}: give {name} or --deals, not both")
+
+
 def build_parser(commands: dict[str, Any] | None = None) -> argparse.ArgumentParser:
     """The command-line interface; `commands` (name -> function) gains the boardroom's."""
     from simulator.faces import boardroom, design
@@ -86,8 +129,11 @@ def build_parser(commands: dict[str, Any] | None = None) -> argparse.ArgumentPar
         "(CSV columns rep_id,period,measure,actual,quota).",
     )
     p.add_argument("plan", metavar="PLAN.yaml")
-    p.add_argument("actuals", metavar="ACTUALS.csv")
+    p.add_argument("actuals", metavar="ACTUALS.csv", nargs="?",
+                   help="the long CSV; or give the deal exports with --deals")
     p.add_argument("-o", "--output", metavar="OUT.csv", help="write here instead of stdout")
+    deal_options(p, quotas_help="quota per rep and period (rep_id,period,quota and "
+                 "optionally measure or metric); needed with --deals")
 
     p = sub.add_parser(
         "team", help="show a team and its metrics", description="Show a team and its metrics."
@@ -135,8 +181,13 @@ def build_parser(commands: dict[str, Any] | None = None) -> argparse.ArgumentPar
         "and optionally quota; periods 2025-03 or 2025-Q1) and write a team file. "
         "See docs/CALIBRATION.md.",
     )
-    p.add_argument("history", metavar="HISTORY.csv")
+    p.add_argument("history", metavar="HISTORY.csv", nargs="?",
+                   help="the long CSV; or give the deal exports with --deals")
     p.add_argument("-o", "--output", metavar="TEAM.yaml", help="write the team file here")
+    deal_options(p, quotas_help="revenue quota per rep and period (rep_id,period,quota), "
+                 "with --deals")
+    p.add_argument("--period", choices=("month", "quarter"), default="month",
+                   help="with --deals: total the deals per month (default) or quarter")
     p.add_argument("--name", type=_team_name,
                    help=f"the team's name, up to {MAX_NAME_CHARS} characters (default: from "
                    "the file name)")

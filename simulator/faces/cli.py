@@ -15,7 +15,7 @@ from typing import Any
 
 from simulator.base.errors import InputError, printable
 from simulator.faces import boardroom
-from simulator.faces.arguments import build_parser
+from simulator.faces.arguments import build_parser, check_deal_flags
 from simulator.faces.process import (
     EXIT_BROKEN_PIPE,
     Stopped,
@@ -70,8 +70,18 @@ def _payout(args: argparse.Namespace) -> int:
 
     if args.output:
         _check_output(args.output)
+    data = _deal_data(args)
     plan = load_plan(args.plan)
-    table = payout_table(plan, read_actuals(args.actuals, plan))
+    if data is None:
+        actuals = read_actuals(args.actuals, plan)
+    else:
+        from simulator.team.deals import deal_actuals
+
+        if args.quotas is None:
+            raise InputError.single("--quotas", "", "payout --deals needs a quota file "
+                                    "(rep_id,period,quota) to pay against")
+        actuals = deal_actuals(data, plan)
+    table = payout_table(plan, actuals)
     data = csv_bytes(table)
     if args.output:
         _write(args.output, data)
@@ -80,6 +90,29 @@ def _payout(args: argparse.Namespace) -> int:
     else:
         sys.stdout.write(data.decode("utf-8"))
     return EXIT_OK
+
+
+def _deal_data(args: argparse.Namespace) -> Any:
+    """The deal exports of --deals (None for the long CSV); the crediting report written.
+
+    `arguments.check_deal_flags` has made sure one of the two is given.
+    """
+    if args.deals is None:
+        return None
+    if args.credit_report:
+        _check_output(args.credit_report)
+    from simulator.team.deals import read_deals
+
+    data = read_deals(args.deals, args.activities, args.splits, args.hierarchy, args.quotas,
+                      args.mapping)
+    if args.credit_report:
+        from simulator.results.export import csv_bytes
+        from simulator.team.deals.report import credit_report
+
+        _write(args.credit_report, csv_bytes(credit_report(data)))
+        print(f"{args.credit_report}: {len(data.credits):,} credits of "
+              f"{data.credits['deal_id'].nunique():,} won deals", file=sys.stderr)
+    return data
 
 
 def _load_team(path: str | None):  # type: ignore[no-untyped-def]
@@ -251,11 +284,18 @@ def _calibrate(args: argparse.Namespace) -> int:
 
     if args.output:
         _check_output(args.output)
-    history = read_history(args.history)
+    data = _deal_data(args)
+    if data is None:
+        history = read_history(args.history)
+    else:
+        from simulator.team.deals import deal_history
+
+        history = deal_history(data, args.period)
+    source = args.history or args.deals
     base = _load_team(args.base) if args.base else None
     plan = load_plan(args.plan) if args.plan else None
     # a file name may hold anything a name may not (line breaks, escape codes, length)
-    stem = normal_name(printable(Path(args.history).stem))
+    stem = normal_name(printable(Path(source).stem))
     name = args.name or shorten(f"Calibrated from {stem}", MAX_NAME_CHARS)
     try:
         fit = calibrate(history, np.random.default_rng(args.seed), name=name, base=base,
@@ -263,7 +303,7 @@ def _calibrate(args: argparse.Namespace) -> int:
     except InputError as error:
         if error.source != FITTED_TEAM:
             raise
-        raise error.moved(args.history, "the team fitted to it:") from None
+        raise error.moved(source, "the team fitted to it:") from None
     if plan is not None and args.output:
         # the team file names the plan file, relative to itself, rather than copying it
         folder = Path(args.output).resolve().parent
@@ -314,7 +354,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
     from simulator.base.limits import RunTooLarge
 
-    args = build_parser(_COMMANDS).parse_args(argv)
+    parser = build_parser(_COMMANDS)
+    args = parser.parse_args(argv)
+    check_deal_flags(parser, args)
     try:
         with signals_stop():
             code = _COMMANDS[args.command](args)

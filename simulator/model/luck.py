@@ -5,6 +5,12 @@ Draws come from one `SeedSequence(seed)`: trial block b draws the reps' luck fro
 exactly the numbers it always drew, and every plan sees the same luck (common random
 numbers). Later plan years of a multi-year run draw from (1, b, year) and (2, b, year),
 so the first year's luck is the same however many years are simulated.
+
+A team with deal-level luck (`luck.deals`) draws each rep's week as deals x sizes instead
+of one lognormal: a negative binomial count of deals at the rep's weekly rate, each a
+mean-one lognormal size, divided by the rate so the factor has mean 1 (a week without a
+deal is 0). Its counts and sizes come from branch (5, b[, year]) and its activity normals
+from (1, b[, year]); a team without deal luck draws exactly what it always drew.
 """
 
 from __future__ import annotations
@@ -13,7 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulator.base.calendar import MONTHS_PER_YEAR, WEEKS_PER_MONTH, WEEKS_PER_YEAR
-from simulator.team.parameters import Luck
+from simulator.team.parameters import DealLuck, Luck
 
 FloatArray = NDArray[np.float64]
 
@@ -34,6 +40,15 @@ def block_luck(seed: int, block: int, n_reps: int, luck: Luck,
     included, and the monthly activity normals (12, BLOCK_TRIALS, n_reps).
     """
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=spawn_key(1, block, year)))
+    if luck.deals is not None:
+        activity = rng.standard_normal((MONTHS_PER_YEAR, BLOCK_TRIALS, n_reps))
+        deal_rng = np.random.default_rng(
+            np.random.SeedSequence(seed, spawn_key=spawn_key(5, block, year)))
+        sales = deal_sales(deal_rng, luck.deals, n_reps)
+        market = market_log_factors(seed, block, luck, year)
+        if market is not None:
+            sales *= np.exp(np.repeat(market, WEEKS_PER_MONTH, axis=0))[:, :, None]
+        return sales, activity
     sales = rng.standard_normal((WEEKS_PER_YEAR, BLOCK_TRIALS, n_reps))
     activity = rng.standard_normal((MONTHS_PER_YEAR, BLOCK_TRIALS, n_reps))
     # exp(sigma z - sigma**2 / 2 + log market) in place: one pass over the largest array
@@ -46,6 +61,28 @@ def block_luck(seed: int, block: int, n_reps: int, luck: Luck,
         sales += (np.repeat(market, WEEKS_PER_MONTH, axis=0) - sigma**2 / 2)[:, :, None]
     np.exp(sales, out=sales)
     return sales, activity
+
+
+def deal_sales(rng: np.random.Generator, deals: DealLuck, n_reps: int) -> FloatArray:
+    """Weekly sales luck as deals x sizes, (48, BLOCK_TRIALS, n_reps), mean 1 for every rep.
+
+    Each rep-week closes N ~ negative binomial (mean the rep's weekly rate, shape
+    `dispersion`) deals of mean-one lognormal sizes (log-sd `size_sigma`); the factor is
+    their sum over the rate. Drawn one trial at a time, so the sizes held at once are one
+    trial's deals.
+    """
+    rates = np.asarray(deals.rates(n_reps), dtype=np.float64)
+    k, sigma = deals.dispersion, deals.size_sigma
+    p = np.broadcast_to(k / (k + rates), (WEEKS_PER_YEAR, n_reps))
+    out = np.empty((WEEKS_PER_YEAR, BLOCK_TRIALS, n_reps))
+    for t in range(BLOCK_TRIALS):
+        counts = rng.negative_binomial(k, p)  # (48, n_reps)
+        sizes = np.exp(sigma * rng.standard_normal(int(counts.sum())) - sigma**2 / 2)
+        cell = np.repeat(np.arange(counts.size), counts.ravel())
+        out[:, t, :] = np.bincount(cell, weights=sizes, minlength=counts.size).reshape(
+            counts.shape)
+    out /= rates
+    return out
 
 
 def market_log_factors(seed: int, block: int, luck: Luck, year: int = 0) -> FloatArray | None:

@@ -52,6 +52,10 @@ class History:
     granularity: Granularity
     rows: pd.DataFrame
     missing_lines: tuple[int, ...] = ()  # rows whose actual is blank or NA: no result
+    deals: pd.DataFrame | None = None
+    """From a deal export (`simulator.team.deals`): each rep's selling credits, one row
+    each: rep_id, index, season (of the period), close (date), amount (currency), line."""
+    notes: tuple[str, ...] = ()  # what reading the exports left out or assumed
 
     @property
     def months_per_period(self) -> int:

@@ -7,9 +7,15 @@ and its source.
 from __future__ import annotations
 
 import math
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import Field, Strict, model_validator
+from pydantic import (
+    Field,
+    SerializerFunctionWrapHandler,
+    Strict,
+    model_serializer,
+    model_validator,
+)
 
 from simulator.base.limits import MAX_MEASURES
 from simulator.base.validation import Frozen, Money, Number, Positive, Share, Sigma, between
@@ -32,6 +38,34 @@ class Spread(Frozen):
     quota_error: Sigma = 0.15
 
 
+MAX_WEEKLY_DEALS = 50.0
+"""Deals a rep closes in a week at most in `luck.deals` (the draws hold one size per deal)."""
+WeeklyRate = Annotated[float, Strict(), Field(gt=0), between(1e-3, MAX_WEEKLY_DEALS)]
+
+
+class DealLuck(Frozen):
+    """Luck as deals x sizes (`calibrate --deals` fits it; docs/CALIBRATION.md).
+
+    A rep's week closes a negative binomial count of deals, each of a mean-one lognormal
+    size.
+
+    `weekly_rate`: deals a week, one number for every rep or one per rep (in roster order);
+    `dispersion`: the negative binomial shape of one week's count (variance rate +
+    rate**2 / dispersion; four weeks of shape k add up to a month of shape 4k);
+    `size_sigma`: the log-sd of one deal's size around the rep's mean deal.
+    """
+
+    weekly_rate: WeeklyRate | Annotated[tuple[WeeklyRate, ...], Field(min_length=1)]
+    dispersion: Annotated[float, Strict(), Field(gt=0), between(1e-3, 1e4)]
+    size_sigma: Sigma
+
+    def rates(self, n_reps: int) -> tuple[float, ...]:
+        """Each rep's weekly deal rate, (n_reps,)."""
+        if isinstance(self.weekly_rate, tuple):
+            return self.weekly_rate
+        return (float(self.weekly_rate),) * n_reps
+
+
 class Luck(Frozen):
     """Lognormal sigmas of luck: each rep's own, week to week, and the market's, shared by all.
 
@@ -46,6 +80,18 @@ class Luck(Frozen):
     market_monthly: Sigma = 0.08
     market_autocorrelation: Annotated[float, Strict(), Field(ge=0, lt=1)] = 0.5
     market_yearly: Sigma = 0.08
+    deals: DealLuck | None = None
+    """Deal-level luck: when set, the engine draws each rep's weekly sales as deals x sizes
+    (`simulator.model.luck`), and `sales_weekly` is only what reps expect (the lognormal
+    of the same weekly variance, `calibrate` writes it)."""
+
+    @model_serializer(mode="wrap")
+    def _no_deals_unwritten(self, handler: SerializerFunctionWrapHandler) -> dict[str, Any]:
+        """A team without deal luck dumps as it always did (no `deals: null`)."""
+        data: dict[str, Any] = handler(self)
+        if self.deals is None:
+            data.pop("deals", None)
+        return data
 
     def market_period_variance(self, months: int) -> float:
         """Variance of the log market factor averaged over a period of `months` months.

@@ -193,6 +193,12 @@ class TeamSpec(Frozen):
         No cost curvature at or below the output elasticity, no minimum effort at or above
         the maximum, whatever the draw.
         """
+        deals = self.luck.deals
+        if deals is not None and isinstance(deals.weekly_rate, tuple) \
+                and len(deals.weekly_rate) != self.size:
+            raise ValueError(f"luck.deals.weekly_rate lists {len(deals.weekly_rate):,} rates "
+                             f"but the team has {self.size:,} reps (one rate for every rep, "
+                             "or one per rep)")
         ranges, e = self.model_ranges.ranges(), self.effort
 
         def span(name: str, value: float) -> tuple[float, float]:

@@ -39,6 +39,7 @@ runs them (`calibrate`) and `calibration` holds what they give.
 from __future__ import annotations
 
 import math
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -57,6 +58,7 @@ from simulator.team.calibrate.calibration import (
     log_interval,
 )
 from simulator.team.calibrate.data import RevenueData, revenue_data
+from simulator.team.calibrate.dealfit import fit_deals
 from simulator.team.calibrate.fit import Fit, fit_normal, screen, seasonal_factors
 from simulator.team.calibrate.funnel import funnel_rates
 from simulator.team.calibrate.goodness import goodness_of_fit, quota_summary
@@ -71,8 +73,9 @@ from simulator.team.calibrate.market import fit_market
 from simulator.team.calibrate.outliers import describe_outliers, outlier_cells
 from simulator.team.calibrate.report import fit_report, season_names
 from simulator.team.calibrate.teamfile import significant, team_file, team_yaml
+from simulator.team.calibrate.timing import bunching
 from simulator.team.history import History
-from simulator.team.spec import TeamSpec, load_team
+from simulator.team.spec import TeamSpec, load_team, team_from_dict
 
 __all__ = [
     "Calibration",
@@ -107,7 +110,7 @@ def calibrate(
     robust=False fits plain normal luck (for comparison; not what the CLI uses).
     """
     base = base if base is not None else load_team(None)
-    notes: list[str] = []
+    notes: list[str] = list(history.notes)
     revenue = history.metric("revenue")
     reps = list(dict.fromkeys(revenue["rep_id"]))
     everyone = list(dict.fromkeys(history.rows["rep_id"]))
@@ -142,7 +145,7 @@ def calibrate(
     covered = set(revenue["season"]) == set(range(history.n_seasons))
     outliers: list[dict[str, Any]] = []
     outlier_share = 0.0
-    if robust:
+    if robust and history.deals is None:  # deal histories: sizes carry the big deals
         # stage 1: the contaminated-normal fit finds the outliers; stage 2 fits normal luck
         # without them (the wide component would also soak up the ordinary right tail of
         # a sum of lognormal weeks and bias sigma down a little)
@@ -277,9 +280,30 @@ def _result(
     funnel, minutes = funnel_rates(history, notes)
     gof = goodness_of_fit(history, data, fit, post_mean, post_var, post_exp, weekly.value,
                           market, rng)
+    level_sigma = log_interval(math.log(tau), se_log_tau)
+    deal_fit = timing = None
+    if history.deals is not None:
+        # levels, revenue and luck from the deals: a sum of a few lognormal deals is not
+        # a lognormal, and read as one it overstates luck and the mean (dealfit)
+        deal_fit = fit_deals(history, rng)
+        timing = bunching(history.deals, rng)
+        revenue_month, level_sigma = deal_fit.revenue_per_rep_month, deal_fit.level_sigma
+        tau = level_sigma.value
+        expected_period = np.array(deal_fit.levels) * revenue_month.value * months
+        rep_fits = [replace(r, level=deal_fit.levels[i], low=deal_fit.level_low[i],
+                            high=deal_fit.level_high[i]) for i, r in enumerate(rep_fits)]
+        weekly = Estimate(deal_fit.sales_weekly, deal_fit.sales_weekly, deal_fit.sales_weekly)
+        gof = deal_fit.goodness
+        notes.append(
+            f"levels, revenue and luck fitted from {deal_fit.n_deals:,} deals (deal counts x "
+            "sizes); luck.sales_weekly is the lognormal of the same weekly variance, which "
+            "reps expect; the engine draws deals (luck.deals)")
     quotas = quota_summary(revenue, data, expected_period)
     team = team_file(name, history, base, rep_fits, revenue_month.value, tau, weekly.value,
                      monthly, funnel, minutes, notes, market, incumbent)
+    if deal_fit is not None:
+        team["luck"]["deals"] = deal_fit.weekly
+        team_from_dict(team, "<calibrated team>")
     notes.extend(market.notes)
     if quotas and quotas["quota_error"] is not None:
         team["spread"]["quota_error"] = significant(min(quotas["quota_error"], 3.0))
@@ -295,7 +319,7 @@ def _result(
         n_observations=int(data.mask.sum()),
         n_zero=n_zero,
         revenue_per_rep_month=revenue_month,
-        level_sigma=log_interval(math.log(tau), se_log_tau),
+        level_sigma=level_sigma,
         period_sigma=period_sigma,
         weekly_luck=weekly,
         market=market,
@@ -316,6 +340,8 @@ def _result(
         notes=notes,
         team=team,
         incumbent=incumbent.name if incumbent is not None else None,
+        deals=deal_fit.to_dict() if deal_fit is not None else None,
+        timing=timing,
     )
 
 

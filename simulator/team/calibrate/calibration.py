@@ -71,10 +71,19 @@ class Calibration:
     team: dict[str, Any] = field(repr=False)
     market: MarketFit | None = None  # the market's shocks in the history
     incumbent: str | None = None  # the plan the history was earned under, if given
+    deals: dict[str, Any] | None = None  # the deal-level fit (`dealfit.DealFit.to_dict`)
+    timing: dict[str, Any] | None = None  # close-date bunching (`timing.bunching`)
 
     def to_dict(self) -> dict[str, Any]:
-        """Everything as plain data (the `calibrate --json` object)."""
-        return asdict(self)
+        """Everything as plain data (the `calibrate --json` object).
+
+        `deals` and `timing` are in it only for a history read from deals.
+        """
+        out = asdict(self)
+        for key in ("deals", "timing"):
+            if out[key] is None:
+                del out[key]
+        return out
 
 
 def interval(value: float, se: float) -> Estimate:

@@ -6,6 +6,7 @@ import numpy as np
 
 from simulator.base.calendar import SEASON_NAMES, WEEKS_PER_PERIOD
 from simulator.team.calibrate.calibration import STRONG_SHRINKAGE, Calibration, Estimate
+from simulator.team.calibrate.timing import bunching_lines
 
 
 def season_names(granularity: str) -> list[str]:
@@ -30,11 +31,18 @@ def fit_report(fit: Calibration) -> str:
 
     row("revenue per rep-month (team's average rep)", fit.revenue_per_rep_month, "{:,.0f}")
     row("spread of rep levels (log-sd across reps)", fit.level_sigma)
-    row(f"luck per {unit} (log-sd)", fit.period_sigma)
     weeks = WEEKS_PER_PERIOD[fit.granularity]
-    row(f"  -> each rep's own: luck.sales_weekly ({weeks} weeks/{unit})", fit.weekly_luck)
-    lines.append(f"     (Fenton-Wilkinson inverse of the whole, for reference: "
-                 f"{fit.weekly_luck_fenton_wilkinson:.3f})")
+    if fit.deals is None:
+        row(f"luck per {unit} (log-sd)", fit.period_sigma)
+        row(f"  -> each rep's own: luck.sales_weekly ({weeks} weeks/{unit})", fit.weekly_luck)
+        lines.append(f"     (Fenton-Wilkinson inverse of the whole, for reference: "
+                     f"{fit.weekly_luck_fenton_wilkinson:.3f})")
+    else:
+        row(f"luck per {unit} read as one lognormal (not used)", fit.period_sigma)
+        lines.append(f"{'  luck.sales_weekly: what reps expect (same variance)':52s} "
+                     f"{fit.weekly_luck.value:>10.3f}")
+    if fit.deals is not None:
+        lines += _deal_lines(fit)
     market = fit.market
     if market is not None:
         for label, estimate, name in (
@@ -99,7 +107,8 @@ def fit_report(fit: Calibration) -> str:
     lines.append("goodness of fit: observed vs fitted quantiles of attainment "
                  "(fitted: median and 95% band of replicated histories)")
     for basis in dict.fromkeys(r["basis"] for r in fit.goodness_of_fit):
-        label = {"quota": "actual / quota",
+        label = {"quota": "actual / quota", "deal count": "deals per rep-" + unit,
+                 "deal size": "deal size / the rep's mean deal",
                  "period effect": "team-wide period effect (the market's shocks)"}.get(
             basis, "actual / fitted expected revenue")
         lines.append(f"  {label}:")
@@ -116,7 +125,31 @@ def fit_report(fit: Calibration) -> str:
         f"  verdict: {misses} of {total} quantiles do not fit: the lognormal luck of the team "
         "model describes this history only roughly; read the simulated spreads with care"
     )
+    if fit.timing:
+        lines.append("")
+        lines += bunching_lines(fit.timing)
     if fit.notes:
         lines.append("")
         lines += [f"note: {n}" for n in fit.notes]
     return "\n".join(lines)
+
+
+def _deal_lines(fit: Calibration) -> list[str]:
+    """The deal-level fit's estimates (deal histories only)."""
+    d = fit.deals or {}
+    unit = fit.granularity
+    weekly = d["weekly"]
+    rates = weekly["weekly_rate"]
+    out = [f"{'deals per rep-' + unit + ' (team average)':52s} {d['rate']['value']:>10.2f}   "
+           f"[{d['rate']['low']:.2f}, {d['rate']['high']:.2f}]",
+           f"{'  over-dispersion of deal counts (NB shape per ' + unit + ')':52s} "
+           f"{d['dispersion']['value']:>10.2f}   [{d['dispersion']['low']:.2f}, "
+           f"{d['dispersion']['high']:.2f}]",
+           f"{'  deal size spread (log-sd around the rep mean)':52s} "
+           f"{d['size_sigma']['value']:>10.3f}   [{d['size_sigma']['low']:.3f}, "
+           f"{d['size_sigma']['high']:.3f}]",
+           f"{'  mean deal of the average rep':52s} {d['deal_size']['value']:>10,.0f}",
+           f"  -> luck.deals: weekly rate {min(rates):.3g}-{max(rates):.3g} a rep, "
+           f"dispersion {weekly['dispersion']:.3g} a week, size_sigma {weekly['size_sigma']:.3g}"
+           f" ({d['n_deals']:,} deals)"]
+    return out
