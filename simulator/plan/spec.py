@@ -162,8 +162,10 @@ class Measure(Frozen):
         if cap > MAX_CURVE_PAYOUT:
             raise ValueError(f"must be at most {show_number(MAX_CURVE_PAYOUT)} (x target pay), "
                              f"not {show_number(cap)}")
-        if curve and cap < curve[0][1]:
-            raise ValueError(f"{cap} is below the curve's first payout {curve[0][1]}")
+        # a curve whose first point is above 0% starts from (0, 0): any cap cuts it
+        if curve and curve[0][0] == 0 and cap < curve[0][1]:
+            raise ValueError(f"{cap} is below the curve's payout at 0% attainment "
+                             f"{curve[0][1]} (the cap would pay the same everywhere)")
         return cap
 
     def to_yaml(self) -> dict[str, Any]:
