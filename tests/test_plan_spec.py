@@ -250,7 +250,9 @@ def test_unknown_key_suggests_the_closest() -> None:
     raw = make_plan()
     raw["pay"]["target_incentiv"] = raw["pay"].pop("target_incentive")
     assert set(problems_of(raw)) == {
-        "pay.target_incentive: missing required key",
+        "pay.target_incentive: missing required key: 'New revenue' pay a curve, a multiple "
+        "of the target incentive (only a plan whose every measure is a commission may "
+        "leave it out)",
         "pay.target_incentiv: unknown key 'target_incentiv' (did you mean 'target_incentive'?)",
     }
 

@@ -1,5 +1,8 @@
 """Real results from a CSV (`rep_id,period,measure,actual,quota`) -> payouts per rep-period.
 
+An optional `target_incentive` column (per rep per year) overrides the plan's for that
+rep-period; every row of a rep-period must then give the same value (or leave it empty).
+
 Finance's calculator: every row is checked, every problem is reported with its line
 number, and nothing is computed from a file with any problem in it.
 """
@@ -14,12 +17,13 @@ import pandas as pd
 
 from simulator.base.csvfile import CsvRows, parse_number, read_text, text_problem
 from simulator.base.errors import Problem
-from simulator.base.limits import MAX_ACTUAL, MAX_QUOTA, MIN_QUOTA
+from simulator.base.limits import MAX_ACTUAL, MAX_MONEY, MAX_QUOTA, MIN_QUOTA
 from simulator.base.validation import normal_name, shorten, show_number
 from simulator.plan.payout import PlanPayout, round_money
 from simulator.plan.spec import PlanSpec
 
 COLUMNS = ("rep_id", "period", "measure", "actual", "quota")
+OPTIONAL = ("target_incentive",)
 
 
 @dataclass(frozen=True)
@@ -29,11 +33,14 @@ class Actuals:
     keys: list[tuple[str, str]]  # (rep_id, period), in the order they first appear
     actual: np.ndarray  # (n_rows, n_measures)
     quota: np.ndarray  # (n_rows, n_measures)
+    target_incentive: np.ndarray | None = None  # (n_rows,) per year; NaN: the plan's
 
 
 def parse_actuals(text: str, plan: PlanSpec, source: str = "<actuals>") -> Actuals:
     """Parse and check an actuals CSV against a plan; raise InputError listing every problem."""
-    table = CsvRows(text, source, COLUMNS)
+    table = CsvRows(text, source, COLUMNS, OPTIONAL)
+    targets: dict[tuple[str, str], tuple[float, int]] = {}  # rep-period -> (value, line)
+    has_target = False
     # plan names are already normal (the spec applies the one whitespace rule)
     measure_index = {normal_name(m.name): k for k, m in enumerate(plan.measures)}
     by_folded = {name.casefold(): name for name in measure_index}
@@ -76,6 +83,22 @@ def parse_actuals(text: str, plan: PlanSpec, source: str = "<actuals>") -> Actua
         elif not MIN_QUOTA <= quota <= MAX_QUOTA:
             row_problems.append(f"quota {quota:g} must be at least {show_number(MIN_QUOTA)} "
                                 f"and at most {show_number(MAX_QUOTA)}")
+        target_cell = cells.get("target_incentive", "").strip()
+        if target_cell:
+            has_target = True
+            target = parse_number(target_cell)
+            if target is None:
+                row_problems.append(f"target_incentive {shorten(target_cell)!r} is not a number")
+            elif not 0 < target <= MAX_MONEY:
+                row_problems.append(f"target_incentive {target:g} must be more than 0 and at "
+                                    f"most {show_number(MAX_MONEY)} (per rep per year)")
+            elif (rep, period) in targets and targets[rep, period][0] != target:
+                value, at = targets[rep, period]
+                row_problems.append(
+                    f"target_incentive {target:g} differs from {value:g} on line {at} for rep "
+                    f"{shorten(rep)!r}, period {shorten(period)!r} (one value per rep-period)")
+            else:
+                targets.setdefault((rep, period), (target, line))
         key = (rep, period, name)
         if key in first_line:
             row_problems.append(
@@ -107,8 +130,10 @@ def parse_actuals(text: str, plan: PlanSpec, source: str = "<actuals>") -> Actua
     n_measures = len(plan.measures)
     actuals = np.array([[rows[key][k][0] for k in range(n_measures)] for key in keys])
     quotas = np.array([[rows[key][k][1] for k in range(n_measures)] for key in keys])
+    target = (np.array([targets[key][0] if key in targets else np.nan for key in keys])
+              if has_target else None)
     return Actuals(keys=keys, actual=actuals.reshape(len(keys), n_measures),
-                   quota=quotas.reshape(len(keys), n_measures))
+                   quota=quotas.reshape(len(keys), n_measures), target_incentive=target)
 
 
 def read_actuals(path: str | Path, plan: PlanSpec) -> Actuals:
@@ -123,7 +148,8 @@ def payout_table(plan: PlanSpec, actuals: Actuals) -> pd.DataFrame:
     """
     payout = PlanPayout.from_plan(plan)
     att = payout.attainments(actuals.actual, actuals.quota)
-    pay = payout.pay(payout.multiples(att))
+    pay, _ = payout.settle(att, actuals.quota, values=actuals.actual,
+                           target=target_per_period(plan, actuals))
     table: dict[str, list[object]] = {
         "rep_id": [rep for rep, _ in actuals.keys],
         "period": [period for _, period in actuals.keys],
@@ -132,4 +158,18 @@ def payout_table(plan: PlanSpec, actuals: Actuals) -> pd.DataFrame:
         table[f"{m.name} attainment"] = [round(float(v), 10) for v in att[:, k]]
         table[f"{m.name} payout"] = [round_money(float(v)) for v in pay[:, k]]
     table["total_incentive"] = [round_money(float(v)) for v in pay.sum(axis=1)]
+    if plan.currency is not None:
+        table["currency"] = [plan.currency] * len(actuals.keys)
     return pd.DataFrame(table)
+
+
+def target_per_period(plan: PlanSpec, actuals: Actuals) -> np.ndarray | None:
+    """Each rep-period's target pay: its `target_incentive` (else the plan's) per period.
+
+    None when no row overrides the plan's (then the plan's applies to every row).
+    """
+    if actuals.target_incentive is None:
+        return None
+    yearly = np.where(np.isnan(actuals.target_incentive), plan.target_incentive,
+                      actuals.target_incentive)
+    return yearly / plan.periods_per_year

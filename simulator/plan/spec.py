@@ -14,7 +14,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Strict, ValidationError, field_validator
+from pydantic import Field, Strict, ValidationError, field_validator, model_validator
 
 from simulator.base.calendar import (
     DAYS_PER_WEEK,
@@ -44,6 +44,8 @@ from simulator.base.validation import (
     show_number,
 )
 from simulator.base.yamlio import parse_yaml_text, read_yaml_file
+from simulator.plan.commission import Commission
+from simulator.plan.currency import Currency
 from simulator.plan.quota import Quota, parse_quota
 
 WEIGHT_TOLERANCE = 1e-6
@@ -53,14 +55,21 @@ WEIGHT_TOLERANCE = 1e-6
 
 
 class Measure(Frozen):
-    """One KPI of a plan: what is measured, its share of pay and its payout curve."""
+    """One KPI of a plan: what is measured and how it pays.
+
+    A curve measure pays `weight` x its curve's multiple of the target incentive; a
+    commission measure (`commission` set; `weight` 0, `curve` empty) pays a rate on the
+    metric's value (`simulator.plan.commission`).
+    """
 
     name: Text
     metric: Annotated[str, Strict()]
-    weight: Number
+    # before weight and curve: their validators read it (absent: None, failed: not there)
+    commission: Commission | None = Field(default=None, validate_default=True)
+    weight: Number = Field(default=None, validate_default=True)  # 0 for a commission
     quota: Quota
     direction: Literal["higher", "lower"] = "higher"
-    curve: tuple[tuple[Number, Number], ...]
+    curve: tuple[tuple[Number, Number], ...] = Field(default=None, validate_default=True)
     threshold: Number | None = None
     cap: Number | None = None
     ratchet: Number | None = None
@@ -76,9 +85,40 @@ class Measure(Frozen):
             )
         return metric
 
+    @field_validator("commission")
+    @classmethod
+    def _commission_on_a_count(cls, commission: Commission | None, info: Any
+                               ) -> Commission | None:
+        metric = METRICS.get(info.data.get("metric", ""))
+        if commission is None or metric is None:
+            return commission
+        if metric.kind != "count":
+            raise ValueError(f"a commission pays a rate on a count metric; {metric.name!r} is "
+                             f"a level ({metric.unit}): pay it with a curve")
+        if metric.unit == "currency" and max(r for _, r in commission.tiers) > 1:
+            raise ValueError(f"a rate on {metric.name!r} (currency) is a share of it, at most "
+                             f"1, not {max(r for _, r in commission.tiers):g}")
+        return commission
+
+    @field_validator("weight", mode="before")
+    @classmethod
+    def _weight_of_a_curve(cls, raw: Any, info: Any) -> Any:
+        if "commission" not in info.data:  # the commission is wrong: said there
+            return 0.0 if raw is None else raw
+        if info.data["commission"] is not None:
+            if raw is not None:
+                raise ValueError("a commission measure has no weight: it pays its rates, not "
+                                 "a share of the target incentive")
+            return 0.0
+        if raw is None:
+            raise ValueError("missing required key")
+        return raw
+
     @field_validator("weight")
     @classmethod
-    def _weight_in_range(cls, weight: float) -> float:
+    def _weight_in_range(cls, weight: float, info: Any) -> float:
+        if info.data.get("commission") is not None:
+            return weight
         if not 0 < weight <= 1:
             raise ValueError(f"must be greater than 0 and at most 1, not {weight}")
         return weight
@@ -88,9 +128,25 @@ class Measure(Frozen):
     def _quota(cls, raw: Any) -> Quota:
         return parse_quota(raw)
 
+    @field_validator("direction")
+    @classmethod
+    def _commission_direction(cls, direction: str, info: Any) -> str:
+        if direction == "lower" and info.data.get("commission") is not None:
+            raise ValueError("a commission pays a rate on what is booked, so more is always "
+                             "better; pay a lower-is-better measure with a curve")
+        return direction
+
     @field_validator("curve", mode="before")
     @classmethod
-    def _curve_shape(cls, raw: Any) -> Any:
+    def _curve_shape(cls, raw: Any, info: Any) -> Any:
+        if "commission" not in info.data and raw is None:
+            return ()  # the commission is wrong: said there
+        if info.data.get("commission") is not None:
+            if raw is not None:
+                raise ValueError("a measure pays either a curve or a commission, not both")
+            return ()
+        if raw is None:
+            raise ValueError("missing required key")
         if not isinstance(raw, list | tuple) or not raw:
             raise ValueError("must be a non-empty list of [attainment, payout] points")
         if len(raw) > MAX_CURVE_POINTS:
@@ -104,6 +160,8 @@ class Measure(Frozen):
     @field_validator("curve")
     @classmethod
     def _curve_values(cls, curve: tuple[tuple[float, float], ...]) -> Any:
+        if not curve:  # a commission measure's
+            return curve
         problems = []
         xs = [x for x, _ in curve]
         ys = [y for _, y in curve]
@@ -134,6 +192,9 @@ class Measure(Frozen):
     @classmethod
     def _threshold_on_curve(cls, threshold: float | None, info: Any) -> float | None:
         curve = info.data.get("curve")
+        if threshold is not None and info.data.get("commission") is not None:
+            raise ValueError("a commission measure has no threshold: start its first tier "
+                             "there (nothing is paid below the first tier)")
         if threshold is None or not curve:
             return threshold
         low, high = curve[0][0], curve[-1][0]
@@ -157,6 +218,8 @@ class Measure(Frozen):
         curve = info.data.get("curve")
         if cap is None:
             return cap
+        if info.data.get("commission") is not None:
+            raise ValueError("a commission's cap is commission.cap, in currency per period")
         if cap < 0:
             raise ValueError(f"must not be negative, not {cap}")
         if cap > MAX_CURVE_PAYOUT:
@@ -170,17 +233,18 @@ class Measure(Frozen):
 
     def to_yaml(self) -> dict[str, Any]:
         """The measure as it is written in a plan file."""
-        out: dict[str, Any] = {
-            "name": self.name,
-            "metric": self.metric,
-            "weight": self.weight,
-            "quota": self.quota.to_yaml(),
-        }
+        out: dict[str, Any] = {"name": self.name, "metric": self.metric}
+        if self.commission is None:
+            out["weight"] = self.weight
+        out["quota"] = self.quota.to_yaml()
         if self.direction != "higher":
             out["direction"] = self.direction
         if self.threshold is not None:
             out["threshold"] = self.threshold
-        out["curve"] = [list(point) for point in self.curve]
+        if self.commission is not None:
+            out["commission"] = self.commission.to_yaml()
+        else:
+            out["curve"] = [list(point) for point in self.curve]
         if self.cap is not None:
             out["cap"] = self.cap
         if self.ratchet is not None:
@@ -192,7 +256,7 @@ class Pay(Frozen):
     """Pay per rep per year."""
 
     base_salary: Number
-    target_incentive: Number
+    target_incentive: Number | None = None  # required unless every measure is a commission
 
     @field_validator("base_salary")
     @classmethod
@@ -203,7 +267,9 @@ class Pay(Frozen):
 
     @field_validator("target_incentive")
     @classmethod
-    def _incentive_positive(cls, value: float) -> float:
+    def _incentive_positive(cls, value: float | None) -> float | None:
+        if value is None:
+            return value
         if value <= 0:
             raise ValueError(f"must be greater than 0, not {value}")
         return _at_most_money(value)
@@ -242,6 +308,7 @@ class PlanSpec(Frozen):
     description: Description = ""
     period: Literal["month", "quarter", "year"]
     announce_day: Annotated[int, Strict()] = 0
+    currency: Currency | None = None
     pay: Pay
     measures: tuple[Measure, ...]
 
@@ -269,10 +336,19 @@ class PlanSpec(Frozen):
     @field_validator("measures")
     @classmethod
     def _measures_consistent(cls, measures: tuple[Measure, ...]) -> tuple[Measure, ...]:
-        problems = _measure_set_problems([m.weight for m in measures], [m.name for m in measures])
+        curves = [m for m in measures if m.commission is None]
+        problems = _measure_set_problems([m.weight for m in curves] if curves else None,
+                                         [m.name for m in measures])
         if problems:
             raise ValueError("; ".join(problems))
         return measures
+
+    @model_validator(mode="after")
+    def _target_for_curves(self) -> PlanSpec:
+        names = [m.name for m in self.measures if m.commission is None]
+        if names and self.pay.target_incentive is None:
+            raise ValueError(_target_missing(names))
+        return self
 
     @property
     def weeks_per_period(self) -> int:
@@ -296,12 +372,24 @@ class PlanSpec(Frozen):
             "description": self.description,
             "period": self.period,
             "announce_day": self.announce_day,
+            **({"currency": self.currency} if self.currency is not None else {}),
             "pay": {
                 "base_salary": self.pay.base_salary,
-                "target_incentive": self.pay.target_incentive,
+                **({"target_incentive": self.pay.target_incentive}
+                   if self.pay.target_incentive is not None else {}),
             },
             "measures": [m.to_yaml() for m in self.measures],
         }
+
+    @property
+    def target_incentive(self) -> float:
+        """The target incentive per rep per year (0 when every measure is a commission)."""
+        return self.pay.target_incentive or 0.0
+
+    @property
+    def has_commission(self) -> bool:
+        """Whether some measure pays a commission rate."""
+        return any(m.commission is not None for m in self.measures)
 
 
 # --------------------------------------------------------------------------- loading
@@ -313,10 +401,21 @@ def plan_from_dict(raw: dict[str, Any], source: str = "<plan>") -> PlanSpec:
         return PlanSpec.model_validate(raw)
     except ValidationError as error:
         problems = pydantic_problems(error, raw, PlanSpec)
+        problems[:] = [p for p in problems  # the raw check below says it with its path
+                       if not (p.where == "" and p.message.startswith(TARGET_MISSING))]
         reported = {clean_loc(err["loc"], raw) for err in error.errors(include_url=False)
                     if err["loc"][:1] in (("measures",), ("announce_day",))}
         problems.extend(_raw_plan_problems(raw, reported))
         raise InputError(source, problems, problems.more) from None
+
+
+TARGET_MISSING = "missing required key: "
+
+
+def _target_missing(curve_measures: list[str]) -> str:
+    return (TARGET_MISSING + ", ".join(repr(shorten(n)) for n in curve_measures[:5])
+            + " pay a curve, a multiple of the target incentive (only a plan whose every "
+            "measure is a commission may leave it out)")
 
 
 def _raw_plan_problems(raw: Any, reported: set[tuple[int | str, ...]]) -> list[Problem]:
@@ -334,11 +433,19 @@ def _raw_plan_problems(raw: Any, reported: set[tuple[int | str, ...]]) -> list[P
     if ("measures",) not in reported and isinstance(measures, list) and measures:
         items = [m for m in measures if isinstance(m, Mapping)]
         if len(items) == len(measures):
-            weights = _finite_numbers([m.get("weight") for m in items])
+            curves = [m for m in items if "commission" not in m]
+            weights = _finite_numbers([m.get("weight") for m in curves]) if curves else None
             names = [m["name"] for m in items if isinstance(m.get("name"), str)]
             found = _measure_set_problems(weights, names)
             if found:
                 problems.append(Problem("measures", "; ".join(found)))
+    pay = raw.get("pay")
+    if (isinstance(pay, Mapping) and pay.get("target_incentive") is None
+            and isinstance(measures, list)):
+        curves = [m for m in measures if isinstance(m, Mapping) and "commission" not in m]
+        if curves:
+            names = [m["name"] if isinstance(m.get("name"), str) else "?" for m in curves]
+            problems.append(Problem("pay.target_incentive", _target_missing(names)))
     day, period = raw.get("announce_day"), raw.get("period")
     longest = working_days("year")
     if (
