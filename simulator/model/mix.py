@@ -51,9 +51,11 @@ def default_mix(funnel: WeeklyFunnel, n_reps: int) -> Mix:
     )
 
 
-def tracked_measures(plan: PlanSpec, team: TeamSpec) -> NDArray[np.bool_]:
-    """Measures heavy enough for reps to track (seed 003: light ones are forgotten)."""
-    weights = np.array([m.weight for m in plan.measures])
+def tracked_measures(weights: FloatArray, team: TeamSpec) -> NDArray[np.bool_]:
+    """Measures heavy enough for reps to track (seed 003: light ones are forgotten).
+
+    weights: (M,) each measure's share of pay (`measures.pay_shares`; a curve plan's weights).
+    """
     tracked = weights >= team.behavior.ignore_weight_below
     if not tracked.any():
         tracked = weights == weights.max()
@@ -68,17 +70,22 @@ def choose_mix(
     quotas: FloatArray,
     payout: PlanPayout,
     layout: MeasureLayout,
+    shares: FloatArray | None = None,
 ) -> Mix:
     """Each rep's time split and call quality under the plan (see the module docstring).
 
-    quotas: (n_reps, M) per period. Multiplicative fixed-point steps on the gradient of
-    expected pay plus inertia, with a grid search over call quality.
+    quotas: (n_reps, M) per period; shares: (M,) each measure's share of pay (None: the
+    weights). Multiplicative fixed-point steps on the gradient of expected pay plus inertia,
+    with a grid search over call quality. A commission measure's expected pay is in
+    currency, taken in units of the reference target pay per period.
     """
-    tracked = tracked_measures(plan, team)
+    tracked = tracked_measures(payout.weights if shares is None else shares, team)
     focus = funnel.focus(int(tracked.sum()))
     weeks = plan.weeks_per_period
     weights = payout.weights * tracked
-    pay_scale = plan.pay.target_incentive / team.effort.reference_target_incentive
+    pay_scale = plan.target_incentive / team.effort.reference_target_incentive
+    per_reference = plan.periods_per_year / team.effort.reference_target_incentive
+    commission = payout.commission & tracked
     sigmas = layout.luck_sigmas(team, period_sigma(team.luck.sales_weekly, weeks))
     z, zw = np.polynomial.hermite_e.hermegauss(LUCK_NODES)
     zw = zw / zw.sum()
@@ -91,11 +98,15 @@ def choose_mix(
         att = layout.attainments(outputs, quotas, weeks)  # (..., n, M)
         pay = np.zeros(att.shape[:-1])
         for k, curve in enumerate(payout.curves):
-            if weights[k] > 0:
+            if weights[k] > 0 and not commission[k]:
                 expected = curve(att[..., k, None] * luck[k]) @ zw
                 pay = pay + weights[k] * expected
         tau = shares / alpha0
-        return pay_scale * pay + inertia * (alpha0 * tau**funnel.beta).sum(axis=-1)
+        value = pay_scale * pay + inertia * (alpha0 * tau**funnel.beta).sum(axis=-1)
+        for k in np.flatnonzero(commission):  # currency, in reference target pay per period
+            earned = payout.measure_pay(k, att[..., k, None] * luck[k], quotas[:, k, None])
+            value = value + per_reference * (earned @ zw)
+        return value
 
     n = reps.size
     shares = np.tile(alpha0, (n, 1))

@@ -283,8 +283,10 @@ def _settle(
         full[..., level] = lvl * np.where(layout.lower[level], 1 / act, act)
     if scale is not None:  # a ratcheted quota: higher is better falls, lower rises
         full = np.where(layout.lower, full * scale, full / scale)
-    multiples = payout.multiples(full)
-    pay = payout.pay(multiples)  # (T, n, M)
+    quotas = model.quotas  # a commission pays on the value: attainment x the quota in force
+    if scale is not None and payout.commission.any():
+        quotas = quotas * scale
+    pay, at_cap = payout.settle(full, quotas)  # (T, n, M) each
     rep_pay = pay.sum(axis=-1)
     tally.payout += rep_pay.sum(axis=1)
     tally.sales += booked.sum(axis=1)
@@ -294,7 +296,7 @@ def _settle(
         gave_up = period.min_weeks >= informed_weeks * team.behavior.gave_up_weeks_share
         tally.gave_up += gave_up.sum(axis=1)
         rep_sums["rep_gave_up"] += gave_up
-    capped = (multiples >= payout.caps - 1e-12).any(axis=-1)
+    capped = at_cap.any(axis=-1)
     tally.capped += capped.sum(axis=1)
     rep_sums["rep_capped"] += capped
     for k, marks in enumerate(model.milestones):  # per measure: contiguous counts
