@@ -8,7 +8,8 @@ end), and in value it runs from start x quota to the next start x quota.
 - ``marginal``: each band's rate on the value inside the band (a tax-bracket schedule), so
   pay is continuous in the value;
 - ``retroactive``: the highest band reached sets the rate on the whole value, so pay jumps
-  at each band's start and is linear in between;
+  at each band's start and is linear in between (its rates never fall from tier to tier,
+  or selling more would pay less);
 - below the first tier's start nothing is paid (start it at 0 to pay from the first unit);
 - ``cap``: at most this much currency per rep-period.
 
@@ -24,7 +25,7 @@ from typing import Literal
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
-from pydantic import field_validator
+from pydantic import ValidationInfo, field_validator
 
 from simulator.base.limits import (
     MAX_CURVE_ATTAINMENT,
@@ -66,7 +67,7 @@ class Commission(Frozen):
 
     @field_validator("tiers")
     @classmethod
-    def _tiers_values(cls, tiers: tuple[tuple[float, float], ...]
+    def _tiers_values(cls, tiers: tuple[tuple[float, float], ...], info: ValidationInfo
                       ) -> tuple[tuple[float, float], ...]:
         problems = []
         starts = [s for s, _ in tiers]
@@ -86,6 +87,10 @@ class Commission(Frozen):
                 problems.append(f"band starts must rise by at least {MIN_CURVE_STEP:g} from one "
                                 f"tier to the next ({show_number(starts[i - 1])} -> "
                                 f"{show_number(starts[i])} at tier {i + 1})")
+            if info.data.get("method") == "retroactive" and rates[i] < rates[i - 1]:
+                problems.append(f"a retroactive rate must not fall from one tier to the next "
+                                f"({show_number(rates[i - 1])} -> {show_number(rates[i])} at "
+                                f"tier {i + 1}): selling more would pay less")
         if problems:
             raise ValueError("; ".join(problems))
         return tiers
