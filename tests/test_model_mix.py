@@ -68,8 +68,8 @@ def test_light_measures_are_ignored(team: TeamSpec) -> None:
 
 def test_if_every_measure_is_light_the_heaviest_are_kept() -> None:
     team = team_from_dict({"name": "Forgetful", "behavior": {"ignore_weight_below": 0.5}})
-    np.testing.assert_array_equal(tracked_measures(weights_of(weighted_plan(0.3, 0.45, 0.25)), team),
-                                  [False, True, False])
+    light = weights_of(weighted_plan(0.3, 0.45, 0.25))
+    np.testing.assert_array_equal(tracked_measures(light, team), [False, True, False])
     np.testing.assert_array_equal(tracked_measures(weights_of(weighted_plan(0.4, 0.4, 0.2)), team),
                                   [True, True, False])
 

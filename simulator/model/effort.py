@@ -25,7 +25,7 @@ from threadpoolctl import ThreadpoolController
 
 from simulator.base.calendar import MONTHS_PER_YEAR, WEEKS_PER_MONTH, WEEKS_PER_YEAR
 from simulator.base.stats import lognormal_nodes
-from simulator.plan.payout import PlanPayout
+from simulator.plan.payout import PayoutCurve, PlanPayout
 from simulator.team.spec import TeamSpec
 
 FloatArray = NDArray[np.float64]
@@ -339,7 +339,7 @@ def terminal_pay(payout: PlanPayout, pay_weights: FloatArray, reach: FloatArray,
         if pay_weights[k] > 0:
             r = reach[:, k, None]
             att = r / np.maximum(X_GRID, DX / 2) if payout.lower[k] else r * X_GRID
-            if payout.commission[k]:
+            if not isinstance(curve, PayoutCurve):  # a commission schedule
                 assert quotas is not None, "a commission measure pays on the types' quotas"
                 pay = payout.measure_pay(k, att, quotas[:, k, None])
             else:

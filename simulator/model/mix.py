@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from simulator.base.stats import mean_one_lognormal
 from simulator.model.effort import period_sigma
 from simulator.model.measures import MeasureLayout
-from simulator.plan.payout import PlanPayout
+from simulator.plan.payout import PayoutCurve, PlanPayout
 from simulator.plan.spec import PlanSpec
 from simulator.team.reps import Reps, WeeklyFunnel, weekly_output
 from simulator.team.spec import TeamSpec
@@ -98,13 +98,13 @@ def choose_mix(
         att = layout.attainments(outputs, quotas, weeks)  # (..., n, M)
         pay = np.zeros(att.shape[:-1])
         for k, curve in enumerate(payout.curves):
-            if weights[k] > 0 and not commission[k]:
+            if weights[k] > 0 and isinstance(curve, PayoutCurve):
                 expected = curve(att[..., k, None] * luck[k]) @ zw
                 pay = pay + weights[k] * expected
         tau = shares / alpha0
         value = pay_scale * pay + inertia * (alpha0 * tau**funnel.beta).sum(axis=-1)
-        for k in np.flatnonzero(commission):  # currency, in reference target pay per period
-            earned = payout.measure_pay(k, att[..., k, None] * luck[k], quotas[:, k, None])
+        for j in map(int, np.flatnonzero(commission)):  # currency, in reference target pay
+            earned = payout.measure_pay(j, att[..., j, None] * luck[j], quotas[:, j, None])
             value = value + per_reference * (earned @ zw)
         return value
 

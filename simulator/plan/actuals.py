@@ -130,10 +130,10 @@ def parse_actuals(text: str, plan: PlanSpec, source: str = "<actuals>") -> Actua
     n_measures = len(plan.measures)
     actuals = np.array([[rows[key][k][0] for k in range(n_measures)] for key in keys])
     quotas = np.array([[rows[key][k][1] for k in range(n_measures)] for key in keys])
-    target = (np.array([targets[key][0] if key in targets else np.nan for key in keys])
+    column = (np.array([targets[key][0] if key in targets else np.nan for key in keys])
               if has_target else None)
     return Actuals(keys=keys, actual=actuals.reshape(len(keys), n_measures),
-                   quota=quotas.reshape(len(keys), n_measures), target_incentive=target)
+                   quota=quotas.reshape(len(keys), n_measures), target_incentive=column)
 
 
 def read_actuals(path: str | Path, plan: PlanSpec) -> Actuals:

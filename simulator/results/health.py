@@ -20,6 +20,7 @@ import numpy as np
 from simulator.base.calendar import working_days
 from simulator.base.metrics import METRICS
 from simulator.model.engine import Simulation
+from simulator.plan.payout import PayoutCurve
 from simulator.plan.spec import Measure, PlanSpec
 from simulator.team.spec import TeamSpec
 
@@ -138,7 +139,7 @@ def plan_health(sim: Simulation, index: int, summary: PlanResult) -> list[Findin
             share = float(reached[k, 2])
             status = _band(share, *TOP_REACH)
             capped_at_top = bool(np.isfinite(curve.cap) and (
-                m.commission is not None or curve(top) >= curve.cap - 1e-9))
+                not isinstance(curve, PayoutCurve) or curve(top) >= curve.cap - 1e-9))
             if status == "fail" and not capped_at_top and share < TOP_REACH[1][1]:
                 status = "warn"  # uncapped: past its last point the curve keeps paying
             findings.append(Finding(
