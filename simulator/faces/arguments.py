@@ -87,6 +87,8 @@ def build_parser(commands: dict[str, Any] | None = None) -> argparse.ArgumentPar
     p.add_argument("plan", metavar="PLAN.yaml")
     p.add_argument("actuals", metavar="ACTUALS.csv")
     p.add_argument("-o", "--output", metavar="OUT.csv", help="write here instead of stdout")
+    p.add_argument("--adjustments", metavar="ADJUSTMENTS.csv",
+                   help="manual lines (rep_id,period,amount,reason), negative allowed")
 
     p = sub.add_parser(
         "team", help="show a team and its metrics", description="Show a team and its metrics."

@@ -64,19 +64,24 @@ def _validate(args: argparse.Namespace) -> int:
 
 @_command("payout")
 def _payout(args: argparse.Namespace) -> int:
-    from simulator.plan.actuals import payout_table, read_actuals
+    from simulator.plan.actuals import read_actuals
+    from simulator.plan.payroll import read_adjustments
     from simulator.plan.spec import load_plan
+    from simulator.plan.statement import statement
     from simulator.results.export import csv_bytes
 
     if args.output:
         _check_output(args.output)
     plan = load_plan(args.plan)
-    table = payout_table(plan, read_actuals(args.actuals, plan))
+    actuals = read_actuals(args.actuals, plan)
+    adjustments = read_adjustments(args.adjustments) if args.adjustments else []
+    table = statement(plan, actuals, adjustments)
     data = csv_bytes(table)
     if args.output:
         _write(args.output, data)
-        print(f"{args.output}: {len(table)} rep-periods, total incentive "
-              f"{table['total_incentive'].sum():,.2f}", file=sys.stderr)
+        paid = (f", paid {table['paid'].sum():,.2f}" if "paid" in table else "")
+        print(f"{args.output}: {len(actuals.keys)} rep-periods, total incentive "
+              f"{table['total_incentive'].dropna().sum():,.2f}{paid}", file=sys.stderr)
     else:
         sys.stdout.write(data.decode("utf-8"))
     return EXIT_OK

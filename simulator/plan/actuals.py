@@ -163,6 +163,29 @@ def payout_table(plan: PlanSpec, actuals: Actuals) -> pd.DataFrame:
     return pd.DataFrame(table)
 
 
+def year_to_date(plan: PlanSpec, actuals: Actuals) -> np.ndarray:
+    """Each row's year-to-date earnings for its rep, currency: (n_rows,).
+
+    The plan applied to the rep's actuals and quotas summed over its rows so far (file
+    order), with the target pay of those periods and commission caps per period times them.
+    """
+    payout = PlanPayout.from_plan(plan)
+    per_period = target_per_period(plan, actuals)
+    target = (np.full(len(actuals.keys), payout.target_per_period) if per_period is None
+              else per_period)
+    reps = [rep for rep, _ in actuals.keys]
+    actual, quota = np.zeros_like(actuals.actual), np.zeros_like(actuals.quota)
+    ytd_target, periods = np.zeros(len(reps)), np.zeros(len(reps))
+    running: dict[str, tuple[np.ndarray, np.ndarray, float, int]] = {}
+    for i, rep in enumerate(reps):
+        a, q, t, n = running.get(rep, (0.0 * actuals.actual[i], 0.0 * actuals.quota[i], 0.0, 0))
+        running[rep] = (a + actuals.actual[i], q + actuals.quota[i], t + target[i], n + 1)
+        actual[i], quota[i], ytd_target[i], periods[i] = running[rep]
+    att = payout.attainments(actual, quota)
+    pay, _ = payout.settle(att, quota, values=actual, target=ytd_target, periods=periods)
+    return pay.sum(axis=1)
+
+
 def target_per_period(plan: PlanSpec, actuals: Actuals) -> np.ndarray | None:
     """Each rep-period's target pay: its `target_incentive` (else the plan's) per period.
 

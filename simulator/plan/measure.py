@@ -20,6 +20,7 @@ from simulator.base.limits import (
 from simulator.base.metrics import METRICS
 from simulator.base.validation import Frozen, Number, Text, shorten, show_number
 from simulator.plan.commission import Commission
+from simulator.plan.links import Gate, Multiplier
 from simulator.plan.quota import Quota, parse_quota
 
 
@@ -42,6 +43,8 @@ class Measure(Frozen):
     threshold: Number | None = None
     cap: Number | None = None
     ratchet: Number | None = None
+    gate: Gate | None = None
+    multiplier: Multiplier | None = None
 
     @field_validator("metric")
     @classmethod
@@ -218,4 +221,9 @@ class Measure(Frozen):
             out["cap"] = self.cap
         if self.ratchet is not None:
             out["ratchet"] = self.ratchet
+        if self.gate is not None:
+            out["gate"] = self.gate.model_dump()
+        if self.multiplier is not None:
+            out["multiplier"] = {"measure": self.multiplier.measure,
+                                 "curve": [list(p) for p in self.multiplier.curve]}
         return out

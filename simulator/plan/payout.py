@@ -13,12 +13,16 @@ All functions are pure and vectorised over arrays of any shape.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from simulator.plan.commission import RateSchedule
+from simulator.plan.links import Gate, Multiplier
+from simulator.plan.payroll import round_money
+
+__all__ = ["PayoutCurve", "PlanPayout", "RateSchedule", "measure_payouts", "round_money",
+           "target_pay_per_period"]
 from simulator.plan.spec import Measure, PlanSpec
 
 FloatArray = NDArray[np.float64]
@@ -133,11 +137,18 @@ class PlanPayout:
     weights: FloatArray  # (M,) shares of the target incentive (0 for a commission)
     lower: NDArray[np.bool_]  # (M,) lower-is-better measures: attainment is quota / actual
     target_per_period: float  # target incentive of one rep for one period
+    gates: tuple[tuple[int, int, Gate], ...] = ()  # (measure, the measure gating it, gate)
+    multipliers: tuple[tuple[int, int, Multiplier], ...] = ()  # (measure, its driver, curve)
 
     @classmethod
     def from_plan(cls, plan: PlanSpec) -> PlanPayout:
         """The plan's measures in plan order."""
+        index = {m.name.casefold(): k for k, m in enumerate(plan.measures)}
         return cls(
+            gates=tuple((k, index[m.gate.measure.casefold()], m.gate)
+                        for k, m in enumerate(plan.measures) if m.gate is not None),
+            multipliers=tuple((k, index[m.multiplier.measure.casefold()], m.multiplier)
+                              for k, m in enumerate(plan.measures) if m.multiplier is not None),
             curves=tuple(RateSchedule.from_commission(m.commission) if m.commission is not None
                          else PayoutCurve.from_measure(m) for m in plan.measures),
             weights=np.array([m.weight for m in plan.measures]),
@@ -190,12 +201,14 @@ class PlanPayout:
         quotas: ArrayLike,
         values: ArrayLike | None = None,
         target: ArrayLike | None = None,
+        periods: ArrayLike | None = None,
     ) -> tuple[FloatArray, NDArray[np.bool_]]:
         """Each measure's pay in currency and whether it is at its cap: (..., M) each.
 
         attainments, quotas: (..., M); values: (..., M) the results themselves (the
         calculator's actuals; else attainment x quota); target: (...,) target pay of each
-        rep-period (None: the plan's `target_per_period`).
+        rep-period (None: the plan's `target_per_period`); periods: (...,) how many periods
+        the amounts cover (year to date: a commission's cap per period times it).
         """
         a = np.asarray(attainments, dtype=float)
         multiples = self.multiples(a)
@@ -207,16 +220,26 @@ class PlanPayout:
             pay = multiples * self.weights * np.asarray(target, dtype=float)[..., None]
         commission = self.commission
         if not commission.any():
-            return pay, curve_capped
+            return self._linked(pay, a), curve_capped
         q = np.broadcast_to(np.asarray(quotas, dtype=float), a.shape)
         v = np.maximum(a, 0.0) * q if values is None else np.asarray(values, dtype=float)
         capped = curve_capped & ~commission
         for k in np.flatnonzero(commission):
             schedule = self.curves[k]
             assert isinstance(schedule, RateSchedule)
-            pay[..., k] = schedule.pay(v[..., k], q[..., k])
-            capped[..., k] = schedule.uncapped(v[..., k], q[..., k]) >= schedule.cap
-        return pay, capped
+            cap = schedule.cap if periods is None else schedule.cap * np.asarray(periods)
+            uncapped = schedule.uncapped(v[..., k], q[..., k])
+            pay[..., k] = np.minimum(uncapped, cap)
+            capped[..., k] = uncapped >= cap
+        return self._linked(pay, a), capped
+
+    def _linked(self, pay: FloatArray, attainments: FloatArray) -> FloatArray:
+        """Pay after the gates and multipliers between measures (in place), (..., M)."""
+        for k, other, gate in self.gates:
+            pay[..., k] = np.where(gate.open(attainments[..., other]), pay[..., k], 0.0)
+        for k, other, multiplier in self.multipliers:
+            pay[..., k] = pay[..., k] * multiplier.factor(attainments[..., other])
+        return pay
 
     def pay_at_quota(self, quotas: ArrayLike, target: float | None = None) -> FloatArray:
         """Each measure's pay at exactly 100% attainment, currency: quotas (..., M).
@@ -242,14 +265,3 @@ def measure_payouts(plan: PlanSpec, attainments: ArrayLike,
     if quotas is None:
         return payout.pay(payout.multiples(attainments))
     return payout.settle(attainments, quotas)[0]
-
-
-def round_money(value: float) -> Decimal:
-    """Round to the cent, half away from zero (ignoring float noise below 1e-6).
-
-    Any finite amount: the context holds the 309 digits of the largest float and its cents
-    (the default 28 digits would refuse an amount above about 1e26).
-    """
-    with localcontext() as context:
-        context.prec = 320
-        return Decimal(f"{value:.6f}").quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)

@@ -40,6 +40,7 @@ from simulator.base.validation import (
 from simulator.base.yamlio import parse_yaml_text, read_yaml_file
 from simulator.plan.currency import Currency
 from simulator.plan.measure import Measure
+from simulator.plan.payroll import Draw
 from simulator.plan.quota import Quota
 
 __all__ = ["Measure", "PlanSpec", "Quota", "load_plan", "plan_from_dict", "plan_from_text"]
@@ -109,6 +110,17 @@ class PlanSpec(Frozen):
     currency: Currency | None = None
     pay: Pay
     measures: tuple[Measure, ...]
+    settlement: Literal["period", "cumulative"] = "period"
+    clawback: Annotated[bool, Strict()] = False
+    draw: Draw | None = None
+
+    @field_validator("clawback")
+    @classmethod
+    def _clawback_is_cumulative(cls, clawback: bool, info: Any) -> bool:
+        if clawback and info.data.get("settlement") != "cumulative":
+            raise ValueError("a clawback takes back a year-to-date overpayment: it needs "
+                             "settlement: cumulative")
+        return clawback
 
     @field_validator("announce_day")
     @classmethod
@@ -137,6 +149,7 @@ class PlanSpec(Frozen):
         curves = [m for m in measures if m.commission is None]
         problems = _measure_set_problems([m.weight for m in curves] if curves else None,
                                          [m.name for m in measures])
+        problems += _link_problems(measures)
         if problems:
             raise ValueError("; ".join(problems))
         return measures
@@ -177,6 +190,9 @@ class PlanSpec(Frozen):
                    if self.pay.target_incentive is not None else {}),
             },
             "measures": [m.to_yaml() for m in self.measures],
+            **({"settlement": self.settlement} if self.settlement != "period" else {}),
+            **({"clawback": True} if self.clawback else {}),
+            **({"draw": self.draw.model_dump()} if self.draw is not None else {}),
         }
 
     @property
@@ -205,6 +221,25 @@ def plan_from_dict(raw: dict[str, Any], source: str = "<plan>") -> PlanSpec:
                     if err["loc"][:1] in (("measures",), ("announce_day",))}
         problems.extend(_raw_plan_problems(raw, reported))
         raise InputError(source, problems, problems.more) from None
+
+
+def _link_problems(measures: tuple[Measure, ...]) -> list[str]:
+    """Gates and multipliers must name another measure of the plan."""
+    names = {m.name.casefold(): m.name for m in measures}
+    problems = []
+    for i, m in enumerate(measures, start=1):
+        for key, link in (("gate", m.gate), ("multiplier", m.multiplier)):
+            if link is None:
+                continue
+            other = names.get(link.measure.casefold())
+            if other is None:
+                problems.append(f"measures[{i}] ({m.name}).{key}.measure: "
+                                f"{shorten(link.measure)!r} is not a measure of the plan "
+                                f"(it has {', '.join(repr(n) for n in names.values())})")
+            elif other == m.name:
+                problems.append(f"measures[{i}] ({m.name}).{key}.measure: a measure cannot "
+                                f"{key} itself")
+    return problems
 
 
 TARGET_MISSING = "missing required key: "
