@@ -1,0 +1,248 @@
+"""Payroll mechanics of the payout calculator, hand-computed to the cent: gates and
+multipliers between measures, year-to-date true-ups with carried negatives and clawbacks,
+draws, adjustments; their bad forms; the ledger's properties."""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+from conftest import make_measure, make_plan, write_csv, write_plan
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from simulator.base.errors import InputError
+from simulator.faces.cli import main
+from simulator.plan.actuals import parse_actuals
+from simulator.plan.payroll import Draw, parse_adjustments, run_ledger
+from simulator.plan.spec import plan_from_dict
+from simulator.plan.statement import statement
+
+HEADER = "rep_id,period,measure,actual,quota\n"
+
+
+def money(values) -> list[str]:
+    return ["" if v is None else str(v) for v in values]
+
+
+# --------------------------------------------------------------------------- gates, multipliers
+
+
+def linked_plan(**links):
+    return plan_from_dict(make_plan(
+        make_measure(weight=0.75, **links),  # New revenue: 45,000 a year, 11,250 a quarter
+        make_measure(name="Meetings", metric="meetings", weight=0.25, quota=12)))
+
+
+def rows(revenue_att: float, meetings: float) -> str:
+    return (f"R,Q1,New revenue,{revenue_att * 100000:.2f},100000\n"
+            f"R,Q1,Meetings,{meetings},12\n")
+
+
+@pytest.mark.parametrize(("meetings", "expected"), [
+    (9.59, "0.00"),  # 79.9% of 12: just below the gate
+    (9.6, "11250.00"),  # exactly 80%: at the gate
+    (12, "11250.00"),
+])
+def test_a_gate_just_below_and_at_its_level(meetings: float, expected: str) -> None:
+    plan = linked_plan(gate={"measure": "Meetings", "at_least": 0.8})
+    table = statement(plan, parse_actuals(HEADER + rows(1.0, meetings), plan))
+    assert str(table["New revenue payout"][0]) == expected
+
+
+@pytest.mark.parametrize(("meetings", "expected"), [
+    (3, "5625.00"),  # 25%: below the first point, flat at 0.5
+    (6, "5625.00"),  # 50%: 0.5 x 11,250
+    (9, "8437.50"),  # 75%: halfway to 1.0 -> 0.75
+    (12, "11250.00"),  # 100%: 1.0
+    (15, "12375.00"),  # 125%: 1.1
+    (24, "13500.00"),  # 200%: past the last point, flat at 1.2
+])
+def test_a_multiplier_from_another_measures_attainment(meetings: float, expected: str) -> None:
+    plan = linked_plan(multiplier={"measure": "Meetings",
+                                   "curve": [[0.5, 0.5], [1.0, 1.0], [1.5, 1.2]]})
+    table = statement(plan, parse_actuals(HEADER + rows(1.0, meetings), plan))
+    assert str(table["New revenue payout"][0]) == expected
+
+
+# --------------------------------------------------------------------------- year to date
+
+
+def ytd_plan(**overrides):
+    raw = make_plan(make_measure(quota=100000, threshold=None,
+                                 curve=[[1.0, 1.0], [2.0, 3.0]]), **overrides)
+    raw["pay"]["target_incentive"] = 40000  # 10,000 a quarter
+    return plan_from_dict(raw)
+
+
+YTD_ROWS = (HEADER
+            + "A,Q1,New revenue,150000,100000\n"  # 1.5 -> 2.0: 20,000
+            + "A,Q2,New revenue,30000,100000\n"  # YTD 180k/200k = 0.9 -> 18,000: -2,000
+            + "A,Q3,New revenue,120000,100000\n"  # 1.2 -> 1.4; YTD 300k/300k -> 30,000
+            + "A,Q4,New revenue,100000,100000\n")  # YTD 400k/400k -> 40,000
+
+
+def test_ytd_true_up_carries_a_negative() -> None:
+    plan = ytd_plan(settlement="cumulative")
+    table = statement(plan, parse_actuals(YTD_ROWS, plan))
+    assert money(table["total_incentive"]) == ["20000.00", "3000.00", "14000.00", "10000.00"]
+    assert money(table["ytd_earned"]) == ["20000.00", "18000.00", "30000.00", "40000.00"]
+    # Q2 owes 2,000: nothing paid, and Q3 pays 30,000 - 20,000 already settled
+    assert money(table["settled"]) == ["20000.00", "0.00", "10000.00", "10000.00"]
+    assert sum(table["paid"]) == Decimal("40000.00")
+
+
+def test_ytd_clawback_pays_the_negative() -> None:
+    plan = ytd_plan(settlement="cumulative", clawback=True)
+    table = statement(plan, parse_actuals(YTD_ROWS, plan))
+    assert money(table["settled"]) == ["20000.00", "-2000.00", "12000.00", "10000.00"]
+    assert money(table["paid"]) == ["20000.00", "-2000.00", "12000.00", "10000.00"]
+
+
+def test_ytd_commission_caps_add_up_per_period() -> None:
+    raw = make_plan({"name": "R", "metric": "revenue", "quota": 100000, "commission": {
+        "method": "marginal", "tiers": [[0.0, 0.1]], "cap": 12000}}, settlement="cumulative")
+    raw["pay"].pop("target_incentive")
+    plan = plan_from_dict(raw)
+    text = HEADER + "A,Q1,R,200000,100000\nA,Q2,R,0,100000\n"
+    table = statement(plan, parse_actuals(text, plan))
+    # Q1 earns 20,000 capped to 12,000; YTD after Q2: 10% of 200,000 = 20,000 within 24,000
+    assert money(table["settled"]) == ["12000.00", "8000.00"]
+
+
+# --------------------------------------------------------------------------- draws
+
+
+def test_a_recoverable_draw_is_repaid_from_later_earnings() -> None:
+    plan = ytd_plan(draw={"amount": 5000, "recoverable": True})
+    text = (HEADER + "B,Q1,New revenue,20000,100000\n"  # 0.2 -> 2,000: draw tops up 3,000
+            + "B,Q2,New revenue,40000,100000\n"  # 4,000: tops up 1,000, owes 4,000
+            + "B,Q3,New revenue,150000,100000\n"  # 20,000: repays 4,000 -> 16,000
+            + "B,Q4,New revenue,100000,100000\n")  # 10,000: nothing owed
+    table = statement(plan, parse_actuals(text, plan))
+    assert money(table["draw_topup"]) == ["3000.00", "1000.00", "0.00", "0.00"]
+    assert money(table["draw_recovered"]) == ["0.00", "0.00", "4000.00", "0.00"]
+    assert money(table["draw_balance"]) == ["3000.00", "4000.00", "0.00", "0.00"]
+    assert money(table["paid"]) == ["5000.00", "5000.00", "16000.00", "10000.00"]
+
+
+def test_repayment_never_takes_pay_below_the_draw() -> None:
+    plan = ytd_plan(draw={"amount": 5000, "recoverable": True})
+    text = HEADER + "B,Q1,New revenue,0,100000\nB,Q2,New revenue,70000,100000\n"
+    table = statement(plan, parse_actuals(text, plan))
+    # Q2 earns 7,000: 2,000 above the draw repays 2,000 of the 5,000 owed
+    assert money(table["paid"]) == ["5000.00", "5000.00"]
+    assert money(table["draw_balance"]) == ["5000.00", "3000.00"]
+
+
+def test_a_guarantee_is_never_repaid() -> None:
+    plan = ytd_plan(draw={"amount": 5000, "recoverable": False})
+    text = HEADER + "B,Q1,New revenue,20000,100000\nB,Q2,New revenue,150000,100000\n"
+    table = statement(plan, parse_actuals(text, plan))
+    assert money(table["paid"]) == ["5000.00", "20000.00"]
+    assert money(table["draw_balance"]) == ["0.00", "0.00"]
+
+
+# --------------------------------------------------------------------------- adjustments
+
+
+def test_adjustments_on_their_own_rows(tmp_path) -> None:
+    plan = ytd_plan()
+    actuals = parse_actuals(HEADER + "A,Q1,New revenue,100000,100000\n"
+                            "B,Q1,New revenue,50000,100000\n", plan)
+    adjustments = parse_adjustments("rep_id,period,amount,reason\n"
+                                    "A,Q1,-1234.565,cancelled deal 17\n"
+                                    "Z,Q1,100,SPIFF by hand\n"
+                                    "A,Q1,50,\n")
+    table = statement(plan, actuals, adjustments)
+    assert list(table["rep_id"]) == ["A", "A", "A", "B", "Z"]
+    assert money(table["adjustment"]) == ["", "-1234.57", "50.00", "", "100.00"]
+    assert money(table["paid"]) == ["10000.00", "-1234.57", "50.00", "5000.00", "100.00"]
+    assert list(table["reason"])[1] == "cancelled deal 17"
+
+
+def test_bad_adjustments_are_named_by_line() -> None:
+    with pytest.raises(InputError) as caught:
+        parse_adjustments("rep_id,period,amount,reason\nA,Q1,12k,x\n,Q1,1,\nA,Q1,-2e12,y\n",
+                          "adj.csv")
+    assert [str(p) for p in caught.value.problems] == [
+        "line 2: amount '12k' is not a number",
+        "line 3: rep_id is empty",
+        "line 4: amount -2e+12 must be between -1,000,000,000,000 and 1,000,000,000,000",
+    ]
+
+
+def test_the_payout_command_takes_adjustments(tmp_path, capsys) -> None:
+    plan = write_plan(tmp_path, make_plan(make_measure(), draw={"amount": 1000,
+                                                               "recoverable": True}))
+    actuals = write_csv(tmp_path, HEADER + "A,Q1,New revenue,0,100000\n")
+    adjustments = write_csv(tmp_path, "rep_id,period,amount\nA,Q1,-10\n", "adj.csv")
+    assert main(["payout", str(plan), str(actuals), "--adjustments", str(adjustments)]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[1].endswith(",0.00,0.00,1000.00,0.00,1000.00,1000.00,,")
+    assert out[2].endswith(",-10.00,-10.00,")
+
+
+# --------------------------------------------------------------------------- bad forms
+
+
+def problems_of(raw) -> list[str]:
+    with pytest.raises(InputError) as caught:
+        plan_from_dict(raw, "p.yaml")
+    return [str(p) for p in caught.value.problems]
+
+
+BAD = [
+    ("clawback-per-period", make_plan(clawback=True),
+     "clawback: a clawback takes back a year-to-date overpayment: it needs settlement: "
+     "cumulative"),
+    ("settlement", make_plan(settlement="ytd"), "settlement: 'ytd' is not allowed"),
+    ("draw-amount", make_plan(draw={"amount": 0, "recoverable": True}), "draw.amount: "),
+    ("draw-recoverable", make_plan(draw={"amount": 100}), "draw.recoverable: missing required"),
+    ("gate-name", make_plan(make_measure(gate={"measure": "Nope", "at_least": 0.8})),
+     "measures: measures[1] (New revenue).gate.measure: 'Nope' is not a measure of the plan"),
+    ("gate-self", make_plan(make_measure(gate={"measure": "New revenue", "at_least": 0.8})),
+     "measures: measures[1] (New revenue).gate.measure: a measure cannot gate itself"),
+    ("gate-level", make_plan(make_measure(gate={"measure": "X", "at_least": -1})),
+     "measures[1] (New revenue).gate.at_least: must be at least 0"),
+    ("multiplier-order", make_plan(make_measure(multiplier={"measure": "X",
+                                                            "curve": [[1, 1], [0.5, 2]]})),
+     "measures[1] (New revenue).multiplier.curve: attainments must rise"),
+]
+
+
+@pytest.mark.parametrize(("raw", "expected"), [b[1:] for b in BAD], ids=[b[0] for b in BAD])
+def test_validate_names_the_field_and_the_problem(raw, expected: str) -> None:
+    found = problems_of(raw)
+    assert any(p.startswith(expected) for p in found), found
+
+
+# --------------------------------------------------------------------------- properties
+
+cents = st.integers(-5_000_000, 5_000_000).map(lambda c: Decimal(c) / 100)
+
+
+@settings(max_examples=200, deadline=None)
+@given(ytd=st.lists(cents, min_size=1, max_size=12))
+def test_with_clawback_the_periods_add_up_to_the_year_to_date(ytd) -> None:
+    reps = ["A"] * len(ytd)
+    rows = run_ledger(reps, [Decimal(0)] * len(ytd), ytd, True, None)
+    assert sum(r.settled for r in rows) == ytd[-1]
+
+
+@settings(max_examples=200, deadline=None)
+@given(ytd=st.lists(cents, min_size=1, max_size=12))
+def test_carried_negatives_pay_the_highest_year_to_date_so_far(ytd) -> None:
+    rows = run_ledger(["A"] * len(ytd), [Decimal(0)] * len(ytd), ytd, False, None)
+    assert all(r.settled >= 0 for r in rows)
+    assert sum(r.settled for r in rows) == max(Decimal(0), *ytd)
+
+
+@settings(max_examples=200, deadline=None)
+@given(earned=st.lists(cents.map(abs), min_size=1, max_size=12), amount=st.integers(1, 20000))
+def test_a_recoverable_draw_pays_at_least_the_draw_and_never_more_than_owed(earned, amount):
+    rows = run_ledger(["A"] * len(earned), earned, None, False,
+                      Draw(amount=float(amount), recoverable=True))
+    assert all(r.paid >= amount for r in rows)
+    # what was paid is what was earned plus what is still owed
+    assert sum(r.paid for r in rows) == sum(earned) + rows[-1].draw_balance
