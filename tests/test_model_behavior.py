@@ -339,3 +339,26 @@ def test_a_commission_cap_makes_reps_coast(team):
     assert sales_change(result)[2] < 0
     assert result.plans[1].effort.capped_share > 0.05
     assert result.plans[1].deferred_sales_share > result.plans[0].deferred_sales_share
+
+
+def _linked_plan(name: str, **links):
+    return plan(name, make_measure(weight=0.75, **links),
+                make_measure(name="Meetings", metric="meetings", weight=0.25,
+                             quota={"relative": 1.0}))
+
+
+def test_a_gate_out_of_reach_makes_reps_give_up_and_a_multiplier_buys_effort(team):
+    """Issue 11, gates and multipliers: revenue paid only at 120% of the meeting quota acts
+    as a threshold most cannot reach (sales fall, reps give up); revenue pay multiplied by a
+    rising curve of meetings steepens marginal pay (sales and effort rise)."""
+    plain = _linked_plan("Plain")
+    gated = _linked_plan("Gated", gate={"measure": "Meetings", "at_least": 1.2})
+    multiplied = _linked_plan("Multiplied", multiplier={
+        "measure": "Meetings", "curve": [[0.5, 0.25], [1.0, 1.0], [1.5, 1.75]]})
+    result = compare([plain, gated, multiplied], team, 150, seed=13)
+    change, _, high = sales_change(result, 1)
+    assert high < 0 and change < -0.03
+    assert result.plans[1].effort.gave_up_share > result.plans[0].effort.gave_up_share + 0.1
+    change, low, _ = sales_change(result, 2)
+    assert low > 0 and change > 0.03
+    assert result.plans[2].effort.mean > result.plans[0].effort.mean

@@ -317,7 +317,8 @@ def weekly_effort_cost(team: TeamSpec, effort_cost: FloatArray) -> FloatArray:
 
 def terminal_pay(payout: PlanPayout, pay_weights: FloatArray, reach: FloatArray,
                  ratchets: FloatArray | None = None, year_discount: float = 1.0,
-                 quotas: FloatArray | None = None) -> FloatArray:
+                 quotas: FloatArray | None = None,
+                 is_count: NDArray[np.bool_] | None = None) -> FloatArray:
     """Pay at a period's end for each type and progress index: (n_types, N_X) currency.
 
     pay_weights: (M,) weights of the measures in the progress index (0 elsewhere);
@@ -332,6 +333,10 @@ def terminal_pay(payout: PlanPayout, pay_weights: FloatArray, reach: FloatArray,
 
     quotas: (n_types, M) quota per period, for commission measures: they pay their
     schedule on the value (attainment x quota), in currency, whatever their pay weight.
+
+    Gates and multipliers between measures (`PlanPayout.gates`, `multipliers`) act on the
+    other measure's attainment at the same progress: x times its reach for a count measure
+    (is_count: (M,), None: all), its expected level otherwise.
     """
     terminal = np.zeros((reach.shape[0], N_X))
     one = int(round(1.0 / DX))  # the grid point of a normal period's progress
@@ -344,11 +349,33 @@ def terminal_pay(payout: PlanPayout, pay_weights: FloatArray, reach: FloatArray,
                 pay = payout.measure_pay(k, att, quotas[:, k, None])
             else:
                 pay = payout.target_per_period * pay_weights[k] * curve(att)
+            if payout.gates or payout.multipliers:
+                pay = pay * _link_factor(payout, k, reach, is_count)
             terminal += pay
             if ratchets is not None and ratchets[k] > 0:
                 slope = (pay[:, one + 1] - pay[:, one - 1]) / (2 * DX)  # (n_types,)
                 terminal -= year_discount * ratchets[k] * slope[:, None] * X_GRID[None, :]
     return terminal
+
+
+def _link_factor(payout: PlanPayout, k: int, reach: FloatArray,
+                 is_count: NDArray[np.bool_] | None) -> FloatArray:
+    """Measure k's gates and multipliers over the progress grid: (n_types, N_X)."""
+    factor = np.ones((reach.shape[0], N_X))
+
+    def attainment(j: int) -> FloatArray:
+        r = reach[:, j, None]
+        if is_count is not None and not is_count[j]:
+            return np.broadcast_to(r, factor.shape)
+        return r / np.maximum(X_GRID, DX / 2) if payout.lower[j] else r * X_GRID
+
+    for measure, other, gate in payout.gates:
+        if measure == k:
+            factor = factor * gate.open(attainment(other))
+    for measure, other, multiplier in payout.multipliers:
+        if measure == k:
+            factor = factor * multiplier.factor(attainment(other))
+    return factor
 
 
 def progress_sigma(team: TeamSpec, pay_weights: FloatArray, sales_luck: NDArray[np.bool_],
@@ -382,6 +409,7 @@ def effort_policies(
     pay_weights: FloatArray,
     sales_luck: NDArray[np.bool_],
     ratchets: FloatArray | None = None,
+    is_count: NDArray[np.bool_] | None = None,
 ) -> list[Policy]:
     """The effort policy of every period of the plan year: one per period, in order.
 
@@ -393,7 +421,8 @@ def effort_policies(
     """
     seasons = period_seasons(team, weeks)
     terminal = terminal_pay(payout, pay_weights, types.reach, ratchets,
-                            team.behavior.weekly_discount ** WEEKS_PER_YEAR, types.quotas)
+                            team.behavior.weekly_discount ** WEEKS_PER_YEAR, types.quotas,
+                            is_count)
     sigma = progress_sigma(team, pay_weights, sales_luck, weeks)
     solved: dict[float, Policy] = {}
     for season in dict.fromkeys(np.round(seasons, 12)):

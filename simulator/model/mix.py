@@ -62,6 +62,18 @@ def tracked_measures(weights: FloatArray, team: TeamSpec) -> NDArray[np.bool_]:
     return tracked
 
 
+def _link_factor(payout: PlanPayout, k: int, att: FloatArray) -> FloatArray:
+    """Measure k's gates and multipliers at the expected attainments att: (..., n, M)."""
+    factor = np.ones(att.shape[:-1])
+    for measure, other, gate in payout.gates:
+        if measure == k:
+            factor = factor * gate.open(att[..., other])
+    for measure, other, multiplier in payout.multipliers:
+        if measure == k:
+            factor = factor * multiplier.factor(att[..., other])
+    return factor
+
+
 def choose_mix(
     plan: PlanSpec,
     team: TeamSpec,
@@ -86,6 +98,8 @@ def choose_mix(
     pay_scale = plan.target_incentive / team.effort.reference_target_incentive
     per_reference = plan.periods_per_year / team.effort.reference_target_incentive
     commission = payout.commission & tracked
+    linked = np.zeros(len(payout.curves), dtype=bool)
+    linked[[k for k, _, _ in payout.gates] + [k for k, _, _ in payout.multipliers]] = True
     sigmas = layout.luck_sigmas(team, period_sigma(team.luck.sales_weekly, weeks))
     z, zw = np.polynomial.hermite_e.hermegauss(LUCK_NODES)
     zw = zw / zw.sum()
@@ -100,12 +114,16 @@ def choose_mix(
         for k, curve in enumerate(payout.curves):
             if weights[k] > 0 and isinstance(curve, PayoutCurve):
                 expected = curve(att[..., k, None] * luck[k]) @ zw
+                if linked[k]:  # a gate or multiplier at the other measure's expected result
+                    expected = expected * _link_factor(payout, k, att)
                 pay = pay + weights[k] * expected
         tau = shares / alpha0
         value = pay_scale * pay + inertia * (alpha0 * tau**funnel.beta).sum(axis=-1)
         for j in map(int, np.flatnonzero(commission)):  # currency, in reference target pay
-            earned = payout.measure_pay(j, att[..., j, None] * luck[j], quotas[:, j, None])
-            value = value + per_reference * (earned @ zw)
+            earned = payout.measure_pay(j, att[..., j, None] * luck[j], quotas[:, j, None]) @ zw
+            if linked[j]:
+                earned = earned * _link_factor(payout, j, att)
+            value = value + per_reference * earned
         return value
 
     n = reps.size

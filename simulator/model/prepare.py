@@ -229,7 +229,7 @@ def prepare(
     r = respond(plan, team, funnel, reps, behavior, cost_scale, before)
     # static reps never consult a policy: skip the solve
     policies = (effort_policies(r.payout, team, plan.weeks_per_period, r.types, r.pay_weights,
-                                r.layout.sales_luck, ratchets(plan))
+                                r.layout.sales_luck, ratchets(plan), r.layout.is_count)
                 if behavior == "adaptive" else [])
     count = r.layout.count
     worth = None
