@@ -246,3 +246,16 @@ def test_a_recoverable_draw_pays_at_least_the_draw_and_never_more_than_owed(earn
     assert all(r.paid >= amount for r in rows)
     # what was paid is what was earned plus what is still owed
     assert sum(r.paid for r in rows) == sum(earned) + rows[-1].draw_balance
+
+
+@pytest.mark.parametrize(("meetings", "expected"), [
+    (7.99, "0.00"), (8, "10800.00"), (10, "12000.00"), (15, "13200.00")])
+def test_the_shipped_payroll_plan_pays_the_readme_example(meetings, expected) -> None:
+    from conftest import PLANS_DIR
+
+    from simulator.plan.spec import load_plan
+
+    plan = load_plan(PLANS_DIR / "payroll.yaml")
+    text = HEADER + f"R,Q1,New revenue,100000,100000\nR,Q1,Meetings,{meetings},10\n"
+    table = statement(plan, parse_actuals(text, plan))
+    assert str(table["New revenue payout"][0]) == expected

@@ -285,7 +285,7 @@ def plan_editor(available: dict[str, PlanSpec], default_source: str | None) -> E
     s = st.session_state
     raw = edited_plan(s[f"ed{gen}_name"], base["name"], s[f"ed{gen}_period"],
                       s[f"ed{gen}_announce"], s[f"ed{gen}_base"], s[f"ed{gen}_target"],
-                      measures)
+                      measures, base)
     try:
         edited = plan_from_dict(raw, "edited plan")
     except InputError as error:
