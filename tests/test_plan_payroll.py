@@ -259,3 +259,74 @@ def test_the_shipped_payroll_plan_pays_the_readme_example(meetings, expected) ->
     text = HEADER + f"R,Q1,New revenue,100000,100000\nR,Q1,Meetings,{meetings},10\n"
     table = statement(plan, parse_actuals(text, plan))
     assert str(table["New revenue payout"][0]) == expected
+
+
+# --------------------------------------------------------------------------- SPIFFs
+
+FEB = {"name": "Feb push", "metric": "deals", "per_unit": 100, "from": "2026-02-01",
+       "to": "2026-02-28"}
+SPIFF_HEADER = "rep_id,period,measure,actual,quota,date\n"
+
+
+def spiff_plan(*spiffs):
+    return plan_from_dict(make_plan(make_measure(), spiffs=list(spiffs)))
+
+
+def revenue_rows(*periods: str, rep: str = "A") -> str:
+    return "".join(f"{rep},{p},New revenue,100000,100000,\n" for p in periods)
+
+
+def test_a_spiff_window_counts_dated_rows_at_its_edges() -> None:
+    plan = spiff_plan(FEB)
+    text = (SPIFF_HEADER + revenue_rows("2026-Q1")
+            + "A,2026-Q1,Feb push,3,,2026-01-31\n"  # the day before: no
+            + "A,2026-Q1,Feb push,2,,2026-02-01\n"  # first day: 200
+            + "A,2026-Q1,Feb push,1.5,,2026-02-28\n"  # last day: 150
+            + "A,2026-Q1,Feb push,4,,2026-03-01\n")  # the day after: no
+    table = statement(plan, parse_actuals(text, plan))
+    assert money(table["Feb push spiff"]) == ["350.00"]
+    assert money(table["paid"]) == ["15350.00"]  # 15,000 incentive + the SPIFF
+
+
+def test_a_spiff_counts_a_period_wholly_inside_its_window() -> None:
+    plan = spiff_plan(FEB)
+    text = (SPIFF_HEADER + revenue_rows("2026-02", "2026-03")
+            + "A,2026-02,Feb push,3,,\nA,2026-03,Feb push,5,,\n")
+    plan_m = plan_from_dict(make_plan(make_measure(), period="month", spiffs=[FEB]))
+    table = statement(plan_m, parse_actuals(text, plan_m))
+    assert money(table["Feb push spiff"]) == ["300.00", "0.00"]
+    with pytest.raises(InputError) as caught:  # a quarter is only partly inside February
+        parse_actuals(SPIFF_HEADER + revenue_rows("2026-Q1") + "A,2026-Q1,Feb push,3,,\n",
+                      plan, "a.csv")
+    assert "only partly inside the window" in str(caught.value)
+
+
+def test_an_amount_at_a_level_is_paid_once_when_the_window_total_reaches_it() -> None:
+    plan = plan_from_dict(make_plan(make_measure(), period="month", spiffs=[
+        {"name": "Ten deals", "metric": "deals", "amount": 1000, "at": 10,
+         "from": "2026-01-01", "to": "2026-03-31"}]))
+    text = (SPIFF_HEADER + revenue_rows("2026-01", "2026-02", "2026-03")
+            + revenue_rows("2026-01", rep="B")
+            + "A,2026-01,Ten deals,6,,\nA,2026-02,Ten deals,4,,\nA,2026-03,Ten deals,7,,\n"
+            + "B,2026-01,Ten deals,9.5,,\n")
+    table = statement(plan, parse_actuals(text, plan))
+    assert money(table["Ten deals spiff"]) == ["0.00", "1000.00", "0.00", "0.00"]
+
+
+def test_bad_spiffs_are_named() -> None:
+    found = problems_of(make_plan(make_measure(), spiffs=[
+        {**FEB, "to": "2026-01-01"}, {**FEB, "name": "New revenue", "per_unit": None,
+                                     "amount": 5}]))
+    assert "spiffs[1].to: 2026-01-01 is before from (2026-02-01)" in found
+    assert any(p.startswith("spiffs[2]: ") and "amount needs at" in p for p in found), found
+    found = problems_of(make_plan(make_measure(), spiffs=[{**FEB, "name": "New revenue"}]))
+    assert found == ["spiffs: SPIFF name 'New revenue' is already a measure's or another "
+                     "SPIFF's: the actuals CSV tells them apart by name"]
+    plan = spiff_plan(FEB)
+    with pytest.raises(InputError) as caught:
+        parse_actuals(SPIFF_HEADER + revenue_rows("Q1") + "A,Q1,Feb push,3,,\n"
+                      "A,Q1,Feb push,3,,14/02/2026\n", plan, "a.csv")
+    assert [str(p) for p in caught.value.problems] == [
+        "line 3: period 'Q1' has no dates: give the row a date, or write the period as "
+        "2026-Q1, 2026-02 or 2026 (SPIFF 'Feb push' runs 2026-02-01 to 2026-02-28)",
+        "line 4: date '14/02/2026' is not a date (write 2026-02-14)"]

@@ -9,6 +9,7 @@ number, and nothing is computed from a file with any problem in it.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,9 +22,10 @@ from simulator.base.limits import MAX_ACTUAL, MAX_MONEY, MAX_QUOTA, MIN_QUOTA
 from simulator.base.validation import normal_name, shorten, show_number
 from simulator.plan.payout import PlanPayout, round_money
 from simulator.plan.spec import PlanSpec
+from simulator.plan.spiff import Spiff, period_dates
 
 COLUMNS = ("rep_id", "period", "measure", "actual", "quota")
-OPTIONAL = ("target_incentive",)
+OPTIONAL = ("target_incentive", "date")
 
 
 @dataclass(frozen=True)
@@ -34,6 +36,17 @@ class Actuals:
     actual: np.ndarray  # (n_rows, n_measures)
     quota: np.ndarray  # (n_rows, n_measures)
     target_incentive: np.ndarray | None = None  # (n_rows,) per year; NaN: the plan's
+    spiff_rows: tuple[SpiffRow, ...] = ()  # results of the plan's SPIFFs inside their windows
+
+
+@dataclass(frozen=True)
+class SpiffRow:
+    """A result on a SPIFF's metric that counts: inside the SPIFF's window."""
+
+    spiff: str
+    rep_id: str
+    period: str
+    value: float
 
 
 def parse_actuals(text: str, plan: PlanSpec, source: str = "<actuals>") -> Actuals:
@@ -50,10 +63,19 @@ def parse_actuals(text: str, plan: PlanSpec, source: str = "<actuals>") -> Actua
     rows: dict[tuple[str, str], dict[int, tuple[float, float]]] = {}
     first_line: dict[tuple[str, str, str], int] = {}
     row_line: dict[tuple[str, str], int] = {}  # first good row of each rep-period
+    spiffs = {s.name.casefold(): s for s in plan.spiffs}
+    spiff_rows: list[tuple[int, SpiffRow]] = []
     for line, cells in table:
         where = f"line {line}"
         rep, period = cells["rep_id"].strip(), cells["period"].strip()
         name = normal_name(cells["measure"])
+        if name.casefold() in spiffs:
+            found = _spiff_row(spiffs[name.casefold()], rep, period, cells)
+            if isinstance(found, str):
+                problems.append(Problem(where, found))
+            elif found is not None:
+                spiff_rows.append((line, found))
+            continue
         actual, quota = parse_number(cells["actual"]), parse_number(cells["quota"])
         row_problems = [problem for column in ("rep_id", "period", "measure")
                         if (problem := text_problem(column, cells[column])) is not None]
@@ -124,6 +146,11 @@ def parse_actuals(text: str, plan: PlanSpec, source: str = "<actuals>") -> Actua
                         f"measure {name!r} (every rep-period needs one row per plan measure)",
                     )
                 )
+    for line, row in spiff_rows:
+        if (row.rep_id, row.period) not in rows and not problems:
+            problems.append(Problem(
+                f"line {line}", f"SPIFF result for rep {shorten(row.rep_id)!r}, period "
+                f"{shorten(row.period)!r}, which has no plan measure rows"))
     table.raise_if_problems()
 
     keys = list(rows)
@@ -133,7 +160,42 @@ def parse_actuals(text: str, plan: PlanSpec, source: str = "<actuals>") -> Actua
     column = (np.array([targets[key][0] if key in targets else np.nan for key in keys])
               if has_target else None)
     return Actuals(keys=keys, actual=actuals.reshape(len(keys), n_measures),
-                   quota=quotas.reshape(len(keys), n_measures), target_incentive=column)
+                   quota=quotas.reshape(len(keys), n_measures), target_incentive=column,
+                   spiff_rows=tuple(row for _, row in spiff_rows))
+
+
+def _spiff_row(spiff: Spiff, rep: str, period: str, cells: dict[str, str]
+               ) -> SpiffRow | str | None:
+    """A SPIFF's result row: the row if it counts, None if outside the window, or a problem."""
+    bad = [p for column in ("rep_id", "period", "date")
+           if (p := text_problem(column, cells.get(column, ""))) is not None]
+    if bad:
+        return "; ".join(bad)
+    if not rep or not period:
+        return "rep_id and period must not be empty"
+    value = parse_number(cells["actual"])
+    if value is None or not 0 <= value <= MAX_ACTUAL:
+        return f"actual {shorten(cells['actual'])!r} must be a number from 0 to {MAX_ACTUAL:g}"
+    text = cells.get("date", "").strip()
+    window = f"SPIFF {spiff.name!r} runs {spiff.start.isoformat()} to {spiff.to.isoformat()}"
+    if text:
+        try:
+            day = dt.date.fromisoformat(text)
+        except ValueError:
+            return f"date {shorten(text)!r} is not a date (write 2026-02-14)"
+        first = last = day
+    else:
+        dates = period_dates(period)
+        if dates is None:
+            return (f"period {shorten(period)!r} has no dates: give the row a date, or write "
+                    f"the period as 2026-Q1, 2026-02 or 2026 ({window})")
+        first, last = dates
+    if last < spiff.start or first > spiff.to:
+        return None
+    if first < spiff.start or last > spiff.to:
+        return (f"period {shorten(period)!r} ({first.isoformat()} to {last.isoformat()}) is "
+                f"only partly inside the window ({window}): give dated rows")
+    return SpiffRow(spiff.name, rep, period, value)
 
 
 def read_actuals(path: str | Path, plan: PlanSpec) -> Actuals:

@@ -42,6 +42,7 @@ from simulator.plan.currency import Currency
 from simulator.plan.measure import Measure
 from simulator.plan.payroll import Draw
 from simulator.plan.quota import Quota
+from simulator.plan.spiff import Spiff
 
 __all__ = ["Measure", "PlanSpec", "Quota", "load_plan", "plan_from_dict", "plan_from_text"]
 
@@ -113,6 +114,18 @@ class PlanSpec(Frozen):
     settlement: Literal["period", "cumulative"] = "period"
     clawback: Annotated[bool, Strict()] = False
     draw: Draw | None = None
+    spiffs: tuple[Spiff, ...] = ()
+
+    @field_validator("spiffs")
+    @classmethod
+    def _spiff_names(cls, spiffs: tuple[Spiff, ...], info: Any) -> tuple[Spiff, ...]:
+        taken = {m.name.casefold() for m in info.data.get("measures", ())}
+        for spiff in spiffs:
+            if spiff.name.casefold() in taken:
+                raise ValueError(f"SPIFF name {shorten(spiff.name)!r} is already a measure's "
+                                 "or another SPIFF's: the actuals CSV tells them apart by name")
+            taken.add(spiff.name.casefold())
+        return spiffs
 
     @field_validator("clawback")
     @classmethod
@@ -193,6 +206,7 @@ class PlanSpec(Frozen):
             **({"settlement": self.settlement} if self.settlement != "period" else {}),
             **({"clawback": True} if self.clawback else {}),
             **({"draw": self.draw.model_dump()} if self.draw is not None else {}),
+            **({"spiffs": [s.to_yaml() for s in self.spiffs]} if self.spiffs else {}),
         }
 
     @property

@@ -17,11 +17,12 @@ import pandas as pd
 from simulator.plan.actuals import Actuals, payout_table, year_to_date
 from simulator.plan.payroll import Adjustment, round_money, run_ledger
 from simulator.plan.spec import PlanSpec
+from simulator.plan.spiff import spiff_pay
 
 
 def has_payroll(plan: PlanSpec) -> bool:
     """Whether the plan's payroll mechanics change what is paid from what is earned."""
-    return plan.settlement == "cumulative" or plan.draw is not None
+    return plan.settlement == "cumulative" or plan.draw is not None or bool(plan.spiffs)
 
 
 def statement(plan: PlanSpec, actuals: Actuals,
@@ -42,7 +43,15 @@ def statement(plan: PlanSpec, actuals: Actuals,
         table["draw_topup"] = [row.draw_topup for row in ledger]
         table["draw_recovered"] = [row.draw_recovered for row in ledger]
         table["draw_balance"] = [row.draw_balance for row in ledger]
-    table["paid"] = [row.paid for row in ledger]
+    paid = [row.paid for row in ledger]
+    for spiff in plan.spiffs:  # on top of the incentive, never against the draw
+        rows_of = [(r.rep_id, r.period, r.value) for r in actuals.spiff_rows
+                   if r.spiff == spiff.name]
+        spiff_by_key = spiff_pay(spiff, rows_of)
+        column = [round_money(float(spiff_by_key.get(key, 0))) for key in actuals.keys]
+        table[f"{spiff.name} spiff"] = column
+        paid = [p + c for p, c in zip(paid, column, strict=True)]
+    table["paid"] = paid
     if not adjustments:
         return table
     table["adjustment"] = None
