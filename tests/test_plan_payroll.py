@@ -330,3 +330,57 @@ def test_bad_spiffs_are_named() -> None:
         "line 3: period 'Q1' has no dates: give the row a date, or write the period as "
         "2026-Q1, 2026-02 or 2026 (SPIFF 'Feb push' runs 2026-02-01 to 2026-02-28)",
         "line 4: date '14/02/2026' is not a date (write 2026-02-14)"]
+
+
+# --------------------------------------------------------------------------- ramps
+
+RAMP = [[1, 0.25], [2, 0.5], [3, 0.75], [4, 1.0]]
+START_HEADER = "rep_id,period,measure,actual,quota,start\n"
+
+
+def ramp_plan(**overrides):
+    raw = make_plan(make_measure(quota=100000, threshold=None, curve=[[1.0, 1.0], [2.0, 3.0]]),
+                    ramp=RAMP, **overrides)
+    raw["pay"]["target_incentive"] = 40000  # 10,000 a quarter
+    return plan_from_dict(raw)
+
+
+def test_a_new_hire_ramp_and_a_mid_period_start_are_prorated() -> None:
+    plan = ramp_plan()
+    text = (START_HEADER
+            # from 1 January: (31 x 0.25 + 28 x 0.5 + 31 x 0.75) / 90 = 0.5 of the quota
+            + "N,2026-Q1,New revenue,50000,100000,2026-01-01\n"
+            + "N,2026-Q2,New revenue,100000,100000,\n"  # months 4-6: the full quota
+            # from 1 February: (28 x 0.25 + 31 x 0.5) / 90 = 0.25 of the quota, in post
+            # 59 of 90 days: target 10,000 x 59 / 90 = 6,555.56, attainment 10,000 / 22,500
+            + "M,2026-Q1,New revenue,10000,90000,2026-02-01\n"
+            + "V,2026-Q1,New revenue,100000,100000,\n")  # no start: a veteran
+    table = statement(plan, parse_actuals(text, plan))
+    assert list(table["New revenue attainment"]) == [1.0, 1.0, 0.4444444444, 1.0]
+    assert money(table["total_incentive"]) == ["10000.00", "10000.00", "2913.58", "10000.00"]
+
+
+def test_start_dates_need_dated_periods_and_one_date_per_rep() -> None:
+    plan = ramp_plan()
+    text = (START_HEADER + "N,Q1,New revenue,1,1,2026-01-01\n"
+            + "M,2026-Q1,New revenue,1,1,2026-01-01\nM,2026-Q2,New revenue,1,1,2026-02-01\n"
+            + "L,2026-Q1,New revenue,1,1,2026-05-01\nK,2026-Q1,New revenue,1,1,soon\n")
+    with pytest.raises(InputError) as caught:
+        parse_actuals(text, plan, "a.csv")
+    assert [str(p) for p in caught.value.problems] == [
+        "line 4: start 2026-02-01 differs from 2026-01-01 on line 3 for rep 'M' (one start "
+        "date per rep)",
+        "line 6: start 'soon' is not a date (write 2026-02-14)",
+        "line 2: period 'Q1' has no dates: with a start date write periods as 2026-Q1, "
+        "2026-02 or 2026",
+        "line 5: the rep starts on 2026-05-01, after the period '2026-Q1'",
+    ]
+
+
+def test_bad_ramps_are_named() -> None:
+    assert problems_of(make_plan(make_measure(), ramp=[[2, 0.5]])) == [
+        "ramp: the first row must be month 1 (the month a rep starts), not 2"]
+    assert problems_of(make_plan(make_measure(), ramp=[[1, 0.5], [1, 0.7]])) == [
+        "ramp: months must rise from row to row (1 -> 1)"]
+    assert problems_of(make_plan(make_measure(), ramp=[[1, 0.0]])) == [
+        "ramp: quota shares must be more than 0 and at most 1"]

@@ -21,11 +21,12 @@ from simulator.base.errors import Problem
 from simulator.base.limits import MAX_ACTUAL, MAX_MONEY, MAX_QUOTA, MIN_QUOTA
 from simulator.base.validation import normal_name, shorten, show_number
 from simulator.plan.payout import PlanPayout, round_money
+from simulator.plan.ramp import parse_start, proration
 from simulator.plan.spec import PlanSpec
 from simulator.plan.spiff import Spiff, period_dates
 
 COLUMNS = ("rep_id", "period", "measure", "actual", "quota")
-OPTIONAL = ("target_incentive", "date")
+OPTIONAL = ("target_incentive", "date", "start")
 
 
 @dataclass(frozen=True)
@@ -37,6 +38,7 @@ class Actuals:
     quota: np.ndarray  # (n_rows, n_measures)
     target_incentive: np.ndarray | None = None  # (n_rows,) per year; NaN: the plan's
     spiff_rows: tuple[SpiffRow, ...] = ()  # results of the plan's SPIFFs inside their windows
+    prorate: np.ndarray | None = None  # (n_rows,) share of the period in post (a start date)
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,7 @@ def parse_actuals(text: str, plan: PlanSpec, source: str = "<actuals>") -> Actua
     first_line: dict[tuple[str, str, str], int] = {}
     row_line: dict[tuple[str, str], int] = {}  # first good row of each rep-period
     spiffs = {s.name.casefold(): s for s in plan.spiffs}
+    starts: dict[str, tuple[dt.date, int]] = {}
     spiff_rows: list[tuple[int, SpiffRow]] = []
     for line, cells in table:
         where = f"line {line}"
@@ -105,6 +108,17 @@ def parse_actuals(text: str, plan: PlanSpec, source: str = "<actuals>") -> Actua
         elif not MIN_QUOTA <= quota <= MAX_QUOTA:
             row_problems.append(f"quota {quota:g} must be at least {show_number(MIN_QUOTA)} "
                                 f"and at most {show_number(MAX_QUOTA)}")
+        start_cell = cells.get("start", "").strip()
+        if start_cell:
+            start = parse_start(start_cell)
+            if isinstance(start, str):
+                row_problems.append(start)
+            elif rep in starts and starts[rep][0] != start:
+                row_problems.append(f"start {start.isoformat()} differs from "
+                                    f"{starts[rep][0].isoformat()} on line {starts[rep][1]} "
+                                    f"for rep {shorten(rep)!r} (one start date per rep)")
+            else:
+                starts.setdefault(rep, (start, line))
         target_cell = cells.get("target_incentive", "").strip()
         if target_cell:
             has_target = True
@@ -146,6 +160,14 @@ def parse_actuals(text: str, plan: PlanSpec, source: str = "<actuals>") -> Actua
                         f"measure {name!r} (every rep-period needs one row per plan measure)",
                     )
                 )
+    factors: dict[tuple[str, str], tuple[float, float]] = {}
+    for rep_period, line in row_line.items():
+        if rep_period[0] in starts:
+            factor = proration(starts[rep_period[0]][0], rep_period[1], plan.ramp)
+            if isinstance(factor, str):
+                problems.append(Problem(f"line {line}", factor))
+            else:
+                factors[rep_period] = factor
     for line, row in spiff_rows:
         if (row.rep_id, row.period) not in rows and not problems:
             problems.append(Problem(
@@ -159,9 +181,14 @@ def parse_actuals(text: str, plan: PlanSpec, source: str = "<actuals>") -> Actua
     quotas = np.array([[rows[key][k][1] for k in range(n_measures)] for key in keys])
     column = (np.array([targets[key][0] if key in targets else np.nan for key in keys])
               if has_target else None)
+    prorate = None
+    if factors:  # a start date: quota x days in post x ramp, target x days in post
+        quota_factor = np.array([factors.get(key, (1.0, 1.0))[0] for key in keys])
+        quotas = quotas * quota_factor.reshape(-1, *([1] * (quotas.ndim - 1)))
+        prorate = np.array([factors.get(key, (1.0, 1.0))[1] for key in keys])
     return Actuals(keys=keys, actual=actuals.reshape(len(keys), n_measures),
                    quota=quotas.reshape(len(keys), n_measures), target_incentive=column,
-                   spiff_rows=tuple(row for _, row in spiff_rows))
+                   spiff_rows=tuple(row for _, row in spiff_rows), prorate=prorate)
 
 
 def _spiff_row(spiff: Spiff, rep: str, period: str, cells: dict[str, str]
@@ -253,8 +280,12 @@ def target_per_period(plan: PlanSpec, actuals: Actuals) -> np.ndarray | None:
 
     None when no row overrides the plan's (then the plan's applies to every row).
     """
-    if actuals.target_incentive is None:
+    if actuals.target_incentive is None and actuals.prorate is None:
         return None
-    yearly = np.where(np.isnan(actuals.target_incentive), plan.target_incentive,
-                      actuals.target_incentive)
+    yearly = (np.full(len(actuals.keys), plan.target_incentive)
+              if actuals.target_incentive is None else
+              np.where(np.isnan(actuals.target_incentive), plan.target_incentive,
+                       actuals.target_incentive))
+    if actuals.prorate is not None:
+        yearly = yearly * actuals.prorate
     return yearly / plan.periods_per_year

@@ -42,6 +42,7 @@ from simulator.plan.currency import Currency
 from simulator.plan.measure import Measure
 from simulator.plan.payroll import Draw
 from simulator.plan.quota import Quota
+from simulator.plan.ramp import ramp_problem, ramp_yaml
 from simulator.plan.spiff import Spiff
 
 __all__ = ["Measure", "PlanSpec", "Quota", "load_plan", "plan_from_dict", "plan_from_text"]
@@ -115,6 +116,15 @@ class PlanSpec(Frozen):
     clawback: Annotated[bool, Strict()] = False
     draw: Draw | None = None
     spiffs: tuple[Spiff, ...] = ()
+    ramp: tuple[tuple[Annotated[int, Strict()], Number], ...] = ()
+
+    @field_validator("ramp")
+    @classmethod
+    def _ramp_rises(cls, ramp: tuple[tuple[int, float], ...]) -> tuple[tuple[int, float], ...]:
+        problem = ramp_problem(ramp) if ramp else None
+        if problem:
+            raise ValueError(problem)
+        return ramp
 
     @field_validator("spiffs")
     @classmethod
@@ -207,6 +217,7 @@ class PlanSpec(Frozen):
             **({"clawback": True} if self.clawback else {}),
             **({"draw": self.draw.model_dump()} if self.draw is not None else {}),
             **({"spiffs": [s.to_yaml() for s in self.spiffs]} if self.spiffs else {}),
+            **({"ramp": ramp_yaml(self.ramp)} if self.ramp else {}),
         }
 
     @property
