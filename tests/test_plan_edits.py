@@ -258,3 +258,4 @@ def test_an_edit_keeps_what_the_editor_does_not_show() -> None:
     assert plan.settlement == "cumulative" and plan.currency == "USD"
     assert plan.draw is not None and plan.draw.amount == 2000
     assert plan.measures[0].gate is not None and plan.measures[0].multiplier is not None
+    assert plan.ramp == load_plan(PLANS_DIR / "payroll.yaml").ramp and len(plan.spiffs) == 1

@@ -212,7 +212,7 @@ def edited_measure(
 
 
 KEPT_MEASURE_KEYS = ("ratchet", "gate", "multiplier")
-KEPT_PLAN_KEYS = ("currency", "settlement", "clawback", "draw")
+KEPT_PLAN_KEYS = ("currency", "settlement", "clawback", "draw", "ramp", "spiffs")
 
 
 def edited_plan(
@@ -229,8 +229,7 @@ def edited_plan(
 
     base_salary and target_incentive: currency per rep per year; announce_day: working
     days into each period before reps learn the plan; source: the plan-file mapping it
-    started from, whose keys the editor does not show (currency, settlement, clawback,
-    draw) are kept.
+    started from, whose keys the editor does not show (`KEPT_PLAN_KEYS`) are kept.
     """
     kept = {k: source[k] for k in KEPT_PLAN_KEYS if source is not None and k in source}
     return kept | {
