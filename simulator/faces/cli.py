@@ -301,6 +301,23 @@ def _calibrate(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+@_command("backtest")
+def _backtest(args: argparse.Namespace) -> int:
+    from simulator.base.csvfile import read_text
+    from simulator.plan.spec import load_plan
+    from simulator.results.backtest import backtest, backtest_text
+    from simulator.results.export import csv_bytes
+
+    if args.output:
+        _check_output(args.output)
+    plans = [load_plan(path) for path in args.plans]
+    result = backtest(read_text(args.actuals), plans, args.actuals, list(args.plans))
+    print(backtest_text(result))
+    if args.output:
+        _write(args.output, csv_bytes(result.to_frame()))
+    return EXIT_OK
+
+
 @_command("health")
 def _health(args: argparse.Namespace) -> int:
     from simulator.plan.spec import load_plan

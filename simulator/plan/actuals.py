@@ -51,8 +51,13 @@ class SpiffRow:
     value: float
 
 
-def parse_actuals(text: str, plan: PlanSpec, source: str = "<actuals>") -> Actuals:
-    """Parse and check an actuals CSV against a plan; raise InputError listing every problem."""
+def parse_actuals(text: str, plan: PlanSpec, source: str = "<actuals>",
+                  others: frozenset[str] = frozenset()) -> Actuals:
+    """Parse and check an actuals CSV against a plan; raise InputError listing every problem.
+
+    others: casefolded names of other plans' measures and SPIFFs whose rows are skipped
+    (a backtest pays one file under several plans).
+    """
     table = CsvRows(text, source, COLUMNS, OPTIONAL)
     targets: dict[tuple[str, str], tuple[float, int]] = {}  # rep-period -> (value, line)
     has_target = False
@@ -72,6 +77,8 @@ def parse_actuals(text: str, plan: PlanSpec, source: str = "<actuals>") -> Actua
         where = f"line {line}"
         rep, period = cells["rep_id"].strip(), cells["period"].strip()
         name = normal_name(cells["measure"])
+        if name.casefold() in others and name not in measure_index:
+            continue
         if name.casefold() in spiffs:
             found = _spiff_row(spiffs[name.casefold()], rep, period, cells)
             if isinstance(found, str):
