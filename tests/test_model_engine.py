@@ -7,9 +7,11 @@ import math
 import numpy as np
 import pytest
 from conftest import PLANS_DIR, SHIPPED_PLANS, make_measure, make_plan, simulate_and_compare
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from simulator.base.calendar import WEEKS_PER_YEAR
-from simulator.model.engine import BLOCK_TRIALS, simulate
+from simulator.model.engine import BLOCK_TRIALS, balanced_blocks, simulate
 from simulator.plan.spec import load_plan, plan_from_dict
 from simulator.results.comparison import compare
 from simulator.team.spec import team_from_dict
@@ -177,3 +179,17 @@ def test_lower_is_better_count_measure_attainment_is_quota_over_actual(team):
     sigma = team.luck.activity_weekly
     expected = sim.reps.quota_error.mean() * math.exp(sigma**2)
     assert result.plans[0].measures[0].attainment_mean == pytest.approx(expected, rel=0.01)
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.integers(1, 3000), st.integers(1, 300), st.integers(1, 8))
+def test_chunks_keep_every_worker_busy_within_the_memory_bound(n_blocks, most, workers):
+    size = balanced_blocks(n_blocks, most, workers)
+    chunks = -(-n_blocks // size)
+    assert 1 <= size <= most  # never more in memory than allowed
+    # the workers finish together: the longest queue of blocks is at most the rounds
+    # that the memory bound forces (each a chunk) over an even split of the blocks
+    rounds = -(-n_blocks // (most * workers))
+    longest = -(-chunks // workers) * size
+    assert longest <= -(-n_blocks // workers) + rounds - 1
+    assert balanced_blocks(125, 104, 2) == 63  # 2,000 trials: 63 + 62 blocks

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from conftest import make_measure, make_plan
+from conftest import PLANS_DIR, make_measure, make_plan
 
 from simulator.model.effort import MAX_TYPES
-from simulator.model.prepare import PlanModel, prepare
+from simulator.model.prepare import PlanModel, before_announcement, forget_before, prepare
 from simulator.plan.spec import plan_from_dict
 from simulator.team.reps import WeeklyFunnel, draw_reps
 from simulator.team.spec import TeamSpec, team_from_dict
@@ -74,3 +74,20 @@ def test_a_plan_without_count_measures_has_an_empty_index(team30: TeamSpec) -> N
     assert not model.progress.has_activity and model.progress.post_sales == 0.0
     # nothing to work harder for: the minimum effort everywhere
     assert all(np.all(p.effort == team30.effort.minimum) for p in model.policies)
+
+
+def test_the_work_before_an_announcement_is_solved_once_per_team_and_cost() -> None:
+    team = team_from_dict({"name": "Cached", "reps": 12, "incumbent": "../baseline.yaml"},
+                          source=str(PLANS_DIR / "teams" / "cached.yaml"))
+    reps = draw_reps(team, np.random.default_rng(team.rep_seed))
+    funnel = WeeklyFunnel.from_team(team)
+    first = before_announcement(team, funnel, reps, 1.0)
+    assert first is not None
+    assert before_announcement(team, funnel, reps, 1.0) is first
+    other_cost = before_announcement(team, funnel, reps, 1.2)
+    assert other_cost is not first
+    assert not np.array_equal(other_cost.effort, first.effort)  # costlier effort: less of it
+    forget_before()
+    again = before_announcement(team, funnel, reps, 1.0)
+    assert again is not first
+    np.testing.assert_array_equal(again.effort, first.effort)

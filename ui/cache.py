@@ -12,7 +12,6 @@ their modules (`comparison.compare`, `calibrate.calibrate`), so a test can count
 from __future__ import annotations
 
 import hashlib
-import multiprocessing
 import os
 from collections.abc import Sequence
 from concurrent.futures import ProcessPoolExecutor
@@ -28,6 +27,7 @@ from simulator.base.files import decode_text
 from simulator.base.limits import MAX_CSV_BYTES, MAX_NAME_CHARS, MAX_YAML_BYTES
 from simulator.base.validation import normal_name, shorten
 from simulator.base.yamlio import parse_yaml_text
+from simulator.faces import process
 from simulator.model.engine import default_chunk_trials
 from simulator.plan.spec import PlanSpec, plan_from_text
 from simulator.results import comparison
@@ -50,8 +50,7 @@ def worker_pool() -> ProcessPoolExecutor | None:
     workers = os.cpu_count() or 1
     if workers < 2:
         return None
-    return ProcessPoolExecutor(max_workers=workers,
-                               mp_context=multiprocessing.get_context("spawn"))
+    return process.worker_pool(workers, start="spawn")
 
 
 @st.cache_data(show_spinner=False, max_entries=64)

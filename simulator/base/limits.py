@@ -68,3 +68,16 @@ MAX_REPEATS = 100
 """Timing repeats of `bench`."""
 MAX_MEMORY_BYTES = 2_000_000_000
 """The most memory one run may be estimated to need (`simulator.model.limits`)."""
+
+
+class RunTooLarge(ValueError):
+    """A run that would need more memory (or more of a count) than allowed.
+
+    `field` names what to lower: ``trials``, ``reps``, ``model_draws`` or ``draw_trials``;
+    the faces turn it into their flag or field.
+    """
+
+    def __init__(self, field: str, message: str):
+        super().__init__(message)
+        self.field = field
+        self.message = message

@@ -18,12 +18,13 @@ from simulator.base.limits import (
     MAX_MODEL_DRAWS,
     MAX_NAME_CHARS,
     MAX_REPEATS,
+    MAX_REPS,
     MAX_SEED,
     MAX_TRIALS,
 )
 
 MAX_WORKERS = os.cpu_count() or 1
-"""`--workers` at most: the machine's cores."""
+"""`--workers` at most, and by default: the machine's cores."""
 MAX_YEARS = 10
 """`--years` at most: a ratchet's effect settles within a few plan years."""
 DEFAULT_TRIALS = 2000
@@ -122,9 +123,9 @@ def build_parser(commands: dict[str, Any] | None = None) -> argparse.ArgumentPar
     p.add_argument("--reference", metavar="PLAN",
                    help="the plan (name or file) the others are compared with; it is listed "
                    "first (default: the first plan given)")
-    p.add_argument("--workers", type=_whole_number(1, MAX_WORKERS), default=1,
-                   help="processes running chunks in parallel (results do not change; at "
-                   f"most the {MAX_WORKERS} cores here)")
+    p.add_argument("--workers", type=_whole_number(1, MAX_WORKERS), default=MAX_WORKERS,
+                   help="processes running chunks in parallel (results do not change; "
+                   f"default and at most the {MAX_WORKERS} cores here)")
     p.add_argument("--model-draws", type=_whole_number(0, MAX_MODEL_DRAWS), default=0,
                    metavar="K",
                    help="also run K sets of behaviour parameters spread over the team's "
@@ -184,6 +185,13 @@ def build_parser(commands: dict[str, Any] | None = None) -> argparse.ArgumentPar
                    help="behaviour-model draws of the draws benchmark (default 8)")
     p.add_argument("--draw-trials", type=_trials, default=400,
                    help="plan years per draw (default 400)")
+    p.add_argument("--workers", type=_whole_number(1, MAX_WORKERS), default=MAX_WORKERS,
+                   help=f"processes running the chunks (default the {MAX_WORKERS} cores)")
+    p.add_argument("--memory-reps", type=_whole_number(0, MAX_REPS), default=10_000,
+                   metavar="N", help="reps of the memory run, one plan (default 10,000; 0: "
+                   "no memory run)")
+    p.add_argument("--memory-trials", type=_trials, default=10_000, metavar="N",
+                   help="trials of the memory run (default 10,000)")
     p.add_argument("--json", action="store_true", help="print JSON")
     if commands is not None:
         boardroom.add_commands(sub, commands)

@@ -77,8 +77,9 @@ def _comparison_options(p: argparse.ArgumentParser, plans_required: bool = True)
                    help="plan years per model draw (default 400)")
     p.add_argument("--budget", type=amount, metavar="AMOUNT",
                    help="incentive budget per plan year")
-    p.add_argument("--workers", type=_whole_number(1, MAX_WORKERS), default=1,
-                   help="processes running the simulation (results do not change)")
+    p.add_argument("--workers", type=_whole_number(1, MAX_WORKERS), default=MAX_WORKERS,
+                   help="processes running the simulation (results do not change; default "
+                   "the cores)")
 
 
 def _db_option(p: argparse.ArgumentParser) -> None:
@@ -131,10 +132,16 @@ def _run(inputs: Any, workers: int = 1) -> Any:
 
     if workers <= 1:
         return run_scenario(inputs)
-    from concurrent.futures import ProcessPoolExecutor
+    from simulator.faces.process import end_pool, worker_pool
 
-    with ProcessPoolExecutor(max_workers=workers) as executor:
-        return run_scenario(inputs, executor)
+    executor = worker_pool(workers)
+    finished = False
+    try:
+        result = run_scenario(inputs, executor)
+        finished = True
+    finally:
+        end_pool(executor, now=not finished)
+    return result
 
 
 # -- scenario ------------------------------------------------------------------------------
@@ -236,6 +243,8 @@ def deck(args: argparse.Namespace) -> int:
 
 def add_commands(sub: Any, commands: dict[str, Command]) -> None:
     """Add `scenario` and `deck` to the CLI's sub-commands."""
+    from simulator.faces.arguments import MAX_WORKERS, _whole_number
+
     p = sub.add_parser("scenario", help="save, list, open, re-run, diff and delete scenarios",
                        description="The scenario library: comparisons saved with their "
                        "inputs and results in an SQLite file.")
@@ -255,7 +264,8 @@ def add_commands(sub: Any, commands: dict[str, Command]) -> None:
         if name == "show":
             a.add_argument("--json", action="store_true")
         if name == "run":
-            a.add_argument("--workers", type=int, default=1)
+            a.add_argument("--workers", type=_whole_number(1, MAX_WORKERS),
+                           default=MAX_WORKERS)
         _db_option(a)
     a = actions.add_parser("diff", help="two scenarios side by side: settings, plan rules, "
                            "results")

@@ -228,27 +228,14 @@ def _compare(args: argparse.Namespace) -> int:
 
 @_command("bench")
 def _bench(args: argparse.Namespace) -> int:
-    from simulator.faces.bench import run_bench
+    from simulator.faces.bench import bench_text, run_bench
 
     result = run_bench(args.trials, args.quick_trials, args.repeats, args.draws,
-                       args.draw_trials)
+                       args.draw_trials, args.workers, args.memory_reps, args.memory_trials)
     if args.json:
         _print_json(result)
     else:
-        print(
-            f"{result['plans']} plans x {result['reps']} reps x {result['weeks']} weeks:\n"
-            f"  floor (one normal per plan x rep x week x trial, {result['trials']:,} trials): "
-            f"{result['floor_seconds']:.2f} s\n"
-            f"  comparison at {result['trials']:,} trials: {result['comparison_seconds']:.2f} s "
-            f"({result['ratio_to_floor']:.2f}x the floor; goal <= 3x)\n"
-            f"  comparison at {result['quick_trials']:,} trials: "
-            f"{result['quick_comparison_seconds']:.2f} s (goal < 1 s)\n"
-            f"  with {result['draws']} behaviour-model draws of {result['draw_trials']:,} "
-            f"plan years: {result['draws_comparison_seconds']:.2f} s "
-            f"(as {result['draws'] + 1} separate comparisons: "
-            f"{result['separate_comparisons_seconds']:.2f} s)\n"
-            f"  goal met: {'yes' if result['goal_met'] else 'NO'}"
-        )
+        print(bench_text(result))
     return EXIT_OK
 
 
@@ -346,7 +333,7 @@ def _fail(message: str) -> int:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the CLI; return the exit code."""
-    from simulator.model.limits import RunTooLarge
+    from simulator.base.limits import RunTooLarge
 
     args = build_parser(_COMMANDS).parse_args(argv)
     try:

@@ -13,6 +13,7 @@
 from __future__ import annotations
 
 import ctypes
+import multiprocessing
 import os
 import signal
 import sys
@@ -85,10 +86,15 @@ def _watch_parent(parent: int) -> None:
     threading.Thread(target=watch, name="watch-parent", daemon=True).start()
 
 
-def worker_pool(workers: int) -> ProcessPoolExecutor:
-    """A pool of `workers` processes that end with this one (see the module doc)."""
-    return ProcessPoolExecutor(max_workers=workers, initializer=_watch_parent,
-                               initargs=(os.getpid(),))
+def worker_pool(workers: int, start: str | None = None) -> ProcessPoolExecutor:
+    """A pool of `workers` processes that end with this one (see the module doc).
+
+    start: the multiprocessing start method (None: the platform's; a server with threads
+    needs "spawn").
+    """
+    context = multiprocessing.get_context(start) if start else None
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                               initializer=_watch_parent, initargs=(os.getpid(),))
 
 
 def end_pool(executor: ProcessPoolExecutor, now: bool) -> None:

@@ -23,7 +23,7 @@ from simulator.model.effort import (
     progress_sigma,
     terminal_pay,
 )
-from simulator.model.prepare import ratchets, respond
+from simulator.model.prepare import forget_before, ratchets, respond
 from simulator.plan.spec import PlanSpec
 from simulator.team.reps import Reps, WeeklyFunnel
 from simulator.team.spec import TeamSpec
@@ -56,8 +56,12 @@ def anchored_cost_scale(team: TeamSpec, funnel: WeeklyFunnel, reps: Reps) -> flo
 
 
 def forget_anchors() -> None:
-    """Empty the cache of anchored cost levels (for benchmarks that time the solve)."""
+    """Empty the caches of anchored cost levels and of the work before announcements.
+
+    For benchmarks that time the solve.
+    """
     _CACHE.clear()
+    forget_before()
 
 
 def _solve_scale(team: TeamSpec, plan: PlanSpec, funnel: WeeklyFunnel, reps: Reps) -> float:

@@ -14,6 +14,7 @@ come prepared (`prepare`), and the weekly loop (`run`) only looks them up.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass, replace
@@ -43,6 +44,7 @@ FloatArray = NDArray[np.float64]
 ProgressCallback = Callable[[int, int], None]
 
 CHUNK_ELEMENTS = 4_000_000  # weekly luck values held in memory at once
+TASKS_PER_WORKER = 4  # tasks per worker: progress reports and balance, few model transfers
 
 
 @dataclass(frozen=True)
@@ -66,6 +68,23 @@ def default_chunk_trials(n_reps: int, years: int = 1) -> int:
     return blocks * BLOCK_TRIALS
 
 
+def parallelism(executor: Executor | None) -> int:
+    """How many chunks an executor runs at once: its workers (the cores if it does not say)."""
+    if executor is None:
+        return 1
+    return int(getattr(executor, "_max_workers", None) or os.cpu_count() or 1)
+
+
+def balanced_blocks(n_blocks: int, most: int, workers: int) -> int:
+    """Blocks per chunk: at most `most`, in a number of chunks that keeps every worker busy.
+
+    The chunks are as even as whole blocks allow and their count a multiple of `workers`
+    where there are blocks enough (2,000 trials on 2 workers: 63 + 62 blocks, not 104 + 21).
+    """
+    rounds = -(-n_blocks // (most * workers))  # chunks per worker
+    return max(1, -(-n_blocks // (rounds * workers)))
+
+
 def simulate(
     plans: Sequence[PlanSpec],
     team: TeamSpec,
@@ -83,10 +102,11 @@ def simulate(
     from year to year, ratcheted quotas reset each year from the last; the figures are
     means per plan year, the tallies also keep each year's sales and payout).
     chunk_trials: trials held in memory at once (rounded up to whole blocks of
-    BLOCK_TRIALS). executor: a `concurrent.futures.Executor` that runs
-    chunks in parallel (None: in this process). Results depend on neither: every chunk
+    BLOCK_TRIALS; fewer when that splits the work evenly over the executor's workers).
+    executor: a `concurrent.futures.Executor` that runs chunks in parallel (None: in this
+    process). Results depend on neither: every chunk
     draws its own blocks' luck, and results are merged in block order.
-    progress(done, total) is called after each chunk.
+    progress(done, total) is called after each task (a few per worker).
     """
     if n_trials < 1:
         raise ValueError("n_trials must be at least 1")
@@ -103,30 +123,46 @@ def simulate(
     cost_scale = anchored_cost_scale(team, funnel, reps) if behavior == "adaptive" else 1.0
     before = (before_announcement(team, funnel, reps, cost_scale)
               if behavior == "adaptive" else None)
-    models = [prepare(plan, team, funnel, reps, behavior, cost_scale, before)
-              for plan in plans]
+    models = _prepare_all(plans, team, funnel, reps, behavior, cost_scale, before, executor)
     if behavior == "adaptive" and team.turnover.yearly > 0:
         models = _with_leaving(models, team, funnel, reps, cost_scale, before)
     tallies = [PlanTally(n_trials, reps.size, len(m.plan.measures), years) for m in models]
-    blocks_per_chunk = max(1, -(-chunk // BLOCK_TRIALS))
     n_blocks = -(-n_trials // BLOCK_TRIALS)
-    firsts = list(range(0, n_blocks, blocks_per_chunk))
+    most = max(1, -(-chunk // BLOCK_TRIALS))  # blocks in memory at once
+    workers = parallelism(executor)
+    # a few tasks per worker, each worked in chunks of at most `most` blocks: a big team's
+    # prepared plans travel to the workers a few times, not once per block
+    per_task = balanced_blocks(n_blocks, max(most, -(-n_blocks // (TASKS_PER_WORKER * workers))),
+                               workers)
+    firsts = list(range(0, n_blocks, per_task))
     tasks = [
-        (models, team, seed, first, min(first + blocks_per_chunk, n_blocks), n_trials, years)
+        (models, team, seed, first, min(first + per_task, n_blocks), n_trials, years, most)
         for first in firsts
     ]
     results = (
-        executor.map(_simulate_chunk, *zip(*tasks, strict=True))
+        executor.map(_simulate_task, *zip(*tasks, strict=True))
         if executor
-        else (_simulate_chunk(*task) for task in tasks)
+        else (_simulate_task(*task) for task in tasks)
     )
-    for first, chunk_results in zip(firsts, results, strict=True):
+    for first, task_results in zip(firsts, results, strict=True):
         start = first * BLOCK_TRIALS
-        for tally, (local, rep_blocks) in zip(tallies, chunk_results, strict=True):
+        for tally, (local, rep_blocks) in zip(tallies, task_results, strict=True):
             tally.merge(local, rep_blocks, start)
         if progress is not None:
-            progress(min(start + blocks_per_chunk * BLOCK_TRIALS, n_trials), n_trials)
+            progress(min(start + per_task * BLOCK_TRIALS, n_trials), n_trials)
     return Simulation(seed, n_trials, behavior, team, reps, funnel, models, tallies, years)
+
+
+def _prepare_all(plans: Sequence[PlanSpec], team: TeamSpec, funnel: WeeklyFunnel, reps: Reps,
+                 behavior: BehaviorMode, cost_scale: float, before: Before | None,
+                 executor: Executor | None) -> list[PlanModel]:
+    """Every plan prepared for the team, on the executor's workers when there is one."""
+    if executor is None or len(plans) < 2:
+        return [prepare(plan, team, funnel, reps, behavior, cost_scale, before)
+                for plan in plans]
+    n = len(plans)
+    return list(executor.map(prepare, plans, [team] * n, [funnel] * n, [reps] * n,
+                             [behavior] * n, [cost_scale] * n, [before] * n))
 
 
 def _with_leaving(models: list[PlanModel], team: TeamSpec, funnel: WeeklyFunnel, reps: Reps,
@@ -147,6 +183,27 @@ def _with_leaving(models: list[PlanModel], team: TeamSpec, funnel: WeeklyFunnel,
     return out
 
 
+def _simulate_task(
+    models: list[PlanModel], team: TeamSpec, seed: int, first: int, last: int, n_trials: int,
+    years: int, most: int,
+) -> list[tuple[PlanTally, dict[str, FloatArray]]]:
+    """Trial blocks [first, last) of every plan, `most` blocks at a time: a tally per plan."""
+    size = min(last * BLOCK_TRIALS, n_trials) - first * BLOCK_TRIALS
+    n_reps = models[0].reach.shape[0]
+    tallies = [PlanTally(size, n_reps, len(m.plan.measures), years) for m in models]
+    rows: list[dict[str, list[FloatArray]]] = [{} for _ in models]
+    step = -(-(last - first) // -(-(last - first) // most))  # even chunks of <= most
+    for chunk_first in range(first, last, step):
+        chunk = _simulate_chunk(models, team, seed, chunk_first, min(chunk_first + step, last),
+                                n_trials, years)
+        for tally, plan_rows, (local, rep_blocks) in zip(tallies, rows, chunk, strict=True):
+            tally.merge(local, {}, (chunk_first - first) * BLOCK_TRIALS)
+            for name, block_rows in rep_blocks.items():
+                plan_rows.setdefault(name, []).append(block_rows)
+    return [(tally, {name: np.concatenate(parts) for name, parts in plan_rows.items()})
+            for tally, plan_rows in zip(tallies, rows, strict=True)]
+
+
 def _simulate_chunk(
     models: list[PlanModel], team: TeamSpec, seed: int, first: int, last: int, n_trials: int,
     years: int,
@@ -160,7 +217,8 @@ def _simulate_chunk(
         blocks = [block_luck(seed, b, n_reps, team.luck, year) for b in range(first, last)]
         uniforms = (np.concatenate([block_uniforms(seed, b, n_reps, year)
                                     for b in range(first, last)])[:size] if turnover else None)
-        lucks.append((np.concatenate([s for s, _ in blocks], axis=1)[:, :size],
+        lucks.append((np.ascontiguousarray(  # one layout for the compiled loop
+            np.concatenate([s for s, _ in blocks], axis=1)[:, :size]),
                       np.concatenate([a for _, a in blocks], axis=1)[:, :size], uniforms))
     out = []
     for model in models:

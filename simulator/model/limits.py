@@ -21,7 +21,13 @@ from collections.abc import Iterable, Sequence
 import numpy as np
 
 from simulator.base.calendar import WEEKS_PER_MONTH, WEEKS_PER_YEAR
-from simulator.base.limits import MAX_MEMORY_BYTES, MAX_MODEL_DRAWS, MAX_REPS, MAX_TRIALS
+from simulator.base.limits import (
+    MAX_MEMORY_BYTES,
+    MAX_MODEL_DRAWS,
+    MAX_REPS,
+    MAX_TRIALS,
+    RunTooLarge,
+)
 from simulator.model.effort import DX, N_EFFORT, N_LUCK_NODES, N_X, period_seasons
 from simulator.model.luck import BLOCK_TRIALS
 from simulator.team.spec import TeamSpec
@@ -36,19 +42,6 @@ PER_TRIAL_FLOATS = 12
 """Per-trial floats of a plan whatever its measures (tally and summary)."""
 PER_TRIAL_FLOATS_PER_MEASURE = 5
 """Per-trial floats of each measure of a plan (attainment, payout, three milestones)."""
-
-
-class RunTooLarge(ValueError):
-    """A run that would need more memory (or more of a count) than allowed.
-
-    `field` names what to lower: ``trials``, ``reps``, ``model_draws`` or ``draw_trials``;
-    the faces turn it into their flag or field.
-    """
-
-    def __init__(self, field: str, message: str):
-        super().__init__(message)
-        self.field = field
-        self.message = message
 
 
 def _blocks(trials: int) -> int:

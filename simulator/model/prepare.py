@@ -125,6 +125,9 @@ class PlanResponse:
     shares: FloatArray  # (M,) each measure's share of pay (`measures.pay_shares`)
 
 
+_CACHE_SIZE = 64
+
+
 @dataclass(frozen=True)
 class Before:
     """How reps work before a new plan is announced: as under the plan in force.
@@ -138,9 +141,15 @@ class Before:
     effort: FloatArray
 
 
+_BEFORE: dict[tuple[str, float], Before] = {}
+
+
 def before_announcement(team: TeamSpec, funnel: WeeklyFunnel, reps: Reps,
                         cost_scale: float) -> Before | None:
     """What reps do before a plan is announced, or None for normal effort and usual mix.
+
+    Cached by the team's content and the cost level, as the anchor is: the app and a
+    sweep ask for it again with every comparison.
 
     `behavior.before_announcement`: "previous" (default) -- they expect the plan in force
     (the team's incumbent) to continue and work as it asks: its mix and its expected pacing
@@ -148,11 +157,21 @@ def before_announcement(team: TeamSpec, funnel: WeeklyFunnel, reps: Reps,
     """
     if team.behavior.before_announcement != "previous" or team.incumbent is None:
         return None
-    today = prepare(team.incumbent, team, funnel, reps, "adaptive", cost_scale)
-    of_rep = today.types.of_rep
-    growth = np.concatenate([p.mean_growth[of_rep] for p in today.policies], axis=1)
-    effort = np.concatenate([p.mean_effort[of_rep] for p in today.policies], axis=1)
-    return Before(today.mix, growth, effort)
+    key = (team.model_dump_json(), cost_scale)  # reps and funnel follow from the team
+    if key not in _BEFORE:
+        if len(_BEFORE) >= _CACHE_SIZE:
+            _BEFORE.pop(next(iter(_BEFORE)))
+        today = prepare(team.incumbent, team, funnel, reps, "adaptive", cost_scale)
+        of_rep = today.types.of_rep
+        growth = np.concatenate([p.mean_growth[of_rep] for p in today.policies], axis=1)
+        effort = np.concatenate([p.mean_effort[of_rep] for p in today.policies], axis=1)
+        _BEFORE[key] = Before(today.mix, growth, effort)
+    return _BEFORE[key]
+
+
+def forget_before() -> None:
+    """Empty the cache of the work before announcements (for benchmarks that time it)."""
+    _BEFORE.clear()
 
 
 def ratchets(plan: PlanSpec) -> FloatArray | None:

@@ -16,14 +16,16 @@ from numpy.typing import NDArray
 
 from simulator.base.calendar import MONTHS_PER_YEAR, WEEKS_PER_MONTH, WEEKS_PER_YEAR
 from simulator.base.stats import mean_one_lognormal
-from simulator.model.effort import Policy
+from simulator.model.effort import DX, N_X, Policy
+from simulator.model.kernel import period_tallies, period_weeks
 from simulator.model.luck import BLOCK_TRIALS
 from simulator.model.prepare import PlanModel
-from simulator.model.tally import PER_TRIAL, REP_SUMS, PlanTally, attainment_bin
+from simulator.model.tally import ATTAINMENT_BINS, PER_TRIAL, REP_SUMS, PlanTally
 from simulator.model.turnover import STAYS, IntArray
 from simulator.team.spec import TeamSpec
 
 FloatArray = NDArray[np.float64]
+NO_LEAVING = np.zeros((2, 0, 0), dtype=np.intp)
 YearLuck = tuple[FloatArray, FloatArray, "IntArray | None"]
 """A year's luck for a chunk: weekly deal luck (48, T, n), monthly activity normals
 (12, T, n), and each rep's leaving week under the plan and today (2, T, n), or None
@@ -131,8 +133,6 @@ def _run_year(
     count = model.layout.count
     weights = model.progress.weights(scale[..., count] if ratcheted else None)
     annual = np.zeros(scale.shape)
-    if leave is not None and model.leaving is not None:  # empty seats, new hires
-        sales_luck = model.leaving.apply(leave, sales_luck)
     for period_index in range(plan.periods_per_year):
         months = slice(period_index * months_per_period, (period_index + 1) * months_per_period)
         z = activity_z[months].sum(axis=0) / np.sqrt(months_per_period)
@@ -142,15 +142,14 @@ def _run_year(
         tally.weekly_sales[:, period_index * weeks] += (
             weeks * (carry @ model.revenue))
         policy = model.policies[period_index] if model.behavior == "adaptive" else None
-        for week in range(weeks):
-            year_week = period_index * weeks + week
-            _week(model, team, policy, period, week, year_week,
-                  season_of_week[year_week] / weeks, sales_luck[year_week], activity, tally)
+        _weeks(model, team, policy, period, period_index * weeks,
+               season_of_week[period_index * weeks:(period_index + 1) * weeks] / weeks,
+               sales_luck, leave, activity, tally)
         full = _settle(model, team, period, activity, tally, rep_sums,
                        scale if ratcheted else None)
         annual += full / plan.periods_per_year
         carry = period.carry
-    if leave is not None and model.leaving is not None:
+    if leave is not None and model.leaving is not None:  # empty seats, new hires
         _tally_leaving(model, leave, season_of_week, tally)
     return [annual, carry]
 
@@ -173,79 +172,68 @@ def _tally_leaving(model: PlanModel, leave: IntArray, season_of_week: FloatArray
     tally.extra_lost_sales += ((lost_weeks[plan] - lost_weeks[today]) * model.revenue).sum(axis=1)
 
 
-def _week(
+def _weeks(
     model: PlanModel,
     team: TeamSpec,
     policy: Policy | None,
     period: _Period,
-    week: int,
-    year_week: int,
-    unit: float,
-    luck: FloatArray,
+    first_week: int,
+    units: FloatArray,
+    sales_luck: FloatArray,
+    leave: IntArray | None,
     activity: FloatArray,
     tally: PlanTally,
 ) -> None:
-    """One week of a chunk: effort from the policy, output, deals moved, into `period`.
+    """A period's weeks for a chunk: effort from the policy, output, deals moved.
 
-    unit: the week's share of a normal period's output (season / weeks); luck: (T, n) the
-    week's deal luck; activity: (T, n) the period's activity luck. Static reps (no policy)
-    work at normal effort with the usual mix and never move deals. The week's bookings and
-    effort go into the tally's weekly views (year_week: the week of the plan year).
+    units: (weeks,) each week's share of a normal period's output (season / weeks);
+    sales_luck: (48, T, n) the year's deal luck; leave: (2, T, n) leaving weeks under the
+    plan and today (None: no turnover); activity: (T, n) the period's activity luck. Static
+    reps (no policy) work at normal effort with the usual mix and never move deals. The
+    compiled loop (`kernel.period_weeks`) does the work; here its inputs are laid out.
     """
-    weeks = model.plan.weeks_per_period
-    announce = model.plan.announce_week if policy is not None else float(weeks)
-    f = float(np.clip(week + 1 - announce, 0.0, 1.0))  # share of the week informed
-    period.announced_share += f / weeks
-    if f < 1:  # as under the plan in force, or at normal effort
-        n_reps = luck.shape[1]
-        growth, effort_before = ((model.before.growth[:, year_week],
-                                  model.before.effort[:, year_week])
-                                 if model.before is not None
-                                 else (np.ones(n_reps), np.ones(n_reps)))
-        normal = (unit * (1 - f)) * growth
-        before = normal * luck
-        period.pre_sales += before
-        period.pre_activity += normal
-        period.effort += (1 - f) * effort_before
-        tally.weekly_sales[:, year_week] += weeks * (before @ model.revenue_default)
-        tally.weekly_effort[:, year_week] += (1 - f) * effort_before.sum()
-    if f == 0 or policy is None:
-        return
-    pre_sales, pre_activity, post_sales, post_activity = period.weights
-    x = period.pre_sales * pre_sales
-    x += period.post_sales * post_sales
-    if model.progress.has_activity:
-        x += activity * (period.pre_activity * pre_activity
-                         + period.post_activity * post_activity)
-    idx = policy.cells(x, policy.type_offsets(model.types.of_rep), week)
-    effort = policy.effort.reshape(-1)[idx]
-    output = policy.growth.reshape(-1)[idx]
-    output *= unit * f
-    period.post_activity += output
-    output *= luck
+    weeks = units.size
+    n_trials, n_reps = period.carry.shape
+    year_weeks = slice(first_week, first_week + weeks)
+    if policy is None:
+        informed = np.zeros(weeks)
+        tables = np.zeros((4, 1))
+        offsets = np.zeros(n_reps, dtype=np.int64)
+    else:
+        informed = np.clip(np.arange(1, weeks + 1) - model.plan.announce_week, 0.0, 1.0)
+        tables = np.stack([policy.effort.reshape(-1), policy.growth.reshape(-1),
+                           policy.defer.reshape(-1), policy.pull.reshape(-1)])
+        offsets = policy.type_offsets(model.types.of_rep).astype(np.int64)
+    period.announced_share += float(sum(f / weeks for f in informed))
+    if model.before is not None:
+        growth, effort = model.before.growth, model.before.effort
+    else:
+        growth = effort = np.ones((n_reps, WEEKS_PER_YEAR))
+    # normal weeks worked before the announcement: all of them count in x once reps know
+    period.pre_activity += ((units * (1 - informed))[None, :]
+                            * growth[:, year_weeks])[:, informed < 1].sum(axis=1)
+    pre_sales, pre_activity, post_sales, post_activity = np.broadcast_arrays(
+        *period.weights, period.carry)[:4]
+    weights = np.stack([pre_sales, post_sales, pre_activity, post_activity])
     b = team.behavior
-    if week >= weeks - b.defer_window_weeks:
-        if b.movable_share > 0:
-            moved = output * (b.movable_share * policy.defer.reshape(-1)[idx])  # pushed out
-            output -= moved
-            period.carry += (1.0 - b.slip_loss) * moved
-            tally.deferred += (moved @ model.revenue) * weeks
-        if b.pull_share > 0:
-            # next period's deals closed now at a discount: a share of a normal week's
-            # (from the pipeline, so no luck), booked now, owed by the next period
-            pulled = (unit * f * b.pull_share) * policy.pull.reshape(-1)[idx]
-            period.carry -= pulled
-            value = (pulled @ model.revenue) * weeks
-            tally.pulled += value
-            tally.discount_cost += b.pull_discount * value
-            output += (1.0 - b.pull_discount) * pulled
-    period.post_sales += output
-    tally.weekly_sales[:, year_week] += weeks * (output @ model.revenue)
-    if f < 1:
-        effort *= f
-    period.effort += effort
-    tally.weekly_effort[:, year_week] += effort.sum(axis=1)
-    period.min_weeks += f * (effort <= f * team.effort.minimum + 1e-9)
+    rules = np.array([b.defer_window_weeks, b.movable_share, b.slip_loss, b.pull_share,
+                      b.pull_discount, team.effort.minimum], dtype=float)
+    if leave is not None and model.leaving is not None:
+        leaving, availability = leave, model.leaving.table
+    else:
+        leaving, availability = NO_LEAVING, np.zeros((STAYS + 1, WEEKS_PER_YEAR))
+    moves = np.zeros((3, n_trials))
+    period_weeks(
+        sales_luck, first_week, np.ascontiguousarray(units), informed, growth, effort,
+        weights, activity, model.progress.has_activity, tables, offsets, 1 / DX, N_X, rules,
+        leaving, availability,
+        model.revenue, model.revenue_default,
+        (period.pre_sales, period.post_sales, period.carry, period.post_activity,
+         period.min_weeks, period.effort),
+        period.pre_activity, tally.weekly_sales, tally.weekly_effort, moves)
+    tally.deferred += weeks * moves[0]
+    tally.pulled += weeks * moves[1]
+    tally.discount_cost += weeks * moves[2]
 
 
 def _settle(
@@ -286,30 +274,26 @@ def _settle(
     quotas = model.quotas  # a commission pays on the value: attainment x the quota in force
     if scale is not None and payout.commission.any():
         quotas = quotas * scale
-    pay, at_cap = payout.settle(full, quotas)  # (T, n, M) each
-    rep_pay = pay.sum(axis=-1)
+    pay, at_cap = payout.settle(full, quotas)  # (T, n, M) each: gates, multipliers applied
+    informed_weeks = period.announced_share * weeks
+    gave_up_weeks = (informed_weeks * team.behavior.gave_up_weeks_share
+                     if informed_weeks > 0 else -1.0)  # -1: nobody knew the plan
+    rep_pay = np.empty(booked.shape)
+    gave_up, capped = np.empty((2, *booked.shape), dtype=bool)
+    counts = np.zeros((3, booked.shape[0]))  # reps who gave up, were capped, made quota
+    period_tallies(full, pay, at_cap, model.milestones, model.primary,
+                   ATTAINMENT_BINS[1] - ATTAINMENT_BINS[0], gave_up_weeks, period.min_weeks,
+                   rep_pay, gave_up, capped, counts,
+                   tally.measure_reached, tally.measure_attainment, tally.measure_payout,
+                   tally.attainment_histogram)
     tally.payout += rep_pay.sum(axis=1)
     tally.sales += booked.sum(axis=1)
     tally.effort += period.effort.sum(axis=1)
-    informed_weeks = period.announced_share * weeks
-    if informed_weeks > 0:
-        gave_up = period.min_weeks >= informed_weeks * team.behavior.gave_up_weeks_share
-        tally.gave_up += gave_up.sum(axis=1)
-        rep_sums["rep_gave_up"] += gave_up
-    capped = at_cap.any(axis=-1)
-    tally.capped += capped.sum(axis=1)
+    tally.gave_up += counts[0]
+    tally.capped += counts[1]
+    tally.at_quota += counts[2]
+    rep_sums["rep_gave_up"] += gave_up
     rep_sums["rep_capped"] += capped
-    for k, marks in enumerate(model.milestones):  # per measure: contiguous counts
-        column = np.ascontiguousarray(full[..., k])
-        for j, mark in enumerate(marks):
-            tally.measure_reached[:, k, j] += np.count_nonzero(column >= mark - 1e-12, axis=1)
-    primary = full[..., model.primary]
-    tally.at_quota += (primary >= 1.0 - 1e-12).sum(axis=1)
-    tally.measure_attainment += full.sum(axis=1)
-    tally.measure_payout += pay.sum(axis=1)
-    tally.attainment_histogram += np.bincount(
-        attainment_bin(primary.ravel()), minlength=tally.attainment_histogram.size
-    )
     rep_sums["rep_sales"] += booked
     rep_sums["rep_payout"] += rep_pay
     rep_sums["rep_effort"] += period.effort

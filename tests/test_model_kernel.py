@@ -1,0 +1,126 @@
+"""The compiled weekly loop (simulator.model.kernel) against its rules, stated by hand."""
+
+from __future__ import annotations
+
+import numpy as np
+
+from simulator.base.calendar import WEEKS_PER_YEAR
+from simulator.model.effort import DX, N_X, Policy
+from simulator.model.kernel import period_tallies, period_weeks
+from simulator.model.tally import ATTAINMENT_BINS, attainment_bin
+from simulator.model.turnover import STAYS, block_uniforms, leaving
+from simulator.team.parameters import Turnover
+
+NO_RULES = np.array([0, 0.0, 0.0, 0.0, 0.0, 0.0])  # no deal moves, minimum effort 0
+
+
+def _run(luck, units, informed, weights, tables, offsets=None, rules=NO_RULES,
+         leave=None, table=None, pre_sales=None):
+    """The kernel on one period starting in week 0; returns its state and tallies."""
+    _, n_trials, n_reps = luck.shape
+    state = tuple(np.zeros((n_trials, n_reps)) for _ in range(6))
+    if pre_sales is not None:
+        state[0][...] = pre_sales
+    weekly = np.zeros((n_trials, WEEKS_PER_YEAR)), np.zeros((n_trials, WEEKS_PER_YEAR))
+    moves = np.zeros((3, n_trials))
+    period_weeks(
+        luck, 0, units, informed, np.ones((n_reps, WEEKS_PER_YEAR)),
+        np.ones((n_reps, WEEKS_PER_YEAR)), weights, np.ones((n_trials, n_reps)), False,
+        tables, np.zeros(n_reps, dtype=np.int64) if offsets is None else offsets,
+        1 / DX, N_X, rules,
+        np.zeros((2, 0, 0), dtype=np.intp) if leave is None else leave,
+        np.zeros((STAYS + 1, WEEKS_PER_YEAR)) if table is None else table,
+        np.ones(n_reps), np.ones(n_reps), state, np.zeros(n_reps), *weekly, moves)
+    return state, weekly, moves
+
+
+def test_before_the_plan_reps_book_normal_output_times_luck_and_leaving() -> None:
+    rules = Turnover(yearly=0.3, pay_elasticity=2.0, vacancy_weeks=8, ramp_months=4,
+                     ramp_start=0.25)
+    today = np.full(30, 150_000.0)
+    leave_rules = leaving(rules, today * 0.5, today)  # a pay cut: reps leave earlier
+    leave = leave_rules.leave_weeks(block_uniforms(0, 0, 30))
+    assert (leave[0] != leave[1]).any()
+    luck = np.random.default_rng(3).lognormal(0, 0.5, (WEEKS_PER_YEAR, *leave.shape[1:]))
+    weeks = 12
+    units = np.linspace(0.5, 1.5, weeks) / weeks
+    state, weekly, _ = _run(luck, units, np.zeros(weeks), np.zeros((4, *leave.shape[1:])),
+                            np.zeros((4, 1)), leave=leave, table=leave_rules.table)
+    expected = (units[:, None, None] * leave_rules.apply(leave, luck)[:weeks]).sum(axis=0)
+    np.testing.assert_allclose(state[0], expected, rtol=1e-13)
+    assert np.all(state[1] == 0)  # nobody knew the plan
+    np.testing.assert_allclose(weekly[0][:, :weeks].sum(axis=1),
+                               weeks * expected.sum(axis=1), rtol=1e-13)
+    np.testing.assert_allclose(state[5], weeks * 1.0)  # normal effort every week
+
+
+def test_informed_reps_look_their_effort_up_at_the_nearest_grid_point() -> None:
+    n_reps = 4
+    x = np.array([[0.49 * DX, 0.51 * DX, 1.0, 5.0]])  # progress before the week
+    of_rep = np.array([0, 2, 1, 2])
+    shape = (3, 1, N_X)  # three types, a one-week period
+    cell_index = np.arange(np.prod(shape), dtype=float)  # effort = the cell read
+    policy = Policy(cell_index.reshape(shape), np.zeros(shape), np.zeros(shape),
+                    np.zeros(shape), np.zeros(3), np.zeros(3), np.zeros((3, 1)),
+                    np.zeros((3, 1)))
+    offsets = policy.type_offsets(of_rep)
+    weights = np.zeros((4, 1, n_reps))
+    weights[0] = 1.0  # x is the pre-announcement sum
+    tables = np.stack([policy.effort.reshape(-1), policy.growth.reshape(-1),
+                       policy.defer.reshape(-1), policy.pull.reshape(-1)])
+    state, _, _ = _run(np.ones((WEEKS_PER_YEAR, 1, n_reps)), np.ones(1), np.ones(1),
+                       weights, tables, offsets.astype(np.int64), pre_sales=x)
+    np.testing.assert_array_equal(state[5][0], Policy.cells(x.copy(), offsets, week=0)[0])
+
+
+def test_the_last_weeks_push_deals_out_and_pull_the_next_periods_in() -> None:
+    weeks, output = 4, 2.0
+    cells = weeks * N_X  # one type: a table per week
+    tables = np.stack([np.ones(cells), np.full(cells, output), np.ones(cells), np.ones(cells)])
+    rules = np.array([1, 0.3, 0.1, 0.2, 0.15, 0.0])  # last week: push 30% (10% lost), pull
+    units = np.full(weeks, 0.25)
+    luck = np.full((WEEKS_PER_YEAR, 1, 1), 1.5)
+    state, weekly, moves = _run(luck, units, np.ones(weeks), np.zeros((4, 1, 1)), tables,
+                                rules=rules)
+    made = output * 0.25 * 1.5  # a week's output
+    pulled = 0.25 * 0.2  # a share of a normal week, from the pipeline
+    np.testing.assert_allclose(state[1][0, 0], 3 * made + 0.7 * made + 0.85 * pulled)
+    np.testing.assert_allclose(state[2][0, 0], 0.9 * 0.3 * made - pulled)  # carried
+    np.testing.assert_allclose(moves[:, 0], [0.3 * made, pulled, 0.15 * pulled])
+    np.testing.assert_allclose(weekly[0][0, :weeks], weeks * np.array(
+        [made, made, made, 0.7 * made + 0.85 * pulled]))
+    np.testing.assert_allclose(state[3][0, 0], 4 * output * 0.25)  # activity: no luck
+
+
+def test_the_period_tallies_count_and_sum_as_their_numpy_statements() -> None:
+    rng = np.random.default_rng(7)
+    n_trials, n_reps, n_measures = 5, 40, 3
+    full = rng.gamma(2.0, 0.5, (n_trials, n_reps, n_measures))
+    full[0, 0] = [1.0, 0.5, 6.0]  # exactly at quota, above the histogram's top
+    pay = rng.random((n_trials, n_reps, n_measures)) * 1000
+    at_cap = rng.random((n_trials, n_reps, n_measures)) < 0.1
+    milestones = np.array([[0.5, 1.0, 2.0], [0.0, 1.0, 1.5], [0.8, 1.0, 3.0]])
+    min_weeks = rng.integers(0, 13, (n_trials, n_reps)).astype(float)
+    rep_pay = np.empty((n_trials, n_reps))
+    gave_up, capped = np.empty((2, n_trials, n_reps), dtype=bool)
+    counts = np.zeros((3, n_trials))
+    reached = np.zeros((n_trials, n_measures, 3))
+    attainment, measure_pay = np.zeros((2, n_trials, n_measures))
+    histogram = np.zeros(ATTAINMENT_BINS.size + 1, dtype=np.int64)
+    width = ATTAINMENT_BINS[1] - ATTAINMENT_BINS[0]
+    period_tallies(full, pay, at_cap, milestones, 1, width, 6.0, min_weeks, rep_pay, gave_up,
+                   capped, counts, reached, attainment, measure_pay, histogram)
+    np.testing.assert_allclose(rep_pay, pay.sum(axis=-1), rtol=1e-14)
+    np.testing.assert_array_equal(gave_up, min_weeks >= 6.0)
+    np.testing.assert_array_equal(capped, at_cap.any(axis=-1))
+    np.testing.assert_array_equal(counts, [gave_up.sum(axis=1), capped.sum(axis=1),
+                                           (full[..., 1] >= 1.0 - 1e-12).sum(axis=1)])
+    np.testing.assert_array_equal(
+        reached, (full[:, :, :, None] >= milestones[None, None] - 1e-12).sum(axis=1))
+    np.testing.assert_allclose(attainment, full.sum(axis=1), rtol=1e-14)
+    np.testing.assert_allclose(measure_pay, pay.sum(axis=1), rtol=1e-14)
+    np.testing.assert_array_equal(histogram, np.bincount(attainment_bin(full[..., 1].ravel()),
+                                                         minlength=histogram.size))
+    period_tallies(full, pay, at_cap, milestones, 1, width, -1.0, min_weeks, rep_pay, gave_up,
+                   capped, counts, reached, attainment, measure_pay, histogram)
+    assert not gave_up.any()  # nobody knew the plan: nobody gave up on it
