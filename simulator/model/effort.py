@@ -25,6 +25,7 @@ from threadpoolctl import ThreadpoolController
 
 from simulator.base.calendar import MONTHS_PER_YEAR, WEEKS_PER_MONTH, WEEKS_PER_YEAR
 from simulator.base.stats import lognormal_nodes
+from simulator.model.links import grid_attainment, link_factor
 from simulator.plan.payout import PayoutCurve, PlanPayout
 from simulator.team.spec import TeamSpec
 
@@ -350,32 +351,13 @@ def terminal_pay(payout: PlanPayout, pay_weights: FloatArray, reach: FloatArray,
             else:
                 pay = payout.target_per_period * pay_weights[k] * curve(att)
             if payout.gates or payout.multipliers:
-                pay = pay * _link_factor(payout, k, reach, is_count)
+                pay = pay * link_factor(payout, k, lambda j: grid_attainment(
+                    payout, j, reach, is_count, X_GRID, DX / 2), pay.shape)
             terminal += pay
             if ratchets is not None and ratchets[k] > 0:
                 slope = (pay[:, one + 1] - pay[:, one - 1]) / (2 * DX)  # (n_types,)
                 terminal -= year_discount * ratchets[k] * slope[:, None] * X_GRID[None, :]
     return terminal
-
-
-def _link_factor(payout: PlanPayout, k: int, reach: FloatArray,
-                 is_count: NDArray[np.bool_] | None) -> FloatArray:
-    """Measure k's gates and multipliers over the progress grid: (n_types, N_X)."""
-    factor = np.ones((reach.shape[0], N_X))
-
-    def attainment(j: int) -> FloatArray:
-        r = reach[:, j, None]
-        if is_count is not None and not is_count[j]:
-            return np.broadcast_to(r, factor.shape)
-        return r / np.maximum(X_GRID, DX / 2) if payout.lower[j] else r * X_GRID
-
-    for measure, other, gate in payout.gates:
-        if measure == k:
-            factor = factor * gate.open(attainment(other))
-    for measure, other, multiplier in payout.multipliers:
-        if measure == k:
-            factor = factor * multiplier.factor(attainment(other))
-    return factor
 
 
 def progress_sigma(team: TeamSpec, pay_weights: FloatArray, sales_luck: NDArray[np.bool_],

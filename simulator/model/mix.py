@@ -16,6 +16,7 @@ from numpy.typing import NDArray
 
 from simulator.base.stats import mean_one_lognormal
 from simulator.model.effort import period_sigma
+from simulator.model.links import link_factor
 from simulator.model.measures import MeasureLayout
 from simulator.plan.payout import PayoutCurve, PlanPayout
 from simulator.plan.spec import PlanSpec
@@ -62,18 +63,6 @@ def tracked_measures(weights: FloatArray, team: TeamSpec) -> NDArray[np.bool_]:
     return tracked
 
 
-def _link_factor(payout: PlanPayout, k: int, att: FloatArray) -> FloatArray:
-    """Measure k's gates and multipliers at the expected attainments att: (..., n, M)."""
-    factor = np.ones(att.shape[:-1])
-    for measure, other, gate in payout.gates:
-        if measure == k:
-            factor = factor * gate.open(att[..., other])
-    for measure, other, multiplier in payout.multipliers:
-        if measure == k:
-            factor = factor * multiplier.factor(att[..., other])
-    return factor
-
-
 def choose_mix(
     plan: PlanSpec,
     team: TeamSpec,
@@ -115,14 +104,15 @@ def choose_mix(
             if weights[k] > 0 and isinstance(curve, PayoutCurve):
                 expected = curve(att[..., k, None] * luck[k]) @ zw
                 if linked[k]:  # a gate or multiplier at the other measure's expected result
-                    expected = expected * _link_factor(payout, k, att)
+                    expected = expected * link_factor(
+                        payout, k, lambda j: att[..., j], expected.shape)
                 pay = pay + weights[k] * expected
         tau = shares / alpha0
         value = pay_scale * pay + inertia * (alpha0 * tau**funnel.beta).sum(axis=-1)
         for j in map(int, np.flatnonzero(commission)):  # currency, in reference target pay
             earned = payout.measure_pay(j, att[..., j, None] * luck[j], quotas[:, j, None]) @ zw
             if linked[j]:
-                earned = earned * _link_factor(payout, j, att)
+                earned = earned * link_factor(payout, j, lambda i: att[..., i], earned.shape)
             value = value + per_reference * earned
         return value
 
