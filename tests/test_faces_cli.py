@@ -160,8 +160,10 @@ BAD_PLANS = [
      ["measures[1] (New revenue).threshold: 0.3 is outside the curve's attainment range"]),
     ("threshold-above", variant("threshold: 0.5", "threshold: 2.0"),
      ["measures[1] (New revenue).threshold: 2.0 is outside the curve's attainment range"]),
-    ("cap-below-first", variant("cap: 2.0", "cap: 0.2"),
-     ["measures[2] (Meetings).cap: 0.2 is below the curve's first payout 0.25"]),
+    ("cap-below-first", variant("cap: 2.0", "cap: 0.2").replace(
+        "  threshold: 0.5\n  curve:\n  - - 0.5\n    - 0.25\n  - - 1.0\n    - 1.0\n"
+        "  - - 1.5\n    - 2.0\n  cap: 0.2", "  curve:\n  - [0, 0.25]\n  - [1.5, 2.0]\n  cap: 0.2"),
+     ["measures[2] (Meetings).cap: 0.2 is below the curve's payout at 0% attainment 0.25"]),
     ("unknown-metric", variant("metric: meetings", "metric: meeting"),
      ["measures[2] (Meetings).metric: unknown metric 'meeting' (did you mean 'meetings'?)"]),
     ("duplicate-names", variant("name: Meetings", "name: New revenue"),

@@ -310,3 +310,55 @@ def test_before_the_announcement_reps_work_as_the_plan_in_force_asks(team, basel
     usual = compare([baseline, late], normal, TRIALS, seed=16)
     assert previous.plans[0].sales.mean == usual.plans[0].sales.mean
     assert previous.plans[1].sales.mean != usual.plans[1].sales.mean
+
+
+def _commission_plan(name: str, method: str, tiers, cap=None):
+    commission = {"method": method, "tiers": tiers, **({"cap": cap} if cap else {})}
+    raw = make_plan({"name": "New revenue", "metric": "revenue", "quota": {"relative": 1.0},
+                     "commission": commission}, name=name)
+    raw["pay"].pop("target_incentive")
+    return plan_from_dict(raw)
+
+
+def test_a_steeper_marginal_rate_above_quota_buys_more_sales(team):
+    """Issue 11: reps respond to a commission's marginal pay. The same 6% up to quota, then
+    6% or 18% on revenue above it: the accelerator sells more, paired on the same luck."""
+    flat = _commission_plan("Flat 6%", "marginal", [[0.0, 0.06]])
+    steep = _commission_plan("6% then 18%", "marginal", [[0.0, 0.06], [1.0, 0.18]])
+    result = compare([flat, steep], team, 200, seed=11)
+    change, low, _ = sales_change(result)
+    assert low > 0 and 0.01 < change < 0.5
+    assert result.plans[1].effort.mean > result.plans[0].effort.mean
+
+
+def test_a_commission_cap_makes_reps_coast(team):
+    """A cap in currency stops the marginal pay: capped reps ease off and defer deals."""
+    uncapped = _commission_plan("Uncapped", "marginal", [[0.0, 0.06], [1.0, 0.18]])
+    capped = _commission_plan("Capped", "marginal", [[0.0, 0.06], [1.0, 0.18]], cap=15000)
+    result = compare([uncapped, capped], team, 200, seed=12)
+    assert sales_change(result)[2] < 0
+    assert result.plans[1].effort.capped_share > 0.05
+    assert result.plans[1].deferred_sales_share > result.plans[0].deferred_sales_share
+
+
+def _linked_plan(name: str, **links):
+    return plan(name, make_measure(weight=0.75, **links),
+                make_measure(name="Meetings", metric="meetings", weight=0.25,
+                             quota={"relative": 1.0}))
+
+
+def test_a_gate_out_of_reach_makes_reps_give_up_and_a_multiplier_buys_effort(team):
+    """Issue 11, gates and multipliers: revenue paid only at 120% of the meeting quota acts
+    as a threshold most cannot reach (sales fall, reps give up); revenue pay multiplied by a
+    rising curve of meetings steepens marginal pay (sales and effort rise)."""
+    plain = _linked_plan("Plain")
+    gated = _linked_plan("Gated", gate={"measure": "Meetings", "at_least": 1.2})
+    multiplied = _linked_plan("Multiplied", multiplier={
+        "measure": "Meetings", "curve": [[0.5, 0.25], [1.0, 1.0], [1.5, 1.75]]})
+    result = compare([plain, gated, multiplied], team, 150, seed=13)
+    change, _, high = sales_change(result, 1)
+    assert high < 0 and change < -0.03
+    assert result.plans[1].effort.gave_up_share > result.plans[0].effort.gave_up_share + 0.1
+    change, low, _ = sales_change(result, 2)
+    assert low > 0 and change > 0.03
+    assert result.plans[2].effort.mean > result.plans[0].effort.mean

@@ -299,3 +299,49 @@ def test_semicolon_separated_file_gets_a_hint(baseline: PlanSpec) -> None:
         parse_actuals(text, baseline, "semi.csv")
     assert "semi.csv: line 1: missing column(s)" in str(error.value)
     assert "separate columns with ';'" in str(error.value)
+
+
+# --------------------------------------------------------------------------- per-rep terms
+
+
+def test_a_target_incentive_column_overrides_the_plans_for_its_rep_period() -> None:
+    plan = load_plan(PLANS_DIR / "baseline.yaml")  # 60,000 a year: 15,000 a quarter
+    text = ("rep_id,period,measure,actual,quota,target_incentive\n"
+            "R1,Q1,New revenue,180000,180000,80000\n"  # 80,000 / 4 at 100%
+            "R2,Q1,New revenue,180000,180000,\n"  # empty: the plan's
+            "R3,Q1,New revenue,270000,180000,\"100,000\"\n"  # 2.0 x 25,000
+            "R4,Q1,New revenue,135000,180000,60001\n")  # 0.625 x 15,000.25 = 9,375.15625
+    table = payout_table(plan, parse_actuals(text, plan))
+    assert [str(v) for v in table["total_incentive"]] == [
+        "20000.00", "15000.00", "50000.00", "9375.16"]
+
+
+def test_without_the_column_every_rep_gets_the_plans_target() -> None:
+    plan = load_plan(PLANS_DIR / "baseline.yaml")
+    actuals = parse_actuals(HEADER + "R1,Q1,New revenue,180000,180000\n", plan)
+    assert actuals.target_incentive is None
+    assert str(payout_table(plan, actuals)["total_incentive"][0]) == "15000.00"
+
+
+def test_bad_target_incentives_are_named_by_line() -> None:
+    plan = plan_from_dict(three_measure_plan())
+    names = [m.name for m in plan.measures]
+    rows = "".join(f"R1,Q1,{n},1,1,{t}\n" for n, t in zip(names, ("50000", "50001", ""),
+                                                           strict=True))
+    text = ("rep_id,period,measure,actual,quota,target_incentive\n" + rows
+            + f"R2,Q1,{names[0]},1,1,abc\nR3,Q1,{names[0]},1,1,-5\n")
+    with pytest.raises(InputError) as caught:
+        parse_actuals(text, plan, "a.csv")
+    found = [str(p) for p in caught.value.problems]
+    assert ("line 3: target_incentive 50001 differs from 50000 on line 2 for rep 'R1', "
+            "period 'Q1' (one value per rep-period)") in found
+    assert "line 5: target_incentive 'abc' is not a number" in found
+    assert ("line 6: target_incentive -5 must be more than 0 and at most "
+            "1,000,000,000,000 (per rep per year)") in found
+
+
+def test_a_currency_column_when_the_plan_states_one() -> None:
+    raw = make_plan(make_measure(), currency="EUR")
+    plan = plan_from_dict(raw)
+    table = payout_table(plan, parse_actuals(HEADER + "R1,Q1,New revenue,1,1\n", plan))
+    assert list(table.columns)[-1] == "currency" and table["currency"][0] == "EUR"

@@ -43,7 +43,8 @@ def test_every_shipped_plan_loads(path: Path) -> None:
     plan = load_plan(path)
     assert isinstance(plan, PlanSpec)
     assert plan.description.strip()
-    assert math.isclose(sum(m.weight for m in plan.measures), 1.0, abs_tol=1e-6)
+    curves = [m.weight for m in plan.measures if m.commission is None]
+    assert not curves or math.isclose(sum(curves), 1.0, abs_tol=1e-6)
 
 
 @pytest.mark.parametrize("path", SHIPPED_PLANS, ids=lambda p: p.name)
@@ -182,13 +183,26 @@ def test_threshold_must_be_on_the_curve(threshold: float, ok: bool) -> None:
 
 
 @pytest.mark.parametrize(("cap", "ok"), [(0.25, True), (3.0, True), (0.24, False), (-1, False)])
-def test_cap_not_below_first_payout(cap: float, ok: bool) -> None:
-    raw = make_plan(make_measure(cap=cap))
+def test_cap_not_below_the_payout_at_zero(cap: float, ok: bool) -> None:
+    raw = make_plan(make_measure(cap=cap, threshold=None,
+                                 curve=[[0.0, 0.25], [1.0, 1.0], [1.5, 2.0]]))
     if ok:
         assert plan_from_dict(raw).measures[0].cap == cap
     else:
         [problem] = problems_of(raw)
         assert problem.startswith("measures[1] (New revenue).cap: ")
+
+
+@pytest.mark.parametrize("cap", [0.0, 0.1, 0.24, 0.25, 3.0])
+def test_cap_below_the_first_written_point_when_the_curve_starts_at_zero(cap: float) -> None:
+    # issue 11, item 9: [[0.5, 0.25], ...] starts from (0, 0), so any cap cuts the curve
+    plan = plan_from_dict(make_plan(make_measure(cap=cap)))
+    assert plan.measures[0].cap == cap
+    from simulator.plan.payout import PayoutCurve
+    curve = PayoutCurve.from_measure(plan.measures[0])
+    assert float(curve(0.5)) == min(0.25, cap)
+    assert float(curve(2.0)) == min(3.0, cap)
+    assert float(curve(0.49)) == 0.0  # below the threshold
 
 
 @pytest.mark.parametrize(
@@ -237,7 +251,9 @@ def test_unknown_key_suggests_the_closest() -> None:
     raw = make_plan()
     raw["pay"]["target_incentiv"] = raw["pay"].pop("target_incentive")
     assert set(problems_of(raw)) == {
-        "pay.target_incentive: missing required key",
+        "pay.target_incentive: missing required key: 'New revenue' pay a curve, a multiple "
+        "of the target incentive (only a plan whose every measure is a commission may "
+        "leave it out)",
         "pay.target_incentiv: unknown key 'target_incentiv' (did you mean 'target_incentive'?)",
     }
 

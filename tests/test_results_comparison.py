@@ -132,3 +132,20 @@ def test_health_report_of_one_plan() -> None:
     assert (report.plan, report.team, report.reps, report.trials, report.seed) == (
         "High threshold", "Eight", 8, 32, 1)
     assert report.worst == "fail"
+
+
+def test_compare_refuses_plans_in_different_currencies(team):
+    from conftest import make_measure, make_plan
+
+    from simulator.base.errors import InputError
+    from simulator.plan.spec import plan_from_dict
+
+    usd = plan_from_dict(make_plan(make_measure(), name="A", currency="USD"))
+    eur = plan_from_dict(make_plan(make_measure(), name="B", currency="EUR"))
+    unstated = plan_from_dict(make_plan(make_measure(), name="C"))
+    with pytest.raises(InputError) as caught:
+        compare([usd, unstated, eur], team, 16, files=["a.yaml", "c.yaml", "b.yaml"])
+    assert str(caught.value) == (
+        "b.yaml: currency: EUR differs from USD of plan 'A' (a.yaml); plans in different "
+        "currencies cannot be set side by side: convert one plan's amounts")
+    assert len(compare([usd, unstated], team, 16).plans) == 2  # one stated currency

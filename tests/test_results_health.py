@@ -242,3 +242,32 @@ def test_report_object(team: Any) -> None:
     data = report.to_dict()
     assert data["plan"] == "High threshold" and data["trials"] == 64
     assert {f["rule"] for f in data["findings"]} >= {"dead_zone", "quota_reach"}
+
+
+def test_health_reads_a_rate_plans_attainment_against_its_real_quota(team):
+    """Issue 11: a commission on a real quota ({relative: 1.0}) reports quota reach as the
+    share of rep-periods at 100% of that quota (a normal result is 1.0), not the nonsense
+    of a currency amount written as the quota."""
+    from simulator.plan.spec import load_plan
+    from simulator.results.comparison import health_report
+
+    plan = load_plan(PLANS_DIR / "commission.yaml")
+    report = health_report(plan, team, n_trials=64, seed=0)
+    quota = next(f for f in report.findings if f.rule == "quota_reach")
+    assert 0.25 < quota.value < 0.75
+    cap = next(f for f in report.findings if f.rule == "cap_cliff")
+    assert "New revenue at 25,000 a quarter" in cap.message
+    light = next(f for f in report.findings if f.rule == "light_measures")
+    assert light.status == "ok" and light.value == 1.0
+
+
+def test_a_flat_rate_has_no_quota_or_top_tier_finding(team):
+    from simulator.plan.spec import plan_from_dict
+    from simulator.results.comparison import health_report
+
+    raw = make_plan({"name": "Revenue", "metric": "revenue", "quota": {"relative": 1.0},
+                     "commission": {"method": "marginal", "tiers": [[0.0, 0.07]]}})
+    raw["pay"].pop("target_incentive")
+    report = health_report(plan_from_dict(raw), team, n_trials=32, seed=0)
+    rules = {f.rule for f in report.findings}
+    assert not rules & {"quota_reach", "top_reach", "threshold_reach"}

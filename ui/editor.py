@@ -247,7 +247,16 @@ def measures_editor(gen: int, base: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def plan_editor(available: dict[str, PlanSpec], default_source: str | None) -> Edit:
-    """The live plan editor, starting from one of the `available` plans."""
+    """The live plan editor, starting from one of the `available` plans.
+
+    Plans with commission-rate measures are left out: the editor edits curves (a
+    commission plan is edited in its YAML, README "Commission measures").
+    """
+    rates = [name for name, spec in available.items() if spec.has_commission]
+    available = {name: spec for name, spec in available.items() if not spec.has_commission}
+    if rates:
+        st.caption("Plans that pay commission rates are edited in their YAML file: "
+                   + ", ".join(rates))
     if not available:
         st.info("No plan to start from: add a plan file first.")
         return Edit(None, False, None, st.empty())
@@ -276,7 +285,7 @@ def plan_editor(available: dict[str, PlanSpec], default_source: str | None) -> E
     s = st.session_state
     raw = edited_plan(s[f"ed{gen}_name"], base["name"], s[f"ed{gen}_period"],
                       s[f"ed{gen}_announce"], s[f"ed{gen}_base"], s[f"ed{gen}_target"],
-                      measures)
+                      measures, base)
     try:
         edited = plan_from_dict(raw, "edited plan")
     except InputError as error:

@@ -22,7 +22,9 @@ def plans_tab(specs: list[PlanSpec], labels: list[str], sources: list[str]) -> N
             plan_heading(label, colours[label])
             st.caption(f"{source} · paid per {spec.period} · "
                        f"{len(spec.measures)} measure(s) · base {cash(spec.pay.base_salary)}, "
-                       f"target incentive {cash(spec.pay.target_incentive)} per rep per year")
+                       + (f"target incentive {cash(spec.pay.target_incentive)} per rep per year"
+                          if spec.pay.target_incentive is not None else "pays commission rates")
+                       + (f" · {spec.currency}" if spec.currency else ""))
             if spec.description:
                 st.markdown(spec.description)
             with st.expander("Plan file (YAML)"):

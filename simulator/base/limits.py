@@ -33,6 +33,9 @@ MAX_CURVE_PAYOUT = 1e4
 MIN_CURVE_STEP = 1e-6
 """Consecutive curve attainments are equal (a step) or at least this far apart, so that no
 slope is steeper than MAX_CURVE_PAYOUT / MIN_CURVE_STEP = 1e10."""
+MAX_RATE = 1e9
+"""A commission rate: currency per unit of a count metric (a share of at most 1 for a
+currency metric); with actuals up to MAX_ACTUAL no commission overflows."""
 MAX_CURVE_POINTS = 100
 MAX_MEASURES = 20
 MAX_NAME_CHARS = 200

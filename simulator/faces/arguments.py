@@ -134,6 +134,18 @@ def build_parser(commands: dict[str, Any] | None = None) -> argparse.ArgumentPar
     p.add_argument("-o", "--output", metavar="OUT.csv", help="write here instead of stdout")
     deal_options(p, quotas_help="quota per rep and period (rep_id,period,quota and "
                  "optionally measure or metric); needed with --deals")
+    p.add_argument("--adjustments", metavar="ADJUSTMENTS.csv",
+                   help="manual lines (rep_id,period,amount,reason), negative allowed")
+
+    p = sub.add_parser(
+        "backtest",
+        help="pay last year's real results under each plan, side by side",
+        description="Pay an actuals CSV under every plan with the exact calculator: totals, "
+        "pay per rep, winners and losers against the first plan.",
+    )
+    p.add_argument("actuals", metavar="ACTUALS.csv")
+    p.add_argument("plans", metavar="PLAN.yaml", nargs="+")
+    p.add_argument("-o", "--output", metavar="OUT.csv", help="pay per rep and plan, as CSV")
 
     p = sub.add_parser(
         "team", help="show a team and its metrics", description="Show a team and its metrics."

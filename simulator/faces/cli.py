@@ -64,8 +64,10 @@ def _validate(args: argparse.Namespace) -> int:
 
 @_command("payout")
 def _payout(args: argparse.Namespace) -> int:
-    from simulator.plan.actuals import payout_table, read_actuals
+    from simulator.plan.actuals import read_actuals
+    from simulator.plan.payroll import read_adjustments
     from simulator.plan.spec import load_plan
+    from simulator.plan.statement import statement
     from simulator.results.export import csv_bytes
 
     if args.output:
@@ -81,12 +83,14 @@ def _payout(args: argparse.Namespace) -> int:
             raise InputError.single("--quotas", "", "payout --deals needs a quota file "
                                     "(rep_id,period,quota) to pay against")
         actuals = deal_actuals(data, plan)
-    table = payout_table(plan, actuals)
+    adjustments = read_adjustments(args.adjustments) if args.adjustments else []
+    table = statement(plan, actuals, adjustments)
     data = csv_bytes(table)
     if args.output:
         _write(args.output, data)
-        print(f"{args.output}: {len(table)} rep-periods, total incentive "
-              f"{table['total_incentive'].sum():,.2f}", file=sys.stderr)
+        paid = (f", paid {table['paid'].sum():,.2f}" if "paid" in table else "")
+        print(f"{args.output}: {len(actuals.keys)} rep-periods, total incentive "
+              f"{table['total_incentive'].dropna().sum():,.2f}{paid}", file=sys.stderr)
     else:
         sys.stdout.write(data.decode("utf-8"))
     return EXIT_OK
@@ -321,6 +325,23 @@ def _calibrate(args: argparse.Namespace) -> int:
               f"(check it with: python -m simulator team --team {args.output})")
     else:
         print("\n# team file (save it with -o FILE):\n" + text)
+    return EXIT_OK
+
+
+@_command("backtest")
+def _backtest(args: argparse.Namespace) -> int:
+    from simulator.base.csvfile import read_text
+    from simulator.plan.spec import load_plan
+    from simulator.results.backtest import backtest, backtest_text
+    from simulator.results.export import csv_bytes
+
+    if args.output:
+        _check_output(args.output)
+    plans = [load_plan(path) for path in args.plans]
+    result = backtest(read_text(args.actuals), plans, args.actuals, list(args.plans))
+    print(backtest_text(result))
+    if args.output:
+        _write(args.output, csv_bytes(result.to_frame()))
     return EXIT_OK
 
 

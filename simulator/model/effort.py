@@ -25,7 +25,8 @@ from threadpoolctl import ThreadpoolController
 
 from simulator.base.calendar import MONTHS_PER_YEAR, WEEKS_PER_MONTH, WEEKS_PER_YEAR
 from simulator.base.stats import lognormal_nodes
-from simulator.plan.payout import PlanPayout
+from simulator.model.links import grid_attainment, link_factor
+from simulator.plan.payout import PayoutCurve, PlanPayout
 from simulator.team.spec import TeamSpec
 
 FloatArray = NDArray[np.float64]
@@ -54,18 +55,21 @@ class RepTypes:
     of_rep: IntArray  # (n_reps,)
     reach: FloatArray  # (n_types, n_measures): expected attainment per period at e = 1
     effort_cost: FloatArray  # (n_types,)
+    quotas: FloatArray | None = None  # (n_types, n_measures) mean quota per period
 
 
-def group_reps(reach: FloatArray, effort_cost: FloatArray, weights: FloatArray) -> RepTypes:
+def group_reps(reach: FloatArray, effort_cost: FloatArray, weights: FloatArray,
+               quotas: FloatArray | None = None) -> RepTypes:
     """Group reps by similar reach (pay-weighted) and effort cost, at most MAX_TYPES groups.
 
     reach: (n_reps, M) expected attainment per period at normal effort; effort_cost:
-    (n_reps,) currency per week at e = 1; weights: (M,) weights of the progress index.
+    (n_reps,) currency per week at e = 1; weights: (M,) weights of the progress index;
+    quotas: (n_reps, M) per period, kept as each type's mean (a commission pays on them).
     A team of at most MAX_TYPES reps keeps one type per rep.
     """
     n = reach.shape[0]
     if n <= MAX_TYPES:
-        return RepTypes(np.arange(n), reach, effort_cost)
+        return RepTypes(np.arange(n), reach, effort_cost, quotas)
     score = np.log(np.maximum(reach, 1e-9)) @ (weights / max(weights.sum(), 1e-12))
     reach_bins, cost_bins = 6, MAX_TYPES // 6
 
@@ -80,7 +84,12 @@ def group_reps(reach: FloatArray, effort_cost: FloatArray, weights: FloatArray) 
     type_reach = np.zeros((n_types, reach.shape[1]))
     np.add.at(type_reach, of_rep, reach)
     type_cost = np.bincount(of_rep, weights=effort_cost, minlength=n_types)
-    return RepTypes(of_rep, type_reach / counts, type_cost / counts[:, 0])
+    type_quotas = None
+    if quotas is not None:
+        type_quotas = np.zeros((n_types, quotas.shape[1]))
+        np.add.at(type_quotas, of_rep, quotas)
+        type_quotas /= counts
+    return RepTypes(of_rep, type_reach / counts, type_cost / counts[:, 0], type_quotas)
 
 
 @dataclass(frozen=True)
@@ -308,7 +317,9 @@ def weekly_effort_cost(team: TeamSpec, effort_cost: FloatArray) -> FloatArray:
 
 
 def terminal_pay(payout: PlanPayout, pay_weights: FloatArray, reach: FloatArray,
-                 ratchets: FloatArray | None = None, year_discount: float = 1.0) -> FloatArray:
+                 ratchets: FloatArray | None = None, year_discount: float = 1.0,
+                 quotas: FloatArray | None = None,
+                 is_count: NDArray[np.bool_] | None = None) -> FloatArray:
     """Pay at a period's end for each type and progress index: (n_types, N_X) currency.
 
     pay_weights: (M,) weights of the measures in the progress index (0 elsewhere);
@@ -320,6 +331,13 @@ def terminal_pay(payout: PlanPayout, pay_weights: FloatArray, reach: FloatArray,
     rep who foresees it counts each unit of progress at its cost next year: the
     measure's marginal pay at normal progress x its ratchet, discounted by `year_discount`
     (a year), is taken off the pay of every unit of x (Misra & Nair 2011's holding back).
+
+    quotas: (n_types, M) quota per period, for commission measures: they pay their
+    schedule on the value (attainment x quota), in currency, whatever their pay weight.
+
+    Gates and multipliers between measures (`PlanPayout.gates`, `multipliers`) act on the
+    other measure's attainment at the same progress: x times its reach for a count measure
+    (is_count: (M,), None: all), its expected level otherwise.
     """
     terminal = np.zeros((reach.shape[0], N_X))
     one = int(round(1.0 / DX))  # the grid point of a normal period's progress
@@ -327,7 +345,14 @@ def terminal_pay(payout: PlanPayout, pay_weights: FloatArray, reach: FloatArray,
         if pay_weights[k] > 0:
             r = reach[:, k, None]
             att = r / np.maximum(X_GRID, DX / 2) if payout.lower[k] else r * X_GRID
-            pay = payout.target_per_period * pay_weights[k] * curve(att)
+            if not isinstance(curve, PayoutCurve):  # a commission schedule
+                assert quotas is not None, "a commission measure pays on the types' quotas"
+                pay = payout.measure_pay(k, att, quotas[:, k, None])
+            else:
+                pay = payout.target_per_period * pay_weights[k] * curve(att)
+            if payout.gates or payout.multipliers:
+                pay = pay * link_factor(payout, k, lambda j: grid_attainment(
+                    payout, j, reach, is_count, X_GRID, DX / 2), pay.shape)
             terminal += pay
             if ratchets is not None and ratchets[k] > 0:
                 slope = (pay[:, one + 1] - pay[:, one - 1]) / (2 * DX)  # (n_types,)
@@ -366,6 +391,7 @@ def effort_policies(
     pay_weights: FloatArray,
     sales_luck: NDArray[np.bool_],
     ratchets: FloatArray | None = None,
+    is_count: NDArray[np.bool_] | None = None,
 ) -> list[Policy]:
     """The effort policy of every period of the plan year: one per period, in order.
 
@@ -377,7 +403,8 @@ def effort_policies(
     """
     seasons = period_seasons(team, weeks)
     terminal = terminal_pay(payout, pay_weights, types.reach, ratchets,
-                            team.behavior.weekly_discount ** WEEKS_PER_YEAR)
+                            team.behavior.weekly_discount ** WEEKS_PER_YEAR, types.quotas,
+                            is_count)
     sigma = progress_sigma(team, pay_weights, sales_luck, weeks)
     solved: dict[float, Policy] = {}
     for season in dict.fromkeys(np.round(seasons, 12)):

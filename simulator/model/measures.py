@@ -77,6 +77,23 @@ class MeasureLayout:
         return np.stack(cols, axis=-1)
 
 
+def pay_shares(payout: PlanPayout, quotas: FloatArray) -> FloatArray:
+    """Each measure's share of the plan's pay at quota, (M,): what reps weigh it by.
+
+    A plan of curve measures only: its weights, as written. With commission measures, each
+    measure's pay at exactly 100% attainment (a commission on its quota, a curve measure
+    weight x curve(1) x target pay), averaged over reps, as a share of their sum.
+    quotas: (n_reps, M) per period.
+    """
+    if not payout.commission.any():
+        return payout.weights
+    at_quota = payout.pay_at_quota(quotas).mean(axis=0)
+    total = at_quota.sum()
+    if total <= 0:  # nothing paid at quota: weigh them alike
+        return np.full(at_quota.size, 1.0 / at_quota.size)
+    return at_quota / total
+
+
 def plan_quotas(plan: PlanSpec, funnel: WeeklyFunnel, reps: Reps, team: TeamSpec) -> FloatArray:
     """Quotas per rep and measure for one period, in the metric's unit: (n_reps, n_measures).
 

@@ -16,8 +16,9 @@ from numpy.typing import NDArray
 
 from simulator.base.stats import mean_one_lognormal
 from simulator.model.effort import period_sigma
+from simulator.model.links import link_factor
 from simulator.model.measures import MeasureLayout
-from simulator.plan.payout import PlanPayout
+from simulator.plan.payout import PayoutCurve, PlanPayout
 from simulator.plan.spec import PlanSpec
 from simulator.team.reps import Reps, WeeklyFunnel, weekly_output
 from simulator.team.spec import TeamSpec
@@ -51,9 +52,11 @@ def default_mix(funnel: WeeklyFunnel, n_reps: int) -> Mix:
     )
 
 
-def tracked_measures(plan: PlanSpec, team: TeamSpec) -> NDArray[np.bool_]:
-    """Measures heavy enough for reps to track (seed 003: light ones are forgotten)."""
-    weights = np.array([m.weight for m in plan.measures])
+def tracked_measures(weights: FloatArray, team: TeamSpec) -> NDArray[np.bool_]:
+    """Measures heavy enough for reps to track (seed 003: light ones are forgotten).
+
+    weights: (M,) each measure's share of pay (`measures.pay_shares`; a curve plan's weights).
+    """
     tracked = weights >= team.behavior.ignore_weight_below
     if not tracked.any():
         tracked = weights == weights.max()
@@ -68,17 +71,24 @@ def choose_mix(
     quotas: FloatArray,
     payout: PlanPayout,
     layout: MeasureLayout,
+    shares: FloatArray | None = None,
 ) -> Mix:
     """Each rep's time split and call quality under the plan (see the module docstring).
 
-    quotas: (n_reps, M) per period. Multiplicative fixed-point steps on the gradient of
-    expected pay plus inertia, with a grid search over call quality.
+    quotas: (n_reps, M) per period; shares: (M,) each measure's share of pay (None: the
+    weights). Multiplicative fixed-point steps on the gradient of expected pay plus inertia,
+    with a grid search over call quality. A commission measure's expected pay is in
+    currency, taken in units of the reference target pay per period.
     """
-    tracked = tracked_measures(plan, team)
+    tracked = tracked_measures(payout.weights if shares is None else shares, team)
     focus = funnel.focus(int(tracked.sum()))
     weeks = plan.weeks_per_period
     weights = payout.weights * tracked
-    pay_scale = plan.pay.target_incentive / team.effort.reference_target_incentive
+    pay_scale = plan.target_incentive / team.effort.reference_target_incentive
+    per_reference = plan.periods_per_year / team.effort.reference_target_incentive
+    commission = payout.commission & tracked
+    linked = np.zeros(len(payout.curves), dtype=bool)
+    linked[[k for k, _, _ in payout.gates] + [k for k, _, _ in payout.multipliers]] = True
     sigmas = layout.luck_sigmas(team, period_sigma(team.luck.sales_weekly, weeks))
     z, zw = np.polynomial.hermite_e.hermegauss(LUCK_NODES)
     zw = zw / zw.sum()
@@ -91,11 +101,20 @@ def choose_mix(
         att = layout.attainments(outputs, quotas, weeks)  # (..., n, M)
         pay = np.zeros(att.shape[:-1])
         for k, curve in enumerate(payout.curves):
-            if weights[k] > 0:
+            if weights[k] > 0 and isinstance(curve, PayoutCurve):
                 expected = curve(att[..., k, None] * luck[k]) @ zw
+                if linked[k]:  # a gate or multiplier at the other measure's expected result
+                    expected = expected * link_factor(
+                        payout, k, lambda j: att[..., j], expected.shape)
                 pay = pay + weights[k] * expected
         tau = shares / alpha0
-        return pay_scale * pay + inertia * (alpha0 * tau**funnel.beta).sum(axis=-1)
+        value = pay_scale * pay + inertia * (alpha0 * tau**funnel.beta).sum(axis=-1)
+        for j in map(int, np.flatnonzero(commission)):  # currency, in reference target pay
+            earned = payout.measure_pay(j, att[..., j, None] * luck[j], quotas[:, j, None]) @ zw
+            if linked[j]:
+                earned = earned * link_factor(payout, j, lambda i: att[..., i], earned.shape)
+            value = value + per_reference * earned
+        return value
 
     n = reps.size
     shares = np.tile(alpha0, (n, 1))

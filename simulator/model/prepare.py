@@ -13,7 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulator.model.effort import Policy, RepTypes, effort_policies, group_reps, weekly_effort_cost
-from simulator.model.measures import MeasureLayout, plan_quotas
+from simulator.model.measures import MeasureLayout, pay_shares, plan_quotas
 from simulator.model.mix import Mix, choose_mix, default_mix, tracked_measures
 from simulator.model.turnover import Leaving
 from simulator.plan.payout import PlanPayout
@@ -104,6 +104,7 @@ class PlanModel:
     worth: FloatArray | None = None  # (n,) a year of the job to each rep (adaptive only)
     leaving: Leaving | None = None  # who leaves under the plan (set by `simulate`)
     before: Before | None = None  # work before the announcement (None: normal, usual mix)
+    shares: FloatArray | None = None  # (M,) each measure's share of pay (None: the weights)
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ class PlanResponse:
     pay_weights: FloatArray  # (M,) weights of the tracked count measures (the index)
     index_weights: FloatArray  # (M,) the same, summing to 1 (or all 0)
     types: RepTypes  # grouped by reach and cost, at the given cost scale
+    shares: FloatArray  # (M,) each measure's share of pay (`measures.pay_shares`)
 
 
 _CACHE_SIZE = 64
@@ -197,16 +199,17 @@ def respond(
     payout = PlanPayout.from_plan(plan)
     layout = MeasureLayout.of(plan, payout)
     quotas = plan_quotas(plan, funnel, reps, team)
+    shares = pay_shares(payout, quotas)
     start = default_mix(funnel, reps.size)
-    mix = (choose_mix(plan, team, funnel, reps, quotas, payout, layout)
+    mix = (choose_mix(plan, team, funnel, reps, quotas, payout, layout, shares)
            if behavior == "adaptive" else start)
     if before is not None and behavior == "adaptive":
         start = before.mix
     outputs = weekly_output(funnel, reps, mix.shares, mix.quality, mix.focus)
     outputs_default = weekly_output(funnel, reps, start.shares, start.quality, start.focus)
     reach = layout.attainments(outputs, quotas, weeks)
-    tracked = tracked_measures(plan, team)
-    pay_weights = payout.weights * tracked * layout.is_count
+    tracked = tracked_measures(shares, team)
+    pay_weights = shares * tracked * layout.is_count
     index_weights = pay_weights
     if index_weights.sum() > 0:
         index_weights = index_weights / index_weights.sum()
@@ -222,7 +225,8 @@ def respond(
         revenue_default=outputs_default["revenue"],
         pay_weights=pay_weights,
         index_weights=index_weights,
-        types=group_reps(reach, cost, index_weights),
+        types=group_reps(reach, cost, index_weights, quotas),
+        shares=shares,
     )
 
 
@@ -244,7 +248,7 @@ def prepare(
     r = respond(plan, team, funnel, reps, behavior, cost_scale, before)
     # static reps never consult a policy: skip the solve
     policies = (effort_policies(r.payout, team, plan.weeks_per_period, r.types, r.pay_weights,
-                                r.layout.sales_luck, ratchets(plan))
+                                r.layout.sales_luck, ratchets(plan), r.layout.is_count)
                 if behavior == "adaptive" else [])
     count = r.layout.count
     worth = None
@@ -267,8 +271,9 @@ def prepare(
         types=r.types,
         policies=policies,
         mix=r.mix,
-        primary=int(np.argmax(r.payout.weights)),
-        milestones=np.array([[c.threshold, 1.0, c.xs[-1]] for c in r.payout.curves]),
+        primary=int(np.argmax(r.shares)),
+        milestones=np.array([[c.threshold, 1.0, c.top] for c in r.payout.curves]),
         worth=worth,
         before=before if behavior == "adaptive" else None,
+        shares=r.shares,
     )

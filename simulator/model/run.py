@@ -271,9 +271,10 @@ def _settle(
         full[..., level] = lvl * np.where(layout.lower[level], 1 / act, act)
     if scale is not None:  # a ratcheted quota: higher is better falls, lower rises
         full = np.where(layout.lower, full * scale, full / scale)
-    multiples = payout.multiples(full)
-    pay = payout.pay(multiples)  # (T, n, M)
-    at_cap = multiples >= payout.caps - 1e-12
+    quotas = model.quotas  # a commission pays on the value: attainment x the quota in force
+    if scale is not None and payout.commission.any():
+        quotas = quotas * scale
+    pay, at_cap = payout.settle(full, quotas)  # (T, n, M) each: gates, multipliers applied
     informed_weeks = period.announced_share * weeks
     gave_up_weeks = (informed_weeks * team.behavior.gave_up_weeks_share
                      if informed_weeks > 0 else -1.0)  # -1: nobody knew the plan

@@ -205,7 +205,14 @@ def edited_measure(
     out["curve"] = curve
     if cap is not None:
         out["cap"] = float(cap)
+    for key in KEPT_MEASURE_KEYS:  # what the editor does not show is kept as written
+        if key in base:
+            out[key] = base[key]
     return out
+
+
+KEPT_MEASURE_KEYS = ("ratchet", "gate", "multiplier")
+KEPT_PLAN_KEYS = ("currency", "settlement", "clawback", "draw", "ramp", "spiffs")
 
 
 def edited_plan(
@@ -216,13 +223,16 @@ def edited_plan(
     base_salary: float,
     target_incentive: float,
     measures: Sequence[Mapping[str, Any]],
+    source: Mapping[str, Any] | None = None,
 ) -> dict[str, Any]:
     """The edited plan's plan-file mapping (validate it with `plan_from_dict`).
 
     base_salary and target_incentive: currency per rep per year; announce_day: working
-    days into each period before reps learn the plan.
+    days into each period before reps learn the plan; source: the plan-file mapping it
+    started from, whose keys the editor does not show (`KEPT_PLAN_KEYS`) are kept.
     """
-    return {
+    kept = {k: source[k] for k in KEPT_PLAN_KEYS if source is not None and k in source}
+    return kept | {
         "name": name,
         "description": f"Edited in the plan simulator app from the plan '{source_name}'.",
         "period": period,

@@ -13,11 +13,16 @@ All functions are pure and vectorised over arrays of any shape.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from decimal import ROUND_HALF_UP, Decimal, localcontext
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from simulator.plan.commission import RateSchedule
+from simulator.plan.links import Gate, Multiplier
+from simulator.plan.payroll import round_money
+
+__all__ = ["PayoutCurve", "PlanPayout", "RateSchedule", "measure_payouts", "round_money",
+           "target_pay_per_period"]
 from simulator.plan.spec import Measure, PlanSpec
 
 FloatArray = NDArray[np.float64]
@@ -73,6 +78,11 @@ class PayoutCurve:
         """The curve of a plan measure, with its threshold and cap."""
         return cls.from_points(measure.curve, measure.threshold, measure.cap)
 
+    @property
+    def top(self) -> float:
+        """The curve's last written attainment (its top tier)."""
+        return float(self.xs[-1])
+
     def __call__(self, attainment: ArrayLike) -> FloatArray:
         """Payout multiple for each attainment (same shape); never negative, never above cap."""
         a = np.maximum(np.asarray(attainment, dtype=float), 0.0)
@@ -102,36 +112,58 @@ def attainment(actual: ArrayLike, quota: ArrayLike, direction: str = "higher") -
 
 
 def target_pay_per_period(plan: PlanSpec) -> float:
-    """Target incentive of one rep for one plan period, when every measure ends at 100%."""
-    return plan.pay.target_incentive / plan.periods_per_year
+    """Target incentive of one rep for one plan period, when every measure ends at 100%.
+
+    0 for a plan whose every measure is a commission (it has no target incentive).
+    """
+    return plan.target_incentive / plan.periods_per_year
+
+
+MeasurePay = PayoutCurve | RateSchedule
+"""How one measure pays: a curve (a multiple of target pay) or a commission schedule."""
 
 
 @dataclass(frozen=True)
 class PlanPayout:
-    """A plan's measures ready to pay: each measure's curve, weight and direction.
+    """A plan's measures ready to pay: each measure's curve or schedule, weight, direction.
 
     Built once per plan (`from_plan`); the payout calculator and the engine's period
-    settlement both pay through it, so a measure is paid one way everywhere.
+    settlement both pay through `settle`, so a measure is paid one way everywhere. A
+    curve measure pays weight x curve(attainment) x target pay; a commission measure
+    pays its schedule on the value (attainment x quota) and has weight 0.
     """
 
-    curves: tuple[PayoutCurve, ...]
-    weights: FloatArray  # (M,) shares of the target incentive
+    curves: tuple[MeasurePay, ...]
+    weights: FloatArray  # (M,) shares of the target incentive (0 for a commission)
     lower: NDArray[np.bool_]  # (M,) lower-is-better measures: attainment is quota / actual
     target_per_period: float  # target incentive of one rep for one period
+    gates: tuple[tuple[int, int, Gate], ...] = ()  # (measure, the measure gating it, gate)
+    multipliers: tuple[tuple[int, int, Multiplier], ...] = ()  # (measure, its driver, curve)
 
     @classmethod
     def from_plan(cls, plan: PlanSpec) -> PlanPayout:
         """The plan's measures in plan order."""
+        index = {m.name.casefold(): k for k, m in enumerate(plan.measures)}
         return cls(
-            curves=tuple(PayoutCurve.from_measure(m) for m in plan.measures),
+            gates=tuple((k, index[m.gate.measure.casefold()], m.gate)
+                        for k, m in enumerate(plan.measures) if m.gate is not None),
+            multipliers=tuple((k, index[m.multiplier.measure.casefold()], m.multiplier)
+                              for k, m in enumerate(plan.measures) if m.multiplier is not None),
+            curves=tuple(RateSchedule.from_commission(m.commission) if m.commission is not None
+                         else PayoutCurve.from_measure(m) for m in plan.measures),
             weights=np.array([m.weight for m in plan.measures]),
             lower=np.array([m.direction == "lower" for m in plan.measures]),
             target_per_period=target_pay_per_period(plan),
         )
 
     @property
+    def commission(self) -> NDArray[np.bool_]:
+        """(M,) measures that pay a commission rate."""
+        return np.array([isinstance(c, RateSchedule) for c in self.curves])
+
+    @property
     def caps(self) -> FloatArray:
-        """Cap of each measure (inf when uncapped): (M,)."""
+        """Cap of each measure (inf when uncapped): (M,); a commission's is currency."""
         return np.array([c.cap for c in self.curves])
 
     def attainments(self, actual: ArrayLike, quota: ArrayLike) -> FloatArray:
@@ -142,31 +174,94 @@ class PlanPayout:
             return np.where(self.lower, quota / actual, actual / quota)
 
     def multiples(self, attainments: ArrayLike) -> FloatArray:
-        """Payout of each measure as a multiple of its target pay: (..., M) -> (..., M)."""
+        """Payout of each curve measure as a multiple of its target pay: (..., M) -> (..., M).
+
+        A commission measure's column is 0 here (it pays currency: `settle`).
+        """
         a = np.asarray(attainments, dtype=float)
-        return np.stack([curve(a[..., k]) for k, curve in enumerate(self.curves)], axis=-1)
+        return np.stack([curve(a[..., k]) if isinstance(curve, PayoutCurve)
+                         else np.zeros(a.shape[:-1]) for k, curve in enumerate(self.curves)],
+                        axis=-1)
 
     def pay(self, multiples: FloatArray) -> FloatArray:
-        """Each measure's multiple in currency per rep-period: weight x multiple x target."""
+        """Each curve measure's multiple in currency per rep-period: weight x multiple x target."""
         return multiples * self.weights * self.target_per_period
 
+    def measure_pay(self, k: int, attainment: ArrayLike, quota: ArrayLike) -> FloatArray:
+        """Measure k's pay in currency for attainments against quotas (broadcast together)."""
+        schedule = self.curves[k]
+        if isinstance(schedule, RateSchedule):
+            a = np.asarray(attainment, dtype=float)
+            return schedule.pay(np.maximum(a, 0.0) * quota, quota)
+        return self.target_per_period * self.weights[k] * schedule(attainment)
 
-def measure_payouts(plan: PlanSpec, attainments: ArrayLike) -> FloatArray:
+    def settle(
+        self,
+        attainments: ArrayLike,
+        quotas: ArrayLike,
+        values: ArrayLike | None = None,
+        target: ArrayLike | None = None,
+        periods: ArrayLike | None = None,
+    ) -> tuple[FloatArray, NDArray[np.bool_]]:
+        """Each measure's pay in currency and whether it is at its cap: (..., M) each.
+
+        attainments, quotas: (..., M); values: (..., M) the results themselves (the
+        calculator's actuals; else attainment x quota); target: (...,) target pay of each
+        rep-period (None: the plan's `target_per_period`); periods: (...,) how many periods
+        the amounts cover (year to date: a commission's cap per period times it).
+        """
+        a = np.asarray(attainments, dtype=float)
+        multiples = self.multiples(a)
+        caps = self.caps
+        curve_capped = multiples >= caps - 1e-12
+        if target is None:
+            pay = self.pay(multiples)
+        else:
+            pay = multiples * self.weights * np.asarray(target, dtype=float)[..., None]
+        commission = self.commission
+        if not commission.any():
+            return self._linked(pay, a), curve_capped
+        q = np.broadcast_to(np.asarray(quotas, dtype=float), a.shape)
+        v = np.maximum(a, 0.0) * q if values is None else np.asarray(values, dtype=float)
+        capped = curve_capped & ~commission
+        for k in np.flatnonzero(commission):
+            schedule = self.curves[k]
+            assert isinstance(schedule, RateSchedule)
+            cap = schedule.cap if periods is None else schedule.cap * np.asarray(periods)
+            uncapped = schedule.uncapped(v[..., k], q[..., k])
+            pay[..., k] = np.minimum(uncapped, cap)
+            capped[..., k] = uncapped >= cap
+        return self._linked(pay, a), capped
+
+    def _linked(self, pay: FloatArray, attainments: FloatArray) -> FloatArray:
+        """Pay after the gates and multipliers between measures (in place), (..., M)."""
+        for k, other, gate in self.gates:
+            pay[..., k] = np.where(gate.open(attainments[..., other]), pay[..., k], 0.0)
+        for k, other, multiplier in self.multipliers:
+            pay[..., k] = pay[..., k] * multiplier.factor(attainments[..., other])
+        return pay
+
+    def pay_at_quota(self, quotas: ArrayLike, target: float | None = None) -> FloatArray:
+        """Each measure's pay at exactly 100% attainment, currency: quotas (..., M).
+
+        A plan's "target pay" when its measures are commissions: what it pays at quota.
+        """
+        q = np.asarray(quotas, dtype=float)
+        pay, _ = self.settle(np.ones(q.shape), q, target=None if target is None
+                             else np.full(q.shape[:-1], target))
+        return pay
+
+
+def measure_payouts(plan: PlanSpec, attainments: ArrayLike,
+                    quotas: ArrayLike | None = None) -> FloatArray:
     """Incentive of each measure in currency per rep-period.
 
-    attainments: array (..., n_measures) in the plan's measure order.
-    Returns the same shape: weight x curve(attainment) x target pay per period.
+    attainments: array (..., n_measures) in the plan's measure order; quotas: the same
+    shape, needed when a measure pays a commission (its value is attainment x quota).
+    Returns the same shape: weight x curve(attainment) x target pay per period, or the
+    commission on the value.
     """
     payout = PlanPayout.from_plan(plan)
-    return payout.pay(payout.multiples(attainments))
-
-
-def round_money(value: float) -> Decimal:
-    """Round to the cent, half away from zero (ignoring float noise below 1e-6).
-
-    Any finite amount: the context holds the 309 digits of the largest float and its cents
-    (the default 28 digits would refuse an amount above about 1e26).
-    """
-    with localcontext() as context:
-        context.prec = 320
-        return Decimal(f"{value:.6f}").quantize(Decimal("0.01"), rounding=ROUND_HALF_UP)
+    if quotas is None:
+        return payout.pay(payout.multiples(attainments))
+    return payout.settle(attainments, quotas)[0]

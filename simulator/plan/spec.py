@@ -8,13 +8,12 @@ problem with its field path, e.g. ``measures[1] (New revenue).threshold: ...``
 
 from __future__ import annotations
 
-import difflib
 import math
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Strict, ValidationError, field_validator
+from pydantic import Strict, ValidationError, field_validator, model_validator
 
 from simulator.base.calendar import (
     DAYS_PER_WEEK,
@@ -24,14 +23,9 @@ from simulator.base.calendar import (
 )
 from simulator.base.errors import InputError, Problem
 from simulator.base.limits import (
-    MAX_CURVE_ATTAINMENT,
-    MAX_CURVE_PAYOUT,
-    MAX_CURVE_POINTS,
     MAX_MEASURES,
     MAX_MONEY,
-    MIN_CURVE_STEP,
 )
-from simulator.base.metrics import METRICS
 from simulator.base.validation import (
     Description,
     Frozen,
@@ -44,7 +38,14 @@ from simulator.base.validation import (
     show_number,
 )
 from simulator.base.yamlio import parse_yaml_text, read_yaml_file
-from simulator.plan.quota import Quota, parse_quota
+from simulator.plan.currency import Currency
+from simulator.plan.measure import Measure
+from simulator.plan.payroll import Draw
+from simulator.plan.quota import Quota
+from simulator.plan.ramp import ramp_problem, ramp_yaml
+from simulator.plan.spiff import Spiff
+
+__all__ = ["Measure", "PlanSpec", "Quota", "load_plan", "plan_from_dict", "plan_from_text"]
 
 WEIGHT_TOLERANCE = 1e-6
 
@@ -52,145 +53,11 @@ WEIGHT_TOLERANCE = 1e-6
 # --------------------------------------------------------------------------- plans
 
 
-class Measure(Frozen):
-    """One KPI of a plan: what is measured, its share of pay and its payout curve."""
-
-    name: Text
-    metric: Annotated[str, Strict()]
-    weight: Number
-    quota: Quota
-    direction: Literal["higher", "lower"] = "higher"
-    curve: tuple[tuple[Number, Number], ...]
-    threshold: Number | None = None
-    cap: Number | None = None
-    ratchet: Number | None = None
-
-    @field_validator("metric")
-    @classmethod
-    def _known_metric(cls, metric: str) -> str:
-        if metric not in METRICS:
-            close = difflib.get_close_matches(metric, METRICS, n=1) if len(metric) < 100 else []
-            hint = f" (did you mean {close[0]!r}?)" if close else ""
-            raise ValueError(
-                f"unknown metric {shorten(metric)!r}{hint}; known metrics: {', '.join(METRICS)}"
-            )
-        return metric
-
-    @field_validator("weight")
-    @classmethod
-    def _weight_in_range(cls, weight: float) -> float:
-        if not 0 < weight <= 1:
-            raise ValueError(f"must be greater than 0 and at most 1, not {weight}")
-        return weight
-
-    @field_validator("quota", mode="before")
-    @classmethod
-    def _quota(cls, raw: Any) -> Quota:
-        return parse_quota(raw)
-
-    @field_validator("curve", mode="before")
-    @classmethod
-    def _curve_shape(cls, raw: Any) -> Any:
-        if not isinstance(raw, list | tuple) or not raw:
-            raise ValueError("must be a non-empty list of [attainment, payout] points")
-        if len(raw) > MAX_CURVE_POINTS:
-            raise ValueError(f"at most {MAX_CURVE_POINTS} points, not {len(raw):,}")
-        for i, point in enumerate(raw, start=1):
-            if not isinstance(point, list | tuple) or len(point) != 2:
-                shown = repr(point) if len(repr(point)) <= 60 else "a list of the wrong length"
-                raise ValueError(f"point {i} must be a pair [attainment, payout], not {shown}")
-        return raw
-
-    @field_validator("curve")
-    @classmethod
-    def _curve_values(cls, curve: tuple[tuple[float, float], ...]) -> Any:
-        problems = []
-        xs = [x for x, _ in curve]
-        ys = [y for _, y in curve]
-        if any(v < 0 for v in xs + ys):
-            problems.append("attainments and payouts must not be negative")
-        if max(xs) > MAX_CURVE_ATTAINMENT:
-            problems.append(f"attainments must be at most {show_number(MAX_CURVE_ATTAINMENT)} "
-                            f"(x quota), not {show_number(max(xs))}")
-        if max(ys) > MAX_CURVE_PAYOUT:
-            problems.append(f"payouts must be at most {show_number(MAX_CURVE_PAYOUT)} "
-                            f"(x target pay), not {show_number(max(ys))}")
-        for i in range(1, len(curve)):
-            if 0 < xs[i] - xs[i - 1] < MIN_CURVE_STEP:
-                problems.append(f"attainments {show_number(xs[i - 1])} and "
-                                f"{show_number(xs[i])} (points {i} and {i + 1}) must be equal "
-                                f"(a step) or at least {MIN_CURVE_STEP:g} apart")
-            if xs[i] < xs[i - 1]:
-                problems.append(f"attainment decreases at point {i + 1} ({xs[i - 1]} -> {xs[i]})")
-            if ys[i] < ys[i - 1]:
-                problems.append(f"payout decreases at point {i + 1} ({ys[i - 1]} -> {ys[i]})")
-            if i >= 2 and xs[i] == xs[i - 1] == xs[i - 2]:
-                problems.append(f"attainment {xs[i]} appears more than twice")
-        if problems:
-            raise ValueError("; ".join(problems))
-        return curve
-
-    @field_validator("threshold")
-    @classmethod
-    def _threshold_on_curve(cls, threshold: float | None, info: Any) -> float | None:
-        curve = info.data.get("curve")
-        if threshold is None or not curve:
-            return threshold
-        low, high = curve[0][0], curve[-1][0]
-        if not low <= threshold <= high:
-            raise ValueError(
-                f"{threshold} is outside the curve's attainment range [{low}, {high}]"
-            )
-        return threshold
-
-    @field_validator("ratchet")
-    @classmethod
-    def _ratchet_share(cls, ratchet: float | None) -> float | None:
-        if ratchet is not None and not 0 <= ratchet <= 1:
-            raise ValueError(f"must be between 0 and 1 (the share of the way next year's "
-                             f"quota moves to this year's result), not {ratchet}")
-        return ratchet
-
-    @field_validator("cap")
-    @classmethod
-    def _cap_above_first_payout(cls, cap: float | None, info: Any) -> float | None:
-        curve = info.data.get("curve")
-        if cap is None:
-            return cap
-        if cap < 0:
-            raise ValueError(f"must not be negative, not {cap}")
-        if cap > MAX_CURVE_PAYOUT:
-            raise ValueError(f"must be at most {show_number(MAX_CURVE_PAYOUT)} (x target pay), "
-                             f"not {show_number(cap)}")
-        if curve and cap < curve[0][1]:
-            raise ValueError(f"{cap} is below the curve's first payout {curve[0][1]}")
-        return cap
-
-    def to_yaml(self) -> dict[str, Any]:
-        """The measure as it is written in a plan file."""
-        out: dict[str, Any] = {
-            "name": self.name,
-            "metric": self.metric,
-            "weight": self.weight,
-            "quota": self.quota.to_yaml(),
-        }
-        if self.direction != "higher":
-            out["direction"] = self.direction
-        if self.threshold is not None:
-            out["threshold"] = self.threshold
-        out["curve"] = [list(point) for point in self.curve]
-        if self.cap is not None:
-            out["cap"] = self.cap
-        if self.ratchet is not None:
-            out["ratchet"] = self.ratchet
-        return out
-
-
 class Pay(Frozen):
     """Pay per rep per year."""
 
     base_salary: Number
-    target_incentive: Number
+    target_incentive: Number | None = None  # required unless every measure is a commission
 
     @field_validator("base_salary")
     @classmethod
@@ -201,7 +68,9 @@ class Pay(Frozen):
 
     @field_validator("target_incentive")
     @classmethod
-    def _incentive_positive(cls, value: float) -> float:
+    def _incentive_positive(cls, value: float | None) -> float | None:
+        if value is None:
+            return value
         if value <= 0:
             raise ValueError(f"must be greater than 0, not {value}")
         return _at_most_money(value)
@@ -240,8 +109,41 @@ class PlanSpec(Frozen):
     description: Description = ""
     period: Literal["month", "quarter", "year"]
     announce_day: Annotated[int, Strict()] = 0
+    currency: Currency | None = None
     pay: Pay
     measures: tuple[Measure, ...]
+    settlement: Literal["period", "cumulative"] = "period"
+    clawback: Annotated[bool, Strict()] = False
+    draw: Draw | None = None
+    spiffs: tuple[Spiff, ...] = ()
+    ramp: tuple[tuple[Annotated[int, Strict()], Number], ...] = ()
+
+    @field_validator("ramp")
+    @classmethod
+    def _ramp_rises(cls, ramp: tuple[tuple[int, float], ...]) -> tuple[tuple[int, float], ...]:
+        problem = ramp_problem(ramp) if ramp else None
+        if problem:
+            raise ValueError(problem)
+        return ramp
+
+    @field_validator("spiffs")
+    @classmethod
+    def _spiff_names(cls, spiffs: tuple[Spiff, ...], info: Any) -> tuple[Spiff, ...]:
+        taken = {m.name.casefold() for m in info.data.get("measures", ())}
+        for spiff in spiffs:
+            if spiff.name.casefold() in taken:
+                raise ValueError(f"SPIFF name {shorten(spiff.name)!r} is already a measure's "
+                                 "or another SPIFF's: the actuals CSV tells them apart by name")
+            taken.add(spiff.name.casefold())
+        return spiffs
+
+    @field_validator("clawback")
+    @classmethod
+    def _clawback_is_cumulative(cls, clawback: bool, info: Any) -> bool:
+        if clawback and info.data.get("settlement") != "cumulative":
+            raise ValueError("a clawback takes back a year-to-date overpayment: it needs "
+                             "settlement: cumulative")
+        return clawback
 
     @field_validator("announce_day")
     @classmethod
@@ -267,10 +169,20 @@ class PlanSpec(Frozen):
     @field_validator("measures")
     @classmethod
     def _measures_consistent(cls, measures: tuple[Measure, ...]) -> tuple[Measure, ...]:
-        problems = _measure_set_problems([m.weight for m in measures], [m.name for m in measures])
+        curves = [m for m in measures if m.commission is None]
+        problems = _measure_set_problems([m.weight for m in curves] if curves else None,
+                                         [m.name for m in measures])
+        problems += _link_problems(measures)
         if problems:
             raise ValueError("; ".join(problems))
         return measures
+
+    @model_validator(mode="after")
+    def _target_for_curves(self) -> PlanSpec:
+        names = [m.name for m in self.measures if m.commission is None]
+        if names and self.pay.target_incentive is None:
+            raise ValueError(_target_missing(names))
+        return self
 
     @property
     def weeks_per_period(self) -> int:
@@ -294,12 +206,29 @@ class PlanSpec(Frozen):
             "description": self.description,
             "period": self.period,
             "announce_day": self.announce_day,
+            **({"currency": self.currency} if self.currency is not None else {}),
             "pay": {
                 "base_salary": self.pay.base_salary,
-                "target_incentive": self.pay.target_incentive,
+                **({"target_incentive": self.pay.target_incentive}
+                   if self.pay.target_incentive is not None else {}),
             },
             "measures": [m.to_yaml() for m in self.measures],
+            **({"settlement": self.settlement} if self.settlement != "period" else {}),
+            **({"clawback": True} if self.clawback else {}),
+            **({"draw": self.draw.model_dump()} if self.draw is not None else {}),
+            **({"spiffs": [s.to_yaml() for s in self.spiffs]} if self.spiffs else {}),
+            **({"ramp": ramp_yaml(self.ramp)} if self.ramp else {}),
         }
+
+    @property
+    def target_incentive(self) -> float:
+        """The target incentive per rep per year (0 when every measure is a commission)."""
+        return self.pay.target_incentive or 0.0
+
+    @property
+    def has_commission(self) -> bool:
+        """Whether some measure pays a commission rate."""
+        return any(m.commission is not None for m in self.measures)
 
 
 # --------------------------------------------------------------------------- loading
@@ -311,10 +240,40 @@ def plan_from_dict(raw: dict[str, Any], source: str = "<plan>") -> PlanSpec:
         return PlanSpec.model_validate(raw)
     except ValidationError as error:
         problems = pydantic_problems(error, raw, PlanSpec)
+        problems[:] = [p for p in problems  # the raw check below says it with its path
+                       if not (p.where == "" and p.message.startswith(TARGET_MISSING))]
         reported = {clean_loc(err["loc"], raw) for err in error.errors(include_url=False)
                     if err["loc"][:1] in (("measures",), ("announce_day",))}
         problems.extend(_raw_plan_problems(raw, reported))
         raise InputError(source, problems, problems.more) from None
+
+
+def _link_problems(measures: tuple[Measure, ...]) -> list[str]:
+    """Gates and multipliers must name another measure of the plan."""
+    names = {m.name.casefold(): m.name for m in measures}
+    problems = []
+    for i, m in enumerate(measures, start=1):
+        for key, link in (("gate", m.gate), ("multiplier", m.multiplier)):
+            if link is None:
+                continue
+            other = names.get(link.measure.casefold())
+            if other is None:
+                problems.append(f"measures[{i}] ({m.name}).{key}.measure: "
+                                f"{shorten(link.measure)!r} is not a measure of the plan "
+                                f"(it has {', '.join(repr(n) for n in names.values())})")
+            elif other == m.name:
+                problems.append(f"measures[{i}] ({m.name}).{key}.measure: a measure cannot "
+                                f"{key} itself")
+    return problems
+
+
+TARGET_MISSING = "missing required key: "
+
+
+def _target_missing(curve_measures: list[str]) -> str:
+    return (TARGET_MISSING + ", ".join(repr(shorten(n)) for n in curve_measures[:5])
+            + " pay a curve, a multiple of the target incentive (only a plan whose every "
+            "measure is a commission may leave it out)")
 
 
 def _raw_plan_problems(raw: Any, reported: set[tuple[int | str, ...]]) -> list[Problem]:
@@ -332,11 +291,19 @@ def _raw_plan_problems(raw: Any, reported: set[tuple[int | str, ...]]) -> list[P
     if ("measures",) not in reported and isinstance(measures, list) and measures:
         items = [m for m in measures if isinstance(m, Mapping)]
         if len(items) == len(measures):
-            weights = _finite_numbers([m.get("weight") for m in items])
+            curves = [m for m in items if "commission" not in m]
+            weights = _finite_numbers([m.get("weight") for m in curves]) if curves else None
             names = [m["name"] for m in items if isinstance(m.get("name"), str)]
             found = _measure_set_problems(weights, names)
             if found:
                 problems.append(Problem("measures", "; ".join(found)))
+    pay = raw.get("pay")
+    if (isinstance(pay, Mapping) and pay.get("target_incentive") is None
+            and isinstance(measures, list)):
+        curves = [m for m in measures if isinstance(m, Mapping) and "commission" not in m]
+        if curves:
+            names = [m["name"] if isinstance(m.get("name"), str) else "?" for m in curves]
+            problems.append(Problem("pay.target_incentive", _target_missing(names)))
     day, period = raw.get("announce_day"), raw.get("period")
     longest = working_days("year")
     if (

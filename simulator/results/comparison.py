@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, Any
 from simulator.model.draws import parameter_sets, varied_parameters
 from simulator.model.engine import ProgressCallback, Simulation, simulate
 from simulator.model.prepare import BehaviorMode
+from simulator.plan.currency import same_currency
 from simulator.plan.spec import PlanSpec
 from simulator.results.budget import budget_figures
 from simulator.results.health import HealthReport, plan_health
@@ -204,8 +205,10 @@ def compare(
     (0: none), each for `draw_trials` plan years on the same reps and luck; adaptive
     behaviour only (static reps have no behaviour to vary). progress(done, total) counts
     plan years of the main run and then of the draws. years: consecutive plan years per
-    trial (more than one: figures per plan year, and each year's in `by_year`).
+    trial (more than one: figures per plan year, and each year's in `by_year`). Plans
+    that state different currencies are refused (InputError naming the file).
     """
+    same_currency(plans, files if files else [p.name for p in plans])  # or InputError
     with_draws = model_draws > 0 and behavior == "adaptive"
     draw_trials = min(draw_trials, n_trials)
     total = n_trials + (model_draws * draw_trials if with_draws else 0)

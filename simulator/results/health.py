@@ -20,7 +20,8 @@ import numpy as np
 from simulator.base.calendar import working_days
 from simulator.base.metrics import METRICS
 from simulator.model.engine import Simulation
-from simulator.plan.spec import PlanSpec
+from simulator.plan.payout import PayoutCurve
+from simulator.plan.spec import Measure, PlanSpec
 from simulator.team.spec import TeamSpec
 
 if TYPE_CHECKING:
@@ -109,18 +110,23 @@ def plan_health(sim: Simulation, index: int, summary: PlanResult) -> list[Findin
     rep_periods = sim.n_trials * sim.reps.size * plan.periods_per_year
     reached = tally.measure_reached.sum(axis=0) / rep_periods  # (M, 3)
     tracked = model.mix.tracked if model.mix.tracked.size else np.ones(len(plan.measures), bool)
+    shares = _shares(sim, index)
     findings: list[Finding] = []
 
     for k, m in enumerate(plan.measures):
         if not tracked[k]:
             continue  # reps ignore it: reported under light_measures
         curve = model.payout.curves[k]
-        if m.threshold is not None and m.threshold > 0:
+        threshold = _threshold(m, curve)
+        if threshold is not None:
             share = float(reached[k, 0])
             findings.append(Finding(
                 "threshold_reach", _above(share, *THRESHOLD_REACH),
-                f"{m.name}: {_pct(share)} of {unit} reach the {_pct(m.threshold)} threshold "
-                f"(practice: about 90%)", share, m.name))
+                f"{m.name}: {_pct(share)} of {unit} reach the {_pct(threshold)} threshold "
+                + ("(the first tier's start) " if m.commission is not None else "")
+                + "(practice: about 90%)", share, m.name))
+        if m.commission is not None and len(m.commission.tiers) == 1:
+            continue  # one flat rate: neither quota nor a top tier changes the pay
         share = float(reached[k, 1])
         findings.append(Finding(
             "quota_reach", _band(share, *QUOTA_REACH),
@@ -128,16 +134,18 @@ def plan_health(sim: Simulation, index: int, summary: PlanResult) -> list[Findin
             + ("; the quota may be too low)" if share > QUOTA_REACH[0][1] else
                "; the quota may be out of reach)" if share < QUOTA_REACH[0][0] else ")"),
             share, m.name))
-        top = float(curve.xs[-1])
+        top = curve.top
         if top > 1.0:
             share = float(reached[k, 2])
             status = _band(share, *TOP_REACH)
-            capped_at_top = bool(np.isfinite(curve.cap) and curve(top) >= curve.cap - 1e-9)
+            capped_at_top = bool(np.isfinite(curve.cap) and (
+                not isinstance(curve, PayoutCurve) or curve(top) >= curve.cap - 1e-9))
             if status == "fail" and not capped_at_top and share < TOP_REACH[1][1]:
                 status = "warn"  # uncapped: past its last point the curve keeps paying
             findings.append(Finding(
                 "top_reach", status,
-                f"{m.name}: {_pct(share)} of {unit} reach the top of the curve "
+                f"{m.name}: {_pct(share)} of {unit} reach the top "
+                f"{'tier' if m.commission is not None else 'of the curve'} "
                 f"({_pct(top)} of quota; practice: 10-20%"
                 + ("; rarely reached, so the top tier motivates few)" if share < TOP_REACH[1][0]
                    else "; too easy to reach)" if share > TOP_REACH[0][1] else ")"),
@@ -151,10 +159,34 @@ def plan_health(sim: Simulation, index: int, summary: PlanResult) -> list[Findin
         f"{deferred * 100:.1f}% of sales are pushed into a later {plan.period} (reps at a cap "
         "hold deals back; reps far below a threshold save them for a better period)",
         deferred))
-    findings += _measure_findings(plan, tracked, sim.team)
+    findings += _measure_findings(plan, tracked, sim.team, shares)
     findings.append(_late(plan))
-    findings.append(_activity(plan, model.mix.quality))
+    findings.append(_activity(plan, model.mix.quality, shares))
     return findings
+
+
+def _shares(sim: Simulation, index: int) -> np.ndarray:
+    """Each measure's share of pay (a curve plan's weights; with commissions, at quota)."""
+    model = sim.models[index]
+    return model.shares if model.shares is not None else model.payout.weights
+
+
+def _threshold(m: Measure, schedule: object) -> float | None:
+    """A measure's threshold above 0: its own, or the start of a commission's first tier."""
+    if m.commission is not None:
+        start = float(m.commission.tiers[0][0])
+        return start if start > 0 else None
+    return m.threshold if m.threshold is not None and m.threshold > 0 else None
+
+
+def _cap_words(m: Measure, period: str) -> str:
+    if m.commission is not None and m.commission.cap is not None:
+        return f"{m.name} at {m.commission.cap:,.0f} a {period}"
+    return f"{m.name} at {m.cap:g}x"
+
+
+def _has_cap(m: Measure) -> bool:
+    return m.cap is not None or (m.commission is not None and m.commission.cap is not None)
 
 
 def _dead_zone(sim: Simulation, index: int, summary: PlanResult, reached: np.ndarray,
@@ -169,8 +201,9 @@ def _dead_zone(sim: Simulation, index: int, summary: PlanResult, reached: np.nda
     for k, m in enumerate(plan.measures):
         if not tracked[k]:
             continue
-        if m.threshold is not None and m.threshold > 0 and reached[k, 0] < DEAD_ZONE_REACH:
-            zones.append(f"{m.name}'s {_pct(m.threshold)} threshold is reached by only "
+        threshold = _threshold(m, None)
+        if threshold is not None and reached[k, 0] < DEAD_ZONE_REACH:
+            zones.append(f"{m.name}'s {_pct(threshold)} threshold is reached by only "
                          f"{_pct(float(reached[k, 0]))}, so most {unit} pay nothing on it")
         elif reached[k, 1] < DEAD_ZONE_REACH / 2 and status != "ok":
             # a quota out of reach acts as a dead zone when reps visibly give up on it
@@ -183,7 +216,7 @@ def _dead_zone(sim: Simulation, index: int, summary: PlanResult, reached: np.nda
         message += "; dead zone: " + "; ".join(zones)
     elif status == "ok":
         message += "; no threshold is out of reach for most reps"
-    if any(m.cap is not None for m in plan.measures) and gave_up > 0:
+    if any(_has_cap(m) for m in plan.measures) and gave_up > 0:
         message += " (some of these reps may be coasting at a cap rather than hopeless)"
     return Finding("dead_zone", status, message, gave_up)
 
@@ -191,14 +224,14 @@ def _dead_zone(sim: Simulation, index: int, summary: PlanResult, reached: np.nda
 def _cap_cliff(sim: Simulation, index: int, summary: PlanResult, unit: str) -> Finding:
     model, tally = sim.models[index], sim.tallies[index]
     plan = model.plan
-    capped_measures = [m for m in plan.measures if m.cap is not None]
+    capped_measures = [m for m in plan.measures if _has_cap(m)]
     capped = summary.effort.capped_share
     if not capped_measures:
         return Finding("cap_cliff", "ok", f"no cap ({_pct(capped)} of {unit} capped): pay keeps "
                        "growing with results, so no rep has a reason to stop early", capped)
     per_rep = tally.rep_capped / (sim.n_trials * plan.periods_per_year)
     stopping = int((per_rep > 0.5).sum())
-    names = ", ".join(f"{m.name} at {m.cap:g}x" for m in capped_measures)
+    names = ", ".join(_cap_words(m, plan.period) for m in capped_measures)
     selling = [m for m in capped_measures if METRICS[m.metric].kind == "count"]
     status = _below(capped, *CAPPED)
     if status == "fail" and not selling:
@@ -210,7 +243,8 @@ def _cap_cliff(sim: Simulation, index: int, summary: PlanResult, unit: str) -> F
         f"{plan.period}s and expected to stop early", capped)
 
 
-def _measure_findings(plan: PlanSpec, tracked: np.ndarray, team: TeamSpec) -> list[Finding]:
+def _measure_findings(plan: PlanSpec, tracked: np.ndarray, team: TeamSpec,
+                      shares: np.ndarray) -> list[Finding]:
     n = len(plan.measures)
     count_status: Status = "ok" if n <= MEASURES[0] else "warn" if n <= MEASURES[1] else "fail"
     findings = [Finding(
@@ -218,9 +252,10 @@ def _measure_findings(plan: PlanSpec, tracked: np.ndarray, team: TeamSpec) -> li
         f"{n} measure{'s' if n != 1 else ''}"
         + (" split attention (seed 003: no more than 4-5 clear KPIs)" if n > MEASURES[0]
            else " (seed 003: no more than 4-5 clear KPIs)"), float(n))]
-    light = [m for m in plan.measures if m.weight < LIGHT_WEIGHT - 1e-9]
+    weight = dict(zip((m.name for m in plan.measures), map(float, shares), strict=True))
+    light = [m for m in plan.measures if weight[m.name] < LIGHT_WEIGHT - 1e-9]
     ignored = [m.name for k, m in enumerate(plan.measures) if not tracked[k]]
-    lightest = min(m.weight for m in plan.measures)
+    lightest = min(weight.values())
     if not light:
         findings.append(Finding(
             "light_measures", "ok",
@@ -229,7 +264,7 @@ def _measure_findings(plan: PlanSpec, tracked: np.ndarray, team: TeamSpec) -> li
     else:
         status: Status = "fail" if ignored else "warn"
         message = (f"{len(light)} measure(s) weigh under {_pct(LIGHT_WEIGHT)}: "
-                   + ", ".join(f"{m.name} ({_pct(m.weight)})" for m in light))
+                   + ", ".join(f"{m.name} ({_pct(weight[m.name])})" for m in light))
         if ignored:
             message += (f"; reps ignore {', '.join(ignored)} (under "
                         f"{_pct(team.behavior.ignore_weight_below)} it is not worth the focus)")
@@ -250,19 +285,20 @@ def _late(plan: PlanSpec) -> Finding:
     return Finding("late_announcement", _below(share, *LATE_SHARE), message, share)
 
 
-def _activity(plan: PlanSpec, quality: np.ndarray) -> Finding:
+def _activity(plan: PlanSpec, quality: np.ndarray, shares: np.ndarray) -> Finding:
+    share_of = dict(zip((m.name for m in plan.measures), map(float, shares), strict=True))
     volume = [
         m for m in plan.measures
         if (m.metric in VOLUME_METRICS and m.direction == "higher")
         or (m.metric == "avg_call_minutes" and m.direction == "lower")
     ]
-    weight = float(sum(m.weight for m in volume))
+    weight = float(sum(share_of[m.name] for m in volume))
     if not volume:
         return Finding("activity_volume", "ok", "0% of the incentive pays for activity volume",
                        0.0)
     status = _below(weight, *ACTIVITY_WEIGHT)
     message = (f"{_pct(weight)} of the incentive pays for activity volume ("
-               + ", ".join(f"{m.name} {_pct(m.weight)}" for m in volume) + ")")
+               + ", ".join(f"{m.name} {_pct(share_of[m.name])}" for m in volume) + ")")
     call = float(np.mean(quality)) if quality.size else 1.0
     if call < 0.97:
         message += (f"; reps cut call length to {_pct(call)} of normal, trading conversion "

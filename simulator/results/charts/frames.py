@@ -11,10 +11,13 @@ from collections.abc import Sequence
 
 import numpy as np
 import pandas as pd
+from numpy.typing import NDArray
 
-from simulator.plan.payout import PayoutCurve
+from simulator.plan.payout import PayoutCurve, PlanPayout
 from simulator.plan.spec import PlanSpec
 from simulator.results.summary import Distribution, PlanResult
+
+FloatArray = NDArray[np.float64]
 
 
 def distribution_frame(
@@ -99,8 +102,13 @@ def payout_curve_frame(
         breaks: list[float] = []
         for m in plan.measures:
             breaks += [x for x, _ in m.curve]
+            if m.commission is not None:
+                breaks += [x for x, _ in m.commission.tiers]
             if m.threshold is not None:
                 breaks.append(m.threshold)
+        if plan.has_commission:
+            rows += _commission_rows(label, plan, breaks, max_attainment, step)
+            continue
         eps = 1e-6
         grid = np.arange(0.0, max_attainment + step / 2, step)
         extra = [b + d for b in breaks for d in (-eps, 0.0) if 0 <= b + d <= max_attainment]
@@ -112,13 +120,59 @@ def payout_curve_frame(
             rows.append(pd.DataFrame({
                 "plan": label, "measure": m.name, "weight": m.weight, "attainment": grid,
                 "payout": multiple,
-                "pay_per_year": multiple * m.weight * plan.pay.target_incentive,
+                "pay_per_year": multiple * m.weight * plan.target_incentive,
             }))
         rows.append(pd.DataFrame({
             "plan": label, "measure": "Whole plan", "weight": 1.0, "attainment": grid,
-            "payout": total, "pay_per_year": total * plan.pay.target_incentive,
+            "payout": total, "pay_per_year": total * plan.target_incentive,
         }))
     return pd.concat(rows, ignore_index=True)
+
+
+def _grid(breaks: list[float], max_attainment: float, step: float) -> FloatArray:
+    eps = 1e-6
+    grid = np.arange(0.0, max_attainment + step / 2, step)
+    extra = [b + d for b in breaks for d in (-eps, 0.0) if 0 <= b + d <= max_attainment]
+    return np.unique(np.concatenate((grid, extra)))
+
+
+def _commission_rows(label: str, plan: PlanSpec, breaks: list[float], max_attainment: float,
+                     step: float) -> list[pd.DataFrame]:
+    """A plan with commission measures: each measure's pay as a multiple of its pay at quota.
+
+    A commission's pay depends on the quota itself: with a plain-number quota its pay per
+    year is drawn (and the cap applies); with a quota relative to each rep it is the
+    multiple of pay at quota, uncapped, pay_per_year left empty (NaN), and the "Whole
+    plan" row is the pay-at-quota-weighted sum only when every measure's pay is known.
+    """
+    grid = _grid(breaks, max_attainment, step)
+    payout = PlanPayout.from_plan(plan)
+    rows: list[pd.DataFrame] = []
+    per_year: list[FloatArray] = []
+    at_quota: list[float] = []
+    for k, m in enumerate(plan.measures):
+        known = m.commission is None or m.quota.kind == "absolute"
+        quota = m.quota.value if known else 1.0  # else per unit of each rep's own quota
+        scale = plan.periods_per_year if known else 1.0
+        pay = payout.measure_pay(k, grid, quota) * scale
+        at_one = float(payout.measure_pay(k, np.ones(1), quota)[0]) * scale
+        rows.append(pd.DataFrame({
+            "plan": label, "measure": m.name, "weight": m.weight, "attainment": grid,
+            "payout": pay / at_one if at_one > 0 else np.zeros_like(grid),
+            "pay_per_year": pay if known else np.nan,
+        }))
+        if known:
+            per_year.append(pay)
+            at_quota.append(at_one)
+    if len(per_year) == len(plan.measures) and sum(at_quota) > 0:
+        total = np.sum(per_year, axis=0)
+        rows.append(pd.DataFrame({
+            "plan": label, "measure": "Whole plan", "weight": 1.0, "attainment": grid,
+            "payout": total / sum(at_quota), "pay_per_year": total,
+        }))
+    elif len(plan.measures) == 1:  # the whole plan is its one measure
+        rows.append(rows[0].assign(measure="Whole plan", weight=1.0))
+    return rows
 
 
 def decile_frame(rows: Sequence[tuple[str, str, PlanResult]]) -> pd.DataFrame:
