@@ -19,7 +19,14 @@ from simulator.team.deals import (
     parse_deals,
     read_deals,
 )
-from simulator.team.deals.cells import CellError, parse_amount, parse_date, parse_duration
+from simulator.team.deals.cells import (
+    CellError,
+    date_order_in,
+    parse_amount,
+    parse_date,
+    parse_duration,
+)
+from simulator.team.deals.opportunities import parse_opportunities
 from simulator.team.deals.report import credit_report, credit_summary
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "plans" / "examples"
@@ -85,6 +92,28 @@ def test_ambiguous_dates_are_refused_not_guessed() -> None:
         parse_date("3/31/25")
     with pytest.raises(CellError, match="no day 30 in month 2"):
         parse_date("2025-02-30")
+
+
+@pytest.mark.parametrize(("dates", "order"), [
+    (["3/15/2025", "03/04/2025"], "month-first"), (["15/03/2025", "03/04/2025"], "day-first"),
+    (["03/04/2025", "2025-08-01", "05.06.2025"], None),  # nothing unambiguous with a slash
+    (["3/15/2025", "15/03/2025"], None),  # both orders: the file says nothing
+])
+def test_a_columns_unambiguous_dates_give_its_order(dates: list[str], order: str | None
+                                                    ) -> None:
+    text = "Owner,Close Date\n" + "".join(f"Ann,{d}\n" for d in dates)
+    assert date_order_in(text, ["Close Date"]) == order
+    assert date_order_in(text, ["Owner"]) is None
+
+
+def test_an_export_with_us_dates_is_read_month_first_throughout() -> None:
+    us = OPPS.replace("2025-03-15", "3/15/2025").replace("2025-08-01", "08/01/2025")
+    closes = {d.deal_id: d.close for d in parse_opportunities(us, "o.csv", NO_MAPPING).deals}
+    assert (closes["D1"], closes["D2"]) == (dt.date(2025, 3, 15), dt.date(2025, 8, 1))
+    european = OPPS.replace("2025-03-15", "15/03/2025").replace("2025-08-01", "08/01/2025")
+    closes = {d.deal_id: d.close
+              for d in parse_opportunities(european, "o.csv", NO_MAPPING).deals}
+    assert closes["D2"] == dt.date(2025, 1, 8)
 
 
 def test_durations() -> None:

@@ -15,7 +15,7 @@ import pandas as pd
 from simulator.base.csvfile import CsvRows, text_problem
 from simulator.base.errors import InputError, Problem
 from simulator.base.validation import normal_name, shorten
-from simulator.team.deals.cells import CellError, parse_date, parse_duration
+from simulator.team.deals.cells import CellError, date_order_in, parse_date, parse_duration
 from simulator.team.deals.columns import Mapping, find_columns, fold, header_of
 
 CALL_TYPES = ("Call", "Calls", "Phone", "Phone call", "Outbound call", "Inbound call",
@@ -40,6 +40,7 @@ def parse_activities(text: str, source: str, mapping: Mapping) -> pd.DataFrame:
     if missing:
         raise InputError(source, [Problem("line 1", m) for m in missing])
     table = CsvRows(text, source, tuple(found.values()))
+    order = mapping.date_order or date_order_in(text, [found["date"]])
     unit = mapping.duration_unit
     if "duration" in found and "min" in found["duration"].lower():
         unit = "minutes"
@@ -64,7 +65,7 @@ def parse_activities(text: str, source: str, mapping: Mapping) -> pd.DataFrame:
                        "(meeting_types) or neither (other_types)")
         day = None
         try:
-            day = parse_date(cell["date"], mapping.date_order)
+            day = parse_date(cell["date"], order)
         except CellError as error:
             row.append(f"{found['date']} {error}")
         seconds = 0.0

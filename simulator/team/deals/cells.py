@@ -2,15 +2,19 @@
 
 Each reader returns the value, or raises `CellError` with the problem in words; the
 callers add the file and line. Nothing is guessed: a date like 03/04/2025 that reads as
-3 April or 4 March is refused unless the date order is given (`DateOrder`), an amount
-like 1.234,56 is refused unless the decimal comma is given.
+3 April or 4 March is refused unless the date order is given (`DateOrder`) or the same
+column's other dates show it (`date_order_in`: a 3/15/2025 elsewhere makes it March 4),
+and an amount like 1.234,56 is refused unless the decimal comma is given.
 """
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 import math
 import re
+from collections.abc import Sequence
 from typing import Literal
 
 from simulator.base.csvfile import parse_number
@@ -96,6 +100,28 @@ def _date(year: int, month: int, day: int, raw: str) -> dt.date:
     except ValueError:
         raise CellError(f"{shorten(raw)!r} is not a date (no day {day} in month {month} of "
                         f"{year})") from None
+
+
+def date_order_in(text: str, columns: Sequence[str]) -> DateOrder | None:
+    """The order of day and month that a file's own unambiguous dates show, or None.
+
+    A column with 3/15/2025 is month-first, one with 15/03/2025 day-first; so its
+    03/04/2025 is read as they are, not guessed. A file whose dates show both orders, or
+    neither (every date could be read both ways), says nothing: its ambiguous dates are
+    then refused unless a mapping file gives `date_order`.
+    """
+    rows = csv.reader(io.StringIO(text.lstrip("\ufeff"), newline=""))
+    header = [name.strip() for name in next(rows, [])]
+    wanted = [i for i, name in enumerate(header) if name in {c.strip() for c in columns}]
+    seen: set[DateOrder] = set()
+    for row in rows:
+        for i in wanted:
+            if i < len(row) and (match := _NUMERIC.fullmatch(row[i].strip())) and match[2] != ".":
+                if int(match[1]) > 12 >= int(match[3]):
+                    seen.add("day-first")
+                elif int(match[3]) > 12 >= int(match[1]):
+                    seen.add("month-first")
+    return seen.pop() if len(seen) == 1 else None
 
 
 def parse_date(text: str, order: DateOrder | None = None) -> dt.date:

@@ -24,7 +24,7 @@ import pandas as pd
 from simulator.base.csvfile import CsvRows, text_problem
 from simulator.base.errors import InputError, Problem
 from simulator.base.validation import normal_name, shorten
-from simulator.team.deals.cells import CellError, parse_date, parse_share
+from simulator.team.deals.cells import CellError, date_order_in, parse_date, parse_share
 from simulator.team.deals.columns import Mapping, find_columns, fold, header_of
 from simulator.team.deals.opportunities import Deal
 
@@ -119,6 +119,8 @@ def parse_splits(text: str, source: str, mapping: Mapping) -> tuple[SplitRow, ..
 def parse_hierarchy(text: str, source: str, mapping: Mapping) -> tuple[Link, ...]:
     """Read a hierarchy file; a rep's periods under managers must not overlap."""
     table, found = _table(text, source, "hierarchy", mapping)
+    order = mapping.date_order or date_order_in(
+        text, [found[role] for role in ("start", "end") if role in found])
     problems = table.problems
     links: list[Link] = []
     for line, cells in table:
@@ -131,12 +133,12 @@ def parse_hierarchy(text: str, source: str, mapping: Mapping) -> tuple[Link, ...
             row.append(f"{shorten(rep)!r} cannot be their own manager")
         start = end = None
         try:
-            start = parse_date(cell["start"], mapping.date_order)
+            start = parse_date(cell["start"], order)
         except CellError as error:
             row.append(f"{found['start']} {error}")
         if cell.get("end", "").strip():
             try:
-                end = parse_date(cell["end"], mapping.date_order)
+                end = parse_date(cell["end"], order)
             except CellError as error:
                 row.append(f"{found['end']} {error}")
         if start is not None and end is not None and end < start:

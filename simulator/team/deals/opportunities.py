@@ -16,7 +16,14 @@ from simulator.base.csvfile import CsvRows, text_problem
 from simulator.base.errors import InputError, Problem
 from simulator.base.limits import MAX_ACTUAL
 from simulator.base.validation import normal_name, shorten
-from simulator.team.deals.cells import CellError, cents, currency_of, parse_amount, parse_date
+from simulator.team.deals.cells import (
+    CellError,
+    cents,
+    currency_of,
+    date_order_in,
+    parse_amount,
+    parse_date,
+)
 from simulator.team.deals.columns import Mapping, find_columns, fold, header_of
 
 WON_STAGES = ("Closed Won", "Won", "Closed - Won", "Closed/Won", "closedwon", "Booked Won")
@@ -74,6 +81,7 @@ def parse_opportunities(text: str, source: str, mapping: Mapping) -> Opportuniti
         raise InputError(source, [Problem("line 1", m) for m in missing])
     roles = list(found)
     table = CsvRows(text, source, tuple(found[r] for r in roles))
+    order = mapping.date_order or date_order_in(text, [found["close_date"]])
     won = {fold(s) for s in (*WON_STAGES, *mapping.won_stages)}
     mapping_won = {fold(s) for s in mapping.won_stages}
     other = {fold(s) for s in (*OTHER_STAGES, *mapping.other_stages)} - mapping_won
@@ -108,7 +116,7 @@ def parse_opportunities(text: str, source: str, mapping: Mapping) -> Opportuniti
         else:
             first_line[deal_id] = line
         try:
-            close = parse_date(cell["close_date"], mapping.date_order)
+            close = parse_date(cell["close_date"], order)
         except CellError as error:
             row.append(f"{found['close_date']} {error}")
             close = None
