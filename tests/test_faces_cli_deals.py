@@ -106,3 +106,32 @@ def test_quarterly_history_needs_quarterly_quotas(capsys: pytest.CaptureFixture[
     assert main(["calibrate", "--deals", SALESFORCE, "--period", "quarter", "--quotas",
                  str(EX / "deals_quotas.csv")]) == 2
     assert "quotas are per month, but the history is read per quarter" in capsys.readouterr().err
+
+
+def test_backtest_of_deals_pays_what_payout_pays_under_each_plan(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    deals = ["--deals", SALESFORCE, "--splits", str(EX / "deals_splits.csv"),
+             "--quotas", str(EX / "deals_quotas_2025q.csv")]
+    plans = [str(ROOT / "plans" / name) for name in ("baseline.yaml", "capped.yaml")]
+    totals = []
+    for plan in plans:
+        out = tmp_path / "pay.csv"
+        assert main(["payout", plan, *deals, "-o", str(out)]) == 0
+        lines = out.read_text().splitlines()
+        column = lines[0].split(",").index("total_incentive")
+        totals.append(sum(float(row.split(",")[column]) for row in lines[1:]))
+    capsys.readouterr()
+    out = tmp_path / "backtest.csv"
+    assert main(["backtest", *deals, *plans, "-o", str(out)]) == 0
+    text = capsys.readouterr().out
+    for total in totals:
+        assert f"{total:,.2f}" in text
+
+
+@pytest.mark.parametrize("argv", [["backtest", "a.csv"], ["backtest", "--deals", "d.csv"],
+                                  ["backtest", "a.csv", "p.yaml", "--splits", "s.csv"]])
+def test_usage_of_backtest(argv: list[str], capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(argv)
+    assert caught.value.code == 2
+    assert "backtest" in capsys.readouterr().err

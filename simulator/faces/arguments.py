@@ -97,6 +97,12 @@ def check_deal_flags(parser: argparse.ArgumentParser, args: argparse.Namespace) 
     """
     if not hasattr(args, "deals"):
         return
+    if args.command == "backtest":  # ACTUALS.csv PLAN..., or --deals ... PLAN...
+        files = list(args.files)
+        args.actuals = None if args.deals is not None else files.pop(0)
+        args.plans = files
+        if not files:
+            parser.error("backtest: give ACTUALS.csv (or --deals) and at least one PLAN.yaml")
     long_csv = getattr(args, "history", None) or getattr(args, "actuals", None)
     name = "HISTORY.csv" if hasattr(args, "history") else "ACTUALS.csv"
     if args.deals is None:
@@ -143,9 +149,11 @@ def build_parser(commands: dict[str, Any] | None = None) -> argparse.ArgumentPar
         description="Pay an actuals CSV under every plan with the exact calculator: totals, "
         "pay per rep, winners and losers against the first plan.",
     )
-    p.add_argument("actuals", metavar="ACTUALS.csv")
-    p.add_argument("plans", metavar="PLAN.yaml", nargs="+")
+    p.add_argument("files", metavar="FILE", nargs="+",
+                   help="ACTUALS.csv, then the plans; with --deals, the plans only")
     p.add_argument("-o", "--output", metavar="OUT.csv", help="pay per rep and plan, as CSV")
+    deal_options(p, quotas_help="quota per rep and period (rep_id,period,quota and "
+                 "optionally measure or metric); needed with --deals")
 
     p = sub.add_parser(
         "team", help="show a team and its metrics", description="Show a team and its metrics."

@@ -332,13 +332,22 @@ def _calibrate(args: argparse.Namespace) -> int:
 def _backtest(args: argparse.Namespace) -> int:
     from simulator.base.csvfile import read_text
     from simulator.plan.spec import load_plan
-    from simulator.results.backtest import backtest, backtest_text
+    from simulator.results.backtest import backtest, backtest_of, backtest_text
     from simulator.results.export import csv_bytes
 
     if args.output:
         _check_output(args.output)
+    data = _deal_data(args)
     plans = [load_plan(path) for path in args.plans]
-    result = backtest(read_text(args.actuals), plans, args.actuals, list(args.plans))
+    if data is None:
+        result = backtest(read_text(args.actuals), plans, args.actuals, list(args.plans))
+    else:
+        from simulator.team.deals import deal_actuals
+
+        if args.quotas is None:
+            raise InputError.single("--quotas", "", "backtest --deals needs a quota file "
+                                    "(rep_id,period,quota) to pay against")
+        result = backtest_of(lambda plan, _: deal_actuals(data, plan), plans, list(args.plans))
     print(backtest_text(result))
     if args.output:
         _write(args.output, csv_bytes(result.to_frame()))

@@ -9,14 +9,14 @@ that they would sell otherwise under another plan (the simulation shows that).
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from decimal import Decimal
 
 import numpy as np
 import pandas as pd
 
-from simulator.plan.actuals import parse_actuals
+from simulator.plan.actuals import Actuals, parse_actuals
 from simulator.plan.currency import same_currency
 from simulator.plan.spec import PlanSpec
 from simulator.plan.statement import statement
@@ -55,13 +55,19 @@ class Backtest:
 def backtest(text: str, plans: Sequence[PlanSpec], source: str = "<actuals>",
              files: Sequence[str] | None = None) -> Backtest:
     """Pay an actuals CSV's text under every plan; InputError for a bad file or plan set."""
+    return backtest_of(lambda plan, others: parse_actuals(text, plan, source, others), plans,
+                       files)
+
+
+def backtest_of(actuals_of: Callable[[PlanSpec, frozenset[str]], Actuals],
+                plans: Sequence[PlanSpec], files: Sequence[str] | None = None) -> Backtest:
+    """Pay each plan's actuals (`actuals_of(plan, the other plans' measure names)`)."""
     currency = same_currency(plans, files if files else [p.name for p in plans])
     names = [{m.name.casefold() for m in p.measures} | {s.name.casefold() for s in p.spiffs}
              for p in plans]
     per_plan = []
     for plan, own in zip(plans, names, strict=True):
-        others = frozenset(set().union(*names) - own)
-        actuals = parse_actuals(text, plan, source, others)
+        actuals = actuals_of(plan, frozenset(set().union(*names) - own))
         table = statement(plan, actuals)
         column = "paid" if "paid" in table else "total_incentive"
         per_rep: dict[str, Decimal] = {}
