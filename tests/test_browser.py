@@ -138,7 +138,7 @@ def test_comparison_renders_cards_and_charts(server: str, browser: object) -> No
     trials = page.get_by_role("spinbutton", name="Simulated plan years")
     trials.fill("500")
     trials.press("Enter")
-    picker = page.get_by_test_id("stMultiSelect")
+    picker = page.get_by_test_id("stSidebarUserContent").get_by_test_id("stMultiSelect")
     picker.click()
     page.get_by_role("option", name="High threshold").click()
     page.keyboard.press("Escape")
@@ -294,7 +294,7 @@ def test_a_saved_scenario_opens_from_its_link_in_a_fresh_browser(
     budget = page.get_by_role("spinbutton", name="Incentive budget per year ($)")
     budget.fill("4000000")
     budget.press("Enter")
-    page.get_by_test_id("stMultiSelect").click()
+    page.get_by_test_id("stSidebarUserContent").get_by_test_id("stMultiSelect").click()
     page.get_by_role("option", name="Capped, low quota").click()
     page.keyboard.press("Escape")
     page.wait_for_function(
