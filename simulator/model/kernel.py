@@ -1,16 +1,16 @@
-"""The weeks of one period for a chunk of trials, fused into one compiled loop (numba).
+"""The engine's hot loops, compiled (numba): a period's weeks and its end's tallies.
 
-This is the engine's hot loop (`run` prepares its inputs and settles the period after).
-Written as numpy it made a dozen passes over (trials x reps) arrays each week; compiled,
-each trial's reps stay in cache while the period's weeks go by, and the same arithmetic
-runs once per rep and week. Why numba and what it bought: docs/ARCHITECTURE.md, "Speed".
+`run` lays out their inputs and settles each period around them. Written as numpy the
+weeks made a dozen passes over (trials x reps) arrays each week; compiled, each trial's
+reps stay in cache while the period's weeks go by. Why numba and what it bought:
+docs/ARCHITECTURE.md, "Speed". `tests/test_model_kernel.py` checks both loops against
+their numpy statements (`Policy.cells`, `Leaving.apply`, `attainment_bin`).
 
-Every rep's week, in order (the numpy form of each line is in `run`'s docstrings):
-before reps know the plan they book normal output (under the plan in force: its pacing);
-after, the policy's effort at their progress gives their output, deals are pushed out
-of (or pulled into) the period's last weeks, and the week's figures are tallied. A seat
-whose rep leaves at another week under the plan than today has its luck scaled by the
-difference in availability (`turnover`).
+Every rep's week, in order: before reps know the plan they book normal output (under
+the plan in force: its pacing); after, the policy's effort at their progress gives their
+output, deals are pushed out of (or pulled into) the period's last weeks, and the week's
+figures are tallied. A seat whose rep leaves at another week under the plan than today
+has its luck scaled by the difference in availability (`turnover`).
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ FloatArray = NDArray[np.float64]
 
 
 @numba.njit(cache=True, nogil=True)
-def period_weeks(  # noqa: PLR0913 -- a compiled kernel takes flat arrays, not objects
+def period_weeks(  # a compiled loop takes flat arrays, not objects
     luck: FloatArray,  # (48, T, n) weekly deal luck, mean 1
     first_week: int,  # the period's first week of the plan year
     units: FloatArray,  # (weeks,) each week's share of a normal period's output
@@ -117,7 +117,7 @@ def period_weeks(  # noqa: PLR0913 -- a compiled kernel takes flat arrays, not o
 
 
 @numba.njit(cache=True, nogil=True)
-def period_tallies(  # noqa: PLR0913
+def period_tallies(
     full: FloatArray,  # (T, n, M) each measure's attainment
     pay: FloatArray,  # (T, n, M) each measure's pay
     at_cap: NDArray[np.bool_],  # (T, n, M) measures paid at their cap
