@@ -69,19 +69,19 @@ def default_chunk_trials(n_reps: int, years: int = 1) -> int:
 
 
 def parallelism(executor: Executor | None) -> int:
-    """How many chunks an executor runs at once: its workers (the cores if it does not say)."""
+    """How many tasks an executor runs at once: its workers (the cores if it does not say)."""
     if executor is None:
         return 1
     return int(getattr(executor, "_max_workers", None) or os.cpu_count() or 1)
 
 
 def balanced_blocks(n_blocks: int, most: int, workers: int) -> int:
-    """Blocks per chunk: at most `most`, in a number of chunks that keeps every worker busy.
+    """Blocks per task: at most `most`, in a number of tasks that keeps every worker busy.
 
-    The chunks are as even as whole blocks allow and their count a multiple of `workers`
+    The tasks are as even as whole blocks allow and their count a multiple of `workers`
     where there are blocks enough (2,000 trials on 2 workers: 63 + 62 blocks, not 104 + 21).
     """
-    rounds = -(-n_blocks // (most * workers))  # chunks per worker
+    rounds = -(-n_blocks // (most * workers))  # tasks per worker
     return max(1, -(-n_blocks // (rounds * workers)))
 
 
