@@ -130,8 +130,8 @@ class Policy:
     def cells(x: FloatArray, offsets: IntArray, week: int) -> IntArray:
         """Flat table index of each rep's nearest grid point of progress `x` in `week`.
 
-        x: (..., n_reps) progress index, overwritten (the hot loop avoids a copy);
-        offsets: `type_offsets`. Index the flat tables (`effort.reshape(-1)`) with it.
+        x: (..., n_reps) progress index, overwritten; offsets: `type_offsets`. Index the
+        flat tables with it; the compiled loop (`kernel.period_weeks`) is held to this.
         """
         x *= 1 / DX
         x += 0.5

@@ -66,7 +66,9 @@ class Leaving:
         """The weekly deal luck (48, T, n) with the plan's leaving against today's applied.
 
         A seat's output is normal x (1 + availability - availability today); only seats
-        whose leaving week differs are touched, in a new array.
+        whose leaving week differs are touched, in a new array. The engine's compiled loop
+        applies the same factor week by week (`kernel.period_weeks`); this is its
+        statement in numpy, which the tests hold the loop to.
         """
         seats = np.flatnonzero(leave[0] != leave[1])  # over (T x n), row-major
         if not seats.size:
