@@ -162,8 +162,8 @@ def plan_card(run: Comparison, i: int, label: str, colour: str, large: bool, wid
                      f"Mean over {run.trials:,} simulated plan years; years vary with luck "
                      f"and the market: P5 {cash(p.sales.p5)}, P95 {cash(p.sales.p95)}.")
     with cells[1 % len(cells)]:
-        money_metric("Expected incentive payout / year", p.payout.mean, pd_, run, i, "payout",
-                     f"Team incentive (base salaries excluded). P50 {cash(p.payout.p50)}, "
+        money_metric("Incentive payout / year", p.payout.mean, pd_, run, i, "payout",
+                     f"Expected team incentive (base salaries excluded). P50 {cash(p.payout.p50)}, "
                      f"P90 {cash(p.payout.p90)}, P95 {cash(p.payout.p95)}.")
     cos, cos0 = p.cost_of_sales.incentive, first.cost_of_sales.incentive
     with cells[2 % len(cells)]:
@@ -176,7 +176,7 @@ def plan_card(run: Comparison, i: int, label: str, colour: str, large: bool, wid
     q, q0 = p.quota_attainment.share_at_or_above, first.quota_attainment.share_at_or_above
     with cells[3 % len(cells)]:
         st.metric(
-            f"Rep-{p.period}s at or above quota", percent(q),
+            f"Rep-{p.period}s at quota", percent(q),
             delta=None if ref else points(q - q0),
             help=f"Share of rep-{p.period}s at or above quota on "
                  f"'{p.quota_attainment.measure}'. Sound plans: 50-65%.",
