@@ -18,6 +18,7 @@ import streamlit as st
 from simulator.plan.spec import PlanSpec
 from simulator.results import charts
 from simulator.results.comparison import reference_order, unique_names
+from ui.backtest import backtest_tab
 from ui.cache import run_comparison, spec_key
 from ui.editor import Edit, plan_editor
 from ui.plans_tab import plans_tab
@@ -58,17 +59,17 @@ class Lineup:
 
 
 def page_tabs(present: bool) -> Sequence[Any]:
-    """Results, Plan editor, Plans, Team, Scenarios, Sensitivity: tabs, or containers when
-    presenting."""
+    """Results, Plan editor, Plans, Team, Scenarios, Sensitivity, Backtest: tabs, or
+    containers when presenting."""
     if not present:
         st.title("Compare sales-compensation plans")
         st.caption("How much will the team sell, what will it cost, and why: simulated reps "
                    "react to thresholds, caps, accelerators, late plans and too many KPIs.")
         return st.tabs(["Results", "Plan editor", "Plans", "Team", "Scenarios",
-                        "Sensitivity"])
+                        "Sensitivity", "Backtest"])
     # the editor still runs, hidden, so its plan and its widgets' values stay put
     return [st.container(), st.container(key="hidden-editor"), st.container(), st.container(),
-            st.container(), st.container()]
+            st.container(), st.container(), st.container()]
 
 
 def lineup(plans: PlanInputs, edit: Edit) -> Lineup:
@@ -188,8 +189,8 @@ def main() -> None:
     opened = open_scenario()
     plans, chosen, settings, scenario_slot = sidebar()
     present = presenting()
-    tab_results, tab_editor, tab_plans, tab_team, tab_library, tab_sensitivity = page_tabs(
-        present)
+    (tab_results, tab_editor, tab_plans, tab_team, tab_library, tab_sensitivity,
+     tab_backtest) = page_tabs(present)
 
     default_source = next((f"{plans.files[f].name} ({f})" for f in plans.selected), None)
     with tab_editor:
@@ -213,6 +214,9 @@ def main() -> None:
     with tab_sensitivity:
         if not present:
             sensitivity_page(compared.specs, compared.labels, chosen.team, settings.seed)
+    with tab_backtest:
+        if not present:
+            backtest_tab(compared.specs, compared.sources)
     with tab_results:
         show_results(compared, chosen, settings, present, opened, scenario_slot)
 

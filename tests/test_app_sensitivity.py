@@ -23,6 +23,14 @@ def test_levers_offered_for_a_plan() -> None:
         "New revenue: quota", "target incentive", "announce day"]
 
 
+def test_a_commission_plan_offers_no_target_incentive_lever() -> None:
+    """It has none to move; asking for it used to take the whole page down (issue #11)."""
+    plan = load_plan(ROOT / "plans" / "commission.yaml")
+    assert plan.pay.target_incentive is None
+    assert "target incentive" not in lever_options(plan)
+    assert "announce day" in lever_options(plan)
+
+
 def test_the_page_sweeps_a_lever_and_shows_curves_tornado_and_table() -> None:
     at = AppTest.from_file(APP, default_timeout=120)
     at.session_state["trials"] = 200

@@ -13,4 +13,6 @@ never imports them. No simulation logic lives here: inputs, one cached call
 - `editor`: the plan editor
 - `results`, `health`, `presentation`: the results page, its health panel, the slides
 - `plans_tab`, `team_tab`: the compared plans, the team and its fit
+- `sensitivity`: a plan's levers swept
+- `backtest`: an uploaded actuals CSV paid under each compared plan
 """

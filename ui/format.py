@@ -6,6 +6,7 @@ Pure functions (no streamlit), so the cards, notes and captions read the same ev
 from __future__ import annotations
 
 import re
+from decimal import Decimal
 
 from simulator.results.charts import CURRENCY
 from simulator.results.report import money
@@ -13,10 +14,21 @@ from simulator.results.summary import Difference
 from simulator.results.uncertainty import DifferenceSpread
 
 
-def cash(value: float, signed: bool = False) -> str:
-    """Money as the cards show it: $36.01M, -$250.0k (signed: +$1.2M)."""
+def symbol(currency: str | None = None) -> str:
+    """What goes before an amount: "$" for USD or an unstated currency, else "EUR "."""
+    return CURRENCY if currency in (None, "USD") else f"{currency}\u00a0"
+
+
+def cash(value: float, signed: bool = False, currency: str | None = None) -> str:
+    """Money as the cards show it: $36.01M, -$250.0k (signed: +$1.2M), EUR 36.01M."""
     sign = "-" if value < 0 else ("+" if signed else "")
-    return f"{sign}{CURRENCY}{money(abs(value))}"
+    return f"{sign}{symbol(currency)}{money(abs(value))}"
+
+
+def cents(value: float | Decimal, signed: bool = False, currency: str | None = None) -> str:
+    """Money to the cent, as a statement shows it: $48,750.00, -EUR 7,500.00."""
+    sign = "-" if value < 0 else ("+" if signed else "")
+    return f"{sign}{symbol(currency)}{abs(value):,.2f}"
 
 
 def cash_interval(low: float, high: float) -> str:

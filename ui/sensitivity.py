@@ -17,6 +17,7 @@ import numpy as np
 import pandas as pd
 import streamlit as st
 
+from simulator.base.errors import InputError
 from simulator.plan.levers import Lever, parse_lever, suggested_range
 from simulator.plan.spec import PlanSpec
 from simulator.results import charts
@@ -34,16 +35,18 @@ FIELDS = ("threshold", "cap", "rate_above_quota", "quota", "weight")
 
 
 def lever_options(plan: PlanSpec) -> dict[str, Lever]:
-    """The levers the page offers for a plan, by their words (measure fields, then pay)."""
+    """The levers the page offers for a plan, by their words (measure fields, then pay).
+
+    A lever the plan does not have is left out (a commission plan has no target incentive).
+    """
+    paths = [f"measures[{i}].{field}" for i in range(len(plan.measures)) for field in FIELDS
+             if field != "weight" or len(plan.measures) > 1]
     out: dict[str, Lever] = {}
-    for i in range(len(plan.measures)):
-        for field in FIELDS:
-            if field == "weight" and len(plan.measures) < 2:
-                continue
-            lever = parse_lever(f"measures[{i}].{field}", plan, "lever")
-            out[lever.label] = lever
-    for path in ("pay.target_incentive", "announce_day"):
-        lever = parse_lever(path, plan, "lever")
+    for path in [*paths, "pay.target_incentive", "announce_day"]:
+        try:
+            lever = parse_lever(path, plan, "lever")
+        except InputError:
+            continue
         out[lever.label] = lever
     return out
 

@@ -6,11 +6,13 @@ curve grids), so a chart never carries raw per-trial rows.
 
 The modules, in the order they build on each other: `style` (palette, number formats,
 the house look), `frames` (tidy frames of a comparison's typed results), `comparison`
-(its charts), `calibration` (frames, the estimates table and charts of a fitted team) and
-`render` (PNG and SVG files). Every public name is re-exported here, so
+(its charts), `calibration` (frames, the estimates table and charts of a fitted team),
+`backtest` (each rep's pay of real results under each plan) and `render` (PNG and SVG
+files). Every public name is re-exported here, so
 ``from simulator.results import charts; charts.distribution_chart(...)`` is the one way in.
 """
 
+from simulator.results.charts.backtest import backtest_chart, backtest_frame
 from simulator.results.charts.calibration import (
     ESTIMATE_COLUMNS,
     FIT_BASES,
@@ -63,6 +65,9 @@ from simulator.results.charts.style import (
     MUTED,
     PALETTE,
     WIDTH,
+    money_axis,
+    money_tip,
+    money_unit,
     plan_colours,
 )
 
@@ -82,6 +87,8 @@ __all__ = [
     "PALETTE",
     "WIDTH",
     "attainment_chart",
+    "backtest_chart",
+    "backtest_frame",
     "attainment_frame",
     "chart_png",
     "chart_svg",
@@ -101,6 +108,9 @@ __all__ = [
     "measure_attainment_chart",
     "measure_curve_chart",
     "measure_frame",
+    "money_axis",
+    "money_tip",
+    "money_unit",
     "payout_curve_chart",
     "payout_curve_frame",
     "plan_colours",

@@ -20,6 +20,24 @@ MONEY_AXIS = f"{CURRENCY},.3~s"
 MONEY_TIP = f"{CURRENCY},.0f"
 """Vega format of money in tooltips: $36,006,114."""
 
+
+def money_unit(currency: str | None) -> str:
+    """A plan's currency as axis titles and column names show it: "EUR", or "$" if unstated."""
+    return currency or CURRENCY
+
+
+def money_axis(currency: str | None) -> str:
+    """Vega format of money on axes in a plan's currency: $36M for USD (or none), 36M else.
+
+    Any other currency is named by its code in the axis title (`money_unit`), not a symbol.
+    """
+    return MONEY_AXIS if currency in (None, "USD") else ",.3~s"
+
+
+def money_tip(currency: str | None) -> str:
+    """Vega format of money in tooltips in a plan's currency: $36,006,114 or 36,006,114."""
+    return MONEY_TIP if currency in (None, "USD") else ",.0f"
+
 PALETTE = (
     "#4C78A8",  # blue
     "#F58518",  # orange
