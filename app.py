@@ -117,7 +117,8 @@ def edit_preview(edit: Edit, labels: list[str]) -> None:
     with edit.preview:
         st.altair_chart(charts.payout_curve_chart(
             charts.payout_curve_frame(pair), preview_colours,
-            subtitle="The edited plan against the plan it started from"), width="stretch")
+            subtitle="The edited plan against the plan it started from",
+            currency=edited.currency or source.currency), width="stretch")
 
 
 def scenario_inputs(opened: OpenScenario, settings: Settings

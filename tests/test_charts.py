@@ -129,3 +129,49 @@ def test_a_chart_renders_to_png_and_svg(comparison: Comparison) -> None:
     chart = charts.decile_sales_chart(charts.decile_frame(rows), charts.plan_colours(labels))
     assert charts.chart_png(chart, scale=1.0).startswith(b"\x89PNG\r\n\x1a\n")
     assert "<svg" in charts.chart_svg(chart)
+
+
+def test_money_is_named_in_the_plans_currency() -> None:
+    """USD or none: "$" in the numbers; another code: in titles, plain numbers."""
+    assert [charts.money_unit(c) for c in (None, "USD", "EUR")] == ["$", "USD", "EUR"]
+    assert [charts.money_axis(c) for c in (None, "USD", "EUR")] == ["$,.3~s", "$,.3~s",
+                                                                     ",.3~s"]
+    assert [charts.money_tip(c) for c in (None, "USD", "EUR")] == ["$,.0f", "$,.0f", ",.0f"]
+    assert [charts.money_title("Sales", c) for c in (None, "EUR")] == ["Sales", "Sales (EUR)"]
+    assert charts.money_prefix("JPY") == "JPY\u00a0" and charts.money_prefix(None) == "$"
+
+
+def test_the_budget_line_is_labelled_in_the_plans_currency(comparison: Comparison) -> None:
+    rows = [(p.name, comparison.behavior, p) for p in comparison.plans]
+    samples = [(label, mode, p.trial_payout) for label, mode, p in rows]
+    markers = charts.marker_frame([(label, mode, p.payout) for label, mode, p in rows])
+    colours = charts.plan_colours([p.name for p in comparison.plans])
+    chart = charts.distribution_chart(charts.distribution_frame(samples), markers, colours,
+                                      "payout", budget=4_000_000, currency="EUR")
+    spec = chart.to_dict()
+    labels = [row["label"] for data in spec["datasets"].values() for row in data
+              if "label" in row]
+    assert labels == ["Budget EUR\u00a04,000,000"]
+    assert spec["layer"][0]["encoding"]["x"]["title"] == ("Team incentive payout per plan "
+                                                          "year (EUR)")
+
+
+def test_backtest_frame_pays_each_rep_under_each_plan() -> None:
+    """Two reps, one quarter (15,000 target pay a quarter): hand-computed pay."""
+    from simulator.results.backtest import backtest
+
+    text = ("rep_id,period,measure,actual,quota\n"
+            "A,2026-Q1,New revenue,270000,180000\n"  # 150%: 2.0x; capped plan 1.5x
+            "B,2026-Q1,New revenue,90000,180000\n")  # 50%: 0.25x under both
+    plans = [load_plan(PLANS_DIR / f) for f in ("baseline.yaml", "capped.yaml")]
+    frame = charts.backtest_frame(backtest(text, plans))
+    assert frame[["plan", "rep_id", "paid", "vs_first"]].values.tolist() == [
+        ["Baseline", "A", 30_000.0, 0.0], ["Baseline", "B", 3_750.0, 0.0],
+        ["Capped, low quota", "A", 22_500.0, -7_500.0],
+        ["Capped, low quota", "B", 3_750.0, 0.0]]
+    assert frame["jitter"].between(-0.6, 0.6).all()
+    assert frame["jitter"].iloc[0] != frame["jitter"].iloc[1]  # a rep's own place in its row
+    spec = charts.backtest_chart(frame, charts.plan_colours(["Baseline", "Capped, low quota"]),
+                                 "EUR").to_dict()
+    x = spec["layer"][0]["encoding"]["x"]
+    assert x["title"] == "Paid per rep over the file (EUR)" and x["axis"]["format"] == ",.3~s"

@@ -8,7 +8,7 @@ from __future__ import annotations
 import re
 from decimal import Decimal
 
-from simulator.results.charts import CURRENCY
+from simulator.results.charts import money_prefix
 from simulator.results.report import money
 from simulator.results.summary import Difference
 from simulator.results.uncertainty import DifferenceSpread
@@ -16,7 +16,7 @@ from simulator.results.uncertainty import DifferenceSpread
 
 def symbol(currency: str | None = None) -> str:
     """What goes before an amount: "$" for USD or an unstated currency, else "EUR "."""
-    return CURRENCY if currency in (None, "USD") else f"{currency}\u00a0"
+    return money_prefix(currency)
 
 
 def cash(value: float, signed: bool = False, currency: str | None = None) -> str:
@@ -31,29 +31,31 @@ def cents(value: float | Decimal, signed: bool = False, currency: str | None = N
     return f"{sign}{symbol(currency)}{abs(value):,.2f}"
 
 
-def cash_interval(low: float, high: float) -> str:
+def cash_interval(low: float, high: float, currency: str | None = None) -> str:
     """A 95% interval in money, with as many decimals as it takes to tell its ends apart."""
     scale = max(abs(low), abs(high))
     unit, div = ("M", 1e6) if scale >= 1e6 else ("k", 1e3) if scale >= 1e4 else ("", 1.0)
     for decimals in range(1 if unit else 0, 5):
-        ends = [f"{'-' if v < 0 else '+'}{CURRENCY}{abs(v) / div:,.{decimals}f}{unit}"
+        ends = [f"{'-' if v < 0 else '+'}{symbol(currency)}{abs(v) / div:,.{decimals}f}{unit}"
                 for v in (low, high)]
         if ends[0] != ends[1]:
             break
     return f"95% CI {ends[0]} to {ends[1]}"
 
 
-def half_width(difference: Difference) -> str:
+def half_width(difference: Difference, currency: str | None = None) -> str:
     """A paired difference's 95% interval as its half-width: "± $4,100 (95% CI, luck only)".
 
     The interval covers the luck of the simulated years only, and says so.
     """
-    return f"± {cash((difference.ci95_high - difference.ci95_low) / 2)} (95% CI, luck only)"
+    spread = (difference.ci95_high - difference.ci95_low) / 2
+    return f"± {cash(spread, False, currency)} (95% CI, luck only)"
 
 
-def model_span(low: float, high: float, signed: bool = False) -> str:
+def model_span(low: float, high: float, signed: bool = False,
+               currency: str | None = None) -> str:
     """A model range in money: "Model range $34.0M to $35.3M"."""
-    return f"Model range {cash(low, signed)} to {cash(high, signed)}"
+    return f"Model range {cash(low, signed, currency)} to {cash(high, signed, currency)}"
 
 
 def robustness(spread: DifferenceSpread, headline: float, up: str, down: str,

@@ -21,8 +21,11 @@ def plans_tab(specs: list[PlanSpec], labels: list[str], sources: list[str]) -> N
         with st.container(border=True):
             plan_heading(label, colours[label])
             st.caption(f"{source} · paid per {spec.period} · "
-                       f"{len(spec.measures)} measure(s) · base {cash(spec.pay.base_salary)}, "
-                       + (f"target incentive {cash(spec.pay.target_incentive)} per rep per year"
+                       f"{len(spec.measures)} measure(s) · base "
+                       f"{cash(spec.pay.base_salary, False, spec.currency)}, "
+                       + (f"target incentive "
+                          f"{cash(spec.pay.target_incentive, False, spec.currency)} "
+                          "per rep per year"
                           if spec.pay.target_incentive is not None else "pays commission rates")
                        + (f" · {spec.currency}" if spec.currency else ""))
             if spec.description:

@@ -14,10 +14,10 @@ from collections.abc import Callable
 
 import streamlit as st
 
-from simulator.faces.deck import cash, plan_sentence
+from simulator.faces.deck import plan_sentence
 from simulator.results.health import by_status
 from simulator.results.report import percent, what_happens
-from ui.format import md
+from ui.format import cash, md
 from ui.health import STATUS_LOOK
 from ui.results import ResultView, coverage
 from ui.state import leave_presentation
@@ -43,7 +43,9 @@ PRESENT_CSS = """
 def answer_screen(view: ResultView) -> None:
     """The question and the answer: a sentence per plan, then the headline table."""
     run = view.first
-    budget = f" within a {md(cash(run.budget))} incentive budget" if run.budget else ""
+    unit = view.currency
+    budget = (f" within a {md(cash(run.budget, False, unit))} incentive budget"
+              if run.budget else "")
     st.caption(md(view.subtitle))
     st.markdown(f"**Which plan sells the most for what it costs{budget}?**")
     st.markdown("\n".join(f"- {md(plan_sentence(run, p))}" for p in run.plans))
@@ -51,9 +53,9 @@ def answer_screen(view: ResultView) -> None:
               "Cost of sales", "At quota"] + (["Over budget"] if run.budget else [])
     rows = ["| " + " | ".join(header) + " |", "|" + "---|" * len(header)]
     for i, (label, p) in enumerate(zip(view.labels, run.plans, strict=True)):
-        cells = [f"**{md(label)}**", md(cash(p.sales.mean)),
-                 "reference" if i == 0 else md(cash(p.vs_first.sales_diff.mean, True)),
-                 md(cash(p.payout.mean)), md(cash(p.payout.p90)),
+        cells = [f"**{md(label)}**", md(cash(p.sales.mean, False, unit)),
+                 "reference" if i == 0 else md(cash(p.vs_first.sales_diff.mean, True, unit)),
+                 md(cash(p.payout.mean, False, unit)), md(cash(p.payout.p90, False, unit)),
                  percent(p.cost_of_sales.incentive, 1),
                  percent(p.quota_attainment.share_at_or_above)]
         if p.budget is not None:

@@ -44,6 +44,7 @@ class ResultView:
         self.first = self.runs[0]
         self.minimum_effort = float(team.effort.minimum)
         self.colours = charts.plan_colours(labels)
+        self.currency = next((s.currency for s in specs if s.currency), None)  # one, or none
         first = self.first
         self.subtitle = (f"{first.team}, {first.reps} reps · {first.trials:,} simulated "
                          f"plan years · seed {first.seed}")
@@ -64,7 +65,8 @@ class ResultView:
         return charts.distribution_chart(charts.distribution_frame(samples), markers,
                                          self.colours, what, budget=budget,
                                          subtitle=self.subtitle, large=self.large,
-                                         ranges=charts.model_range_frame(self.rows, what))
+                                         ranges=charts.model_range_frame(self.rows, what),
+                                         currency=self.currency)
 
     def curves(self) -> pd.DataFrame:
         """Each plan's payout curves (`charts.payout_curve_frame`)."""
@@ -72,7 +74,8 @@ class ResultView:
 
     def payout_curve(self) -> Any:
         """What a rep earns at a given attainment of every measure, plans overlaid."""
-        return charts.payout_curve_chart(self.curves(), self.colours, large=self.large)
+        return charts.payout_curve_chart(self.curves(), self.colours, large=self.large,
+                                         currency=self.currency)
 
     def measure_curves(self) -> Any:
         """The payout curve of every measure, one panel each."""
@@ -81,7 +84,7 @@ class ResultView:
     def decile_sales(self) -> Any:
         """Sales per rep by productivity decile."""
         return charts.decile_sales_chart(charts.decile_frame(self.rows), self.colours,
-                                         large=self.large)
+                                         large=self.large, currency=self.currency)
 
     def decile_effort(self) -> Any:
         """Effort by productivity decile, normal and minimum effort (the team's) marked."""
@@ -92,12 +95,12 @@ class ResultView:
     def weekly(self, what: str = "bookings") -> Any:
         """Team bookings (or effort) week by week: the quarter-end push, the year-end spike."""
         return charts.weekly_chart(charts.weekly_frame(self.rows), self.colours, what,
-                                   large=self.large)
+                                   large=self.large, currency=self.currency)
 
     def measures(self) -> Any:
         """Mean attainment of every measure; faint bars are measures reps ignore."""
         return charts.measure_attainment_chart(charts.measure_frame(self.rows), self.colours,
-                                               large=self.large)
+                                               large=self.large, currency=self.currency)
 
     def attainment(self) -> Any:
         """Primary-measure attainment over rep-periods, plans overlaid."""
@@ -133,23 +136,24 @@ def headline_cards(view: ResultView, large: bool = False) -> None:
             label = view.labels[i]
             with column.container(border=True):
                 plan_card(run, i, label, view.colours[label], large,
-                          wide=per_row == 1, stacked=per_row >= 3 and not large)
+                          wide=per_row == 1, stacked=per_row >= 3 and not large,
+                          currency=view.currency)
                 if len(view.runs) > 1:
                     static = view.runs[1].plans[i]
                     gap = Difference.paired(plans[i].trial_sales, static.trial_sales)
                     st.caption(
-                        f"Static replay: sales {cash(static.sales.mean)}. "
-                        f"Behaviour changes sales by **{cash(gap.mean, True)}** "
-                        f"({cash_interval(gap.ci95_low, gap.ci95_high)})."
+                        f"Static replay: sales {cash(static.sales.mean, False, view.currency)}. "
+                        f"Behaviour changes sales by **{cash(gap.mean, True, view.currency)}** "
+                        f"({cash_interval(gap.ci95_low, gap.ci95_high, view.currency)})."
                     )
 
 
 def plan_card(run: Comparison, i: int, label: str, colour: str, large: bool, wide: bool,
-              stacked: bool = False) -> None:
+              stacked: bool = False, currency: str | None = None) -> None:
     """The four headline numbers of plan i (the first plan is the reference).
 
     Each difference carries its luck interval (the simulated years only) and, with model
-    draws, its model range; each level its model range below it.
+    draws, its model range; each level its model range below it. Money in `currency`.
     """
     p, first = run.plans[i], run.reference
     plan_heading(label, colour, "1.6rem" if large else "1.1rem")
@@ -160,11 +164,14 @@ def plan_card(run: Comparison, i: int, label: str, colour: str, large: bool, wid
     with cells[0 % len(cells)]:
         money_metric("Expected team sales / year", p.sales.mean, sd, run, i, "sales",
                      f"Mean over {run.trials:,} simulated plan years; years vary with luck "
-                     f"and the market: P5 {cash(p.sales.p5)}, P95 {cash(p.sales.p95)}.")
+                     f"and the market: P5 {cash(p.sales.p5, False, currency)}, "
+                     f"P95 {cash(p.sales.p95, False, currency)}.", currency)
     with cells[1 % len(cells)]:
         money_metric("Incentive payout / year", p.payout.mean, pd_, run, i, "payout",
-                     f"Expected team incentive (base salaries excluded). P50 {cash(p.payout.p50)}, "
-                     f"P90 {cash(p.payout.p90)}, P95 {cash(p.payout.p95)}.")
+                     "Expected team incentive (base salaries excluded). "
+                     f"P50 {cash(p.payout.p50, False, currency)}, "
+                     f"P90 {cash(p.payout.p90, False, currency)}, "
+                     f"P95 {cash(p.payout.p95, False, currency)}.", currency)
     cos, cos0 = p.cost_of_sales.incentive, first.cost_of_sales.incentive
     with cells[2 % len(cells)]:
         st.metric(
@@ -191,7 +198,7 @@ def plan_card(run: Comparison, i: int, label: str, colour: str, large: bool, wid
 
 
 def money_metric(label: str, level: float, diff: Difference, run: Comparison, i: int,
-                 what: str, about: str) -> None:
+                 what: str, about: str, currency: str | None = None) -> None:
     """A card's money figure: the level, its difference from the reference, its ranges.
 
     what: "sales" or "payout". The luck interval of the difference is in the tooltip, the
@@ -200,17 +207,19 @@ def money_metric(label: str, level: float, diff: Difference, run: Comparison, i:
     ref, reference = i == 0, run.reference.name
     r = run.plans[i].model_range
     st.metric(
-        label, cash(level), delta=None if ref else cash(diff.mean, signed=True),
+        label, cash(level, False, currency),
+        delta=None if ref else cash(diff.mean, True, currency),
         delta_color="inverse" if what == "payout" else "normal",
-        help=about + ("" if ref else f" Difference from {reference}: {cash(diff.mean, True)}, "
-                      f"{cash_interval(diff.ci95_low, diff.ci95_high)} (luck only).")
-        + _range_help(r, f"{what}_mean", f"{what}_diff", ref, run.draws),
+        help=about + ("" if ref else f" Difference from {reference}: "
+                      f"{cash(diff.mean, True, currency)}, "
+                      f"{cash_interval(diff.ci95_low, diff.ci95_high, currency)} (luck only).")
+        + _range_help(r, f"{what}_mean", f"{what}_diff", ref, run.draws, currency),
     )
-    st.caption(_spans(r, f"{what}_mean", f"{what}_diff", diff, ref, reference))
+    st.caption(_spans(r, f"{what}_mean", f"{what}_diff", diff, ref, reference, currency))
 
 
 def _spans(r: ModelRange | None, level: str, difference: str, luck: Difference, ref: bool,
-           reference: str) -> str:
+           reference: str, currency: str | None = None) -> str:
     """Under a card's figure: its model range and its difference's, or the luck interval.
 
     Captions wrap where a metric's own delta text would be cut at narrow widths.
@@ -218,27 +227,29 @@ def _spans(r: ModelRange | None, level: str, difference: str, luck: Difference, 
     lines = []
     if r is not None:
         spread = getattr(r, level)
-        lines.append(model_span(spread.p10, spread.p90))
+        lines.append(model_span(spread.p10, spread.p90, currency=currency))
         if not ref:
             d = getattr(r.vs_first, difference)
-            lines.append(f"vs {md(reference)}: {cash(d.p10, True)} to {cash(d.p90, True)}")
+            lines.append(f"vs {md(reference)}: {cash(d.p10, True, currency)} to "
+                         f"{cash(d.p90, True, currency)}")
     elif not ref:
-        lines.append(f"vs {md(reference)}: {half_width(luck)}")
+        lines.append(f"vs {md(reference)}: {half_width(luck, currency)}")
     return "  \n".join(lines)
 
 
 def _range_help(r: ModelRange | None, level: str, difference: str, ref: bool,
-                draws: int | None) -> str:
+                draws: int | None, currency: str | None = None) -> str:
     """The tooltip's sentence on the model range of a level and of its difference."""
     if r is None:
         return (" No behaviour-model draws: the figures rest on the team's own behaviour "
                 "parameters.")
     spread = getattr(r, level)
     text = (f" Model range (P10-P90 over {draws} behaviour-model draws): "
-            f"{cash(spread.p10)} to {cash(spread.p90)}.")
+            f"{cash(spread.p10, False, currency)} to {cash(spread.p90, False, currency)}.")
     if not ref:
         d = getattr(r.vs_first, difference)
-        text += (f" Difference: {cash(d.p10, True)} to {cash(d.p90, True)}; its sign holds "
+        text += (f" Difference: {cash(d.p10, True, currency)} to "
+                 f"{cash(d.p90, True, currency)}; its sign holds "
                  f"in {percent(d.same_sign_share or 0)} of draws.")
     return text
 
@@ -284,17 +295,25 @@ SHARE_COLUMNS = {
     "gave_up_share": "Gave up", "capped_share": "At a cap",
     "deferred_sales_share": "Sales deferred",
 }
-TABLE_COLUMNS: dict[str, Any] = {
-    "plan": st.column_config.TextColumn("Plan", pinned=True),
-    "behaviour": st.column_config.TextColumn("Behaviour"),
-    "file": None,
-    "effort_mean": st.column_config.NumberColumn("Mean effort", format="%.2f",
-                                                 help="1 = normal effort"),
-    **{k: st.column_config.NumberColumn(f"{v} ({charts.CURRENCY}M)", format="%.3f",
-                                        help="Millions per plan year")
-       for k, v in MONEY_COLUMNS.items()},
-    **{k: st.column_config.NumberColumn(v, format="percent") for k, v in SHARE_COLUMNS.items()},
-}
+def table_columns(currency: str | None = None) -> dict[str, Any]:
+    """The comparison table's columns as shown: money in millions of the plans' currency."""
+    unit = f"{currency} M" if currency else f"{charts.CURRENCY}M"
+    return {
+        "plan": st.column_config.TextColumn("Plan", pinned=True),
+        "behaviour": st.column_config.TextColumn("Behaviour"),
+        "file": None,
+        "effort_mean": st.column_config.NumberColumn("Mean effort", format="%.2f",
+                                                     help="1 = normal effort"),
+        **{k: st.column_config.NumberColumn(f"{v} ({unit})", format="%.3f",
+                                            help="Millions per plan year")
+           for k, v in MONEY_COLUMNS.items()},
+        **{k: st.column_config.NumberColumn(v, format="percent")
+           for k, v in SHARE_COLUMNS.items()},
+    }
+
+
+TABLE_COLUMNS: dict[str, Any] = table_columns()
+"""The columns of a comparison whose plans state no currency."""
 
 
 def budget_summary(view: ResultView) -> None:
@@ -312,9 +331,10 @@ def budget_summary(view: ResultView) -> None:
         part = f"{html.escape(label)} **{percent(b.chance_above, 1)}**"
         if b.model_chance_above is not None:
             part += f" ({percent(b.model_chance_above, 1)} across behaviour-model draws)"
-        part += f", expected overrun {cash(b.expected_overrun)}"
+        part += f", expected overrun {cash(b.expected_overrun, False, view.currency)}"
         parts.append(part)
-    st.markdown(f"**Chance a year's incentive payout exceeds {cash(budget)}** (years vary "
+    st.markdown(f"**Chance a year's incentive payout exceeds "
+                f"{cash(budget, False, view.currency)}** (years vary "
                 "with luck and the market): " + " · ".join(parts))
 
 
@@ -323,7 +343,7 @@ def comparison_table(view: ResultView) -> None:
     table = view.table()
     shown = table.copy()
     shown[list(MONEY_COLUMNS)] = shown[list(MONEY_COLUMNS)] / 1e6
-    st.dataframe(shown, hide_index=True, column_config=TABLE_COLUMNS)
+    st.dataframe(shown, hide_index=True, column_config=table_columns(view.currency))
     st.caption("Money in millions per plan year; the downloads hold the full numbers.")
     row = st.container(horizontal=True)
     name = f"plan-comparison-seed{view.first.seed}-{view.first.trials}-trials"
@@ -389,7 +409,7 @@ def results_page(view: ResultView) -> None:
         show_chart(view.weekly("bookings"), "weekly-bookings")
     with right:
         show_chart(view.weekly("effort"), "weekly-effort")
-    timing_and_turnover(view.rows)
+    timing_and_turnover(view.rows, view.currency)
 
     st.subheader("What happens", divider="gray")
     what_happens_notes(view)

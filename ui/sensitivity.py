@@ -129,25 +129,28 @@ def sensitivity_page(specs: Sequence[PlanSpec], labels: Sequence[str], team: Tea
     except Exception as error:  # noqa: BLE001 - a point may not be a valid plan
         st.error(f"The sweep could not run: {error}", icon=":material/error:")
         return
-    _show(result)
+    _show(result, plan.currency)
 
 
-def _show(result: Sweep) -> None:
+def _show(result: Sweep, currency: str | None = None) -> None:
     curves = charts.response_frame(result)
     if not curves.empty:
-        show_chart(charts.response_chart(curves), "sensitivity_curves")
-    show_chart(charts.tornado_chart(charts.tornado_frame(result)), "sensitivity_tornado")
+        show_chart(charts.response_chart(curves, currency=currency), "sensitivity_curves")
+    show_chart(charts.tornado_chart(charts.tornado_frame(result), currency=currency),
+               "sensitivity_tornado")
     st.dataframe(_points_table(result), hide_index=True, width="stretch",
-                 column_config=_formats(result))
+                 column_config=_formats(result, currency))
     st.download_button("Points (CSV)", data=csv_bytes(result.to_frame()),
                        file_name="sensitivity.csv", mime="text/csv", key="sens_csv",
                        icon=":material/download:")
 
 
-def _formats(result: Sweep) -> dict[str, Any]:
-    money = st.column_config.NumberColumn(format="$%,.0f")
+def _formats(result: Sweep, currency: str | None = None) -> dict[str, Any]:
+    """Money columns in the plan's currency (named in the header when it states one)."""
+    money = {c: st.column_config.NumberColumn(format="$%,.0f") if currency is None else
+             st.column_config.NumberColumn(f"{c} ({currency})", format="%,.0f")
+             for c in ("Sales / year", "Payout P50", "Payout P90", "Sales vs plan")}
     share = st.column_config.NumberColumn(format="percent")
-    out: dict[str, Any] = {"Sales / year": money, "Payout P50": money, "Payout P90": money,
-                           "Sales vs plan": money}
+    out: dict[str, Any] = dict(money)
     out.update({k: share for k in ("Cost of sales", "At quota", "Gave up", "Capped")})
     return out

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 import pandas as pd
 import streamlit as st
@@ -11,10 +12,12 @@ from simulator.results import charts
 from simulator.results.summary import PlanResult
 
 
-def timing_and_turnover(results: Sequence[tuple[str, str, PlanResult]]) -> None:
+def timing_and_turnover(results: Sequence[tuple[str, str, PlanResult]],
+                        currency: str | None = None) -> None:
     """Deals moved across period ends and reps who leave, per plan (adaptive reps).
 
-    results: (plan label, behaviour, plan result) of every run on the page.
+    results: (plan label, behaviour, plan result) of every run on the page; currency: the
+    plans' ISO code, named in the money columns (None: "$").
     """
     rows = []
     for label, mode, p in results:
@@ -33,7 +36,12 @@ def timing_and_turnover(results: Sequence[tuple[str, str, PlanResult]]) -> None:
     if not rows:
         return
     share = st.column_config.NumberColumn(format="%.1f%%")
-    money = st.column_config.NumberColumn(format=f"{charts.CURRENCY}%,d")
+
+    def money(title: str) -> Any:
+        if currency is None:
+            return st.column_config.NumberColumn(format=f"{charts.CURRENCY}%,d")
+        return st.column_config.NumberColumn(f"{title} ({currency})", format="%,d")
+
     st.markdown("**Deal timing and turnover.** Shares of the year's sales; sales lost to "
                 "empty seats and new hires' ramps at normal effort. Today's leaving is in "
                 "the history already, so only the part beyond it changes a plan's sales.")
@@ -41,5 +49,5 @@ def timing_and_turnover(results: Sequence[tuple[str, str, PlanResult]]) -> None:
                  column_config={"Sales pushed out": share, "Sales pulled in": share,
                                 "Discount on pulled deals": share,
                                 "Reps leaving / year": share,
-                                "Sales lost to empty seats": money,
-                                "of which beyond today": money})
+                                "Sales lost to empty seats": money("Sales lost to empty seats"),
+                                "of which beyond today": money("of which beyond today")})

@@ -1,7 +1,9 @@
 """Charts of a comparison: distributions, payout curves, deciles, measures, attainment.
 
 Every chart is a pure function from the tidy frames of `charts.frames` to an altair chart
-in the house look (`charts.style`); nothing here simulates or imports streamlit.
+in the house look (`charts.style`); nothing here simulates or imports streamlit. A chart
+of money takes `currency`, the plans' ISO code: its axes and tooltips name it (`money_unit`,
+`money_title`); None (a plan that states none) keeps the "$" of `MONEY_AXIS`.
 """
 
 from __future__ import annotations
@@ -13,14 +15,16 @@ import altair as alt
 import pandas as pd
 
 from simulator.results.charts.style import (
-    CURRENCY,
     INK,
-    MONEY_AXIS,
-    MONEY_TIP,
     MUTED,
     by_behaviour,
     chart_size,
     finish,
+    money_axis,
+    money_prefix,
+    money_tip,
+    money_title,
+    money_unit,
     plan_colour,
     plan_legend,
 )
@@ -35,6 +39,7 @@ def distribution_chart(
     subtitle: str = "",
     large: bool = False,
     ranges: pd.DataFrame | None = None,
+    currency: str | None = None,
 ) -> Any:
     """Overlaid distributions of a per-year team total with P50 and P90 marked.
 
@@ -43,21 +48,22 @@ def distribution_chart(
     drawn above the histogram as a bar per plan from P10 to P90 of the mean over the
     behaviour-model draws, a dot at its P50.
     """
-    x_title = {"sales": f"Team sales per plan year ({CURRENCY})",
-               "payout": f"Team incentive payout per plan year ({CURRENCY})"}[what]
+    unit, tip = money_unit(currency), money_tip(currency)
+    x_title = {"sales": f"Team sales per plan year ({unit})",
+               "payout": f"Team incentive payout per plan year ({unit})"}[what]
     title = {"sales": "How much will the team sell?",
              "payout": "What will the incentive plan cost?"}[what]
 
     def build(frame: pd.DataFrame, panel: str | None) -> Any:
         mode = frame["behaviour"].iloc[0] if len(frame) else None
         marks = markers[markers["behaviour"] == mode] if mode is not None else markers
-        x = alt.X("mid:Q", title=x_title, axis=alt.Axis(format=MONEY_AXIS),
+        x = alt.X("mid:Q", title=x_title, axis=alt.Axis(format=money_axis(currency)),
                   scale=alt.Scale(zero=False, nice=False))
         y = alt.Y("share:Q", title="Share of simulated years", axis=alt.Axis(format=".0%"),
                   stack=None)
         tips = [alt.Tooltip("plan:N", title="Plan"),
-                alt.Tooltip("start:Q", title="From", format=MONEY_TIP),
-                alt.Tooltip("end:Q", title="To", format=MONEY_TIP),
+                alt.Tooltip("start:Q", title=money_title("From", currency), format=tip),
+                alt.Tooltip("end:Q", title=money_title("To", currency), format=tip),
                 alt.Tooltip("share:Q", title="Share of years", format=".1%")]
         base = alt.Chart(frame)
         colour = alt.Color(
@@ -77,7 +83,7 @@ def distribution_chart(
                                 range=[[6, 3], [2, 2]]),
                 legend=None),
             tooltip=[alt.Tooltip("plan:N", title="Plan"), alt.Tooltip("marker:N", title="Marker"),
-                     alt.Tooltip("value:Q", title="Value", format=MONEY_TIP)],
+                     alt.Tooltip("value:Q", title=money_title("Value", currency), format=tip)],
         )
         layers = [area, line, rules]
         if ranges is not None and len(ranges):
@@ -85,16 +91,18 @@ def distribution_chart(
             top = float(frame["share"].max()) if len(frame) else 0.1
             spans = spans.assign(y=top * (1.08 + 0.07 * spans["row"]))
             span_tips = [alt.Tooltip("plan:N", title="Plan"),
-                         alt.Tooltip("p10:Q", title="Mean: model range P10", format=MONEY_TIP),
-                         alt.Tooltip("p50:Q", title="P50", format=MONEY_TIP),
-                         alt.Tooltip("p90:Q", title="P90", format=MONEY_TIP)]
+                         alt.Tooltip("p10:Q", title=money_title("Mean: model range P10",
+                                                                currency), format=tip),
+                         alt.Tooltip("p50:Q", title="P50", format=tip),
+                         alt.Tooltip("p90:Q", title="P90", format=tip)]
             layers.append(alt.Chart(spans).mark_rule(strokeWidth=5, opacity=0.7).encode(
                 x="p10:Q", x2="p90:Q", y="y:Q", color=colour, tooltip=span_tips))
             layers.append(alt.Chart(spans).mark_point(filled=True, size=60, opacity=1).encode(
                 x="p50:Q", y="y:Q", color=colour, tooltip=span_tips))
         if budget is not None and budget > 0:
             budget_frame = pd.DataFrame({"value": [budget],
-                                         "label": [f"Budget {CURRENCY}{budget:,.0f}"]})
+                                         "label": [f"Budget {money_prefix(currency)}"
+                                                   f"{budget:,.0f}"]})
             layers.append(alt.Chart(budget_frame).mark_rule(color=INK, strokeWidth=2.5).encode(
                 x="value:Q", tooltip=[alt.Tooltip("label:N", title="")]))
             layers.append(alt.Chart(budget_frame).mark_text(
@@ -113,7 +121,8 @@ def distribution_chart(
 
 
 def payout_curve_chart(
-    curves: pd.DataFrame, colours: Mapping[str, str], subtitle: str = "", large: bool = False
+    curves: pd.DataFrame, colours: Mapping[str, str], subtitle: str = "", large: bool = False,
+    currency: str | None = None,
 ) -> Any:
     """Each plan's payout curve: what a rep earns at a given attainment of every measure."""
     frame = curves[curves["measure"] == "Whole plan"]
@@ -126,8 +135,8 @@ def payout_curve_chart(
         tooltip=[alt.Tooltip("plan:N", title="Plan"),
                  alt.Tooltip("attainment:Q", title="Attainment", format=".0%"),
                  alt.Tooltip("payout:Q", title="× target incentive", format=".2f"),
-                 alt.Tooltip("pay_per_year:Q", title="Incentive per rep per year",
-                             format=MONEY_TIP)])
+                 alt.Tooltip("pay_per_year:Q", title=f"Incentive per rep per year "
+                             f"({money_unit(currency)})", format=money_tip(currency))])
     quota = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(
         color=MUTED, strokeDash=[4, 4]).encode(x="x:Q")
     chart = alt.layer(quota, line).properties(**chart_size(large))
@@ -160,7 +169,8 @@ def measure_curve_chart(
 
 
 def decile_sales_chart(
-    deciles: pd.DataFrame, colours: Mapping[str, str], subtitle: str = "", large: bool = False
+    deciles: pd.DataFrame, colours: Mapping[str, str], subtitle: str = "", large: bool = False,
+    currency: str | None = None,
 ) -> Any:
     """Mean sales per rep per year by productivity decile (1 = least productive), as bars.
 
@@ -173,12 +183,15 @@ def decile_sales_chart(
             x=alt.X("decile:O", title="Rep productivity decile (1 = least, 10 = most productive)",
                     axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("plan:N", sort=list(colours)),
-            y=alt.Y("sales_mean:Q", title=f"Sales per rep per year ({CURRENCY})",
-                    axis=alt.Axis(format=MONEY_AXIS)),
+            y=alt.Y("sales_mean:Q", title=f"Sales per rep per year ({money_unit(currency)})",
+                    axis=alt.Axis(format=money_axis(currency))),
             color=plan_colour(colours),
             tooltip=[alt.Tooltip("plan:N", title="Plan"), alt.Tooltip("decile:O", title="Decile"),
-                     alt.Tooltip("sales_mean:Q", title="Sales per rep", format=MONEY_TIP),
-                     alt.Tooltip("payout_mean:Q", title="Incentive per rep", format=MONEY_TIP),
+                     alt.Tooltip("sales_mean:Q", title=money_title("Sales per rep", currency),
+                                 format=money_tip(currency)),
+                     alt.Tooltip("payout_mean:Q", title=money_title("Incentive per rep",
+                                                                   currency),
+                                 format=money_tip(currency)),
                      alt.Tooltip("effort_mean:Q", title="Mean effort", format=".2f")],
         ).properties(**chart_size(large))
         return chart.properties(title=panel) if panel else chart
@@ -229,6 +242,7 @@ def weekly_chart(
     what: str = "bookings",
     subtitle: str = "",
     large: bool = False,
+    currency: str | None = None,
 ) -> Any:
     """Team bookings (or mean effort) week by week over the plan year, quarter ends marked.
 
@@ -236,8 +250,8 @@ def weekly_chart(
     each period's end and the spike at the year's end.
     """
     title, y_title, fmt = {
-        "bookings": ("When the deals come in", f"Team bookings per week ({CURRENCY})",
-                     MONEY_AXIS),
+        "bookings": ("When the deals come in",
+                     f"Team bookings per week ({money_unit(currency)})", money_axis(currency)),
         "effort": ("When reps work hardest", "Mean effort per rep (1 = normal effort)", ".2f"),
     }[what]
 
@@ -251,7 +265,7 @@ def weekly_chart(
             color=plan_colour(colours),
             tooltip=[alt.Tooltip("plan:N", title="Plan"), alt.Tooltip("week:Q", title="Week"),
                      alt.Tooltip(f"{what}:Q", title=y_title,
-                                 format=MONEY_TIP if what == "bookings" else ".2f")],
+                                 format=money_tip(currency) if what == "bookings" else ".2f")],
         )
         ends = pd.DataFrame({"week": [13, 25, 37]})  # a step covers its week: [k, k + 1)
         rules = alt.Chart(ends).mark_rule(color=MUTED, strokeDash=[4, 4]).encode(x="week:Q")
@@ -264,7 +278,8 @@ def weekly_chart(
 
 
 def measure_attainment_chart(
-    measures: pd.DataFrame, colours: Mapping[str, str], subtitle: str = "", large: bool = False
+    measures: pd.DataFrame, colours: Mapping[str, str], subtitle: str = "", large: bool = False,
+    currency: str | None = None,
 ) -> Any:
     """Mean attainment of every measure, plans side by side; faint bars are ignored measures."""
     order = list(dict.fromkeys(measures["measure"]))
@@ -285,7 +300,9 @@ def measure_attainment_chart(
                      alt.Tooltip("metric:N", title="Metric"),
                      alt.Tooltip("weight:Q", title="Weight", format=".0%"),
                      alt.Tooltip("attainment_mean:Q", title="Mean attainment", format=".0%"),
-                     alt.Tooltip("payout_mean:Q", title="Team payout per year", format=MONEY_TIP),
+                     alt.Tooltip("payout_mean:Q",
+                                 title=money_title("Team payout per year", currency),
+                                 format=money_tip(currency)),
                      alt.Tooltip("attention:N", title="Reps")],
         )
         quota = alt.Chart(pd.DataFrame({"x": [1.0]})).mark_rule(

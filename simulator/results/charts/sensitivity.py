@@ -13,12 +13,13 @@ import altair as alt
 import pandas as pd
 
 from simulator.results.charts.style import (
-    MONEY_AXIS,
-    MONEY_TIP,
     MUTED,
     PALETTE,
     chart_size,
     finish,
+    money_axis,
+    money_tip,
+    money_title,
 )
 from simulator.results.sweep import Sweep
 
@@ -49,15 +50,20 @@ def response_frame(result: Sweep) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["lever", "value", "figure", "amount", "start"])
 
 
-def response_chart(frame: pd.DataFrame, large: bool = False) -> Any:
-    """Sales and P90 payout against each lever's value; a rule marks the plan's own value."""
+def response_chart(frame: pd.DataFrame, large: bool = False,
+                   currency: str | None = None) -> Any:
+    """Sales and P90 payout against each lever's value; a rule marks the plan's own value.
+
+    currency: the plan's ISO code, named on the axes and tooltips (None: "$").
+    """
     base = alt.Chart(frame).encode(
         x=alt.X("value:Q", title="Lever value", scale=alt.Scale(zero=False)),
-        y=alt.Y("amount:Q", title=None, axis=alt.Axis(format=MONEY_AXIS),
-                scale=alt.Scale(zero=False)),
+        y=alt.Y("amount:Q", title=None if currency is None else currency,
+                axis=alt.Axis(format=money_axis(currency)), scale=alt.Scale(zero=False)),
         tooltip=[alt.Tooltip("lever:N", title="Lever"), alt.Tooltip("value:Q", title="Value"),
                  alt.Tooltip("figure:N", title="Figure"),
-                 alt.Tooltip("amount:Q", title="Amount", format=MONEY_TIP)])
+                 alt.Tooltip("amount:Q", title=money_title("Amount", currency),
+                             format=money_tip(currency))])
     line = base.mark_line(color=PALETTE[0], strokeWidth=2.5, point=True)
     own = alt.Chart(frame).transform_filter("datum.start != null").mark_rule(
         color=MUTED, strokeDash=[4, 4]).encode(x="start:Q")
@@ -88,20 +94,24 @@ def tornado_frame(result: Sweep) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["lever", "end", "value", "change", "sales", "swing"])
 
 
-def tornado_chart(frame: pd.DataFrame, large: bool = False) -> Any:
+def tornado_chart(frame: pd.DataFrame, large: bool = False,
+                  currency: str | None = None) -> Any:
     """Each lever's change in expected sales at the ends of its range (widest on top)."""
     order = list(dict.fromkeys(frame.sort_values("swing", ascending=False)["lever"]))
     bars = alt.Chart(frame).mark_bar().encode(
         y=alt.Y("lever:N", title=None, sort=order, axis=alt.Axis(labelLimit=0)),
-        x=alt.X("change:Q", title="Change in expected team sales / year",
-                axis=alt.Axis(format=MONEY_AXIS)),
+        x=alt.X("change:Q", title=money_title("Change in expected team sales / year",
+                                              currency),
+                axis=alt.Axis(format=money_axis(currency))),
         color=alt.Color("end:N", title="End of the range", sort=["low", "high"],
                         scale=alt.Scale(domain=["low", "high"], range=[PALETTE[1], PALETTE[0]]),
                         legend=alt.Legend(orient="top")),
         tooltip=[alt.Tooltip("lever:N", title="Lever"), alt.Tooltip("end:N", title="End"),
                  alt.Tooltip("value:N", title="Value"),
-                 alt.Tooltip("change:Q", title="Change in sales", format=MONEY_TIP),
-                 alt.Tooltip("sales:Q", title="Sales", format=MONEY_TIP)])
+                 alt.Tooltip("change:Q", title=money_title("Change in sales", currency),
+                             format=money_tip(currency)),
+                 alt.Tooltip("sales:Q", title=money_title("Sales", currency),
+                             format=money_tip(currency))])
     zero = alt.Chart(pd.DataFrame({"x": [0.0]})).mark_rule(color=MUTED).encode(x="x:Q")
     size = chart_size(large, height=max(80, 40 * len(order)))
     return finish(alt.layer(bars, zero).properties(**size), "Which lever matters most",

@@ -26,6 +26,16 @@ def money_unit(currency: str | None) -> str:
     return currency or CURRENCY
 
 
+def money_title(title: str, currency: str | None) -> str:
+    """A tooltip's title of an amount: "Payout (EUR)" when the plan states its currency."""
+    return title if currency is None else f"{title} ({currency})"
+
+
+def money_prefix(currency: str | None) -> str:
+    """What goes before an amount in text: "$" for USD or an unstated currency, else "EUR "."""
+    return CURRENCY if currency in (None, "USD") else f"{currency}\u00a0"
+
+
 def money_axis(currency: str | None) -> str:
     """Vega format of money on axes in a plan's currency: $36M for USD (or none), 36M else.
 

@@ -1,0 +1,87 @@
+"""A plan's currency on every page: cards, chart axes and tooltips, tables (issue #11).
+
+The real app.py with one plan that states `currency: EUR` (plans/capped.yaml with the
+line added): no amount may show the dollar the app assumes for plans that state none.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import pytest
+from streamlit.testing.v1 import AppTest
+from test_app import ROOT, start
+
+EUR = "EUR\u00a0"  # the code, then a space that does not break
+EXAMPLE = ROOT / "plans" / "examples" / "actuals_baseline.csv"
+
+
+@pytest.fixture(autouse=True)
+def in_process(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Simulate in the test's process: these tests are about labels, not the pool."""
+    import ui.cache
+
+    monkeypatch.setattr(ui.cache, "worker_pool", lambda: None)
+
+
+def euro_plan() -> bytes:
+    text = (ROOT / "plans" / "capped.yaml").read_text(encoding="utf-8")
+    return text.replace("name: Capped, low quota", "name: Euro plan").replace(
+        "period: quarter", "currency: EUR\nperiod: quarter").encode()
+
+
+def specs(at: AppTest) -> list[dict[str, Any]]:
+    return [json.loads(c.proto.spec) for c in at.get("vega_lite_chart")]
+
+
+def walk(node: Any) -> list[dict[str, Any]]:
+    """Every mapping inside a chart spec (encodings, axes, tooltips)."""
+    if isinstance(node, dict):
+        return [node, *(m for v in node.values() for m in walk(v))]
+    if isinstance(node, list):
+        return [m for v in node for m in walk(v)]
+    return []
+
+
+def test_a_euro_plan_shows_euros_in_cards_charts_and_tables() -> None:
+    at = start(plan_files=[], model_draws=0, trials=100, behaviour="static",
+               budget=4_000_000.0)
+    at.file_uploader(key="plan_uploads").set_value(("euro.yaml", euro_plan(), "text/yaml"))
+    at.file_uploader(key="backtest_upload").set_value(
+        ("actuals_baseline.csv", EXAMPLE.read_bytes(), "text/csv"))
+    at.run()
+    assert not at.exception and not at.error, (at.exception, [e.value for e in at.error])
+
+    money_cards = [m for m in at.metric if "/ year" in m.label]
+    assert money_cards and all(m.value.startswith(EUR) for m in money_cards)
+    assert "Chance a year's incentive payout exceeds EUR\u00a04.00M" in " ".join(
+        m.value for m in at.markdown)
+
+    # the editor's preview shows the plan the editor starts from (Activity KPIs: no currency)
+    charts = [c for c in specs(at) if "The edited plan" not in json.dumps(c.get("title"))]
+    titles = json.dumps(charts)
+    for title in ("Team sales per plan year (EUR)", "Team incentive payout per plan year (EUR)",
+                  "Sales per rep per year (EUR)", "Team bookings per week (EUR)",
+                  "Incentive per rep per year (EUR)", "From (EUR)", "Sales per rep (EUR)",
+                  "Team payout per year (EUR)",
+                  "Paid per rep over the file (EUR)"):
+        assert title in titles, title
+    formats = [m["format"] for m in walk(charts) if isinstance(m.get("format"), str)]
+    assert ",.3~s" in formats and ",.0f" in formats
+    assert not [f for f in formats if "$" in f]  # no amount in dollars anywhere
+    assert "($)" not in titles
+
+    table = next(d for d in at.dataframe if "plan" in d.value.columns)
+    config = json.loads(table.proto.columns)
+    assert config["payout_mean"]["label"] == "Payout, mean (EUR M)"
+    assert config["sales_p95"]["label"] == "Sales P95 (EUR M)"
+
+    # the Backtest tab: Euro plan pays 41,250 (R004 capped at 1.5 x 15,000)
+    assert [m.value for m in at.metric if m.label == "Euro plan"] == [f"{EUR}41,250.00"]
+    summary = next(d.value for d in at.dataframe if "Reps paid more" in d.value.columns)
+    assert list(summary["Paid over the file (EUR)"]) == [41_250.0]
+
+    # the Plans tab names the currency in the pay line
+    assert any(f"base {EUR}90.0k, target incentive {EUR}60.0k" in c.value
+               for c in at.caption)
