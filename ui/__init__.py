@@ -10,7 +10,7 @@ never imports them. No simulation logic lives here: inputs, one cached call
 - `cache`: the cached calls (the comparison, the fit of a history)
 - `widgets`: page elements every page uses (plan headings, charts with downloads)
 - `sidebar`: the plans, team and simulation inputs
-- `editor`: the plan editor
+- `editor`, `commission_editor`: the plan editor, its commission widgets
 - `results`, `health`, `presentation`: the results page, its health panel, the slides
 - `plans_tab`, `team_tab`: the compared plans, the team and its fit
 - `sensitivity`: a plan's levers swept

@@ -16,6 +16,11 @@ import streamlit as st
 from simulator.base.calendar import WEEKS_PER_PERIOD, working_days
 from simulator.base.errors import InputError
 from simulator.base.metrics import METRICS
+from simulator.plan.commission_edits import (
+    NEW_COMMISSION,
+    edited_commission_measure,
+    pay_without_target,
+)
 from simulator.plan.edits import (
     NEW_MEASURE,
     QUOTA_KINDS,
@@ -29,6 +34,7 @@ from simulator.plan.edits import (
     same_rules,
 )
 from simulator.plan.spec import PlanSpec, plan_from_dict
+from ui.commission_editor import COMMISSION, commission_message, schedule_inputs
 from ui.format import md, slug
 from ui.state import init
 
@@ -50,6 +56,7 @@ MEASURE_LABELS = {
     "name": "Measure name", "metric": "Metric", "weight": "Weight (%)",
     "quota": "Quota", "threshold": "Pays from (% of quota)", "direction": "Direction",
     "curve": "Rate above quota (× target rate)", "cap": "Cap (× target incentive)",
+    "commission": "Commission",
 }
 _MEASURE = re.compile(r"^measures\[(\d+)\] \((.*?)\)\.([a-z_]+)[^:]*: (.*)$")
 _WEIGHTS = re.compile(r"^measures: weights sum to ([\d.]+), not 1$")
@@ -68,6 +75,8 @@ def editor_message(line: str) -> str:
     revenue), Pays from (% of quota): ...". A line it does not know stays as it is.
     """
     line = line.strip().removeprefix("edited plan: ")
+    if COMMISSION.match(line):
+        return commission_message(line)
     if m := _WEIGHTS.match(line):
         return (f"{MEASURE_LABELS['weight']}: the measures' weights sum to {_pct(m[1])}, not "
                 "100% (\"Rescale weights to 100%\" fixes that)")
@@ -87,9 +96,17 @@ def editor_message(line: str) -> str:
 
 
 def editor_problems(error: Exception) -> str:
-    """The validator's message as a markdown list in the editor's words."""
-    return "\n".join(f"- {md(editor_message(line))}" for line in str(error).splitlines()
-                     if line.strip())
+    """The validator's message as a markdown list in the editor's words.
+
+    A commission measure whose schedule is invalid is also read as a curve measure without
+    a weight; that second line says nothing the first does not, and is left out.
+    """
+    lines = [line.strip().removeprefix("edited plan: ") for line in str(error).splitlines()
+             if line.strip()]
+    rates = {m[1] for line in lines if (m := COMMISSION.match(line))}
+    lines = [line for line in lines if not ((m := _MEASURE.match(line)) and m[3] == "weight"
+                                            and m[1] in rates)]
+    return "\n".join(f"- {md(editor_message(line))}" for line in lines)
 
 
 @dataclass(frozen=True)
@@ -110,11 +127,15 @@ def reset_editor(source_key: str, source: PlanSpec) -> None:
     state["ed_base"] = source.to_yaml_dict()
     state["ed_ids"] = list(range(len(source.measures)))
     state["ed_next"] = len(source.measures)
+    state["ed_rates"] = set()  # measures added as commissions
 
 
-def add_measure() -> None:
-    """Add a measure (the "Add a measure" button's callback)."""
-    st.session_state["ed_ids"] = [*st.session_state["ed_ids"], st.session_state["ed_next"]]
+def add_measure(commission: bool = False) -> None:
+    """Add a measure (the "Add a measure" buttons' callback): a curve or a commission."""
+    new = st.session_state["ed_next"]
+    st.session_state["ed_ids"] = [*st.session_state["ed_ids"], new]
+    if commission:
+        st.session_state.setdefault("ed_rates", set()).add(new)
     st.session_state["ed_next"] += 1
 
 
@@ -131,26 +152,34 @@ def rescale_weights(keys: list[str]) -> None:
 
 
 def measure_editor(gen: int, measure_id: int, base: dict[str, Any], can_remove: bool
-                   ) -> tuple[dict[str, Any], str]:
-    """Widgets of one measure; returns the measure as a plan-file mapping and its weight key."""
+                   ) -> tuple[dict[str, Any], str | None]:
+    """Widgets of one measure; returns the measure as a plan-file mapping and its weight key.
+
+    A commission measure (its mapping has `commission`) has no weight (key None): its
+    schedule's widgets replace the threshold, rate above quota and cap.
+    """
     k = f"ed{gen}_m{measure_id}_"
     kind, level = quota_fields(base["quota"])
-    threshold = base.get("threshold")
-    rate = round(rate_above_quota(base["curve"]), 4)
+    is_rate = "commission" in base
     name = st.session_state.get(k + "name", base["name"])
-    weight = st.session_state.get(k + "weight", base["weight"] * 100) or 0.0
+    weight = 0.0 if is_rate else st.session_state.get(k + "weight", base["weight"] * 100) or 0.0
     expanded = len(st.session_state["ed_ids"]) <= 3
-    with st.expander(f"**{name}** · {weight:.0f}% of target incentive", expanded=expanded,
-                     key=k + "box"):
+    method = st.session_state.get(k + "method", base["commission"]["method"]) if is_rate else ""
+    title = (f"**{name}** · commission, {method}" if is_rate
+             else f"**{name}** · {weight:.0f}% of target incentive")
+    with st.expander(title, expanded=expanded, key=k + "box"):
         c1, c2, c3, c4 = st.columns([3, 3, 2, 1.6], vertical_alignment="bottom")
         c1.text_input("Measure name", key=init(k + "name", base["name"]))
         c2.selectbox("Metric", options=list(METRICS), key=init(k + "metric", base["metric"]),
                      format_func=lambda m: f"{m} ({METRICS[m].unit})",
                      help="What the team model counts for this measure.")
-        c3.number_input("Weight (%)", min_value=0.0, max_value=100.0, step=5.0, format="%.1f",
-                        key=init(k + "weight", round(base["weight"] * 100, 4)),
-                        help="Share of the target incentive paid on this measure. "
-                             "The weights of a plan sum to 100%.")
+        if is_rate:
+            c3.caption("Pays a rate on the metric: no weight.")
+        else:
+            c3.number_input("Weight (%)", min_value=0.0, max_value=100.0, step=5.0,
+                            format="%.1f", key=init(k + "weight", round(base["weight"] * 100, 4)),
+                            help="Share of the target incentive paid on this measure. "
+                                 "The weights of a plan sum to 100%.")
         c4.button("Remove", key=f"{k}remove", on_click=remove_measure, args=(measure_id,),
                   disabled=not can_remove, help="Drop this measure from the plan.",
                   icon=":material/delete:")
@@ -177,30 +206,44 @@ def measure_editor(gen: int, measure_id: int, base: dict[str, Any], can_remove: 
                      key=init(k + "direction", base.get("direction", "higher")),
                      format_func={"higher": "More is better",
                                   "lower": "Less is better (e.g. call minutes)"}.__getitem__)
-        c1, c2, c3 = st.columns(3)
-        c1.number_input("Pays from (% of quota)", min_value=0.0, max_value=500.0, step=5.0,
-                        format="%.1f",
-                        key=init(k + "threshold",
-                                 round(threshold * 100, 4) if threshold is not None else 0.0),
-                        help="The threshold: below this attainment the measure pays nothing. "
-                             "0 = no threshold.")
-        c2.number_input("Rate above quota (× target rate)", min_value=0.0, step=0.25,
-                        format="%.2f", key=init(k + "rate", rate),
-                        help="The accelerator: how fast pay grows above quota, in multiples of "
-                             "target incentive per 100% of quota. 2 = every 1% above quota "
-                             "pays 2% of target.")
-        c3.number_input("Cap (× target incentive)", min_value=0.0, step=0.25, format="%.2f",
-                        value=None, placeholder="no cap", key=init(k + "cap", base.get("cap")),
-                        help="The payout multiple never exceeds this. Leave empty for no cap.")
+        if is_rate:
+            schedule = schedule_inputs(k, base["commission"], st.session_state[k + "metric"])
+        else:
+            curve_inputs(k, base)
 
     s = st.session_state
     quota = quota_value(quota_kind, float(s[k + "quota_abs"]) if quota_kind == "absolute"
                         else float(s[k + "quota_pct"]) / 100)
+    if is_rate:
+        return edited_commission_measure(
+            base, name=s[k + "name"], metric=s[k + "metric"], quota=quota,
+            direction=s[k + "direction"], commission=schedule), None
     measure = edited_measure(
         base, name=s[k + "name"], metric=s[k + "metric"], weight=float(s[k + "weight"]) / 100,
         quota=quota, direction=s[k + "direction"], threshold=float(s[k + "threshold"]) / 100,
         rate=float(s[k + "rate"]), cap=None if s[k + "cap"] is None else float(s[k + "cap"]))
     return measure, k + "weight"
+
+
+def curve_inputs(k: str, base: dict[str, Any]) -> None:
+    """A curve measure's threshold, rate above quota and cap (widget key prefix `k`)."""
+    threshold = base.get("threshold")
+    rate = round(rate_above_quota(base["curve"]), 4)
+    c1, c2, c3 = st.columns(3)
+    c1.number_input("Pays from (% of quota)", min_value=0.0, max_value=500.0, step=5.0,
+                    format="%.1f",
+                    key=init(k + "threshold",
+                             round(threshold * 100, 4) if threshold is not None else 0.0),
+                    help="The threshold: below this attainment the measure pays nothing. "
+                         "0 = no threshold.")
+    c2.number_input("Rate above quota (× target rate)", min_value=0.0, step=0.25,
+                    format="%.2f", key=init(k + "rate", rate),
+                    help="The accelerator: how fast pay grows above quota, in multiples of "
+                         "target incentive per 100% of quota. 2 = every 1% above quota "
+                         "pays 2% of target.")
+    c3.number_input("Cap (× target incentive)", min_value=0.0, step=0.25, format="%.2f",
+                    value=None, placeholder="no cap", key=init(k + "cap", base.get("cap")),
+                    help="The payout multiple never exceeds this. Leave empty for no cap.")
 
 
 def plan_rules(gen: int, base: dict[str, Any]) -> None:
@@ -218,10 +261,13 @@ def plan_rules(gen: int, base: dict[str, Any]) -> None:
                          "working days).")
     c3.number_input("Base salary per rep per year", min_value=0.0, step=5000.0, format="%.0f",
                     key=init(f"ed{gen}_base", float(base["pay"]["base_salary"])))
+    target = base["pay"].get("target_incentive")
     c4.number_input("Target incentive per rep per year", min_value=0.0, step=5000.0,
-                    format="%.0f", key=init(f"ed{gen}_target",
-                                            float(base["pay"]["target_incentive"])),
-                    help="Incentive paid when every measure ends at exactly 100% of quota.")
+                    format="%.0f", value=None, placeholder="none: commission only",
+                    key=init(f"ed{gen}_target", None if target is None else float(target)),
+                    help="Incentive paid when every measure ends at exactly 100% of quota. "
+                         "A plan whose every measure pays a commission rate may leave it "
+                         "empty.")
 
 
 def measures_editor(gen: int, base: dict[str, Any]) -> list[dict[str, Any]]:
@@ -229,34 +275,36 @@ def measures_editor(gen: int, base: dict[str, Any]) -> list[dict[str, Any]]:
     st.markdown("**Measures**")
     ids = st.session_state["ed_ids"]
     measures, weight_keys = [], []
+    added_rates = st.session_state.get("ed_rates", set())
     for measure_id in ids:
         source_measure = (base["measures"][measure_id] if measure_id < len(base["measures"])
-                          else NEW_MEASURE)
+                          else NEW_COMMISSION if measure_id in added_rates else NEW_MEASURE)
         measure, weight_key = measure_editor(gen, measure_id, source_measure, len(ids) > 1)
         measures.append(measure)
-        weight_keys.append(weight_key)
+        if weight_key is not None:
+            weight_keys.append(weight_key)
     total = sum(float(st.session_state[k] or 0.0) for k in weight_keys)
-    c1, c2, c3 = st.columns([1, 1, 2], vertical_alignment="center")
+    c1, c2, c3, c4 = st.columns([1, 1.3, 1.2, 1.5], vertical_alignment="center")
     c1.button("Add a measure", on_click=add_measure, icon=":material/add:",
               disabled=len(ids) >= 20, help="Add a KPI (at most 20).")
-    c2.button("Rescale weights to 100%", on_click=rescale_weights, args=(weight_keys,),
+    c2.button("Add a commission", on_click=add_measure, args=(True,), icon=":material/percent:",
+              disabled=len(ids) >= 20, key="ed_add_rate",
+              help="Add a measure that pays a rate on its metric (2% of revenue, 5% above "
+                   "quota, to start), README \"Commission measures\".")
+    c3.button("Rescale weights to 100%", on_click=rescale_weights, args=(weight_keys,),
               disabled=abs(total - 100) < 1e-6 or total <= 0, icon=":material/balance:",
               help="Keep the proportions between the weights, make them sum to 100%.")
-    c3.caption(f"Weights sum to **{total:.1f}%**.")
+    c4.caption(f"Weights sum to **{total:.1f}%**." if weight_keys else
+               "Every measure pays a commission: no weights.")
     return measures
 
 
 def plan_editor(available: dict[str, PlanSpec], default_source: str | None) -> Edit:
     """The live plan editor, starting from one of the `available` plans.
 
-    Plans with commission-rate measures are left out: the editor edits curves (a
-    commission plan is edited in its YAML, README "Commission measures").
+    Curve measures and commission-rate measures alike (a commission's method, tiers and
+    cap, `ui.commission_editor`).
     """
-    rates = [name for name, spec in available.items() if spec.has_commission]
-    available = {name: spec for name, spec in available.items() if not spec.has_commission}
-    if rates:
-        st.caption("Plans that pay commission rates are edited in their YAML file: "
-                   + ", ".join(rates))
     if not available:
         st.info("No plan to start from: add a plan file first.")
         return Edit(None, False, None, st.empty())
@@ -283,9 +331,11 @@ def plan_editor(available: dict[str, PlanSpec], default_source: str | None) -> E
     measures = measures_editor(gen, base)
 
     s = st.session_state
-    raw = edited_plan(s[f"ed{gen}_name"], base["name"], s[f"ed{gen}_period"],
-                      s[f"ed{gen}_announce"], s[f"ed{gen}_base"], s[f"ed{gen}_target"],
-                      measures, base)
+    target = s[f"ed{gen}_target"]
+    raw = pay_without_target(
+        edited_plan(s[f"ed{gen}_name"], base["name"], s[f"ed{gen}_period"],
+                    s[f"ed{gen}_announce"], s[f"ed{gen}_base"],
+                    0.0 if target is None else target, measures, base), target)
     try:
         edited = plan_from_dict(raw, "edited plan")
     except InputError as error:

@@ -312,9 +312,6 @@ def table_columns(currency: str | None = None) -> dict[str, Any]:
     }
 
 
-TABLE_COLUMNS: dict[str, Any] = table_columns()
-"""The columns of a comparison whose plans state no currency."""
-
 
 def budget_summary(view: ResultView) -> None:
     """Each plan's chance of exceeding the budget and its expected overrun, in a line."""
