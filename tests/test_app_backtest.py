@@ -72,11 +72,20 @@ def test_the_example_actuals_are_paid_under_each_plan_side_by_side(
     assert list(summary["Paid over the file (USD)"]) == [48_750.0, 41_250.0, 34_900.0]
     assert list(summary["Reps paid more"]) == [0, 0, 1]  # Commission: R002
     assert list(summary["Reps paid less"]) == [0, 1, 3]  # R004; R001, R003, R004
-    assert list(summary["Gains most"]) == ["", "", "R002 (+$1,800.00)"]
-    assert list(summary["Loses most"]) == ["", "R004 (-$7,500.00)", "R001 (-$8,700.00)"]
+    assert list(summary["Per rep P10 / P50 / P90 (USD)"]) == [  # as the CLI prints it
+        "0 / 3,750 / 24,000", "0 / 3,750 / 19,500", "720 / 1,800 / 17,520"]
     words = " ".join(m.value for m in at.markdown)
+    assert ("**Capped, low quota** against **Baseline**: 0 of 5 reps paid more, 1 less, 4 "
+            "the same; R004 loses most (-$7,500.00).") in words
     assert ("**Commission** against **Baseline**: 1 of 5 reps paid more, 3 less, 1 the "
             "same; R002 gains most (+$1,800.00); R001 loses most (-$8,700.00).") in words
+
+    # winners and losers per rep: pay under the first plan, the change under the others
+    changes = next(d.value for d in at.dataframe if "Commission vs Baseline" in d.value.columns)
+    assert changes.values.tolist() == [  # sorted by the change under the second plan
+        ["R001", 15_000.0, 0.0, -8_700.0], ["R002", 0.0, 0.0, 1_800.0],
+        ["R003", 3_750.0, 0.0, -1_950.0], ["R005", 0.0, 0.0, 0.0],
+        ["R004", 30_000.0, -7_500.0, -5_000.0]]
 
     # the chart: a dot per plan and rep
     chart = next(c for c in at.get("vega_lite_chart")

@@ -63,24 +63,20 @@ def per_rep_table(result: Backtest) -> pd.DataFrame:
 
 
 def summary_table(result: Backtest) -> pd.DataFrame:
-    """One row per plan: the total paid, against the first, the spread per rep, winners."""
+    """One row per plan: the total paid, against the first, reps paid more and less, spread.
+
+    Who gains and loses most is said in words under it (`winners_and_losers`).
+    """
     unit = charts.money_unit(result.currency)
     first = result.plans[0]
-
-    def named(pair: tuple[str, Decimal] | None) -> str:
-        return "" if pair is None else f"{pair[0]} ({cents(pair[1], True, result.currency)})"
-
     return pd.DataFrame({
         "Plan": [p.name for p in result.plans],
         f"Paid over the file ({unit})": [float(p.total) for p in result.plans],
         f"Vs {first.name} ({unit})": [float(p.total - first.total) for p in result.plans],
-        f"P10 per rep ({unit})": [p.p10 for p in result.plans],
-        f"P50 per rep ({unit})": [p.p50 for p in result.plans],
-        f"P90 per rep ({unit})": [p.p90 for p in result.plans],
         "Reps paid more": [p.gainers for p in result.plans],
         "Reps paid less": [p.losers for p in result.plans],
-        "Gains most": [named(p.biggest_gain) for p in result.plans],
-        "Loses most": [named(p.biggest_loss) for p in result.plans],
+        f"Per rep P10 / P50 / P90 ({unit})": [f"{p.p10:,.0f} / {p.p50:,.0f} / {p.p90:,.0f}"
+                                              for p in result.plans],
     })
 
 
@@ -108,7 +104,7 @@ def totals(result: Backtest) -> None:
         column.metric(
             md(plan.name), cents(plan.total, currency=result.currency),
             delta=None if plan is first else f"{cents(change, True, result.currency)} vs first",
-            delta_color="inverse", border=True,
+            delta_color="inverse", border=True, height="stretch",
             help="Incentive paid for the uploaded results over the whole file (what payroll "
                  "pays, with the plan's settlement, draws and SPIFFs).")
 
@@ -125,9 +121,8 @@ def show_backtest(result: Backtest, file_name: str) -> None:
                  "sell differently under each plan.")
     totals(result)
     summary = summary_table(result)
-    money = {c: st.column_config.NumberColumn(c, format="%,.2f" if "Paid" in c or "Vs" in c
-                                              else "%,.0f")
-             for c in summary.columns if c.endswith(f"({unit})")}
+    money = {c: st.column_config.NumberColumn(c, format="%,.2f")
+             for c in summary.columns[1:3]}  # the total and its change, to the cent
     st.dataframe(summary, hide_index=True, width="stretch", column_config=money)
     colours = charts.plan_colours([p.name for p in result.plans])
     show_chart(charts.backtest_chart(charts.backtest_frame(result), colours, result.currency),
@@ -138,10 +133,15 @@ def show_backtest(result: Backtest, file_name: str) -> None:
     for plan in result.plans[1:]:
         st.markdown(winners_and_losers(plan, first, result.currency))
     table = per_rep_table(result)
-    shown = table.assign(**{c: table[c].map(float) for c in table.columns if c != "rep_id"})
+    # on the page: pay under the first plan and the change under each other (all in the CSV)
+    changes = [f"{p.name} vs {first.name}" for p in result.plans[1:]]
+    shown = table[["rep_id", first.name, *changes]].copy()
+    shown[[first.name, *changes]] = shown[[first.name, *changes]].map(float)
     st.dataframe(shown, hide_index=True, width="stretch", column_config={
-        "rep_id": "Rep", **{c: st.column_config.NumberColumn(f"{c} ({unit})", format="%,.2f")
-                            for c in shown.columns if c != "rep_id"}})
+        "rep_id": "Rep",
+        first.name: st.column_config.NumberColumn(f"{first.name} ({unit})", format="%,.2f"),
+        **{c: st.column_config.NumberColumn(f"Change: {p.name} ({unit})", format="%+,.2f")
+           for c, p in zip(changes, result.plans[1:], strict=True)}})
     st.download_button(
         "Per-rep pay (CSV)", data=csv_bytes(table), mime="text/csv",
         file_name=f"backtest-{slug(first.name)}.csv", key="backtest_csv",
@@ -159,10 +159,14 @@ def backtest_tab(specs: list[PlanSpec], sources: list[str]) -> None:
         "Actuals CSV (last year's results)", type=["csv"], key=UPLOAD_KEY,
         help="One row per rep, period and plan measure: rep_id, period, measure, actual, "
              "quota (optional target_incentive, date, start), the format `python -m "
-             "simulator payout` reads. Example: plans/examples/actuals_baseline.csv.")
+             "simulator payout` reads. Examples: plans/examples/actuals_recommended.csv "
+             "(for Baseline and Recommended), actuals_baseline.csv (plans paid on New "
+             "revenue alone).")
     if upload is None:
-        st.info("Upload an actuals CSV to backtest the compared plans (example: "
-                "plans/examples/actuals_baseline.csv).", icon=":material/upload_file:")
+        st.info("Upload an actuals CSV to backtest the compared plans. Every rep-period "
+                "needs a row for each measure of each plan; rows of measures a plan does not "
+                "have are skipped for it. Example for the default plans: "
+                "plans/examples/actuals_recommended.csv.", icon=":material/upload_file:")
         return
     if not specs:
         st.info("Pick at least one plan in the sidebar to pay the actuals under.")

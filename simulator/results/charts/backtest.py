@@ -21,7 +21,6 @@ from simulator.results.charts.style import (
     money_axis,
     money_tip,
     money_unit,
-    plan_colour,
 )
 
 GOLDEN = 0.6180339887498949
@@ -50,14 +49,21 @@ def backtest_chart(frame: pd.DataFrame, colours: Mapping[str, str], currency: st
     frame: `backtest_frame`; currency: the plans' ISO code (None: not stated).
     """
     unit = money_unit(currency)
+    # from 0 (or the lowest pay) to a little past the highest, so a dot at the end is whole
+    low = min(0.0, float(frame["paid"].min())) if len(frame) else 0.0
+    high = max(float(frame["paid"].max()) if len(frame) else 0.0, 1.0)
+    low, high = low - 0.04 * (high - low) * (low < 0), high + 0.04 * (high - low)
     tip = money_tip(currency)
     y = alt.Y("plan:N", title=None, sort=list(colours),
               axis=alt.Axis(labelLimit=220, labelFontWeight="bold"))
     x = alt.X("paid:Q", title=f"Paid per rep over the file ({unit})",
-              axis=alt.Axis(format=money_axis(currency)), scale=alt.Scale(zero=True))
+              axis=alt.Axis(format=money_axis(currency)),
+              scale=alt.Scale(domain=[low, high], nice=False))
     dots = alt.Chart(frame).mark_circle(size=110 if large else 70, opacity=0.65).encode(
         x=x, y=y, yOffset=alt.YOffset("jitter:Q", scale=alt.Scale(domain=[-1, 1])),
-        color=plan_colour(colours),
+        color=alt.Color("plan:N", scale=alt.Scale(domain=list(colours),
+                                                  range=list(colours.values())),
+                        legend=None),  # the rows name the plans
         tooltip=[alt.Tooltip("plan:N", title="Plan"), alt.Tooltip("rep_id:N", title="Rep"),
                  alt.Tooltip("paid:Q", title=f"Paid ({unit})", format=tip),
                  alt.Tooltip("vs_first:Q", title=f"Vs first plan ({unit})", format="+,.0f")],
