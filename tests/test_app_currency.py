@@ -53,6 +53,8 @@ def test_a_euro_plan_shows_euros_in_cards_charts_and_tables() -> None:
     at.run()
     assert not at.exception and not at.error, (at.exception, [e.value for e in at.error])
 
+    budget = at.number_input(key="budget")
+    assert (budget.label, budget.value) == ("Incentive budget per year (EUR)", 4_000_000.0)
     money_cards = [m for m in at.metric if "/ year" in m.label]
     assert money_cards and all(m.value.startswith(EUR) for m in money_cards)
     assert "Chance a year's incentive payout exceeds EUR\u00a04.00M" in " ".join(

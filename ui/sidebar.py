@@ -300,8 +300,8 @@ MODEL_DRAWS = 10
 server's worker pool, the default comparison still appears in about 3 s (README, Speed)."""
 
 
-def simulation_section() -> Settings:
-    """Plan years, seed (visible) and rep behaviour."""
+def simulation_section(currency: str | None = None) -> Settings:
+    """Plan years, seed (visible), rep behaviour, draws and the budget (in `currency`)."""
     n_trials = int(st.number_input(
         "Simulated plan years", min_value=100, max_value=50_000, step=500,
         key=init("trials", DEFAULT_TRIALS),
@@ -325,7 +325,7 @@ def simulation_section() -> Settings:
              f"(the team file's model_ranges), {DRAW_TRIALS} plan years each, and every "
              "figure shows its model range (P10-P90 over the sets). 0 turns them off."))
     budget = st.number_input(
-        f"Incentive budget per year ({CURRENCY})", min_value=0.0, step=100000.0,
+        f"Incentive budget per year ({currency or CURRENCY})", min_value=0.0, step=100000.0,
         format="%.0f", placeholder="optional, e.g. 4000000",
         key=init("budget", st.session_state.get("budget_value")),
         help="The plan year's incentive budget: every view, download and the deck show "
@@ -350,7 +350,8 @@ def sidebar() -> tuple[PlanInputs, ChosenTeam, Settings, Any]:
         st.header("Team", divider="gray")
         team = team_section({**plans.files, **plans.uploaded})
         st.header("Simulation", divider="gray")
-        settings = simulation_section()
+        picked = [*(plans.files[f] for f in plans.selected), *plans.uploaded.values()]
+        settings = simulation_section(next((p.currency for p in picked if p.currency), None))
         st.header("View", divider="gray")
         st.toggle("Presentation view", key="present", on_change=sync_presentation,
                   help="Large type, one chart per screen, no controls. Share it with "
