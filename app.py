@@ -32,7 +32,7 @@ from ui.scenarios import (
     scenario_panel,
 )
 from ui.sensitivity import sensitivity_page
-from ui.serving import PRELIMINARY_NOTE, Answer, Request, comparisons, refine
+from ui.serving import PRELIMINARY_NOTE, Answer, Request, comparisons, drawn_charts, refine
 from ui.sidebar import MAX_PLANS, ChosenTeam, PlanInputs, Settings, sidebar
 from ui.state import init_presentation, presenting
 from ui.team_tab import team_tab
@@ -153,7 +153,7 @@ def show_results(compared: Lineup, chosen: ChosenTeam, settings: Settings,
                         settings.n_trials, settings.seed, mode, settings.model_draws)
                 for mode in settings.modes]
     status = st.empty()
-    answer = Answer([], [])
+    answer = Answer([], [], [])
     try:
         answer = comparisons(requests, status)
         runs = answer.runs
@@ -185,7 +185,11 @@ def show_results(compared: Lineup, chosen: ChosenTeam, settings: Settings,
     if answer.preliminary:
         st.info(PRELIMINARY_NOTE, icon=":material/hourglass_top:")
     budgeted = [run.with_budget(settings.budget) for run in runs]
-    view = ResultView(budgeted, compared.labels, compared.specs, team, large=present)
+    drawn = drawn_charts(answer, budgeted, compared.labels, compared.specs, team, present,
+                         status) if answer.runs else {}
+    status.empty()
+    view = ResultView(budgeted, compared.labels, compared.specs, team, large=present,
+                      drawn=drawn)
     if present:
         presentation_page(view)
     else:

@@ -97,3 +97,23 @@ def test_the_page_shows_the_full_comparison_after_the_preliminary_one(
     runs, _, _ = at.session_state["last_good"]  # only a full comparison is kept as good
     assert runs[0].trials == 2 * PRELIM_TRIALS + 16
     assert not any("Preliminary" in i.value for i in at.info)  # the page reran, final
+
+
+def test_the_page_charts_are_drawn_on_a_worker_as_vega_lite_specs(
+    baseline: PlanSpec, team: TeamSpec,
+) -> None:
+    from simulator.results.charts.page import PageCharts, spec_of
+    from ui.serving import drawn_charts
+
+    small = team.model_copy(update={"reps": 10})
+    request = _request((baseline,), small, 64, 7006)
+    answer = comparisons([request], Slot())
+    runs = [run.with_budget(4e5) for run in answer.runs]
+    drawn = drawn_charts(answer, runs, ["Baseline"], [baseline], small, False, Slot())
+    page = PageCharts(runs, ["Baseline"], [baseline], float(small.effort.minimum))
+    assert set(drawn) == set(page.named())
+    # the worker's specs are the charts the page would build itself, data inline
+    for name, build in page.named().items():
+        assert drawn[name] == spec_of(build()), name
+    assert "datasets" in drawn["team-sales"]
+    assert "Budget $400,000" in str(drawn["incentive-payout"])  # the budget line

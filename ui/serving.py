@@ -26,6 +26,7 @@ from simulator.faces.service import Job, ProgressCallback, Service, server_servi
 from simulator.model.engine import default_chunk_trials
 from simulator.plan.spec import PlanSpec
 from simulator.results import comparison
+from simulator.results.charts.page import page_specs
 from simulator.results.comparison import Comparison
 from simulator.team.spec import TeamSpec
 from ui.cache import DRAW_TRIALS
@@ -93,9 +94,10 @@ class Request:
 
 @dataclass(frozen=True)
 class Answer:
-    """The comparisons to show now; `refining` holds the full jobs still running."""
+    """The comparisons to show now (`keys`: their jobs'); `refining`: full jobs still running."""
 
     runs: list[Comparison]
+    keys: list[str]
     refining: list[Job[Comparison]]
 
     @property
@@ -114,7 +116,7 @@ def comparisons(requests: Sequence[Request], status: Any) -> Answer:
     ready = [d for d in done if d is not None]
     if len(ready) == len(requests):
         shared.claim(owner, [r.key for r in requests])
-        return Answer(ready, [])
+        return Answer(ready, [r.key for r in requests], [])
     quick = [q for q in (r.preliminary for r in requests) if q is not None]
     shared.claim(owner, [r.key for r in [*requests, *quick]])
     full = [shared.submit(r.key, owner, r.work) for r in requests]
@@ -122,8 +124,34 @@ def comparisons(requests: Sequence[Request], status: Any) -> Answer:
     label = f"Preliminary answer: {PRELIM_TRIALS:,} simulated plan years"
     runs = _wait(first or full, status, label if first else _label(requests[0]), full)
     if runs is not None:  # the full ones finished first (shared with another session)
-        return Answer(runs, [])
-    return Answer([job.future.result() for job in first], full)
+        return Answer(runs, [r.key for r in requests], [])
+    return Answer([job.future.result() for job in first], [q.key for q in quick], full)
+
+
+def drawn_charts(answer: Answer, runs: Sequence[Comparison], labels: list[str],
+                 specs: list[PlanSpec], team: TeamSpec, large: bool, status: Any
+                 ) -> dict[str, dict[str, Any]]:
+    """The page's charts as Vega-Lite specs, built on a worker (`charts.page.page_specs`).
+
+    runs: the answer's comparisons as shown (with the budget). A job like any other, so
+    sessions showing the same comparison share it; urgent, as it is what the user waits
+    for once the numbers are there. Empty if it failed (the page then builds them itself).
+    """
+    budget = runs[0].budget
+    key = "\n".join(["charts", *answer.keys, repr(labels), str(large), repr(budget)])
+    minimum = float(team.effort.minimum)
+
+    def work(executor: Executor, progress: ProgressCallback) -> dict[str, dict[str, Any]]:
+        drawn: dict[str, dict[str, Any]] = executor.submit(
+            page_specs, list(runs), labels, specs, minimum, large).result()
+        return drawn
+
+    job = service().submit(key, session_owner(), work, urgent=True)
+    try:
+        _wait([job], status, "Drawing the charts", [])
+        return job.future.result()
+    except Exception:  # noqa: BLE001 - the page draws them itself
+        return {}
 
 
 def refine(answer: Answer, requests: Sequence[Request], status: Any) -> None:
@@ -141,8 +169,8 @@ def _label(request: Request) -> str:
     return f"Simulating {request.trials:,} plan years{draws}"
 
 
-def _wait(jobs: Sequence[Job[Comparison]], status: Any, label: str,
-          better: Sequence[Job[Comparison]]) -> list[Comparison] | None:
+def _wait(jobs: Sequence[Job[Any]], status: Any, label: str,
+          better: Sequence[Job[Any]]) -> list[Any] | None:
     """Wait for `jobs`, showing their progress; the results of `better` if they end first.
 
     Raises the first error a job raised.
@@ -159,7 +187,7 @@ def _wait(jobs: Sequence[Job[Comparison]], status: Any, label: str,
         _show(jobs, status, label)
 
 
-def _show(jobs: Sequence[Job[Comparison]], status: Any, label: str) -> None:
+def _show(jobs: Sequence[Job[Any]], status: Any, label: str) -> None:
     share = sum(job.share_done for job in jobs) / len(jobs)
     if share == 0:
         queued = service().fair.queued()
