@@ -28,13 +28,6 @@ EXAMPLE = ROOT / "plans" / "examples" / "actuals_baseline.csv"
 PLANS = ["baseline.yaml", "capped.yaml", "commission.yaml"]
 
 
-@pytest.fixture(autouse=True)
-def in_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Simulate in the test's process: these tests are about the backtest, not the pool."""
-    import ui.cache
-
-    monkeypatch.setattr(ui.cache, "worker_pool", lambda: None)
-
 
 def begin(plans: list[str] = PLANS) -> AppTest:
     return start(plan_files=plans, model_draws=0, trials=100, behaviour="static")

@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 from typing import Any
 
-import pytest
 import yaml
 from streamlit.testing.v1 import AppTest
 from test_app import ROOT, download, downloads, editor_key, start
@@ -23,13 +22,6 @@ from ui.commission_editor import commission_message
 
 __all__ = ["downloads"]  # the fixture, used by name
 
-
-@pytest.fixture(autouse=True)
-def in_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Simulate in the test's process: these tests are about the editor, not the pool."""
-    import ui.cache
-
-    monkeypatch.setattr(ui.cache, "worker_pool", lambda: None)
 
 
 def on_commission() -> AppTest:

@@ -9,20 +9,12 @@ from __future__ import annotations
 import json
 from typing import Any
 
-import pytest
 from streamlit.testing.v1 import AppTest
 from test_app import ROOT, start
 
 EUR = "EUR\u00a0"  # the code, then a space that does not break
 EXAMPLE = ROOT / "plans" / "examples" / "actuals_baseline.csv"
 
-
-@pytest.fixture(autouse=True)
-def in_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Simulate in the test's process: these tests are about labels, not the pool."""
-    import ui.cache
-
-    monkeypatch.setattr(ui.cache, "worker_pool", lambda: None)
 
 
 def euro_plan() -> bytes:
