@@ -12,9 +12,10 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from simulator.model.effort import Policy, RepTypes, effort_policies, group_reps, weekly_effort_cost
+from simulator.model.effort import Policy, RepTypes, effort_policies, weekly_effort_cost
 from simulator.model.measures import MeasureLayout, pay_shares, plan_quotas
 from simulator.model.mix import Mix, choose_mix, default_mix, tracked_measures
+from simulator.model.terms import group_with_pay, pay_scale, target_per_period
 from simulator.model.turnover import Leaving
 from simulator.plan.payout import PlanPayout
 from simulator.plan.spec import PlanSpec
@@ -105,6 +106,7 @@ class PlanModel:
     leaving: Leaving | None = None  # who leaves under the plan (set by `simulate`)
     before: Before | None = None  # work before the announcement (None: normal, usual mix)
     shares: FloatArray | None = None  # (M,) each measure's share of pay (None: the weights)
+    target: FloatArray | None = None  # (n,) each rep's target pay a period (None: the plan's)
 
 
 @dataclass(frozen=True)
@@ -201,7 +203,8 @@ def respond(
     quotas = plan_quotas(plan, funnel, reps, team)
     shares = pay_shares(payout, quotas)
     start = default_mix(funnel, reps.size)
-    mix = (choose_mix(plan, team, funnel, reps, quotas, payout, layout, shares)
+    scale = pay_scale(plan, reps)  # the roster's target incentives (model.terms)
+    mix = (choose_mix(plan, team, funnel, reps, quotas, payout, layout, shares, scale)
            if behavior == "adaptive" else start)
     if before is not None and behavior == "adaptive":
         start = before.mix
@@ -225,7 +228,7 @@ def respond(
         revenue_default=outputs_default["revenue"],
         pay_weights=pay_weights,
         index_weights=index_weights,
-        types=group_reps(reach, cost, index_weights, quotas),
+        types=group_with_pay(reach, cost, index_weights, quotas, scale),
         shares=shares,
     )
 
@@ -276,4 +279,5 @@ def prepare(
         worth=worth,
         before=before if behavior == "adaptive" else None,
         shares=r.shares,
+        target=target_per_period(plan, reps),
     )

@@ -274,7 +274,8 @@ def _settle(
     quotas = model.quotas  # a commission pays on the value: attainment x the quota in force
     if scale is not None and payout.commission.any():
         quotas = quotas * scale
-    pay, at_cap = payout.settle(full, quotas)  # (T, n, M) each: gates, multipliers applied
+    # (T, n, M) each: gates, multipliers applied; each rep's own target pay (roster)
+    pay, at_cap = payout.settle(full, quotas, target=model.target)
     informed_weeks = period.announced_share * weeks
     gave_up_weeks = (informed_weeks * team.behavior.gave_up_weeks_share
                      if informed_weeks > 0 else -1.0)  # -1: nobody knew the plan
