@@ -5,7 +5,8 @@ payout calculator's own ledger rule (`plan.payroll.ledger_step`), for every tria
 at once, so a plan's simulated payout (mean, P50/P90, budget) is what payroll pays. The
 ledger starts afresh each plan year, as the calculator's does with each year's file: a
 carried negative true-up or a draw balance still owed at the year's end is not taken
-(README, "Payroll mechanics").
+(README, "Payroll mechanics"). SPIFFs are paid on top, never against the draw
+(`model.spiff_sim`); `YearPay` holds both for a plan year.
 
 Cumulative settlement applies the plan to the year-to-date results, as the calculator
 does: each measure's results and quotas summed over the periods so far (a result is
@@ -20,6 +21,8 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from simulator.model.prepare import PlanModel
+from simulator.model.spiff_sim import SpiffLedger
 from simulator.plan.payout import PlanPayout
 from simulator.plan.payroll import ledger_step
 from simulator.plan.spec import PlanSpec
@@ -85,4 +88,37 @@ class PayrollLedger:
                            draw is not None and draw.recoverable)
         self.settled, self.owed = step.settled_so_far, step.owed
         paid: FloatArray = step.paid
+        return paid
+
+
+@dataclass
+class YearPay:
+    """What payroll pays in each period of a plan year: the ledger, then SPIFFs on top."""
+
+    ledger: PayrollLedger | None
+    spiffs: SpiffLedger | None
+    weeks: int
+    period: int = 0
+
+    @classmethod
+    def start(cls, model: PlanModel, shape: tuple[int, int]) -> YearPay | None:
+        """A fresh plan year of `shape` (trials, reps); None: each period pays its earnings."""
+        ledger = PayrollLedger.start(model.plan, model.payout, shape)
+        spiffs = None if model.spiffs is None else SpiffLedger.start(model.spiffs, shape)
+        if ledger is None and spiffs is None:
+            return None
+        return cls(ledger, spiffs, model.plan.weeks_per_period)
+
+    def pay(self, earned: FloatArray, attainments: FloatArray, quotas: FloatArray,
+            target: FloatArray | None, sums: tuple[FloatArray, ...]) -> FloatArray:
+        """What payroll pays for the period, (T, n).
+
+        The ledger's pay (`PayrollLedger.pay`), then the SPIFFs' from the period's sums
+        (`SpiffLedger.pay`).
+        """
+        paid = earned if self.ledger is None else self.ledger.pay(earned, attainments, quotas,
+                                                                  target)
+        if self.spiffs is not None:
+            paid = paid + self.spiffs.pay(self.period, self.weeks, sums)
+        self.period += 1
         return paid

@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from simulator.model.effort import Policy, RepTypes, effort_policies, weekly_effort_cost
 from simulator.model.measures import MeasureLayout, pay_shares, plan_quotas
 from simulator.model.mix import Mix, choose_mix, default_mix, tracked_measures
+from simulator.model.spiff_sim import SpiffModel, spiff_policies
 from simulator.model.terms import group_with_pay, pay_scale, target_per_period
 from simulator.model.turnover import Leaving
 from simulator.plan.payout import PlanPayout
@@ -107,6 +108,7 @@ class PlanModel:
     before: Before | None = None  # work before the announcement (None: normal, usual mix)
     shares: FloatArray | None = None  # (M,) each measure's share of pay (None: the weights)
     target: FloatArray | None = None  # (n,) each rep's target pay a period (None: the plan's)
+    spiffs: SpiffModel | None = None  # the plan's SPIFFs (model.spiff_sim)
 
 
 @dataclass(frozen=True)
@@ -125,6 +127,7 @@ class PlanResponse:
     index_weights: FloatArray  # (M,) the same, summing to 1 (or all 0)
     types: RepTypes  # grouped by reach and cost, at the given cost scale
     shares: FloatArray  # (M,) each measure's share of pay (`measures.pay_shares`)
+    spiffs: SpiffModel | None = None  # the plan's SPIFFs on the team
 
 
 _CACHE_SIZE = 64
@@ -230,6 +233,7 @@ def respond(
         index_weights=index_weights,
         types=group_with_pay(reach, cost, index_weights, quotas, scale),
         shares=shares,
+        spiffs=SpiffModel.of(plan, team, outputs_default, outputs),
     )
 
 
@@ -253,6 +257,10 @@ def prepare(
     policies = (effort_policies(r.payout, team, plan.weeks_per_period, r.types, r.pay_weights,
                                 r.layout.sales_luck, ratchets(plan), r.layout.is_count)
                 if behavior == "adaptive" else [])
+    if policies and r.spiffs is not None:  # periods a SPIFF window touches pay more
+        policies = spiff_policies(policies, r.spiffs, r.payout, team, plan.weeks_per_period,
+                                  r.types, r.pay_weights, r.layout.sales_luck, ratchets(plan),
+                                  r.layout.is_count)
     count = r.layout.count
     worth = None
     if policies:  # base salary + each period's expected pay less its cost of effort
@@ -280,4 +288,5 @@ def prepare(
         before=before if behavior == "adaptive" else None,
         shares=r.shares,
         target=target_per_period(plan, reps),
+        spiffs=r.spiffs,
     )

@@ -19,7 +19,7 @@ from simulator.base.stats import mean_one_lognormal
 from simulator.model.effort import DX, N_X, Policy
 from simulator.model.kernel import period_tallies, period_weeks
 from simulator.model.luck import BLOCK_TRIALS
-from simulator.model.payroll_sim import PayrollLedger
+from simulator.model.payroll_sim import YearPay
 from simulator.model.prepare import PlanModel
 from simulator.model.tally import ATTAINMENT_BINS, PER_TRIAL, REP_SUMS, PlanTally
 from simulator.model.turnover import STAYS, IntArray
@@ -134,7 +134,7 @@ def _run_year(
     count = model.layout.count
     weights = model.progress.weights(scale[..., count] if ratcheted else None)
     annual = np.zeros(scale.shape)
-    ledger = PayrollLedger.start(plan, model.payout, scale.shape[:2])  # true-up, draw
+    ledger = YearPay.start(model, scale.shape[:2])  # true-up, draw, SPIFFs
     for period_index in range(plan.periods_per_year):
         months = slice(period_index * months_per_period, (period_index + 1) * months_per_period)
         z = activity_z[months].sum(axis=0) / np.sqrt(months_per_period)
@@ -246,7 +246,7 @@ def _settle(
     tally: PlanTally,
     rep_sums: dict[str, FloatArray],
     scale: FloatArray | None = None,
-    ledger: PayrollLedger | None = None,
+    ledger: YearPay | None = None,
 ) -> FloatArray:
     """A period's end: every measure's attainment and pay, and the period's tallies.
 
@@ -291,9 +291,11 @@ def _settle(
                    rep_pay, gave_up, capped, counts,
                    tally.measure_reached, tally.measure_attainment, tally.measure_payout,
                    tally.attainment_histogram)
-    if ledger is not None:  # what payroll pays: true-up, clawback, draw (model.payroll_sim)
+    if ledger is not None:  # what payroll pays: true-up, draw, SPIFFs (model.payroll_sim)
         rep_pay = ledger.pay(rep_pay, full, model.quotas if scale is None
-                             else model.quotas * scale, model.target)
+                             else model.quotas * scale, model.target,
+                             (period.pre_sales, period.post_sales,
+                              activity * period.pre_activity, activity * period.post_activity))
     tally.payout += rep_pay.sum(axis=1)
     tally.sales += booked.sum(axis=1)
     tally.effort += period.effort.sum(axis=1)
