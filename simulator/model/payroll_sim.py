@@ -23,6 +23,7 @@ from numpy.typing import NDArray
 
 from simulator.model.prepare import PlanModel
 from simulator.model.spiff_sim import SpiffLedger
+from simulator.model.tally import PlanTally
 from simulator.plan.payout import PlanPayout
 from simulator.plan.payroll import ledger_step
 from simulator.plan.spec import PlanSpec
@@ -50,6 +51,7 @@ class PayrollLedger:
     actual: FloatArray
     quota: FloatArray
     periods: int = 0
+    topup: FloatArray | None = None  # (T, n) the last period's draw top-ups
 
     @classmethod
     def start(cls, plan: PlanSpec, payout: PlanPayout, shape: tuple[int, int]
@@ -70,6 +72,7 @@ class PayrollLedger:
         """
         plan = self.plan
         self.periods += 1
+        self.topup = np.zeros(earned.shape)
         ytd = None
         if plan.settlement == "cumulative":
             q = np.broadcast_to(quotas, attainments.shape)
@@ -86,7 +89,7 @@ class PayrollLedger:
         step = ledger_step(earned, ytd, self.settled, self.owed, plan.clawback,
                            None if draw is None else draw.amount,
                            draw is not None and draw.recoverable)
-        self.settled, self.owed = step.settled_so_far, step.owed
+        self.settled, self.owed, self.topup = step.settled_so_far, step.owed, step.topup
         paid: FloatArray = step.paid
         return paid
 
@@ -110,15 +113,22 @@ class YearPay:
         return cls(ledger, spiffs, model.plan.weeks_per_period)
 
     def pay(self, earned: FloatArray, attainments: FloatArray, quotas: FloatArray,
-            target: FloatArray | None, sums: tuple[FloatArray, ...]) -> FloatArray:
-        """What payroll pays for the period, (T, n).
+            target: FloatArray | None, sums: tuple[FloatArray, ...],
+            tally: PlanTally) -> FloatArray:
+        """What payroll pays for the period, (T, n); the tally's payroll figures grow by it.
 
         The ledger's pay (`PayrollLedger.pay`), then the SPIFFs' from the period's sums
         (`SpiffLedger.pay`).
         """
-        paid = earned if self.ledger is None else self.ledger.pay(earned, attainments, quotas,
-                                                                  target)
+        tally.earned += earned.sum(axis=1)
+        paid = earned
+        if self.ledger is not None:
+            paid = self.ledger.pay(earned, attainments, quotas, target)
+            if self.ledger.topup is not None:
+                tally.topped_up += (self.ledger.topup > 0).sum(axis=1)
         if self.spiffs is not None:
-            paid = paid + self.spiffs.pay(self.period, self.weeks, sums)
+            spiff = self.spiffs.pay(self.period, self.weeks, sums)
+            tally.spiff_pay += spiff.sum(axis=1)
+            paid = paid + spiff
         self.period += 1
         return paid

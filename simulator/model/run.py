@@ -295,7 +295,8 @@ def _settle(
         rep_pay = ledger.pay(rep_pay, full, model.quotas if scale is None
                              else model.quotas * scale, model.target,
                              (period.pre_sales, period.post_sales,
-                              activity * period.pre_activity, activity * period.post_activity))
+                              activity * period.pre_activity, activity * period.post_activity),
+                             tally)
     tally.payout += rep_pay.sum(axis=1)
     tally.sales += booked.sum(axis=1)
     tally.effort += period.effort.sum(axis=1)
