@@ -181,3 +181,21 @@ def test_grouping_keys_on_cost_per_unit_of_pay() -> None:
     cheap, dear = effective < np.quantile(effective, 0.25), effective > np.quantile(effective,
                                                                                     0.75)
     assert not set(types.of_rep[cheap]) & set(types.of_rep[dear])
+
+
+def test_a_reps_target_scales_curve_pay_and_leaves_commissions_alone() -> None:
+    """A mixed plan, one rep, static: doubling the rep's target doubles the curve measure's
+    pay and leaves the 2% commission on revenue as it was."""
+    mixed = plan_from_dict(make_plan(
+        make_measure(threshold=None, curve=[[1.0, 1.0]]),
+        make_measure(name="Rate", weight=None, threshold=None, curve=None,
+                     commission={"method": "marginal", "tiers": [[0.0, 0.02]]})))
+    one = [{"rep_id": "R", "level": 1.0}]
+    terms = [{"rep_id": "R", "level": 1.0, "target_incentive": 120_000}]
+    before, after = (simulate([mixed], team_from_dict({"name": "One", "roster": r}), 32,
+                              seed=8, behavior="static").tallies[0] for r in (one, terms))
+    np.testing.assert_allclose(after.measure_payout[:, 0], 2 * before.measure_payout[:, 0],
+                               rtol=1e-12)
+    np.testing.assert_allclose(after.measure_payout[:, 1], before.measure_payout[:, 1],
+                               rtol=1e-12)
+    np.testing.assert_allclose(before.measure_payout[:, 1], 0.02 * before.sales, rtol=1e-9)
