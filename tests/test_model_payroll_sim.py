@@ -169,3 +169,21 @@ def test_the_draw_and_the_true_up_move_simulated_cost() -> None:
                           for extra in ({}, {"settlement": "cumulative"}))
     both = simulate([period, cumulative], team, 32, seed=1, behavior="static")
     np.testing.assert_allclose(both.tallies[1].payout, both.tallies[0].payout, rtol=1e-12)
+
+
+def test_a_guarantee_lowers_effort_a_recoverable_draw_does_not(baseline) -> None:
+    """A 20,000 guarantee against a 15,000 target a quarter: results below it pay nothing
+    more, so reps work less and sell less; the same draw, recoverable, is repaid from later
+    quarters and leaves effort as it is (to the bit), only the cost moves."""
+    team = team_from_dict({"name": "Three", "roster": [
+        {"rep_id": r, "level": level} for r, level in (("A", 1.3), ("B", 1.0), ("C", 0.6))]})
+    raw = baseline.to_yaml_dict()
+    plans = [baseline] + [plan_from_dict({**raw, "name": name, "draw": {
+        "amount": 20_000, "recoverable": recoverable}})
+        for name, recoverable in (("Recoverable", True), ("Guarantee", False))]
+    plain, recoverable, guaranteed = simulate(plans, team, 64, seed=3).tallies
+    np.testing.assert_array_equal(recoverable.sales, plain.sales)
+    np.testing.assert_array_equal(recoverable.effort, plain.effort)
+    assert recoverable.payout.mean() > plain.payout.mean()
+    assert guaranteed.effort.mean() < 0.95 * plain.effort.mean()
+    assert guaranteed.sales.mean() < plain.sales.mean()

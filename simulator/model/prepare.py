@@ -15,7 +15,8 @@ from numpy.typing import NDArray
 from simulator.model.effort import Policy, RepTypes, effort_policies, weekly_effort_cost
 from simulator.model.measures import MeasureLayout, pay_shares, plan_quotas
 from simulator.model.mix import Mix, choose_mix, default_mix, tracked_measures
-from simulator.model.spiff_sim import SpiffModel, spiff_policies
+from simulator.model.resolve import adjusted_policies
+from simulator.model.spiff_sim import SpiffModel
 from simulator.model.terms import group_with_pay, pay_scale, target_per_period
 from simulator.model.turnover import Leaving
 from simulator.plan.payout import PlanPayout
@@ -257,10 +258,10 @@ def prepare(
     policies = (effort_policies(r.payout, team, plan.weeks_per_period, r.types, r.pay_weights,
                                 r.layout.sales_luck, ratchets(plan), r.layout.is_count)
                 if behavior == "adaptive" else [])
-    if policies and r.spiffs is not None:  # periods a SPIFF window touches pay more
-        policies = spiff_policies(policies, r.spiffs, r.payout, team, plan.weeks_per_period,
-                                  r.types, r.pay_weights, r.layout.sales_luck, ratchets(plan),
-                                  r.layout.is_count)
+    # periods a SPIFF window touches pay more; a guarantee floors every period's pay
+    policies = adjusted_policies(policies, plan, r.spiffs, r.payout, team, r.types,
+                                 r.pay_weights, r.layout.sales_luck, ratchets(plan),
+                                 r.layout.is_count)
     count = r.layout.count
     worth = None
     if policies:  # base salary + each period's expected pay less its cost of effort

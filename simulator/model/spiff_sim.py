@@ -1,18 +1,16 @@
 """SPIFFs in the simulation: their pay in the cost, and in reps' pay when they choose effort.
 
 A SPIFF's window (`from`, `to`) is placed in the simulated plan year by month and day (the
-year starts in January; each month is 4 working weeks, a day is a quarter of a month's
-weeks), the same window in every plan year. Each plan period's share of the window is its
+year starts in January; each month is 4 working weeks of a quarter of its days each),
+the same window in every plan year. Each plan period's share of the window is its
 weeks' share, weighted by the season (the output a week expects). A period's SPIFF value
 is then that share of the period's result of the SPIFF's metric, from the same sums that
 book its sales: `per_unit` pays rate x value in the period, `amount` pays once per rep and
 year in the period whose running window total reaches `at` (README, "SPIFFs").
 
 Reps see a SPIFF when they choose effort: in each period the window touches, the SPIFF's
-expected pay at each point of the progress grid (the metric at progress x is x times a
-normal period's, times the period's share) is added to the period's end pay and the
-period's policy is solved again (`spiff_policies`). A window that covers part of a period
-raises effort over the whole period, by its share (the solve has no week-dependent pay).
+expected pay at each point of the progress grid is added to the period's end pay and the
+period's policy is solved again (`model.resolve`).
 """
 
 from __future__ import annotations
@@ -25,16 +23,6 @@ from numpy.typing import NDArray
 
 from simulator.base.calendar import WEEKS_PER_MONTH, WEEKS_PER_YEAR
 from simulator.base.metrics import METRICS
-from simulator.model.effort import (
-    X_GRID,
-    Policy,
-    RepTypes,
-    period_seasons,
-    progress_sigma,
-    solve_policy,
-    terminal_pay,
-)
-from simulator.plan.payout import PlanPayout
 from simulator.plan.spec import PlanSpec
 from simulator.plan.spiff import Spiff
 from simulator.team.spec import TeamSpec
@@ -132,44 +120,3 @@ class SpiffLedger:
                 self.totals[k] += value
                 out += spiff.amount * ((was < spiff.at) & (self.totals[k] >= spiff.at - 1e-9))
         return out
-
-
-def spiff_policies(policies: list[Policy], model: SpiffModel, payout: PlanPayout,
-                   team: TeamSpec, weeks: int, types: RepTypes, pay_weights: FloatArray,
-                   sales_luck: NDArray[np.bool_], ratchets: FloatArray | None,
-                   is_count: NDArray[np.bool_]) -> list[Policy]:
-    """The policies with each period a SPIFF window touches solved again with its pay.
-
-    A SPIFF's expected pay at progress x: its metric is x times a normal period's output
-    of the type (plan mix) times the period's window share; `per_unit` pays the rate on
-    it, `amount` is paid where it reaches `at` (as if the window's total were the period's).
-    """
-    if pay_weights.sum() <= 0 or not model.shares.any():
-        return policies
-    terminal = terminal_pay(payout, pay_weights, types.reach, ratchets,
-                            team.behavior.weekly_discount ** WEEKS_PER_YEAR, types.quotas,
-                            is_count, types.pay_scale)
-    sigma = progress_sigma(team, pay_weights, sales_luck, weeks)
-    seasons = period_seasons(team, weeks)
-    n_types = types.reach.shape[0]
-    normal = np.stack([np.bincount(types.of_rep, weights=model.output[k, 1], minlength=n_types)
-                       / np.bincount(types.of_rep, minlength=n_types)
-                       for k in range(len(model.spiffs))])  # (S, n_types) weekly output
-    out = list(policies)
-    for p in range(len(policies)):
-        extra = np.zeros_like(terminal)
-        for k, spiff in enumerate(model.spiffs):
-            share = model.shares[k, p]
-            if share <= 0:
-                continue
-            value = share * weeks * normal[k][:, None] * X_GRID[None, :]
-            if spiff.per_unit is not None:
-                extra += spiff.per_unit * value
-            else:
-                assert spiff.amount is not None and spiff.at is not None
-                extra += spiff.amount * (value >= spiff.at)
-        if extra.any():
-            following = policies[(p + 1) % len(policies)].value_slope_at_start
-            out[p] = solve_policy(terminal + extra, types.effort_cost, weeks, float(seasons[p]),
-                                  sigma, team, following)
-    return out
