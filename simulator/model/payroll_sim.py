@@ -11,7 +11,8 @@ carried negative true-up or a draw balance still owed at the year's end is not t
 Cumulative settlement applies the plan to the year-to-date results, as the calculator
 does: each measure's results and quotas summed over the periods so far (a result is
 attainment x quota, or quota / attainment where lower is better), the target pay of those
-periods, a commission's cap per period times their number.
+periods, a commission's cap per period times their number. Amounts stay floats: the
+simulation does not round to the cent as the calculator does (a few cents a rep-year).
 """
 
 from __future__ import annotations
