@@ -9,8 +9,9 @@ comparison, then sets the seed in every session at the same instant. For each se
 reports the time until the page shows the preliminary answer (its caption names the new
 seed and PRELIM_TRIALS plan years) and until it shows the full answer (the full trial
 count, the script run over), and checks the reference plan's sales and payout cards
-against a separate engine run with the session's own settings (no cross-talk). It samples the server's
-memory (its own RSS, and the PSS of the server with its worker processes) throughout.
+against a separate engine run with the session's own settings (no cross-talk). It
+samples the server's memory (its own RSS, and the PSS of the server with its worker
+processes) throughout.
 The browsers run on the same machine as the server, so they share its cores.
 """
 
@@ -108,6 +109,7 @@ class MemorySampler(threading.Thread):
         self.peak_rss = self.peak_pss = 0.0
 
     def run(self) -> None:
+        """Sample every quarter second until `stop_event` is set or the process ends."""
         while not self.stop_event.wait(0.25):
             try:
                 self.peak_rss = max(self.peak_rss, self.process.memory_info().rss)
@@ -161,8 +163,10 @@ def stop_server(process: subprocess.Popen[bytes]) -> None:
 
 async def _until(page: object, full: str, prelim: str, start: float,
                  session: Session | None) -> float:
-    """Seconds from `start` until the page shows `full` settled (recording the first
-    sight of either caption as the preliminary time)."""
+    """Seconds from `start` until the page shows `full`, the run over.
+
+    The first sight of either caption is recorded as the session's preliminary time.
+    """
     deadline = start + TIMEOUT_S
     while time.monotonic() < deadline:
         state = await page.evaluate(STATE_JS, [full, prelim])  # type: ignore[attr-defined]
@@ -194,6 +198,7 @@ async def drive(url: str, sessions: list[Session], trials: int, draws: int) -> N
         pages = []
         for _ in sessions:
             context = await browser.new_context(viewport={"width": 1280, "height": 900})
+            context.set_default_timeout(TIMEOUT_S * 1000)
             pages.append(await context.new_page())
 
         async def open_page(page: object, session: Session) -> None:
@@ -222,8 +227,10 @@ async def drive(url: str, sessions: list[Session], trials: int, draws: int) -> N
 
 
 def cross_talk(sessions: list[Session], trials: int, draws: int) -> list[str]:
-    """Sessions whose reference card's sales and payout differ from a separate engine run
-    of their settings."""
+    """Sessions whose cards differ from a separate engine run of their settings.
+
+    Compares the reference plan's expected sales and payout, as the cards print them.
+    """
     plans = [load_plan(ROOT / "plans" / name) for name in DEFAULT_PLANS]
     team, wrong = load_team(), []
     runs = {}
@@ -258,6 +265,7 @@ def run_load(n: int, same: bool = False, trials: int = 2000, draws: int = MODEL_
 
 
 def main() -> None:
+    """Run the load test and print its report."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sessions", type=int, default=10)
     parser.add_argument("--same", action="store_true",
