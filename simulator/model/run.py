@@ -19,6 +19,7 @@ from simulator.base.stats import mean_one_lognormal
 from simulator.model.effort import DX, N_X, Policy
 from simulator.model.kernel import period_tallies, period_weeks
 from simulator.model.luck import BLOCK_TRIALS
+from simulator.model.payroll_sim import YearPay
 from simulator.model.prepare import PlanModel
 from simulator.model.tally import ATTAINMENT_BINS, PER_TRIAL, REP_SUMS, PlanTally
 from simulator.model.turnover import STAYS, IntArray
@@ -133,6 +134,7 @@ def _run_year(
     count = model.layout.count
     weights = model.progress.weights(scale[..., count] if ratcheted else None)
     annual = np.zeros(scale.shape)
+    ledger = YearPay.start(model, scale.shape[:2])  # true-up, draw, SPIFFs
     for period_index in range(plan.periods_per_year):
         months = slice(period_index * months_per_period, (period_index + 1) * months_per_period)
         z = activity_z[months].sum(axis=0) / np.sqrt(months_per_period)
@@ -146,7 +148,7 @@ def _run_year(
                season_of_week[period_index * weeks:(period_index + 1) * weeks] / weeks,
                sales_luck, leave, activity, tally)
         full = _settle(model, team, period, activity, tally, rep_sums,
-                       scale if ratcheted else None)
+                       scale if ratcheted else None, ledger)
         annual += full / plan.periods_per_year
         carry = period.carry
     if leave is not None and model.leaving is not None:  # empty seats, new hires
@@ -244,11 +246,13 @@ def _settle(
     tally: PlanTally,
     rep_sums: dict[str, FloatArray],
     scale: FloatArray | None = None,
+    ledger: YearPay | None = None,
 ) -> FloatArray:
     """A period's end: every measure's attainment and pay, and the period's tallies.
 
-    scale: (T, n, M) each measure's quota against the first year's (None: all 1). Returns
-    the period's attainments, (T, n, M).
+    scale: (T, n, M) each measure's quota against the first year's (None: all 1); ledger:
+    the year's payroll (None: each period pays its earnings). Returns the period's
+    attainments, (T, n, M).
     """
     plan, layout, payout = model.plan, model.layout, model.payout
     weeks = plan.weeks_per_period
@@ -274,7 +278,8 @@ def _settle(
     quotas = model.quotas  # a commission pays on the value: attainment x the quota in force
     if scale is not None and payout.commission.any():
         quotas = quotas * scale
-    pay, at_cap = payout.settle(full, quotas)  # (T, n, M) each: gates, multipliers applied
+    # (T, n, M) each: gates, multipliers applied; each rep's own target pay (roster)
+    pay, at_cap = payout.settle(full, quotas, target=model.target)
     informed_weeks = period.announced_share * weeks
     gave_up_weeks = (informed_weeks * team.behavior.gave_up_weeks_share
                      if informed_weeks > 0 else -1.0)  # -1: nobody knew the plan
@@ -286,6 +291,12 @@ def _settle(
                    rep_pay, gave_up, capped, counts,
                    tally.measure_reached, tally.measure_attainment, tally.measure_payout,
                    tally.attainment_histogram)
+    if ledger is not None:  # what payroll pays: true-up, draw, SPIFFs (model.payroll_sim)
+        rep_pay = ledger.pay(rep_pay, full, model.quotas if scale is None
+                             else model.quotas * scale, model.target,
+                             (period.pre_sales, period.post_sales,
+                              activity * period.pre_activity, activity * period.post_activity),
+                             tally)
     tally.payout += rep_pay.sum(axis=1)
     tally.sales += booked.sum(axis=1)
     tally.effort += period.effort.sum(axis=1)
