@@ -19,6 +19,8 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
+from simulator.plan.payout import ATTAINMENT_TOLERANCE
+
 FloatArray = NDArray[np.float64]
 TRIAL_BLOCK = 16  # trials that go through a period's weeks together
 
@@ -224,3 +226,46 @@ def period_tallies(
             counts[2, t] += a >= 1.0 - 1e-12
             scaled = min(max(a / bin_width, -1.0), top)
             histogram[int(np.floor(scaled)) + 1] += 1
+
+
+@numba.njit(cache=True, nogil=True)
+def curve_pay(
+    full: FloatArray,  # (T, n, M) each measure's attainment
+    xs: FloatArray,  # (M, P) each curve's points (the first `sizes[k]` of row k)
+    ys: FloatArray,  # (M, P)
+    slopes: FloatArray,  # (M, P) the slope from each point on
+    sizes: NDArray[np.int64],  # (M,) points per curve
+    thresholds: FloatArray,  # (M,)
+    caps: FloatArray,  # (M,) the cap of the payout multiple (inf: none)
+    weights: FloatArray,  # (M,) shares of the target incentive
+    target: float,  # target incentive of one rep for one period
+    pay: FloatArray,  # (T, n, M) out: each measure's pay
+    at_cap: NDArray[np.bool_],  # (T, n, M) out: paid at its cap
+) -> None:
+    """Each measure's pay on its curve, as `PlanPayout.settle` pays a plan of curves only.
+
+    The same operations in the same order as `PayoutCurve.__call__` (the point reached
+    counted instead of searched), so the same bits; `tests/test_model_kernel.py` holds
+    it to them.
+    """
+    n_trials, n_reps, n_measures = full.shape
+    for t in range(n_trials):
+        for i in range(n_reps):
+            for k in range(n_measures):
+                a = full[t, i, k]
+                if a != a:  # NaN: below every threshold, as in numpy
+                    multiple = 0.0
+                else:
+                    a = max(a, 0.0)
+                    nudged = a + ATTAINMENT_TOLERANCE * max(a, 1.0)
+                    j = 0
+                    for point in range(1, sizes[k]):
+                        j += nudged >= xs[k, point]
+                    slope = slopes[k, j]
+                    beyond = max(a - xs[k, j], 0.0)
+                    multiple = ys[k, j] + (slope * beyond if slope > 0 else 0.0)
+                    if not nudged >= thresholds[k]:
+                        multiple = 0.0
+                    multiple = min(multiple, caps[k])
+                pay[t, i, k] = multiple * weights[k] * target
+                at_cap[t, i, k] = multiple >= caps[k] - 1e-12

@@ -17,7 +17,7 @@ from numpy.typing import NDArray
 from simulator.base.calendar import MONTHS_PER_YEAR, WEEKS_PER_MONTH, WEEKS_PER_YEAR
 from simulator.base.stats import mean_one_lognormal
 from simulator.model.effort import DX, N_X, Policy
-from simulator.model.kernel import period_tallies, period_weeks
+from simulator.model.kernel import curve_pay, period_tallies, period_weeks
 from simulator.model.luck import BLOCK_TRIALS
 from simulator.model.prepare import PlanModel
 from simulator.model.tally import ATTAINMENT_BINS, PER_TRIAL, REP_SUMS, PlanTally
@@ -274,7 +274,12 @@ def _settle(
     quotas = model.quotas  # a commission pays on the value: attainment x the quota in force
     if scale is not None and payout.commission.any():
         quotas = quotas * scale
-    pay, at_cap = payout.settle(full, quotas)  # (T, n, M) each: gates, multipliers applied
+    curves = payout.curve_arrays
+    if curves is None:
+        pay, at_cap = payout.settle(full, quotas)  # (T, n, M) each: gates, multipliers applied
+    else:  # curves only: the same pay, compiled
+        pay, at_cap = np.empty(full.shape), np.empty(full.shape, dtype=bool)
+        curve_pay(full, *curves, payout.weights, payout.target_per_period, pay, at_cap)
     informed_weeks = period.announced_share * weeks
     gave_up_weeks = (informed_weeks * team.behavior.gave_up_weeks_share
                      if informed_weeks > 0 else -1.0)  # -1: nobody knew the plan
