@@ -33,7 +33,8 @@ def period_weeks(  # a compiled loop takes flat arrays, not objects
     informed: FloatArray,  # (weeks,) share of each week in which reps knew the plan
     before_growth: FloatArray,  # (n, 48) effort ** gamma before the announcement
     before_effort: FloatArray,  # (n, 48)
-    weights: FloatArray,  # (4, T, n) progress weights: pre/post sales, pre/post activity
+    weights: FloatArray,  # (4, T or 1, n) progress weights: pre/post sales, pre/post
+    # activity (one row: the same in every trial)
     activity: FloatArray,  # (T, n) the period's activity luck (used if has_activity)
     has_activity: bool,
     tables: FloatArray,  # (4, K) flat policy tables: effort, growth, defer, pull
@@ -66,6 +67,7 @@ def period_weeks(  # a compiled loop takes flat arrays, not objects
     n_trials, n_reps = pre_sales.shape
     weeks = units.size
     with_leaving = leave.shape[1] > 0
+    per_trial = weights.shape[1] > 1
     defer_from = weeks - int(rules[0])
     movable, slip, pull_share, discount, minimum = rules[1], rules[2], rules[3], rules[4], rules[5]
     effort_tab, growth_tab, defer_tab, pull_tab = tables[0], tables[1], tables[2], tables[3]
@@ -103,11 +105,12 @@ def period_weeks(  # a compiled loop takes flat arrays, not objects
                         sales_before[i] = before * revenue_default[i]
                         effort_before[i] = e_before
                 if f > 0:
+                    w = t if per_trial else 0
                     for i in range(n_reps):
-                        x = pre[i] * weights[0, t, i] + post[i] * weights[1, t, i]
+                        x = pre[i] * weights[0, w, i] + post[i] * weights[1, w, i]
                         if has_activity:
-                            x += activity[t, i] * (pre_activity[i] * weights[2, t, i]
-                                                   + post_activity[t, i] * weights[3, t, i])
+                            x += activity[t, i] * (pre_activity[i] * weights[2, w, i]
+                                                   + post_activity[t, i] * weights[3, w, i])
                         cell = int(x * inv_dx + 0.5)  # the nearest grid point, as `Policy.cells`
                         cells[i] = min(max(cell, 0), n_x - 1) + offsets[i] + week_cells
                     activity_sum = post_activity[t]

@@ -103,11 +103,20 @@ def run_chunk(
                 getattr(tally, name)[...] /= len(years)
         for values in rep_sums.values():
             values /= len(years)
-    blocks = range(0, n_trials, BLOCK_TRIALS)
-    return {
-        name: np.stack([values[b : b + BLOCK_TRIALS].sum(axis=0) for b in blocks])
-        for name, values in rep_sums.items()
-    }
+    return {name: _block_sums(values) for name, values in rep_sums.items()}
+
+
+def _block_sums(values: FloatArray) -> FloatArray:
+    """Sums over each block of BLOCK_TRIALS trials, (n_blocks, n_reps): the last may be short.
+
+    One reduction over the whole blocks (the same bits as summing each block alone).
+    """
+    whole = values.shape[0] // BLOCK_TRIALS
+    sums = [values[: whole * BLOCK_TRIALS].reshape(whole, BLOCK_TRIALS, values.shape[1])
+            .sum(axis=1)]
+    if values.shape[0] > whole * BLOCK_TRIALS:
+        sums.append(values[whole * BLOCK_TRIALS :].sum(axis=0)[None])
+    return np.concatenate(sums)
 
 
 def _run_year(
@@ -201,8 +210,7 @@ def _weeks(
         offsets = np.zeros(n_reps, dtype=np.int64)
     else:
         informed = np.clip(np.arange(1, weeks + 1) - model.plan.announce_week, 0.0, 1.0)
-        tables = np.stack([policy.effort.reshape(-1), policy.growth.reshape(-1),
-                           policy.defer.reshape(-1), policy.pull.reshape(-1)])
+        tables = _policy_tables(policy)
         offsets = policy.type_offsets(model.types.of_rep).astype(np.int64)
     period.announced_share += float(sum(f / weeks for f in informed))
     if model.before is not None:
@@ -212,8 +220,10 @@ def _weeks(
     # normal weeks worked before the announcement: all of them count in x once reps know
     period.pre_activity += ((units * (1 - informed))[None, :]
                             * growth[:, year_weeks])[:, informed < 1].sum(axis=1)
-    pre_sales, pre_activity, post_sales, post_activity = np.broadcast_arrays(
-        *period.weights, period.carry)[:4]
+    # (4, T, n) when a ratcheted quota gives each trial its own weights, else (4, 1, n)
+    rows = period.carry.shape if any(np.ndim(w) == 2 for w in period.weights) else (1, n_reps)
+    pre_sales, pre_activity, post_sales, post_activity = (
+        np.broadcast_to(w, rows) for w in period.weights)
     weights = np.stack([pre_sales, post_sales, pre_activity, post_activity])
     b = team.behavior
     rules = np.array([b.defer_window_weeks, b.movable_share, b.slip_loss, b.pull_share,
@@ -234,6 +244,23 @@ def _weeks(
     tally.deferred += weeks * moves[0]
     tally.pulled += weeks * moves[1]
     tally.discount_cost += weeks * moves[2]
+
+
+_TABLES: dict[int, tuple[Policy, FloatArray]] = {}
+"""Each recent policy's flat tables for the compiled loop (a chunk asks for them per period)."""
+
+
+def _policy_tables(policy: Policy) -> FloatArray:
+    """A policy's tables as the compiled loop reads them: (4, K) effort, growth, defer, pull."""
+    hit = _TABLES.get(id(policy))
+    if hit is not None and hit[0] is policy:
+        return hit[1]
+    if len(_TABLES) >= 16:  # the bench's 4 plans x 4 periods; a sweep's many plans rebuild
+        _TABLES.clear()
+    tables = np.stack([policy.effort.reshape(-1), policy.growth.reshape(-1),
+                       policy.defer.reshape(-1), policy.pull.reshape(-1)])
+    _TABLES[id(policy)] = (policy, tables)
+    return tables
 
 
 def _settle(
