@@ -2,9 +2,9 @@
 
 A thin face over the engine. This file sets the page up and lays it out; the parts live
 in the `ui` package beside it (sidebar inputs, the plan editor, the results page, the
-presentation view, the Plans and Team tabs), and every figure comes from one cached call
-per behaviour mode (`ui.cache.run_comparison`) that returns the typed
-`simulator.results.comparison.Comparison`. No simulation logic lives here.
+presentation view, the Plans and Team tabs), and every figure comes from one comparison
+per behaviour mode, run on the server's shared service (`ui.serving.comparisons`), typed
+as `simulator.results.comparison.Comparison`. No simulation logic lives here.
 """
 
 from __future__ import annotations
@@ -18,7 +18,7 @@ import streamlit as st
 from simulator.plan.spec import PlanSpec
 from simulator.results import charts
 from simulator.results.comparison import reference_order, unique_names
-from ui.cache import run_comparison, spec_key
+from ui.cache import spec_key
 from ui.editor import Edit, plan_editor
 from ui.plans_tab import plans_tab
 from ui.presentation import presentation_page
@@ -32,6 +32,7 @@ from ui.scenarios import (
     scenario_panel,
 )
 from ui.sensitivity import sensitivity_page
+from ui.serving import PRELIMINARY_NOTE, Answer, Request, comparisons, drawn_charts, refine
 from ui.sidebar import MAX_PLANS, ChosenTeam, PlanInputs, Settings, sidebar
 from ui.state import init_presentation, presenting
 from ui.team_tab import team_tab
@@ -132,24 +133,13 @@ def scenario_inputs(opened: OpenScenario, settings: Settings
 
 def show_results(compared: Lineup, chosen: ChosenTeam, settings: Settings,
                  present: bool, opened: OpenScenario | None, slot: Any) -> None:
-    """Run (or fetch from the cache) one comparison per behaviour mode and show it.
+    """Run (or fetch) one comparison per behaviour mode and show it.
 
+    The comparisons run on the server's shared service (`ui.serving`): a preliminary
+    answer first when the full one is not ready, then the page reruns with the full one.
     When the engine fails, the page keeps the last comparison that ran. The sidebar's
     scenario box (`slot`) saves what is shown.
     """
-    runs: list[Any] = []
-
-    def save(name: str) -> Any:
-        if not runs or chosen.team is None:
-            st.error("Nothing to save yet: run a comparison first.")
-            return None
-        history = opened.inputs.history_sha256 if opened else (
-            chosen.calibration.history_sha256 if chosen.calibration else None)
-        return save_comparison(name, compared.specs, compared.sources, chosen.text,
-                               chosen.source, chosen.team, runs, settings.n_trials,
-                               settings.seed, settings.modes, settings.model_draws,
-                               settings.budget, history or None)
-
     if not compared.specs:
         st.info("Pick at least one plan in the sidebar, upload one, or build one in the "
                 "plan editor.", icon=":material/arrow_back:")
@@ -159,27 +149,52 @@ def show_results(compared: Lineup, chosen: ChosenTeam, settings: Settings,
         return
     team = chosen.team
     key = spec_key(compared.specs, team)
+    requests = [Request(tuple(compared.specs), team, key, tuple(compared.sources),
+                        settings.n_trials, settings.seed, mode, settings.model_draws)
+                for mode in settings.modes]
+    status = st.empty()
+    answer = Answer([], [], [])
     try:
-        runs += [run_comparison(tuple(compared.specs), team, key, tuple(compared.sources),
-                                settings.n_trials, settings.seed, mode, settings.model_draws)
-                 for mode in settings.modes]
-        st.session_state["last_good"] = (runs, compared, team)
+        answer = comparisons(requests, status)
+        runs = answer.runs
+        if not answer.preliminary:
+            st.session_state["last_good"] = (runs, compared, team)
     except Exception as error:  # noqa: BLE001 - the page must survive an engine failure
+        status.empty()
         st.error(f"The simulation failed: {error}", icon=":material/error:")
         if "last_good" not in st.session_state:
             return
         st.caption("Showing the last comparison that ran.")
         runs, compared, team = st.session_state["last_good"]
+
+    def save(name: str) -> Any:
+        if answer.preliminary:
+            st.warning("The full comparison is still running: save it once it is shown.")
+            return None
+        history = opened.inputs.history_sha256 if opened else (
+            chosen.calibration.history_sha256 if chosen.calibration else None)
+        return save_comparison(name, compared.specs, compared.sources, chosen.text,
+                               chosen.source, team, runs, settings.n_trials,
+                               settings.seed, settings.modes, settings.model_draws,
+                               settings.budget, history or None)
+
     if not present:
         scenario_panel(slot, opened, save)
     if opened is not None and not present:
         reproduction_note(opened, runs)
+    if answer.preliminary:
+        st.info(PRELIMINARY_NOTE, icon=":material/hourglass_top:")
     budgeted = [run.with_budget(settings.budget) for run in runs]
-    view = ResultView(budgeted, compared.labels, compared.specs, team, large=present)
+    drawn = drawn_charts(answer, budgeted, compared.labels, compared.specs, team, present,
+                         status) if answer.runs else {}
+    status.empty()
+    view = ResultView(budgeted, compared.labels, compared.specs, team, large=present,
+                      drawn=drawn)
     if present:
         presentation_page(view)
     else:
         results_page(view)
+    refine(answer, requests, status)
 
 
 def main() -> None:

@@ -9,6 +9,7 @@ would get.
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -555,11 +556,12 @@ def test_the_cached_call_gets_the_edited_spec_and_returns_the_typed_comparison(
     assert kept_team == team
 
 
-def test_run_comparison_is_keyed_by_the_specs_json(
+def test_identical_requests_from_two_sessions_run_once_keyed_by_the_specs_json(
     baseline: PlanSpec, team: TeamSpec, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     import simulator.results.comparison
-    from ui.cache import run_comparison, spec_key
+    from ui.cache import spec_key
+    from ui.serving import Request, service
 
     calls = []
     real = simulator.results.comparison.compare
@@ -572,17 +574,25 @@ def test_run_comparison_is_keyed_by_the_specs_json(
     plans = (baseline, baseline.model_copy(update={"name": "Copy"}))
     key = spec_key(plans, team)
     files = ("baseline.yaml", "copy.yaml")
-    first = run_comparison(plans, team, key, files, 64, 616161, "adaptive")
-    again = run_comparison(plans, team, key, files, 64, 616161, "adaptive")
-    assert isinstance(first, Comparison) and len(calls) == 1
-    assert again.to_dict() == first.to_dict()
-    assert [p.file for p in first.plans] == list(files)
-    assert first.plans[1].vs_first.sales_diff.mean == 0  # the same rules, the same luck
-    # equal specs give equal keys; any change of a plan or the team gives another
+    request = Request(plans, team, key, files, 64, 616161, "adaptive", 0)
+    shared = service()
+    first = shared.submit(request.key, "session-a", request.work)
+    again = shared.submit(request.key, "session-b", request.work)
+    assert again is first and first.owners == {"session-a", "session-b"}
+    result = first.future.result(timeout=600)
+    assert isinstance(result, Comparison) and len(calls) == 1
+    assert shared.finished(request.key) is result  # kept: asking again costs nothing
+    assert shared.submit(request.key, "session-c", request.work).future.result() is result
+    assert len(calls) == 1
+    assert [p.file for p in result.plans] == list(files)
+    assert result.plans[1].vs_first.sales_diff.mean == 0  # the same rules, the same luck
+    # equal specs give equal keys; any change of a plan, the team or a setting another
     assert spec_key(tuple(p.model_copy() for p in plans), team) == key
     assert spec_key((baseline, baseline.model_copy(update={"announce_day": 20})), team) != key
     assert spec_key(plans, team.model_copy(update={"reps": 10})) != key
     assert spec_key(plans[::-1], team) != key
+    assert replace(request, seed=1).key != request.key
+    assert replace(request, draws=2).key != request.key
 
 
 def test_the_effort_chart_marks_the_teams_minimum_effort() -> None:

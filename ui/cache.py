@@ -1,20 +1,18 @@
-"""The cached calls: reading plan and team files, the comparison, the fit to history.
+"""The cached calls: reading plan and team files, the fit to history.
 
 Files (uploads and shipped ones) are read by their bytes (`parse_plan`, `parse_team`),
 under the CLI's size limits, so a large file is parsed once, not on every interaction;
-a file with problems caches its message. The comparison takes validated specs unhashed
-(an underscore-prefixed argument) with a hashed key built from their JSON (`spec_key`),
-so an edited plan goes in as the spec the editor built, never back through YAML. A
-cached function reads only its arguments. The simulation and the fit are reached through
-their modules (`comparison.compare`, `calibrate.calibrate`), so a test can count the calls.
+a file with problems caches its message. Validated specs are keyed by their JSON
+(`spec_key`), so an edited plan goes in as the spec the editor built, never back through
+YAML. A cached function reads only its arguments. The fit is reached through its module
+(`calibrate.calibrate`), so a test can count the calls. The comparisons run on the
+server's shared service (`ui.serving`).
 """
 
 from __future__ import annotations
 
 import hashlib
-import os
 from collections.abc import Sequence
-from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -27,11 +25,7 @@ from simulator.base.files import decode_text
 from simulator.base.limits import MAX_CSV_BYTES, MAX_NAME_CHARS, MAX_YAML_BYTES
 from simulator.base.validation import normal_name, shorten
 from simulator.base.yamlio import parse_yaml_text
-from simulator.faces import process
-from simulator.model.engine import default_chunk_trials
 from simulator.plan.spec import PlanSpec, plan_from_text
-from simulator.results import comparison
-from simulator.results.comparison import Comparison
 from simulator.results.export import csv_bytes
 from simulator.team import calibrate, deals
 from simulator.team.deals.report import credit_report
@@ -40,19 +34,6 @@ from simulator.team.spec import TeamSpec, team_from_dict
 
 DRAW_TRIALS = 200
 """Plan years per behaviour-model draw in the app (the CLI's default is 400)."""
-
-
-@st.cache_resource(show_spinner=False)
-def worker_pool() -> ProcessPoolExecutor | None:
-    """The server's pool of worker processes, one per core (None on a single core).
-
-    Shared by every session, so the cores serve the comparisons and their model draws;
-    `spawn` starts clean processes (forking a server with threads is not safe).
-    """
-    workers = os.cpu_count() or 1
-    if workers < 2:
-        return None
-    return process.worker_pool(workers, server=True)
 
 
 @st.cache_data(show_spinner=False, max_entries=64)
@@ -87,46 +68,6 @@ def spec_key(plans: Sequence[PlanSpec], team: TeamSpec | None = None) -> str:
     """The cache key of validated specs: their JSON, one line each (it holds every field)."""
     specs: list[Any] = [*plans, *([team] if team is not None else [])]
     return "\n".join(spec.model_dump_json() for spec in specs)
-
-
-@st.cache_data(show_spinner=False, max_entries=64)
-def run_comparison(
-    _plans: tuple[PlanSpec, ...],
-    _team: TeamSpec,
-    key: str,
-    files: tuple[str, ...],
-    n_trials: int,
-    seed: int,
-    behavior: str,
-    model_draws: int = 0,
-) -> Comparison:
-    """Simulate the plans on the team: the typed comparison, health findings included.
-
-    key: `spec_key(_plans, _team)`; with the settings it is all the cache hashes, so a
-    chart option never runs the simulation again. model_draws: behaviour-parameter sets
-    of DRAW_TRIALS plan years each, for the model ranges; they and the trials run on the
-    server's worker pool. The result holds per-trial totals and
-    histograms, no per-rep arrays. The progress bar is made and emptied in here:
-    st.cache_data replays the elements a cached function draws, and replaying a bar that
-    was made outside the function would fail.
-    """
-    label = f"Simulating {n_trials:,} plan years of {len(_plans)} plan(s), {behavior} behaviour"
-    bar = st.progress(0.0, text=label)
-
-    def report(done: int, total: int) -> None:
-        bar.progress(min(done / max(total, 1), 1.0), text=f"{label}: {done:,} / {total:,}")
-
-    # about 20 progress steps, but never a chunk larger than the engine's own (a large
-    # team's chunk must stay one block of trials, or its luck would not fit in memory)
-    chunk_trials = min(max(16, -(-n_trials // 20)), default_chunk_trials(_team.size))
-    result = comparison.compare(
-        list(_plans), _team, n_trials=n_trials, seed=seed,
-        behavior=behavior,  # type: ignore[arg-type]
-        files=list(files), chunk_trials=chunk_trials, progress=report,
-        executor=worker_pool(), model_draws=model_draws, draw_trials=DRAW_TRIALS,
-    )
-    bar.empty()
-    return result
 
 
 @dataclass(frozen=True)

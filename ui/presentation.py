@@ -63,13 +63,13 @@ def answer_screen(view: ResultView) -> None:
     st.caption(coverage(run))
 
 
-def two_charts(left: Callable[[], object], right: Callable[[], object]) -> None:
-    """Two charts side by side on one screen."""
+def two_charts(view: ResultView, left: str, right: str) -> None:
+    """Two of the page's charts (by name) side by side on one screen."""
     a, b = st.columns(2, gap="large")
     with a:
-        show_chart(left(), "", downloads=False)
+        show_chart(view.chart(left), "", downloads=False)
     with b:
-        show_chart(right(), "", downloads=False)
+        show_chart(view.chart(right), "", downloads=False)
 
 
 def happens_screen(view: ResultView) -> None:
@@ -98,12 +98,11 @@ def presentation_page(view: ResultView) -> None:
     screens: list[tuple[str, Callable[[], None]]] = [
         ("Which plan?", lambda: answer_screen(view)),
         ("How much will the team sell, and what will it cost?",
-         lambda: two_charts(lambda: view.distribution("sales"),
-                            lambda: view.distribution("payout", view.budget))),
+         lambda: two_charts(view, "team-sales", "incentive-payout")),
         ("Who sells more, who gives up?",
-         lambda: two_charts(view.decile_sales, view.decile_effort)),
+         lambda: two_charts(view, "sales-by-decile", "effort-by-decile")),
         ("How do the plans pay, and which measures get attention?",
-         lambda: two_charts(view.payout_curve, view.measures)),
+         lambda: two_charts(view, "payout-curves", "measure-attainment")),
         ("What happens, and plan health", lambda: happens_screen(view)),
     ]
     for i, (title, body) in enumerate(screens):

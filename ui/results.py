@@ -17,6 +17,7 @@ import streamlit as st
 from simulator.faces.deck import Slide, deck_pdf, deck_pptx, deck_slides
 from simulator.plan.spec import PlanSpec
 from simulator.results import charts, tables
+from simulator.results.charts.page import PageCharts
 from simulator.results.comparison import Comparison
 from simulator.results.export import csv_bytes
 from simulator.results.report import percent, what_happens
@@ -30,79 +31,27 @@ from ui.turnover import timing_and_turnover
 from ui.widgets import plan_heading, show_chart
 
 
-class ResultView:
-    """Frames and charts of the comparisons on a page (one per behaviour mode).
+class ResultView(PageCharts):
+    """The comparisons on a page (one per behaviour mode): charts, table and downloads.
 
     runs: the comparisons of the same plans, adaptive first; labels: the plans' unique
     names in plan order; specs: the plans as compared; team: the team they ran on.
+    drawn: the page's charts as Vega-Lite specs by name (`charts.page.page_specs`), built
+    in a worker; a chart missing there is built here.
     """
 
     def __init__(self, runs: Sequence[Comparison], labels: list[str],
-                 specs: list[PlanSpec], team: TeamSpec, large: bool = False):
-        self.runs, self.labels, self.specs, self.large = list(runs), labels, specs, large
+                 specs: list[PlanSpec], team: TeamSpec, large: bool = False,
+                 drawn: dict[str, dict[str, Any]] | None = None):
+        super().__init__(runs, labels, specs, float(team.effort.minimum), large)
         self.team = team
-        self.first = self.runs[0]
-        self.minimum_effort = float(team.effort.minimum)
-        self.colours = charts.plan_colours(labels)
-        first = self.first
-        self.subtitle = (f"{first.team}, {first.reps} reps · {first.trials:,} simulated "
-                         f"plan years · seed {first.seed}")
-        self.rows = tables.result_rows(self.runs, labels)
-        self.modes = [run.behavior for run in self.runs]
+        self.drawn = drawn or {}
 
-    @property
-    def budget(self) -> float | None:
-        """The incentive budget the runs are held against (None: none given)."""
-        return self.first.budget
-
-    def distribution(self, what: str, budget: float | None = None) -> Any:
-        """Sales or payout ("sales", "payout") per simulated year, P50 and P90 marked."""
-        samples = [(label, mode, p.trial_sales if what == "sales" else p.trial_payout)
-                   for label, mode, p in self.rows]
-        markers = charts.marker_frame([(label, mode, p.sales if what == "sales" else p.payout)
-                                       for label, mode, p in self.rows])
-        return charts.distribution_chart(charts.distribution_frame(samples), markers,
-                                         self.colours, what, budget=budget,
-                                         subtitle=self.subtitle, large=self.large,
-                                         ranges=charts.model_range_frame(self.rows, what))
-
-    def curves(self) -> pd.DataFrame:
-        """Each plan's payout curves (`charts.payout_curve_frame`)."""
-        return charts.payout_curve_frame(list(zip(self.labels, self.specs, strict=True)))
-
-    def payout_curve(self) -> Any:
-        """What a rep earns at a given attainment of every measure, plans overlaid."""
-        return charts.payout_curve_chart(self.curves(), self.colours, large=self.large)
-
-    def measure_curves(self) -> Any:
-        """The payout curve of every measure, one panel each."""
-        return charts.measure_curve_chart(self.curves(), self.colours, large=self.large)
-
-    def decile_sales(self) -> Any:
-        """Sales per rep by productivity decile."""
-        return charts.decile_sales_chart(charts.decile_frame(self.rows), self.colours,
-                                         large=self.large)
-
-    def decile_effort(self) -> Any:
-        """Effort by productivity decile, normal and minimum effort (the team's) marked."""
-        return charts.decile_effort_chart(charts.decile_frame(self.rows), self.colours,
-                                          minimum_effort=self.minimum_effort,
-                                          large=self.large)
-
-    def weekly(self, what: str = "bookings") -> Any:
-        """Team bookings (or effort) week by week: the quarter-end push, the year-end spike."""
-        return charts.weekly_chart(charts.weekly_frame(self.rows), self.colours, what,
-                                   large=self.large)
-
-    def measures(self) -> Any:
-        """Mean attainment of every measure; faint bars are measures reps ignore."""
-        return charts.measure_attainment_chart(charts.measure_frame(self.rows), self.colours,
-                                               large=self.large)
-
-    def attainment(self) -> Any:
-        """Primary-measure attainment over rep-periods, plans overlaid."""
-        return charts.attainment_chart(charts.attainment_frame(self.rows), self.colours,
-                                       large=self.large)
+    def chart(self, name: str) -> Any:
+        """The page's chart `name` (`PageCharts.named`): its drawn spec, or built now."""
+        if name in self.drawn:
+            return self.drawn[name]
+        return self.named()[name]()
 
     def table(self) -> pd.DataFrame:
         """The comparison table, one row per plan and behaviour mode."""
@@ -356,7 +305,6 @@ def results_page(view: ResultView) -> None:
     headline_cards(view)
 
     st.subheader("Sales and cost", divider="gray")
-    budget = view.budget
     budget_summary(view)
     # many overlaid distributions need the full width
     if len(view.labels) <= 3:
@@ -364,31 +312,31 @@ def results_page(view: ResultView) -> None:
     else:
         left, right = st.container(), st.container()
     with left:
-        show_chart(view.distribution("sales"), "team-sales")
+        show_chart(view.chart("team-sales"), "team-sales")
     with right:
-        show_chart(view.distribution("payout", budget), "incentive-payout")
+        show_chart(view.chart("incentive-payout"), "incentive-payout")
 
     st.subheader("How the plans pay", divider="gray")
     left, right = st.columns(2, gap="large")
     with left:
-        show_chart(view.payout_curve(), "payout-curves")
+        show_chart(view.chart("payout-curves"), "payout-curves")
     with right:
-        show_chart(view.measures(), "measure-attainment")
+        show_chart(view.chart("measure-attainment"), "measure-attainment")
     with st.expander("Payout curve of each measure"):
-        show_chart(view.measure_curves(), "measure-payout-curves")
+        show_chart(view.chart("measure-payout-curves"), "measure-payout-curves")
 
     st.subheader("What reps do", divider="gray")
     left, right = st.columns(2, gap="large")
     with left:
-        show_chart(view.decile_sales(), "sales-by-decile")
+        show_chart(view.chart("sales-by-decile"), "sales-by-decile")
     with right:
-        show_chart(view.decile_effort(), "effort-by-decile")
-    show_chart(view.attainment(), "quota-attainment")
+        show_chart(view.chart("effort-by-decile"), "effort-by-decile")
+    show_chart(view.chart("quota-attainment"), "quota-attainment")
     left, right = st.columns(2, gap="large")
     with left:
-        show_chart(view.weekly("bookings"), "weekly-bookings")
+        show_chart(view.chart("weekly-bookings"), "weekly-bookings")
     with right:
-        show_chart(view.weekly("effort"), "weekly-effort")
+        show_chart(view.chart("weekly-effort"), "weekly-effort")
     timing_and_turnover(view.rows)
 
     st.subheader("What happens", divider="gray")

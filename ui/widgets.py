@@ -31,7 +31,13 @@ def chart_downloads(chart: Any, name: str) -> None:
 
 
 def show_chart(chart: Any, name: str, downloads: bool = True) -> None:
-    """A chart across the column, with PNG and SVG downloads named `name` unless told not."""
-    st.altair_chart(chart, width="stretch")
+    """A chart across the column, with PNG and SVG downloads named `name` unless told not.
+
+    chart: an Altair chart, or a Vega-Lite spec (a dict) built elsewhere.
+    """
+    if isinstance(chart, dict):
+        st.vega_lite_chart(chart, width="stretch")
+    else:
+        st.altair_chart(chart, width="stretch")
     if downloads:
         chart_downloads(chart, name)

@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import vl_convert as vlc
 
 
 def chart_png(chart: Any, scale: float = 2.0) -> bytes:
-    """A chart as PNG bytes (vl-convert; `scale` 2 gives a sharp image for slides)."""
-    return bytes(vlc.vegalite_to_png(chart.to_json(), scale=scale))
+    """A chart (Altair, or a Vega-Lite dict) as PNG bytes (`scale` 2: sharp, for slides)."""
+    return bytes(vlc.vegalite_to_png(_json(chart), scale=scale))
 
 
 def chart_svg(chart: Any) -> str:
-    """A chart as SVG text (vl-convert)."""
-    return str(vlc.vegalite_to_svg(chart.to_json()))
+    """A chart (Altair, or a Vega-Lite dict) as SVG text."""
+    return str(vlc.vegalite_to_svg(_json(chart)))
+
+
+def _json(chart: Any) -> str:
+    return json.dumps(chart) if isinstance(chart, dict) else str(chart.to_json())
