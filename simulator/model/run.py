@@ -9,6 +9,7 @@ next year's quota from this year's result, trial by trial and rep by rep.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -144,8 +145,7 @@ def _run_year(
     annual = np.zeros(scale.shape)
     for period_index in range(plan.periods_per_year):
         months = slice(period_index * months_per_period, (period_index + 1) * months_per_period)
-        z = activity_z[months].sum(axis=0) / np.sqrt(months_per_period)
-        activity = mean_one_lognormal(z, team.luck.activity_weekly)  # (T, n)
+        activity = _period_activity(activity_z, months, team.luck.activity_weekly)  # (T, n)
         period = _Period.start(carry, weights)
         # deals carried in from the last period are booked in this period's first week
         tally.weekly_sales[:, period_index * weeks] += (
@@ -161,6 +161,26 @@ def _run_year(
     if leave is not None and model.leaving is not None:  # empty seats, new hires
         _tally_leaving(model, leave, season_of_week, tally)
     return [annual, carry]
+
+
+_RECENT = threading.local()
+"""This thread's last chunk's activity luck by period (`_period_activity`)."""
+
+
+def _period_activity(activity_z: FloatArray, months: slice, sigma: float) -> FloatArray:
+    """A period's activity luck (T, n) from the year's monthly normals (12, T, n).
+
+    Every plan of a chunk sees the same, so it is worked out once per chunk and thread.
+    """
+    recent = getattr(_RECENT, "activity", None)
+    if recent is None or recent[0] is not activity_z:  # a new chunk: the last one's goes
+        recent = _RECENT.activity = (activity_z, {})
+    by_period: dict[tuple[int, int, float], FloatArray] = recent[1]
+    key = (months.start, months.stop, sigma)
+    if key not in by_period:
+        z = activity_z[months].sum(axis=0) / np.sqrt(months.stop - months.start)
+        by_period[key] = mean_one_lognormal(z, sigma)
+    return by_period[key]
 
 
 def _tally_leaving(model: PlanModel, leave: IntArray, season_of_week: FloatArray,
@@ -284,14 +304,15 @@ def _settle(
     count, level = layout.count, layout.level
     full = np.empty((*booked.shape, len(payout.curves)))
     act = activity[..., None]
-    sales_col = layout.sales_luck[count]
-    pre = np.where(sales_col, period.pre_sales[..., None], act * period.pre_activity[:, None])
-    post = np.where(sales_col, period.post_sales[..., None], act * period.post_activity[..., None])
-    reach, reach0 = model.reach[:, count], model.reach_default[:, count]
     with np.errstate(divide="ignore"):
-        full[..., count] = np.where(
-            layout.lower[count], 1 / (pre / reach0 + post / reach), reach0 * pre + reach * post
-        )
+        for k in count:  # column by column: only the operations each measure needs
+            if layout.sales_luck[k]:
+                pre, post = period.pre_sales, period.post_sales
+            else:
+                pre, post = activity * period.pre_activity, activity * period.post_activity
+            reach, reach0 = model.reach[:, k], model.reach_default[:, k]
+            full[..., k] = (1 / (pre / reach0 + post / reach) if layout.lower[k]
+                            else reach0 * pre + reach * post)
     if level.size:
         share = period.announced_share
         lvl = (1 - share) * model.reach_default[:, level] + share * model.reach[:, level]
