@@ -140,10 +140,11 @@ def test_curve_pay_pays_as_the_calculators_numpy_to_the_bit() -> None:
     edges = np.array([0.0, -0.5, 0.5, 0.8, 1.0, 1.2, 1.5, 2.0, np.inf, np.nan])
     full[0, : edges.size] = edges[:, None]  # at the points, thresholds and beyond
     full[1, : edges.size] = edges[:, None] - 1e-13  # a hair below them
-    expected_pay, expected_cap = payout.settle(full, np.ones(3))
     assert payout.curve_arrays is not None
-    pay, at_cap = np.empty(full.shape), np.empty(full.shape, dtype=bool)
-    curve_pay(full, *payout.curve_arrays, payout.weights, payout.target_per_period, pay,
-              at_cap)
-    np.testing.assert_array_equal(pay, expected_pay)
-    np.testing.assert_array_equal(at_cap, expected_cap)
+    own = rng.uniform(1000.0, 4000.0, 40)  # each rep's own target pay (a roster's)
+    for targets, target in ((np.full(40, 2500.0), None), (own, own)):
+        expected_pay, expected_cap = payout.settle(full, np.ones(3), target=target)
+        pay, at_cap = np.empty(full.shape), np.empty(full.shape, dtype=bool)
+        curve_pay(full, *payout.curve_arrays, payout.weights, targets, pay, at_cap)
+        np.testing.assert_array_equal(pay, expected_pay)
+        np.testing.assert_array_equal(at_cap, expected_cap)

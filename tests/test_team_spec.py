@@ -92,7 +92,7 @@ def test_tasks_just_under_ninety_percent_are_fine() -> None:
                  {"rep_id": "A", "level": 2}]}, "roster: duplicate rep_id A"),
     ({"roster": []}, "roster: must list at least one rep"),
     ({"roster": [{"rep_id": "A", "level": 1}, {"rep_id": "B", "level": 0}]},
-     "roster[2].level: Input should be greater than 0"),
+     "roster[2] (B).level: Input should be greater than 0"),
     ({"effort": {"minimum": 2.0, "maximum": 1.0}},
      "effort: minimum 2.0 must be below maximum 1.0"),
     ({"effort": {"output_elasticity": 1.6}}, "effort: output_elasticity 1.6 must be at most 1.5"),

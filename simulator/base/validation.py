@@ -110,13 +110,17 @@ class Frozen(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
-def _measure_label(raw: Mapping[str, Any], index: int) -> str:
-    measures = raw.get("measures")
+LABELS = {"measures": "name", "roster": "rep_id"}
+"""Lists whose items a message names by a key of theirs: a measure by its name, a rep by id."""
+
+
+def _item_label(raw: Mapping[str, Any], key: str, index: int) -> str:
+    items = raw.get(key)
     name = None
-    if isinstance(measures, list) and index < len(measures) and isinstance(measures[index], dict):
-        name = measures[index].get("name")
-    return f"measures[{index + 1}]" + (f" ({shorten(normal_name(name))})"
-                                       if isinstance(name, str) else "")
+    if isinstance(items, list) and index < len(items) and isinstance(items[index], dict):
+        name = items[index].get(LABELS[key])
+    return f"{key}[{index + 1}]" + (f" ({shorten(normal_name(name))})"
+                                    if isinstance(name, str) else "")
 
 
 def shorten(text: str, limit: int = 60) -> str:
@@ -137,8 +141,8 @@ def _where(loc: tuple[int | str, ...], raw: Mapping[str, Any]) -> str:
     i = 0
     while i < len(loc):
         part = loc[i]
-        if part == "measures" and i + 1 < len(loc) and isinstance(loc[i + 1], int):
-            parts.append(_measure_label(raw, int(loc[i + 1])))
+        if part in LABELS and i + 1 < len(loc) and isinstance(loc[i + 1], int):
+            parts.append(_item_label(raw, str(part), int(loc[i + 1])))
             i += 2
             continue
         if isinstance(part, int):

@@ -71,7 +71,7 @@ def _solve_scale(team: TeamSpec, plan: PlanSpec, funnel: WeeklyFunnel, reps: Rep
     seasons = period_seasons(team, weeks)
     terminal = terminal_pay(response.payout, response.pay_weights, types.reach, ratchets(plan),
                             team.behavior.weekly_discount ** WEEKS_PER_YEAR, types.quotas,
-                            response.layout.is_count)
+                            response.layout.is_count, types.pay_scale)
     sigma = progress_sigma(team, response.pay_weights, response.layout.sales_luck, weeks)
     dynamics = {s: PeriodDynamics.of(team, weeks, s, sigma) for s in dict.fromkeys(seasons)}
     # revenue per type under the plan's mix; each week's output in units of a normal week

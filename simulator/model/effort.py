@@ -56,6 +56,7 @@ class RepTypes:
     reach: FloatArray  # (n_types, n_measures): expected attainment per period at e = 1
     effort_cost: FloatArray  # (n_types,)
     quotas: FloatArray | None = None  # (n_types, n_measures) mean quota per period
+    pay_scale: FloatArray | None = None  # (n_types,) target pay / the plan's (`model.terms`)
 
 
 def group_reps(reach: FloatArray, effort_cost: FloatArray, weights: FloatArray,
@@ -318,8 +319,8 @@ def weekly_effort_cost(team: TeamSpec, effort_cost: FloatArray) -> FloatArray:
 
 def terminal_pay(payout: PlanPayout, pay_weights: FloatArray, reach: FloatArray,
                  ratchets: FloatArray | None = None, year_discount: float = 1.0,
-                 quotas: FloatArray | None = None,
-                 is_count: NDArray[np.bool_] | None = None) -> FloatArray:
+                 quotas: FloatArray | None = None, is_count: NDArray[np.bool_] | None = None,
+                 pay_scale: FloatArray | None = None) -> FloatArray:
     """Pay at a period's end for each type and progress index: (n_types, N_X) currency.
 
     pay_weights: (M,) weights of the measures in the progress index (0 elsewhere);
@@ -331,10 +332,8 @@ def terminal_pay(payout: PlanPayout, pay_weights: FloatArray, reach: FloatArray,
     rep who foresees it counts each unit of progress at its cost next year: the
     measure's marginal pay at normal progress x its ratchet, discounted by `year_discount`
     (a year), is taken off the pay of every unit of x (Misra & Nair 2011's holding back).
-
-    quotas: (n_types, M) quota per period, for commission measures: they pay their
-    schedule on the value (attainment x quota), in currency, whatever their pay weight.
-
+    quotas: (n_types, M) quota per period: commission measures pay their schedule on the
+    value (attainment x quota) in currency; pay_scale: (n_types,) target pay / the plan's.
     Gates and multipliers between measures (`PlanPayout.gates`, `multipliers`) act on the
     other measure's attainment at the same progress: x times its reach for a count measure
     (is_count: (M,), None: all), its expected level otherwise.
@@ -349,7 +348,8 @@ def terminal_pay(payout: PlanPayout, pay_weights: FloatArray, reach: FloatArray,
                 assert quotas is not None, "a commission measure pays on the types' quotas"
                 pay = payout.measure_pay(k, att, quotas[:, k, None])
             else:
-                pay = payout.target_per_period * pay_weights[k] * curve(att)
+                pay = (payout.target_per_period * pay_weights[k] * curve(att)
+                       * (1.0 if pay_scale is None else pay_scale[:, None]))
             if payout.gates or payout.multipliers:
                 pay = pay * link_factor(payout, k, lambda j: grid_attainment(
                     payout, j, reach, is_count, X_GRID, DX / 2), pay.shape)
@@ -404,7 +404,7 @@ def effort_policies(
     seasons = period_seasons(team, weeks)
     terminal = terminal_pay(payout, pay_weights, types.reach, ratchets,
                             team.behavior.weekly_discount ** WEEKS_PER_YEAR, types.quotas,
-                            is_count)
+                            is_count, types.pay_scale)
     sigma = progress_sigma(team, pay_weights, sales_luck, weeks)
     solved: dict[float, Policy] = {}
     for season in dict.fromkeys(np.round(seasons, 12)):

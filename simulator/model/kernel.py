@@ -241,7 +241,7 @@ def curve_pay(
     thresholds: FloatArray,  # (M,)
     caps: FloatArray,  # (M,) the cap of the payout multiple (inf: none)
     weights: FloatArray,  # (M,) shares of the target incentive
-    target: float,  # target incentive of one rep for one period
+    targets: FloatArray,  # (n,) each rep's target incentive for one period
     pay: FloatArray,  # (T, n, M) out: each measure's pay
     at_cap: NDArray[np.bool_],  # (T, n, M) out: paid at its cap
 ) -> None:
@@ -270,5 +270,5 @@ def curve_pay(
                     if not nudged >= thresholds[k]:
                         multiple = 0.0
                     multiple = min(multiple, caps[k])
-                pay[t, i, k] = multiple * weights[k] * target
+                pay[t, i, k] = multiple * weights[k] * targets[i]
                 at_cap[t, i, k] = multiple >= caps[k] - 1e-12

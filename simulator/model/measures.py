@@ -102,7 +102,9 @@ def plan_quotas(plan: PlanSpec, funnel: WeeklyFunnel, reps: Reps, team: TeamSpec
     quotas scale what the rep sold in the history: for a calibrated team the fitted level
     times the team's `history_factor` (count metrics), for a team without history the
     same as relative. Team quotas scale the team median of the expected result; absolute
-    quotas are taken as written.
+    quotas are taken as written. A roster's `quota_factor` then multiplies each rep's quota
+    of every volume measure (a count metric, more is better); level and lower-is-better
+    measures keep the plan's.
     """
     normal = weekly_output(
         funnel, reps, np.broadcast_to(funnel.default_mix, (reps.size, 6)), np.ones(reps.size)
@@ -121,5 +123,7 @@ def plan_quotas(plan: PlanSpec, funnel: WeeklyFunnel, reps: Reps, team: TeamSpec
             column = q.value * team.history_factor * per_period * reps.quota_error
         else:
             column = q.value * per_period * reps.quota_error
+        if reps.quota_factor is not None and count and m.direction != "lower":
+            column = column * reps.quota_factor
         columns.append(column)
     return np.column_stack(columns)

@@ -72,11 +72,13 @@ def choose_mix(
     payout: PlanPayout,
     layout: MeasureLayout,
     shares: FloatArray | None = None,
+    rep_scale: FloatArray | None = None,
 ) -> Mix:
     """Each rep's time split and call quality under the plan (see the module docstring).
 
     quotas: (n_reps, M) per period; shares: (M,) each measure's share of pay (None: the
-    weights). Multiplicative fixed-point steps on the gradient of expected pay plus inertia,
+    weights); rep_scale: (n_reps,) each rep's target pay over the plan's (None: 1).
+    Multiplicative fixed-point steps on the gradient of expected pay plus inertia,
     with a grid search over call quality. A commission measure's expected pay is in
     currency, taken in units of the reference target pay per period.
     """
@@ -84,7 +86,9 @@ def choose_mix(
     focus = funnel.focus(int(tracked.sum()))
     weeks = plan.weeks_per_period
     weights = payout.weights * tracked
-    pay_scale = plan.target_incentive / team.effort.reference_target_incentive
+    pay_scale: float | FloatArray = plan.target_incentive / team.effort.reference_target_incentive
+    if rep_scale is not None:
+        pay_scale = pay_scale * rep_scale
     per_reference = plan.periods_per_year / team.effort.reference_target_incentive
     commission = payout.commission & tracked
     linked = np.zeros(len(payout.curves), dtype=bool)

@@ -12,9 +12,12 @@ from typing import Literal
 import numpy as np
 from numpy.typing import NDArray
 
-from simulator.model.effort import Policy, RepTypes, effort_policies, group_reps, weekly_effort_cost
+from simulator.model.effort import Policy, RepTypes, effort_policies, weekly_effort_cost
 from simulator.model.measures import MeasureLayout, pay_shares, plan_quotas
 from simulator.model.mix import Mix, choose_mix, default_mix, tracked_measures
+from simulator.model.resolve import adjusted_policies
+from simulator.model.spiff_sim import SpiffModel
+from simulator.model.terms import group_with_pay, pay_scale, target_per_period
 from simulator.model.turnover import Leaving
 from simulator.plan.payout import PlanPayout
 from simulator.plan.spec import PlanSpec
@@ -105,6 +108,8 @@ class PlanModel:
     leaving: Leaving | None = None  # who leaves under the plan (set by `simulate`)
     before: Before | None = None  # work before the announcement (None: normal, usual mix)
     shares: FloatArray | None = None  # (M,) each measure's share of pay (None: the weights)
+    target: FloatArray | None = None  # (n,) each rep's target pay a period (None: the plan's)
+    spiffs: SpiffModel | None = None  # the plan's SPIFFs (model.spiff_sim)
 
 
 @dataclass(frozen=True)
@@ -123,6 +128,7 @@ class PlanResponse:
     index_weights: FloatArray  # (M,) the same, summing to 1 (or all 0)
     types: RepTypes  # grouped by reach and cost, at the given cost scale
     shares: FloatArray  # (M,) each measure's share of pay (`measures.pay_shares`)
+    spiffs: SpiffModel | None = None  # the plan's SPIFFs on the team
 
 
 _CACHE_SIZE = 64
@@ -201,7 +207,8 @@ def respond(
     quotas = plan_quotas(plan, funnel, reps, team)
     shares = pay_shares(payout, quotas)
     start = default_mix(funnel, reps.size)
-    mix = (choose_mix(plan, team, funnel, reps, quotas, payout, layout, shares)
+    scale = pay_scale(plan, reps)  # the roster's target incentives (model.terms)
+    mix = (choose_mix(plan, team, funnel, reps, quotas, payout, layout, shares, scale)
            if behavior == "adaptive" else start)
     if before is not None and behavior == "adaptive":
         start = before.mix
@@ -225,8 +232,9 @@ def respond(
         revenue_default=outputs_default["revenue"],
         pay_weights=pay_weights,
         index_weights=index_weights,
-        types=group_reps(reach, cost, index_weights, quotas),
+        types=group_with_pay(reach, cost, index_weights, quotas, scale),
         shares=shares,
+        spiffs=SpiffModel.of(plan, team, outputs_default, outputs),
     )
 
 
@@ -250,6 +258,10 @@ def prepare(
     policies = (effort_policies(r.payout, team, plan.weeks_per_period, r.types, r.pay_weights,
                                 r.layout.sales_luck, ratchets(plan), r.layout.is_count)
                 if behavior == "adaptive" else [])
+    # periods a SPIFF window touches pay more; a guarantee floors every period's pay
+    policies = adjusted_policies(policies, plan, r.spiffs, r.payout, team, r.types,
+                                 r.pay_weights, r.layout.sales_luck, ratchets(plan),
+                                 r.layout.is_count)
     count = r.layout.count
     worth = None
     if policies:  # base salary + each period's expected pay less its cost of effort
@@ -276,4 +288,6 @@ def prepare(
         worth=worth,
         before=before if behavior == "adaptive" else None,
         shares=r.shares,
+        target=target_per_period(plan, reps),
+        spiffs=r.spiffs,
     )

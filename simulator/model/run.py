@@ -20,6 +20,7 @@ from simulator.base.stats import mean_one_lognormal
 from simulator.model.effort import DX, N_X, Policy
 from simulator.model.kernel import curve_pay, period_tallies, period_weeks
 from simulator.model.luck import BLOCK_TRIALS
+from simulator.model.payroll_sim import YearPay
 from simulator.model.prepare import PlanModel
 from simulator.model.tally import ATTAINMENT_BINS, PER_TRIAL, REP_SUMS, PlanTally
 from simulator.model.turnover import STAYS, IntArray
@@ -143,6 +144,7 @@ def _run_year(
     count = model.layout.count
     weights = model.progress.weights(scale[..., count] if ratcheted else None)
     annual = np.zeros(scale.shape)
+    ledger = YearPay.start(model, scale.shape[:2])  # true-up, draw, SPIFFs
     for period_index in range(plan.periods_per_year):
         months = slice(period_index * months_per_period, (period_index + 1) * months_per_period)
         activity = _period_activity(activity_z, months, team.luck.activity_weekly)  # (T, n)
@@ -155,7 +157,7 @@ def _run_year(
                season_of_week[period_index * weeks:(period_index + 1) * weeks] / weeks,
                sales_luck, leave, activity, tally)
         full = _settle(model, team, period, activity, tally, rep_sums,
-                       scale if ratcheted else None)
+                       scale if ratcheted else None, ledger)
         annual += full / plan.periods_per_year
         carry = period.carry
     if leave is not None and model.leaving is not None:  # empty seats, new hires
@@ -291,11 +293,13 @@ def _settle(
     tally: PlanTally,
     rep_sums: dict[str, FloatArray],
     scale: FloatArray | None = None,
+    ledger: YearPay | None = None,
 ) -> FloatArray:
     """A period's end: every measure's attainment and pay, and the period's tallies.
 
-    scale: (T, n, M) each measure's quota against the first year's (None: all 1). Returns
-    the period's attainments, (T, n, M).
+    scale: (T, n, M) each measure's quota against the first year's (None: all 1); ledger:
+    the year's payroll (None: each period pays its earnings). Returns the period's
+    attainments, (T, n, M).
     """
     plan, layout, payout = model.plan, model.layout, model.payout
     weeks = plan.weeks_per_period
@@ -322,12 +326,15 @@ def _settle(
     quotas = model.quotas  # a commission pays on the value: attainment x the quota in force
     if scale is not None and payout.commission.any():
         quotas = quotas * scale
+    # (T, n, M) each: gates, multipliers applied; each rep's own target pay (roster)
     curves = payout.curve_arrays
     if curves is None:
-        pay, at_cap = payout.settle(full, quotas)  # (T, n, M) each: gates, multipliers applied
+        pay, at_cap = payout.settle(full, quotas, target=model.target)
     else:  # curves only: the same pay, compiled
+        targets = (np.full(full.shape[1], payout.target_per_period) if model.target is None
+                   else np.asarray(model.target, dtype=float))
         pay, at_cap = np.empty(full.shape), np.empty(full.shape, dtype=bool)
-        curve_pay(full, *curves, payout.weights, payout.target_per_period, pay, at_cap)
+        curve_pay(full, *curves, payout.weights, targets, pay, at_cap)
     informed_weeks = period.announced_share * weeks
     gave_up_weeks = (informed_weeks * team.behavior.gave_up_weeks_share
                      if informed_weeks > 0 else -1.0)  # -1: nobody knew the plan
@@ -339,6 +346,12 @@ def _settle(
                    rep_pay, gave_up, capped, counts,
                    tally.measure_reached, tally.measure_attainment, tally.measure_payout,
                    tally.attainment_histogram)
+    if ledger is not None:  # what payroll pays: true-up, draw, SPIFFs (model.payroll_sim)
+        rep_pay = ledger.pay(rep_pay, full, model.quotas if scale is None
+                             else model.quotas * scale, model.target,
+                             (period.pre_sales, period.post_sales,
+                              activity * period.pre_activity, activity * period.post_activity),
+                             tally)
     tally.payout += rep_pay.sum(axis=1)
     tally.sales += booked.sum(axis=1)
     tally.effort += period.effort.sum(axis=1)

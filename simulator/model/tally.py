@@ -41,6 +41,9 @@ PER_TRIAL = (
     "sales_by_year",
     "payout_by_year",
     "quota_scale_by_year",
+    "earned",
+    "spiff_pay",
+    "topped_up",
 )
 REP_SUMS = ("rep_sales", "rep_payout", "rep_effort", "rep_gave_up", "rep_capped")
 
@@ -74,6 +77,11 @@ class PlanTally:
     sales_by_year: FloatArray = field(init=False)  # (T, years): each plan year's sales
     payout_by_year: FloatArray = field(init=False)
     quota_scale_by_year: FloatArray = field(init=False)  # (T, years): mean primary quota
+    # with payroll mechanics or SPIFFs only (`model.payroll_sim`; else 0): the periods' own
+    # earnings (`payout` is what payroll pays), SPIFF pay, rep-periods a draw topped up
+    earned: FloatArray = field(init=False)
+    spiff_pay: FloatArray = field(init=False)
+    topped_up: FloatArray = field(init=False)
     rep_sales: FloatArray = field(init=False)
     rep_payout: FloatArray = field(init=False)
     rep_effort: FloatArray = field(init=False)

@@ -24,8 +24,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal, localcontext
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
+import numpy as np
 from pydantic import Strict
 
 from simulator.base.csvfile import CsvRows, parse_number, read_text, text_problem
@@ -79,31 +80,62 @@ def run_ledger(
     """
     settled_so_far: dict[str, Decimal] = {}
     balance: dict[str, Decimal] = {}
-    amount = ZERO if draw is None else Decimal(f"{draw.amount:.2f}")
+    amount = None if draw is None else Decimal(f"{draw.amount:.2f}")
+    recoverable = draw is not None and draw.recoverable
     out = []
     for i, rep in enumerate(reps):
-        ytd_earned = None
-        if ytd is None:
-            settled = earned[i]
-        else:
-            ytd_earned = ytd[i]
-            due = ytd_earned - settled_so_far.get(rep, ZERO)
-            settled = due if clawback else max(due, ZERO)
-            settled_so_far[rep] = settled_so_far.get(rep, ZERO) + settled
-        owed = balance.get(rep, ZERO)
-        topup = recovered = ZERO
-        if draw is not None:
-            if settled < amount:
-                topup = amount - settled
-                if draw.recoverable:
-                    owed += topup
-            elif draw.recoverable:
-                recovered = min(owed, settled - amount)
-                owed -= recovered
-        balance[rep] = owed
-        out.append(LedgerRow(ytd_earned, settled, topup, recovered, owed,
-                             settled + topup - recovered))
+        ytd_earned = None if ytd is None else ytd[i]
+        step = ledger_step(earned[i], ytd_earned, settled_so_far.get(rep, ZERO),
+                           balance.get(rep, ZERO), clawback, amount, recoverable)
+        settled_so_far[rep], balance[rep] = step.settled_so_far, step.owed
+        out.append(LedgerRow(ytd_earned, step.settled, step.topup, step.recovered, step.owed,
+                             step.paid))
     return out
+
+
+Amount = Any
+"""Money in the ledger: one rep's exact Decimal, or a numpy array of many reps' floats."""
+
+
+@dataclass(frozen=True)
+class LedgerStep:
+    """One period of the ledger: what is settled, the draw's lines, the running sums."""
+
+    settled: Amount  # earnings due this period (after the true-up)
+    settled_so_far: Amount  # settled in the year so far, this period included
+    topup: Amount
+    recovered: Amount
+    owed: Amount  # the draw balance after the period
+    paid: Amount  # settled + top-up - recovered
+
+
+def ledger_step(earned: Amount, ytd: Amount | None, settled_before: Amount, owed: Amount,
+                clawback: bool, draw_amount: Decimal | float | None,
+                recoverable: bool) -> LedgerStep:
+    """The ledger's one rule for a period, for one rep or for many at once.
+
+    The calculator runs it per rep in exact Decimal cents (`run_ledger`); the simulation
+    for every trial and rep at once on numpy arrays (`model.payroll_sim`).
+
+    earned: the period's earnings; ytd: the year-to-date earnings (None: period
+    settlement); settled_before: settled earlier in the year; owed: the draw balance before
+    the period; draw_amount: the draw per period (None: no draw). Written with arithmetic
+    and numpy's element-wise maximum/minimum only, so both kinds of amount take it.
+    """
+    zero = earned * 0
+    if ytd is None:
+        settled = earned
+    else:
+        due = ytd - settled_before
+        settled = due if clawback else np.maximum(due, zero)
+    topup = recovered = zero
+    if draw_amount is not None:
+        topup = np.maximum(draw_amount - settled, zero)  # up to the draw
+        if recoverable:  # repaid from pay above the draw, never taking pay below it
+            recovered = np.minimum(owed, np.maximum(settled - draw_amount, zero))
+            owed = owed + topup - recovered
+    return LedgerStep(settled, settled_before + settled, topup, recovered, owed,
+                      settled + topup - recovered)
 
 
 @dataclass(frozen=True)

@@ -22,6 +22,7 @@ from simulator.base.metrics import METRICS
 from simulator.model.engine import Simulation
 from simulator.plan.payout import PayoutCurve
 from simulator.plan.spec import Measure, PlanSpec
+from simulator.plan.statement import has_payroll
 from simulator.team.spec import TeamSpec
 
 if TYPE_CHECKING:
@@ -44,6 +45,7 @@ RULES: dict[str, str] = {
     "first working days",
     "activity_volume": "little pay for activity volume (dials, conversations, talk time, "
     "short calls)",
+    "payroll": "a draw should top up few rep-periods and SPIFFs stay a small share of pay",
 }
 """Each rule's id and the practice it checks."""
 
@@ -58,6 +60,8 @@ MEASURES = (4, 5)  # ok up to 4, warn at 5
 LIGHT_WEIGHT = 0.10
 LATE_SHARE = (0.10, 0.25)
 ACTIVITY_WEIGHT = (0.15, 0.30)
+TOPPED_UP = (0.10, 0.25)  # share of rep-periods a draw tops up
+SPIFF_SHARE = (0.10, 0.20)  # SPIFF pay / all incentive pay
 VOLUME_METRICS = ("dials", "conversations", "talk_time")
 """Metrics that pay for volume when higher is better (avg_call_minutes when lower is)."""
 
@@ -162,7 +166,37 @@ def plan_health(sim: Simulation, index: int, summary: PlanResult) -> list[Findin
     findings += _measure_findings(plan, tracked, sim.team, shares)
     findings.append(_late(plan))
     findings.append(_activity(plan, model.mix.quality, shares))
+    if has_payroll(plan):
+        findings.append(_payroll(sim, index, unit))
     return findings
+
+
+def _payroll(sim: Simulation, index: int, unit: str) -> Finding:
+    """What payroll pays against what the periods earn: true-ups, the draw, SPIFFs.
+
+    Attainment in every other finding is each period's own; this one reads the cost.
+    """
+    plan, tally = sim.models[index].plan, sim.tallies[index]
+    paid, earned = float(tally.payout.mean()), float(tally.earned.mean())
+    topped = float(tally.topped_up.mean()) / (sim.reps.size * plan.periods_per_year)
+    spiff = float(tally.spiff_pay.mean()) / paid if paid > 0 else 0.0
+    extra = paid / earned - 1 if earned > 0 else 0.0
+    parts = [f"payroll pays {paid:,.0f} a year, {extra:+.1%} against the periods' earnings "
+             f"({earned:,.0f})"]
+    if plan.settlement == "cumulative":
+        parts.append("year-to-date true-ups" + (" with clawbacks" if plan.clawback
+                                                else ", shortfalls carried"))
+    status: Status = "ok"
+    if plan.draw is not None:
+        status = _below(topped, *TOPPED_UP)
+        parts.append(f"the {plan.draw.amount:,.0f} draw tops up {_pct(topped)} of {unit}"
+                     + (", repaid from later ones" if plan.draw.recoverable
+                        else ", never repaid (a guarantee: below it results pay nothing)"))
+    if plan.spiffs:
+        worse = _below(spiff, *SPIFF_SHARE)
+        status = worse if STATUS_ORDER[worse] < STATUS_ORDER[status] else status
+        parts.append(f"SPIFFs are {_pct(spiff)} of incentive pay")
+    return Finding("payroll", status, "; ".join(parts), extra)
 
 
 def _shares(sim: Simulation, index: int) -> np.ndarray:

@@ -50,6 +50,8 @@ class Reps:
     task_skill: FloatArray  # (n, 3) output of each non-selling task, relative
     effort_cost: FloatArray  # (n,) cost of effort, relative (kappa)
     quota_error: FloatArray  # (n,) company's estimate of the rep's result / the truth
+    quota_factor: FloatArray | None = None  # (n,) roster quota factors (None: all 1)
+    target_incentive: FloatArray | None = None  # (n,) roster target pay a year (NaN: plan's)
 
     @property
     def size(self) -> int:
@@ -89,9 +91,29 @@ def draw_reps(team: TeamSpec, rng: np.random.Generator) -> Reps:
         shares = np.array([team.products[p].time_share for p in PRODUCTS])
         product_skill = product_skill / (product_skill @ (shares / shares.sum()))[:, None]
         ids = tuple(r.rep_id for r in team.roster)
+        factors, targets = roster_terms(team)
     else:
         ids = tuple(f"R{i + 1:03d}" for i in range(n))
-    return Reps(ids, conversion, deal_size, product_skill, task_skill, effort_cost, quota_error)
+        factors = targets = None
+    return Reps(ids, conversion, deal_size, product_skill, task_skill, effort_cost, quota_error,
+                factors, targets)
+
+
+def roster_terms(team: TeamSpec) -> tuple[FloatArray | None, FloatArray | None]:
+    """The roster's per-rep quota factors and target incentives, (n,) each.
+
+    None where no rep of the roster has the term (so a roster without them is simulated
+    exactly as before); otherwise 1 (quota factor) or NaN (target: the plan's) for reps
+    without it.
+    """
+    roster = team.roster or ()
+    factors = targets = None
+    if any(r.quota_factor is not None for r in roster):
+        factors = np.array([1.0 if r.quota_factor is None else r.quota_factor for r in roster])
+    if any(r.target_incentive is not None for r in roster):
+        targets = np.array([np.nan if r.target_incentive is None else r.target_incentive
+                            for r in roster])
+    return factors, targets
 
 
 @dataclass(frozen=True)

@@ -93,10 +93,18 @@ def _default_tasks() -> dict[str, Task]:
 
 
 class RosterRep(Frozen):
-    """A named rep with a level fitted from history (1.0 = the team funnel's rep)."""
+    """A named rep with a level fitted from history (1.0 = the team funnel's rep).
+
+    Optional terms of the rep's own, used by every plan simulated on the team (README,
+    "Per-rep terms"): `quota_factor` multiplies the quota each plan sets the rep on its
+    volume measures (count metrics where more is better); `target_incentive` (per year)
+    replaces the plan's `pay.target_incentive` for the rep's curve measures.
+    """
 
     rep_id: Text
     level: Factor
+    quota_factor: Factor | None = None
+    target_incentive: Money | None = None
 
 
 class TeamSpec(Frozen):
