@@ -250,7 +250,8 @@ def _weeks(
     b = team.behavior
     rules = np.array([b.defer_window_weeks, b.movable_share, b.slip_loss, b.pull_share,
                       b.pull_discount, team.effort.minimum], dtype=float)
-    if leave is not None and model.leaving is not None:
+    # seats whose rep leaves as today keep their luck: when all do (today's plan), no factor
+    if leave is not None and model.leaving is not None and (leave[0] != leave[1]).any():
         leaving, availability = leave, model.leaving.table
     else:
         leaving, availability = NO_LEAVING, np.zeros((STAYS + 1, WEEKS_PER_YEAR))
