@@ -10,6 +10,7 @@ next year's quota from this year's result, trial by trial and rep by rep.
 from __future__ import annotations
 
 import threading
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -175,8 +176,9 @@ def _period_activity(activity_z: FloatArray, months: slice, sigma: float) -> Flo
     Every plan of a chunk sees the same, so it is worked out once per chunk and thread.
     """
     recent = getattr(_RECENT, "activity", None)
-    if recent is None or recent[0] is not activity_z:  # a new chunk: the last one's goes
-        recent = _RECENT.activity = (activity_z, {})
+    if recent is None or recent[0]() is not activity_z:  # a new chunk: the last one's goes
+        # a weak reference: the chunk's luck is freed with the chunk, not held to the next
+        recent = _RECENT.activity = (weakref.ref(activity_z), {})
     by_period: dict[tuple[int, int, float], FloatArray] = recent[1]
     key = (months.start, months.stop, sigma)
     if key not in by_period:
