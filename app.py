@@ -17,6 +17,7 @@ import streamlit as st
 
 from simulator.plan.spec import PlanSpec
 from simulator.results import charts
+from simulator.results.charts.page import preview_spec
 from simulator.results.comparison import reference_order, unique_names
 from ui.cache import spec_key
 from ui.editor import Edit, plan_editor
@@ -32,21 +33,19 @@ from ui.scenarios import (
     scenario_panel,
 )
 from ui.sensitivity import sensitivity_page
-from ui.serving import PRELIMINARY_NOTE, Answer, Request, comparisons, drawn_charts, refine
+from ui.serving import (
+    PRELIMINARY_NOTE,
+    Answer,
+    Request,
+    comparisons,
+    drawn_charts,
+    on_worker,
+    refine,
+)
 from ui.sidebar import MAX_PLANS, ChosenTeam, PlanInputs, Settings, sidebar
 from ui.state import init_presentation, presenting
 from ui.team_tab import team_tab
-
-st.set_page_config(
-    page_title="Plan simulator: compare sales-compensation plans",
-    page_icon=":material/query_stats:",
-    layout="wide",
-)
-st.html("<style>[data-testid='stAppDeployButton'] {display: none;}"
-        # a metric's label wraps instead of ending in an ellipsis at narrow widths
-        "[data-testid='stMetricLabel'] .stMarkdownEllipsis, [data-testid='stMetricLabel'] "
-        "label {white-space: normal; overflow: visible; text-overflow: clip; height: auto;}"
-        "[data-testid='stMetricLabel'] {height: auto; min-height: 1.5rem;}</style>")
+from ui.widgets import show_chart
 
 
 @dataclass(frozen=True)
@@ -114,10 +113,14 @@ def edit_preview(edit: Edit, labels: list[str]) -> None:
     }
     if edited.name == source.name:
         pair = pair[1:]
+    key = "\n".join(["preview", spec_key([p for _, p in pair]), repr(preview_colours)])
     with edit.preview:
-        st.altair_chart(charts.payout_curve_chart(
+        status = st.empty()
+        spec = on_worker(key, status, preview_spec, pair, preview_colours)
+        status.empty()
+        show_chart(spec or charts.payout_curve_chart(
             charts.payout_curve_frame(pair), preview_colours,
-            subtitle="The edited plan against the plan it started from"), width="stretch")
+            subtitle="The edited plan against the plan it started from"), "", downloads=False)
 
 
 def scenario_inputs(opened: OpenScenario, settings: Settings
@@ -199,6 +202,16 @@ def show_results(compared: Lineup, chosen: ChosenTeam, settings: Settings,
 
 def main() -> None:
     """The page: sidebar inputs, then the results, editor, plans and team tabs."""
+    st.set_page_config(
+        page_title="Plan simulator: compare sales-compensation plans",
+        page_icon=":material/query_stats:",
+        layout="wide",
+    )
+    st.html("<style>[data-testid='stAppDeployButton'] {display: none;}"
+            # a metric's label wraps instead of ending in an ellipsis at narrow widths
+            "[data-testid='stMetricLabel'] .stMarkdownEllipsis, [data-testid='stMetricLabel'] "
+            "label {white-space: normal; overflow: visible; text-overflow: clip; height: auto;}"
+            "[data-testid='stMetricLabel'] {height: auto; min-height: 1.5rem;}</style>")
     init_presentation()
     opened = open_scenario()
     plans, chosen, settings, scenario_slot = sidebar()
@@ -232,4 +245,8 @@ def main() -> None:
         show_results(compared, chosen, settings, present, opened, scenario_slot)
 
 
-main()
+# Streamlit runs this file as __main__. A worker process that multiprocessing spawns from
+# the server imports it as __mp_main__ (Streamlit makes it the server's __main__ module):
+# it must not draw the page, or every worker would run the app and start a pool of its own.
+if __name__ == "__main__":
+    main()

@@ -14,7 +14,7 @@ another session wants them.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Executor, wait
 from dataclasses import dataclass, replace
 from typing import Any
@@ -133,24 +133,29 @@ def drawn_charts(answer: Answer, runs: Sequence[Comparison], labels: list[str],
                  ) -> dict[str, dict[str, Any]]:
     """The page's charts as Vega-Lite specs, built on a worker (`charts.page.page_specs`).
 
-    runs: the answer's comparisons as shown (with the budget). A job like any other, so
-    sessions showing the same comparison share it; urgent, as it is what the user waits
-    for once the numbers are there. Empty if it failed (the page then builds them itself).
+    runs: the answer's comparisons as shown (with the budget). Empty if it failed (the
+    page then builds them itself).
     """
-    budget = runs[0].budget
-    key = "\n".join(["charts", *answer.keys, repr(labels), str(large), repr(budget)])
-    minimum = float(team.effort.minimum)
+    key = "\n".join(["charts", *answer.keys, repr(labels), str(large), repr(runs[0].budget)])
+    drawn: dict[str, dict[str, Any]] = on_worker(
+        key, status, page_specs, list(runs), labels, specs, float(team.effort.minimum), large)
+    return drawn
 
-    def work(executor: Executor, progress: ProgressCallback) -> dict[str, dict[str, Any]]:
-        drawn: dict[str, dict[str, Any]] = executor.submit(
-            page_specs, list(runs), labels, specs, minimum, large).result()
-        return drawn
+
+def on_worker(key: str, status: Any, fn: Callable[..., Any], *args: Any) -> Any:
+    """`fn(*args)` on a worker, as an urgent job named `key`; {} if it failed.
+
+    For drawing charts: a job like any other, so sessions showing the same thing share it,
+    and urgent, as it is what the user waits for once the numbers are there.
+    """
+    def work(executor: Executor, progress: ProgressCallback) -> Any:
+        return executor.submit(fn, *args).result()
 
     job = service().submit(key, session_owner(), work, urgent=True)
     try:
         _wait([job], status, "Drawing the charts", [])
         return job.future.result()
-    except Exception:  # noqa: BLE001 - the page draws them itself
+    except Exception:  # noqa: BLE001 - the caller draws it itself
         return {}
 
 

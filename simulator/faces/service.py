@@ -300,4 +300,15 @@ def server_service(workers: int | None = None) -> Service:
     `close()` it to cancel what waits and end the worker processes.
     """
     n = workers or os.cpu_count() or 1
-    return Service(FairPool(worker_pool(n, server=True), n, owns_pool=True))
+    pool = worker_pool(n, server=True)
+    for _ in range(n):  # start every worker now, each loading the engine and the charts
+        pool.submit(_warm)
+    return Service(FairPool(pool, n, owns_pool=True))
+
+
+def _warm() -> int:
+    """A worker's first task: import what the jobs run, before the first job needs it."""
+    import simulator.model.engine
+    import simulator.results.charts.page  # noqa: F401
+
+    return os.getpid()

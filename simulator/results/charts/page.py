@@ -127,3 +127,10 @@ def page_specs(runs: Sequence[Comparison], labels: list[str], specs: list[PlanSp
     """
     page = PageCharts(runs, labels, specs, minimum_effort, large)
     return {name: spec_of(build()) for name, build in page.named().items()}
+
+
+def preview_spec(pair: Sequence[tuple[str, PlanSpec]], colours: dict[str, str]) -> dict[str, Any]:
+    """The plan editor's preview: the edited plan's payout curve against its source's."""
+    return spec_of(chart.payout_curve_chart(
+        frames.payout_curve_frame(list(pair)), colours,
+        subtitle="The edited plan against the plan it started from"))
