@@ -6,9 +6,10 @@ import numpy as np
 
 from simulator.base.calendar import WEEKS_PER_YEAR
 from simulator.model.effort import DX, N_X, Policy
-from simulator.model.kernel import period_tallies, period_weeks
+from simulator.model.kernel import curve_pay, period_tallies, period_weeks
 from simulator.model.tally import ATTAINMENT_BINS, attainment_bin
 from simulator.model.turnover import STAYS, block_uniforms, leaving
+from simulator.plan.payout import PayoutCurve, PlanPayout
 from simulator.team.parameters import Turnover
 
 NO_RULES = np.array([0, 0.0, 0.0, 0.0, 0.0, 0.0])  # no deal moves, minimum effort 0
@@ -124,3 +125,26 @@ def test_the_period_tallies_count_and_sum_as_their_numpy_statements() -> None:
     period_tallies(full, pay, at_cap, milestones, 1, width, -1.0, min_weeks, rep_pay, gave_up,
                    capped, counts, reached, attainment, measure_pay, histogram)
     assert not gave_up.any()  # nobody knew the plan: nobody gave up on it
+
+
+def test_curve_pay_pays_as_the_calculators_numpy_to_the_bit() -> None:
+    curves = (
+        PayoutCurve.from_points(((0.5, 0.25), (1.0, 1.0), (1.0, 1.2), (2.0, 3.0)), 0.5, 2.5),
+        PayoutCurve.from_points(((0.0, 0.1), (1.0, 1.0), (1.5, 1.0))),  # flat at the top
+        PayoutCurve.from_points(((0.8, 0.5), (1.2, 1.5)), 0.8),
+    )
+    payout = PlanPayout(curves=curves, weights=np.array([0.5, 0.3, 0.2]),
+                        lower=np.zeros(3, dtype=bool), target_per_period=2500.0)
+    rng = np.random.default_rng(11)
+    full = rng.gamma(2.0, 0.5, (6, 40, 3))
+    edges = np.array([0.0, -0.5, 0.5, 0.8, 1.0, 1.2, 1.5, 2.0, np.inf, np.nan])
+    full[0, : edges.size] = edges[:, None]  # at the points, thresholds and beyond
+    full[1, : edges.size] = edges[:, None] - 1e-13  # a hair below them
+    assert payout.curve_arrays is not None
+    own = rng.uniform(1000.0, 4000.0, 40)  # each rep's own target pay (a roster's)
+    for targets, target in ((np.full(40, 2500.0), None), (own, own)):
+        expected_pay, expected_cap = payout.settle(full, np.ones(3), target=target)
+        pay, at_cap = np.empty(full.shape), np.empty(full.shape, dtype=bool)
+        curve_pay(full, *payout.curve_arrays, payout.weights, targets, pay, at_cap)
+        np.testing.assert_array_equal(pay, expected_pay)
+        np.testing.assert_array_equal(at_cap, expected_cap)

@@ -116,4 +116,6 @@ def test_the_page_charts_are_drawn_on_a_worker_as_vega_lite_specs(
     for name, build in page.named().items():
         assert drawn[name] == spec_of(build()), name
     assert "datasets" in drawn["team-sales"]
+    # no fixed 300-pixel view from altair's default theme: it would cut the titles short
+    assert all("continuousWidth" not in str(spec.get("config")) for spec in drawn.values())
     assert "Budget $400,000" in str(drawn["incentive-payout"])  # the budget line

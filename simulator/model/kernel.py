@@ -19,7 +19,10 @@ import numba
 import numpy as np
 from numpy.typing import NDArray
 
+from simulator.plan.payout import ATTAINMENT_TOLERANCE
+
 FloatArray = NDArray[np.float64]
+TRIAL_BLOCK = 16  # trials that go through a period's weeks together
 
 
 @numba.njit(cache=True, nogil=True)
@@ -30,7 +33,8 @@ def period_weeks(  # a compiled loop takes flat arrays, not objects
     informed: FloatArray,  # (weeks,) share of each week in which reps knew the plan
     before_growth: FloatArray,  # (n, 48) effort ** gamma before the announcement
     before_effort: FloatArray,  # (n, 48)
-    weights: FloatArray,  # (4, T, n) progress weights: pre/post sales, pre/post activity
+    weights: FloatArray,  # (4, T or 1, n) progress weights: pre/post sales, pre/post
+    # activity (one row: the same in every trial)
     activity: FloatArray,  # (T, n) the period's activity luck (used if has_activity)
     has_activity: bool,
     tables: FloatArray,  # (4, K) flat policy tables: effort, growth, defer, pull
@@ -50,70 +54,136 @@ def period_weeks(  # a compiled loop takes flat arrays, not objects
     weekly_effort: FloatArray,  # (T, 48) in/out: effort summed over the reps
     moves: FloatArray,  # (3, T) in/out: deferred, pulled, discount cost, per week of output
 ) -> None:
-    """Simulate the period's weeks for every trial and rep, accumulating into the outputs."""
+    """Simulate the period's weeks for every trial and rep, accumulating into the outputs.
+
+    Blocks of TRIAL_BLOCK trials go through the period's weeks together, so a week's
+    policy tables and the block's state stay in cache; each trial's week is worked in
+    short passes over its reps (luck, work before the plan, the cell each rep reads,
+    output, deals moved, effort), which the processor overlaps where one long pass per
+    rep waited on each table read. Every sum adds in the order of the plain loop (week by
+    week, rep by rep), so the bits are the same.
+    """
     pre_sales, post_sales, carry, post_activity, min_weeks, effort_sums = state
     n_trials, n_reps = pre_sales.shape
     weeks = units.size
     with_leaving = leave.shape[1] > 0
+    per_trial = weights.shape[1] > 1
     defer_from = weeks - int(rules[0])
     movable, slip, pull_share, discount, minimum = rules[1], rules[2], rules[3], rules[4], rules[5]
     effort_tab, growth_tab, defer_tab, pull_tab = tables[0], tables[1], tables[2], tables[3]
-    for t in range(n_trials):
+    factors = _leaving_factors(availability, first_week, weeks if with_leaving else 0)
+    growth_by_week = np.ascontiguousarray(before_growth.T)  # (48, n)
+    effort_by_week = np.ascontiguousarray(before_effort.T)
+    lk = np.empty(n_reps)  # a trial's week, rep by rep: luck, output, the cell read
+    output = np.empty(n_reps)
+    cells = np.empty(n_reps, dtype=np.int64)
+    sales_before, effort_before = np.zeros(n_reps), np.zeros(n_reps)  # sums' terms
+    sales_after, effort_after = np.zeros(n_reps), np.zeros(n_reps)
+    for first in range(0, n_trials, TRIAL_BLOCK):
         for week in range(weeks):
             year_week = first_week + week
             f = informed[week]
             unit = units[week]
-            sales_sum = 0.0
-            effort_sum = 0.0
-            for i in range(n_reps):
-                lk = luck[year_week, t, i]
-                if with_leaving:
-                    p, q = leave[0, t, i], leave[1, t, i]
-                    if p != q:
-                        lk *= 1.0 + availability[p, year_week] - availability[q, year_week]
+            unit_after = unit * f
+            at_minimum = f * minimum + 1e-9
+            week_cells = week * n_x
+            for t in range(first, min(first + TRIAL_BLOCK, n_trials)):
+                pre, post = pre_sales[t], post_sales[t]
+                if with_leaving:  # a factor, not a branch: which seats differ is random
+                    seats, plan_leave, today_leave = factors[week], leave[0, t], leave[1, t]
+                    for i in range(n_reps):
+                        lk[i] = luck[year_week, t, i] * seats[plan_leave[i], today_leave[i]]
+                else:
+                    lk[:] = luck[year_week, t]
                 if f < 1:  # as under the plan in force, or at normal effort
-                    normal = (unit * (1 - f)) * before_growth[i, year_week]
-                    before = normal * lk
-                    pre_sales[t, i] += before
-                    e_before = (1 - f) * before_effort[i, year_week]
-                    effort_sums[t, i] += e_before
-                    sales_sum += before * revenue_default[i]
-                    effort_sum += e_before
-                if f == 0:
-                    continue
-                x = pre_sales[t, i] * weights[0, t, i] + post_sales[t, i] * weights[1, t, i]
-                if has_activity:
-                    x += activity[t, i] * (pre_activity[i] * weights[2, t, i]
-                                           + post_activity[t, i] * weights[3, t, i])
-                cell = int(x * inv_dx + 0.5)  # the nearest grid point, as `Policy.cells`
-                cell = min(max(cell, 0), n_x - 1) + offsets[i] + week * n_x
-                effort = effort_tab[cell]
-                output = growth_tab[cell] * (unit * f)
-                post_activity[t, i] += output
-                output *= lk
-                if week >= defer_from:
-                    if movable > 0:  # pushed out to the next period
-                        moved = output * (movable * defer_tab[cell])
-                        output -= moved
-                        carry[t, i] += (1.0 - slip) * moved
-                        moves[0, t] += moved * revenue[i]
-                    if pull_share > 0:  # next period's deals, closed now at a discount
-                        pulled = (unit * f * pull_share) * pull_tab[cell]
-                        carry[t, i] -= pulled
-                        value = pulled * revenue[i]
-                        moves[1, t] += value
-                        moves[2, t] += discount * value
-                        output += (1.0 - discount) * pulled
-                post_sales[t, i] += output
-                sales_sum += output * revenue[i]
-                if f < 1:
-                    effort *= f
-                effort_sums[t, i] += effort
-                effort_sum += effort
-                if effort <= f * minimum + 1e-9:
-                    min_weeks[t, i] += f
-            weekly_sales[t, year_week] += weeks * sales_sum
-            weekly_effort[t, year_week] += effort_sum
+                    effort_sum = effort_sums[t]
+                    for i in range(n_reps):
+                        before = ((unit * (1 - f)) * growth_by_week[year_week, i]) * lk[i]
+                        pre[i] += before
+                        e_before = (1 - f) * effort_by_week[year_week, i]
+                        effort_sum[i] += e_before
+                        sales_before[i] = before * revenue_default[i]
+                        effort_before[i] = e_before
+                if f > 0:
+                    w = t if per_trial else 0
+                    for i in range(n_reps):
+                        x = pre[i] * weights[0, w, i] + post[i] * weights[1, w, i]
+                        if has_activity:
+                            x += activity[t, i] * (pre_activity[i] * weights[2, w, i]
+                                                   + post_activity[t, i] * weights[3, w, i])
+                        cell = int(x * inv_dx + 0.5)  # the nearest grid point, as `Policy.cells`
+                        cells[i] = min(max(cell, 0), n_x - 1) + offsets[i] + week_cells
+                    activity_sum = post_activity[t]
+                    for i in range(n_reps):
+                        out = growth_tab[cells[i]] * unit_after
+                        activity_sum[i] += out
+                        output[i] = out * lk[i]
+                    if week >= defer_from:
+                        _move_deals(t, cells, output, carry[t], moves, revenue, defer_tab,
+                                    pull_tab, movable, slip, unit * f * pull_share,
+                                    pull_share, discount)
+                    effort_sum, minimum_weeks = effort_sums[t], min_weeks[t]
+                    for i in range(n_reps):
+                        post[i] += output[i]
+                        sales_after[i] = output[i] * revenue[i]
+                        effort = effort_tab[cells[i]]
+                        if f < 1:
+                            effort *= f
+                        effort_sum[i] += effort
+                        effort_after[i] = effort
+                        minimum_weeks[i] += f if effort <= at_minimum else 0.0  # no branch
+                week_sales = 0.0
+                week_effort = 0.0
+                for i in range(n_reps):  # in the plain loop's order: before, then after
+                    if f < 1:
+                        week_sales += sales_before[i]
+                        week_effort += effort_before[i]
+                    if f > 0:
+                        week_sales += sales_after[i]
+                        week_effort += effort_after[i]
+                weekly_sales[t, year_week] += weeks * week_sales
+                weekly_effort[t, year_week] += week_effort
+
+
+@numba.njit(cache=True, nogil=True)
+def _move_deals(t: int, cells: NDArray[np.int64], output: FloatArray, carry: FloatArray,
+                moves: FloatArray, revenue: FloatArray, defer_tab: FloatArray,
+                pull_tab: FloatArray, movable: float, slip: float, pull_unit: float,
+                pull_share: float, discount: float) -> None:
+    """A last week's deals: pushed out to the next period, or its deals pulled in."""
+    for i in range(output.size):
+        out = output[i]
+        if movable > 0:  # pushed out to the next period
+            moved = out * (movable * defer_tab[cells[i]])
+            out -= moved
+            carry[i] += (1.0 - slip) * moved
+            moves[0, t] += moved * revenue[i]
+        if pull_share > 0:  # next period's deals, closed now at a discount
+            pulled = pull_unit * pull_tab[cells[i]]
+            carry[i] -= pulled
+            value = pulled * revenue[i]
+            moves[1, t] += value
+            moves[2, t] += discount * value
+            out += (1.0 - discount) * pulled
+        output[i] = out
+
+
+@numba.njit(cache=True, nogil=True)
+def _leaving_factors(availability: FloatArray, first_week: int, weeks: int) -> FloatArray:
+    """(weeks, 49, 49): 1 + availability under the plan - today by week and leaving weeks.
+
+    1.0 exactly where the weeks are the same, so a seat whose rep leaves as today keeps
+    its luck's bits.
+    """
+    n = availability.shape[0]
+    factors = np.ones((weeks, n, n))
+    for week in range(weeks):
+        for p in range(n):
+            for q in range(n):
+                if p != q:
+                    factors[week, p, q] = (1.0 + availability[p, first_week + week]
+                                           - availability[q, first_week + week])
+    return factors
 
 
 @numba.njit(cache=True, nogil=True)
@@ -148,9 +218,8 @@ def period_tallies(
                 any_cap |= at_cap[t, i, k]
                 attainment[t, k] += a
                 measure_pay[t, k] += p
-                for j in range(3):
-                    if a >= milestones[k, j] - 1e-12:
-                        reached[t, k, j] += 1
+                for j in range(3):  # no branch: whether a rep reaches a milestone is random
+                    reached[t, k, j] += 1.0 if a >= milestones[k, j] - 1e-12 else 0.0
             rep_pay[t, i] = total
             capped[t, i] = any_cap
             counts[1, t] += any_cap
@@ -160,3 +229,46 @@ def period_tallies(
             counts[2, t] += a >= 1.0 - 1e-12
             scaled = min(max(a / bin_width, -1.0), top)
             histogram[int(np.floor(scaled)) + 1] += 1
+
+
+@numba.njit(cache=True, nogil=True)
+def curve_pay(
+    full: FloatArray,  # (T, n, M) each measure's attainment
+    xs: FloatArray,  # (M, P) each curve's points (the first `sizes[k]` of row k)
+    ys: FloatArray,  # (M, P)
+    slopes: FloatArray,  # (M, P) the slope from each point on
+    sizes: NDArray[np.int64],  # (M,) points per curve
+    thresholds: FloatArray,  # (M,)
+    caps: FloatArray,  # (M,) the cap of the payout multiple (inf: none)
+    weights: FloatArray,  # (M,) shares of the target incentive
+    targets: FloatArray,  # (n,) each rep's target incentive for one period
+    pay: FloatArray,  # (T, n, M) out: each measure's pay
+    at_cap: NDArray[np.bool_],  # (T, n, M) out: paid at its cap
+) -> None:
+    """Each measure's pay on its curve, as `PlanPayout.settle` pays a plan of curves only.
+
+    The same operations in the same order as `PayoutCurve.__call__` (the point reached
+    counted instead of searched), so the same bits; `tests/test_model_kernel.py` holds
+    it to them.
+    """
+    n_trials, n_reps, n_measures = full.shape
+    for t in range(n_trials):
+        for i in range(n_reps):
+            for k in range(n_measures):
+                a = full[t, i, k]
+                if a != a:  # NaN: below every threshold, as in numpy
+                    multiple = 0.0
+                else:
+                    a = max(a, 0.0)
+                    nudged = a + ATTAINMENT_TOLERANCE * max(a, 1.0)
+                    j = 0
+                    for point in range(1, sizes[k]):
+                        j += nudged >= xs[k, point]
+                    slope = slopes[k, j]
+                    beyond = max(a - xs[k, j], 0.0)
+                    multiple = ys[k, j] + (slope * beyond if slope > 0 else 0.0)
+                    if not nudged >= thresholds[k]:
+                        multiple = 0.0
+                    multiple = min(multiple, caps[k])
+                pay[t, i, k] = multiple * weights[k] * targets[i]
+                at_cap[t, i, k] = multiple >= caps[k] - 1e-12

@@ -9,6 +9,8 @@ next year's quota from this year's result, trial by trial and rep by rep.
 
 from __future__ import annotations
 
+import threading
+import weakref
 from dataclasses import dataclass
 
 import numpy as np
@@ -17,7 +19,7 @@ from numpy.typing import NDArray
 from simulator.base.calendar import MONTHS_PER_YEAR, WEEKS_PER_MONTH, WEEKS_PER_YEAR
 from simulator.base.stats import mean_one_lognormal
 from simulator.model.effort import DX, N_X, Policy
-from simulator.model.kernel import period_tallies, period_weeks
+from simulator.model.kernel import curve_pay, period_tallies, period_weeks
 from simulator.model.luck import BLOCK_TRIALS
 from simulator.model.payroll_sim import YearPay
 from simulator.model.prepare import PlanModel
@@ -104,11 +106,20 @@ def run_chunk(
                 getattr(tally, name)[...] /= len(years)
         for values in rep_sums.values():
             values /= len(years)
-    blocks = range(0, n_trials, BLOCK_TRIALS)
-    return {
-        name: np.stack([values[b : b + BLOCK_TRIALS].sum(axis=0) for b in blocks])
-        for name, values in rep_sums.items()
-    }
+    return {name: _block_sums(values) for name, values in rep_sums.items()}
+
+
+def _block_sums(values: FloatArray) -> FloatArray:
+    """Sums over each block of BLOCK_TRIALS trials, (n_blocks, n_reps): the last may be short.
+
+    One reduction over the whole blocks (the same bits as summing each block alone).
+    """
+    whole = values.shape[0] // BLOCK_TRIALS
+    sums = [values[: whole * BLOCK_TRIALS].reshape(whole, BLOCK_TRIALS, values.shape[1])
+            .sum(axis=1)]
+    if values.shape[0] > whole * BLOCK_TRIALS:
+        sums.append(values[whole * BLOCK_TRIALS :].sum(axis=0)[None])
+    return np.concatenate(sums)
 
 
 def _run_year(
@@ -137,8 +148,7 @@ def _run_year(
     ledger = YearPay.start(model, scale.shape[:2])  # true-up, draw, SPIFFs
     for period_index in range(plan.periods_per_year):
         months = slice(period_index * months_per_period, (period_index + 1) * months_per_period)
-        z = activity_z[months].sum(axis=0) / np.sqrt(months_per_period)
-        activity = mean_one_lognormal(z, team.luck.activity_weekly)  # (T, n)
+        activity = _period_activity(activity_z, months, team.luck.activity_weekly)  # (T, n)
         period = _Period.start(carry, weights)
         # deals carried in from the last period are booked in this period's first week
         tally.weekly_sales[:, period_index * weeks] += (
@@ -154,6 +164,27 @@ def _run_year(
     if leave is not None and model.leaving is not None:  # empty seats, new hires
         _tally_leaving(model, leave, season_of_week, tally)
     return [annual, carry]
+
+
+_RECENT = threading.local()
+"""This thread's last chunk's activity luck by period (`_period_activity`)."""
+
+
+def _period_activity(activity_z: FloatArray, months: slice, sigma: float) -> FloatArray:
+    """A period's activity luck (T, n) from the year's monthly normals (12, T, n).
+
+    Every plan of a chunk sees the same, so it is worked out once per chunk and thread.
+    """
+    recent = getattr(_RECENT, "activity", None)
+    if recent is None or recent[0]() is not activity_z:  # a new chunk: the last one's goes
+        # a weak reference: the chunk's luck is freed with the chunk, not held to the next
+        recent = _RECENT.activity = (weakref.ref(activity_z), {})
+    by_period: dict[tuple[int, int, float], FloatArray] = recent[1]
+    key = (months.start, months.stop, sigma)
+    if key not in by_period:
+        z = activity_z[months].sum(axis=0) / np.sqrt(months.stop - months.start)
+        by_period[key] = mean_one_lognormal(z, sigma)
+    return by_period[key]
 
 
 def _tally_leaving(model: PlanModel, leave: IntArray, season_of_week: FloatArray,
@@ -203,8 +234,7 @@ def _weeks(
         offsets = np.zeros(n_reps, dtype=np.int64)
     else:
         informed = np.clip(np.arange(1, weeks + 1) - model.plan.announce_week, 0.0, 1.0)
-        tables = np.stack([policy.effort.reshape(-1), policy.growth.reshape(-1),
-                           policy.defer.reshape(-1), policy.pull.reshape(-1)])
+        tables = _policy_tables(policy)
         offsets = policy.type_offsets(model.types.of_rep).astype(np.int64)
     period.announced_share += float(sum(f / weeks for f in informed))
     if model.before is not None:
@@ -214,13 +244,16 @@ def _weeks(
     # normal weeks worked before the announcement: all of them count in x once reps know
     period.pre_activity += ((units * (1 - informed))[None, :]
                             * growth[:, year_weeks])[:, informed < 1].sum(axis=1)
-    pre_sales, pre_activity, post_sales, post_activity = np.broadcast_arrays(
-        *period.weights, period.carry)[:4]
+    # (4, T, n) when a ratcheted quota gives each trial its own weights, else (4, 1, n)
+    rows = period.carry.shape if any(np.ndim(w) == 2 for w in period.weights) else (1, n_reps)
+    pre_sales, pre_activity, post_sales, post_activity = (
+        np.broadcast_to(w, rows) for w in period.weights)
     weights = np.stack([pre_sales, post_sales, pre_activity, post_activity])
     b = team.behavior
     rules = np.array([b.defer_window_weeks, b.movable_share, b.slip_loss, b.pull_share,
                       b.pull_discount, team.effort.minimum], dtype=float)
-    if leave is not None and model.leaving is not None:
+    # seats whose rep leaves as today keep their luck: when all do (today's plan), no factor
+    if leave is not None and model.leaving is not None and (leave[0] != leave[1]).any():
         leaving, availability = leave, model.leaving.table
     else:
         leaving, availability = NO_LEAVING, np.zeros((STAYS + 1, WEEKS_PER_YEAR))
@@ -236,6 +269,23 @@ def _weeks(
     tally.deferred += weeks * moves[0]
     tally.pulled += weeks * moves[1]
     tally.discount_cost += weeks * moves[2]
+
+
+_TABLES: dict[int, tuple[Policy, FloatArray]] = {}
+"""Each recent policy's flat tables for the compiled loop (a chunk asks for them per period)."""
+
+
+def _policy_tables(policy: Policy) -> FloatArray:
+    """A policy's tables as the compiled loop reads them: (4, K) effort, growth, defer, pull."""
+    hit = _TABLES.get(id(policy))
+    if hit is not None and hit[0] is policy:
+        return hit[1]
+    if len(_TABLES) >= 16:  # the bench's 4 plans x 4 periods; a sweep's many plans rebuild
+        _TABLES.clear()
+    tables = np.stack([policy.effort.reshape(-1), policy.growth.reshape(-1),
+                       policy.defer.reshape(-1), policy.pull.reshape(-1)])
+    _TABLES[id(policy)] = (policy, tables)
+    return tables
 
 
 def _settle(
@@ -261,14 +311,15 @@ def _settle(
     count, level = layout.count, layout.level
     full = np.empty((*booked.shape, len(payout.curves)))
     act = activity[..., None]
-    sales_col = layout.sales_luck[count]
-    pre = np.where(sales_col, period.pre_sales[..., None], act * period.pre_activity[:, None])
-    post = np.where(sales_col, period.post_sales[..., None], act * period.post_activity[..., None])
-    reach, reach0 = model.reach[:, count], model.reach_default[:, count]
     with np.errstate(divide="ignore"):
-        full[..., count] = np.where(
-            layout.lower[count], 1 / (pre / reach0 + post / reach), reach0 * pre + reach * post
-        )
+        for k in count:  # column by column: only the operations each measure needs
+            if layout.sales_luck[k]:
+                pre, post = period.pre_sales, period.post_sales
+            else:
+                pre, post = activity * period.pre_activity, activity * period.post_activity
+            reach, reach0 = model.reach[:, k], model.reach_default[:, k]
+            full[..., k] = (1 / (pre / reach0 + post / reach) if layout.lower[k]
+                            else reach0 * pre + reach * post)
     if level.size:
         share = period.announced_share
         lvl = (1 - share) * model.reach_default[:, level] + share * model.reach[:, level]
@@ -279,7 +330,14 @@ def _settle(
     if scale is not None and payout.commission.any():
         quotas = quotas * scale
     # (T, n, M) each: gates, multipliers applied; each rep's own target pay (roster)
-    pay, at_cap = payout.settle(full, quotas, target=model.target)
+    curves = payout.curve_arrays
+    if curves is None:
+        pay, at_cap = payout.settle(full, quotas, target=model.target)
+    else:  # curves only: the same pay, compiled
+        targets = (np.full(full.shape[1], payout.target_per_period) if model.target is None
+                   else np.asarray(model.target, dtype=float))
+        pay, at_cap = np.empty(full.shape), np.empty(full.shape, dtype=bool)
+        curve_pay(full, *curves, payout.weights, targets, pay, at_cap)
     informed_weeks = period.announced_share * weeks
     gave_up_weeks = (informed_weeks * team.behavior.gave_up_weeks_share
                      if informed_weeks > 0 else -1.0)  # -1: nobody knew the plan

@@ -13,6 +13,7 @@ All functions are pure and vectorised over arrays of any shape.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -155,6 +156,24 @@ class PlanPayout:
             lower=np.array([m.direction == "lower" for m in plan.measures]),
             target_per_period=target_pay_per_period(plan),
         )
+
+    @cached_property
+    def curve_arrays(self) -> tuple[FloatArray, FloatArray, FloatArray, NDArray[np.int64],
+                                    FloatArray, FloatArray] | None:
+        """The curves as padded arrays for a compiled evaluation of `settle` (the engine's).
+
+        (xs, ys, slopes) (M, P) each, points per curve (M,), thresholds and caps (M,); None
+        when a measure pays a commission or is gated or multiplied by another.
+        """
+        curves = [c for c in self.curves if isinstance(c, PayoutCurve)]
+        if len(curves) < len(self.curves) or self.gates or self.multipliers:
+            return None
+        width = max(c.xs.size for c in curves)
+        table = np.zeros((3, len(curves), width))
+        for k, c in enumerate(curves):
+            table[:, k, : c.xs.size] = c.xs, c.ys, c.slopes
+        return (table[0], table[1], table[2], np.array([c.xs.size for c in curves]),
+                np.array([c.threshold for c in curves]), np.array([c.cap for c in curves]))
 
     @property
     def commission(self) -> NDArray[np.bool_]:

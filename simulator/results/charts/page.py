@@ -117,8 +117,12 @@ class PageCharts:
 
 
 def spec_of(altair_chart: Any) -> dict[str, Any]:
-    """An Altair chart as a Vega-Lite dict, its data inline (the chart's own rows only)."""
-    with alt.data_transformers.disable_max_rows():
+    """An Altair chart as a Vega-Lite dict, its data inline (the chart's own rows only).
+
+    Without altair's default theme, as Streamlit converts a chart: its fixed 300-pixel
+    view width would also cap the width of the chart's title and subtitle.
+    """
+    with alt.theme.enable("none"), alt.data_transformers.disable_max_rows():
         spec: dict[str, Any] = altair_chart.to_dict(validate=False)
     return spec
 
