@@ -2,19 +2,10 @@
 
 from __future__ import annotations
 
-import pytest
 from streamlit.testing.v1 import AppTest
 from test_app import ROOT, start
 
 EX = ROOT / "plans" / "examples"
-
-
-@pytest.fixture(autouse=True)
-def in_process(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Simulate in the test's process: these tests are about the deal uploads, not the pool."""
-    import ui.cache
-
-    monkeypatch.setattr(ui.cache, "worker_pool", lambda: None)
 
 
 def upload(at: AppTest, key: str, name: str, data: bytes) -> AppTest:
