@@ -46,7 +46,7 @@ from ui.sidebar import DEFAULT_PLANS, MODEL_DRAWS  # noqa: E402
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update"]
-TIMEOUT_S = 240.0
+TIMEOUT_S = 600.0
 POLL_S = 0.05
 STATE_JS = """([full, prelim]) => {
   const text = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
@@ -217,11 +217,11 @@ async def drive(url: str, sessions: list[Session], trials: int, draws: int) -> N
         start = time.monotonic()
         await asyncio.gather(*(pg.get_by_role("spinbutton", name="Seed").press("Enter")
                                for pg in pages))
-        await asyncio.gather(*(
+        fulls = await asyncio.gather(*(
             _until(pg, _caption(trials, s.seed), _caption(PRELIM_TRIALS, s.seed), start, s)
             for pg, s in zip(pages, sessions, strict=True)))
-        for pg, s in zip(pages, sessions, strict=True):
-            s.full = await _until(pg, _caption(trials, s.seed), "\0", start, None)
+        for pg, s, full in zip(pages, sessions, fulls, strict=True):
+            s.full = full
             s.cards = await pg.get_by_test_id("stMetricValue").all_inner_texts()
         await browser.close()
 
