@@ -29,6 +29,9 @@ class Slot:
     def empty(self) -> None:
         self.texts.append("")
 
+    def error(self, text: str, icon: str = "") -> None:
+        self.texts.append(f"error: {text}")
+
 
 def _request(plans: tuple[PlanSpec, ...], team: TeamSpec, trials: int, seed: int) -> Request:
     return Request(plans, team, spec_key(plans, team), ("baseline.yaml",), trials, seed,
@@ -119,3 +122,20 @@ def test_the_page_charts_are_drawn_on_a_worker_as_vega_lite_specs(
     # no fixed 300-pixel view from altair's default theme: it would cut the titles short
     assert all("continuousWidth" not in str(spec.get("config")) for spec in drawn.values())
     assert "Budget $400,000" in str(drawn["incentive-payout"])  # the budget line
+
+
+def test_a_full_run_that_fails_leaves_the_preliminary_page_with_its_error(
+    baseline: PlanSpec, team: TeamSpec,
+) -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    from simulator.faces.service import FairPool, Job
+    from ui.serving import Answer, refine
+
+    fair = FairPool(ThreadPoolExecutor(1), 1, owns_pool=True)
+    failed: Job[Any] = Job("full", fair.lane("a"))
+    failed.future.set_exception(ValueError("the engine failed"))
+    slot = Slot()
+    refine(Answer([], ["quick"], [failed]), [_request((baseline,), team, 600, 1)], slot)
+    assert slot.texts[-1] == "error: The full simulation failed: the engine failed"
+    fair.close()

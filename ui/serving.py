@@ -36,6 +36,11 @@ PRELIM_TRIALS = 256
 second of work, shown while the full comparison runs. Runs of at most twice this many
 plan years skip it."""
 
+PRELIMINARY_NOTE = (
+    f"**Preliminary**: {PRELIM_TRIALS:,} simulated plan years, so the intervals are wider "
+    "and the model ranges come with the full run, which is on its way.")
+"""What the page says over a preliminary answer."""
+
 POLL_SECONDS = 0.2
 """How often a waiting page updates its progress line."""
 
@@ -163,7 +168,11 @@ def refine(answer: Answer, requests: Sequence[Request], status: Any) -> None:
     """After a preliminary page: wait for the full comparisons, then rerun the page."""
     if not answer.refining:
         return
-    _wait(answer.refining, status, _label(requests[0]), [])
+    try:
+        _wait(answer.refining, status, _label(requests[0]), [])
+    except Exception as error:  # noqa: BLE001 - the preliminary page stays
+        status.error(f"The full simulation failed: {error}", icon=":material/error:")
+        return
     status.empty()
     st.rerun()
 
@@ -201,9 +210,3 @@ def _show(jobs: Sequence[Job[Any]], status: Any, label: str) -> None:
     else:
         text = f"{label}: {share:.0%}"
     status.progress(min(share, 1.0), text=text)
-
-
-PRELIMINARY_NOTE = (
-    f"**Preliminary**: {PRELIM_TRIALS:,} simulated plan years, so the intervals are wider "
-    "and the model ranges come with the full run, which is on its way.")
-"""What the page says over a preliminary answer."""
