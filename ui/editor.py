@@ -284,17 +284,18 @@ def measures_editor(gen: int, base: dict[str, Any]) -> list[dict[str, Any]]:
         if weight_key is not None:
             weight_keys.append(weight_key)
     total = sum(float(st.session_state[k] or 0.0) for k in weight_keys)
-    c1, c2, c3, c4 = st.columns([1, 1.3, 1.2, 1.5], vertical_alignment="center")
-    c1.button("Add a measure", on_click=add_measure, icon=":material/add:",
+    # buttons at their own width in one row (columns cut "Rescale weights" at 1,280 px)
+    row = st.container(horizontal=True, gap="small", vertical_alignment="center")
+    row.button("Add a measure", on_click=add_measure, icon=":material/add:",
               disabled=len(ids) >= 20, help="Add a KPI (at most 20).")
-    c2.button("Add a commission", on_click=add_measure, args=(True,), icon=":material/percent:",
+    row.button("Add a commission", on_click=add_measure, args=(True,), icon=":material/percent:",
               disabled=len(ids) >= 20, key="ed_add_rate",
               help="Add a measure that pays a rate on its metric (2% of revenue, 5% above "
                    "quota, to start), README \"Commission measures\".")
-    c3.button("Rescale weights to 100%", on_click=rescale_weights, args=(weight_keys,),
+    row.button("Rescale weights to 100%", on_click=rescale_weights, args=(weight_keys,),
               disabled=abs(total - 100) < 1e-6 or total <= 0, icon=":material/balance:",
               help="Keep the proportions between the weights, make them sum to 100%.")
-    c4.caption(f"Weights sum to **{total:.1f}%**." if weight_keys else
+    row.caption(f"Weights sum to **{total:.1f}%**." if weight_keys else
                "Every measure pays a commission: no weights.")
     return measures
 
