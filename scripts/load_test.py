@@ -48,6 +48,8 @@ CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--no-first-run"
                  "--disable-background-networking", "--disable-component-update"]
 TIMEOUT_S = 600.0
 POLL_S = 0.05
+SETTLED_JS = """() => !document.querySelector('[data-testid="stStatusWidgetRunningIcon"]')
+  && !document.querySelector('[data-stale="true"]')"""
 STATE_JS = """([full, prelim]) => {
   const text = [...document.querySelectorAll('[data-testid="stCaptionContainer"]')]
     .map(e => e.innerText).join('|');
@@ -180,9 +182,19 @@ async def _until(page: object, full: str, prelim: str, start: float,
 
 
 async def _set_number(page: object, name: str, value: int) -> None:
+    """Type `value` into a number input and wait for the run it starts to end.
+
+    A value typed while the page is still running can be overwritten by that run's
+    widgets: it is typed again (up to five times) until the input keeps it.
+    """
     box = page.get_by_role("spinbutton", name=name)  # type: ignore[attr-defined]
-    await box.fill(str(value))
-    await box.press("Enter")
+    for _ in range(5):
+        await box.fill(str(value))
+        await box.press("Enter")
+        await page.wait_for_function(SETTLED_JS)  # type: ignore[attr-defined]
+        if (await box.input_value()).replace(",", "") == str(value):
+            return
+    raise RuntimeError(f"the page did not keep {name} = {value}")
 
 
 def _caption(trials: int, seed: int) -> str:
