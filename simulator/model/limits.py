@@ -32,8 +32,10 @@ from simulator.model.effort import DX, N_EFFORT, N_LUCK_NODES, N_X, period_seaso
 from simulator.model.luck import BLOCK_TRIALS
 from simulator.team.spec import TeamSpec
 
-BASE_BYTES = 250_000_000
-"""The interpreter with numpy, scipy, pandas and pydantic loaded (about 110 MB measured)."""
+BASE_BYTES = 420_000_000
+"""The interpreter with numpy, scipy, pandas, pydantic and numba loaded, and numba's kernels
+compiled (about 270 MB loaded, 400 MB at the peak of a first run that compiles them, measured
+on a clean clone where numba's cache is empty)."""
 CHUNK_BYTES_PER_LUCK_VALUE = 4 * 8
 """A chunk's memory per weekly luck value it holds (about 3 x 8 bytes measured)."""
 PREPARE_BYTES_PER_REP = 10_000
