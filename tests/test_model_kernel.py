@@ -16,7 +16,7 @@ NO_RULES = np.array([0, 0.0, 0.0, 0.0, 0.0, 0.0])  # no deal moves, minimum effo
 
 
 def _run(luck, units, informed, weights, tables, offsets=None, rules=NO_RULES,
-         leave=None, table=None, pre_sales=None):
+         leave=None, table=None, pre_sales=None, hires=None):
     """The kernel on one period starting in week 0; returns its state and tallies."""
     _, n_trials, n_reps = luck.shape
     state = tuple(np.zeros((n_trials, n_reps)) for _ in range(6))
@@ -31,6 +31,7 @@ def _run(luck, units, informed, weights, tables, offsets=None, rules=NO_RULES,
         1 / DX, N_X, rules,
         np.zeros((2, 0, 0), dtype=np.intp) if leave is None else leave,
         np.zeros((STAYS + 1, WEEKS_PER_YEAR)) if table is None else table,
+        np.zeros((2, 0, 0)) if hires is None else hires,
         np.ones(n_reps), np.ones(n_reps), state, np.zeros(n_reps), *weekly, moves)
     return state, weekly, moves
 
@@ -93,6 +94,27 @@ def test_the_last_weeks_push_deals_out_and_pull_the_next_periods_in() -> None:
     np.testing.assert_allclose(state[3][0, 0], 4 * output * 0.25)  # activity: no luck
 
 
+def test_a_new_hire_books_and_spends_effort_only_for_the_days_in_post() -> None:
+    """`hires` scales a week's luck and activity by its output share, effort by its days."""
+    weeks, output = 4, 2.0
+    cells = weeks * N_X
+    tables = np.stack([np.ones(cells), np.full(cells, output), np.zeros(cells),
+                       np.zeros(cells)])
+    hires = np.ones((2, WEEKS_PER_YEAR, 2))
+    hires[:, :weeks, 1] = [[0.0, 0.0, 0.3, 0.6], [0.0, 0.0, 0.5, 1.0]]  # rep 1 starts in week 3
+    luck = np.full((WEEKS_PER_YEAR, 1, 2), 1.5)
+    informed = np.array([0.0, 0.0, 1.0, 1.0])  # two weeks before the plan, two after
+    state, weekly, _ = _run(luck, np.full(weeks, 0.25), informed, np.zeros((4, 1, 2)), tables,
+                            rules=np.array([0, 0.0, 0.0, 0.0, 0.0, 0.5]), hires=hires)
+    pre, post, _, activity, min_weeks, effort = (s[0] for s in state)
+    np.testing.assert_allclose(pre, [2 * 0.25 * 1.5, 0.0])  # nothing before the start
+    np.testing.assert_allclose(post, [2 * output * 0.25 * 1.5, output * 0.25 * 1.5 * 0.9])
+    np.testing.assert_allclose(activity, [2 * output * 0.25, output * 0.25 * 0.9])
+    np.testing.assert_allclose(effort, [4.0, 1.5])  # effort 1 a week, for the days in post
+    np.testing.assert_array_equal(min_weeks, [0.0, 0.0])
+    np.testing.assert_allclose(weekly[1][0, :weeks], [1.0, 1.0, 1.5, 2.0])
+
+
 def test_the_period_tallies_count_and_sum_as_their_numpy_statements() -> None:
     rng = np.random.default_rng(7)
     n_trials, n_reps, n_measures = 5, 40, 3
@@ -109,8 +131,9 @@ def test_the_period_tallies_count_and_sum_as_their_numpy_statements() -> None:
     attainment, measure_pay = np.zeros((2, n_trials, n_measures))
     histogram = np.zeros(ATTAINMENT_BINS.size + 1, dtype=np.int64)
     width = ATTAINMENT_BINS[1] - ATTAINMENT_BINS[0]
-    period_tallies(full, pay, at_cap, milestones, 1, width, 6.0, min_weeks, rep_pay, gave_up,
-                   capped, counts, reached, attainment, measure_pay, histogram)
+    present = np.ones(n_reps, dtype=bool)
+    period_tallies(full, pay, at_cap, present, milestones, 1, width, 6.0, min_weeks, rep_pay,
+                   gave_up, capped, counts, reached, attainment, measure_pay, histogram)
     np.testing.assert_allclose(rep_pay, pay.sum(axis=-1), rtol=1e-14)
     np.testing.assert_array_equal(gave_up, min_weeks >= 6.0)
     np.testing.assert_array_equal(capped, at_cap.any(axis=-1))
@@ -122,9 +145,34 @@ def test_the_period_tallies_count_and_sum_as_their_numpy_statements() -> None:
     np.testing.assert_allclose(measure_pay, pay.sum(axis=1), rtol=1e-14)
     np.testing.assert_array_equal(histogram, np.bincount(attainment_bin(full[..., 1].ravel()),
                                                          minlength=histogram.size))
-    period_tallies(full, pay, at_cap, milestones, 1, width, -1.0, min_weeks, rep_pay, gave_up,
-                   capped, counts, reached, attainment, measure_pay, histogram)
+    period_tallies(full, pay, at_cap, present, milestones, 1, width, -1.0, min_weeks, rep_pay,
+                   gave_up, capped, counts, reached, attainment, measure_pay, histogram)
     assert not gave_up.any()  # nobody knew the plan: nobody gave up on it
+
+
+def test_the_period_tallies_leave_out_reps_not_yet_in_post() -> None:
+    rng = np.random.default_rng(8)
+    n_trials, n_reps, n_measures = 3, 5, 2
+    full = rng.random((n_trials, n_reps, n_measures)) * 2
+    pay = rng.random((n_trials, n_reps, n_measures))
+    at_cap = np.ones((n_trials, n_reps, n_measures), dtype=bool)
+    milestones = np.array([[0.5, 1.0, 2.0], [0.0, 1.0, 1.5]])
+    present = np.array([True, False, True, True, False])
+    outs = [np.empty((n_trials, n_reps)), *np.empty((2, n_trials, n_reps), dtype=bool)]
+    sums = [np.zeros((3, n_trials)), np.zeros((n_trials, n_measures, 3)),
+            *np.zeros((2, n_trials, n_measures)),
+            np.zeros(ATTAINMENT_BINS.size + 1, dtype=np.int64)]
+    period_tallies(full, pay, at_cap, present, milestones, 0, ATTAINMENT_BINS[1], 0.0,
+                   np.ones((n_trials, n_reps)), *outs, *sums)
+    rep_pay, gave_up, capped = outs
+    counts, reached, attainment, measure_pay, histogram = sums
+    np.testing.assert_allclose(rep_pay, np.where(present, pay.sum(axis=-1), 0.0))
+    np.testing.assert_array_equal(gave_up, np.broadcast_to(present, gave_up.shape))
+    np.testing.assert_array_equal(capped, np.broadcast_to(present, capped.shape))
+    np.testing.assert_array_equal(counts[:2], np.full((2, n_trials), 3.0))
+    np.testing.assert_allclose(attainment, full[:, present].sum(axis=1))
+    np.testing.assert_allclose(measure_pay, pay[:, present].sum(axis=1))
+    assert histogram.sum() == 3 * n_trials
 
 
 def test_curve_pay_pays_as_the_calculators_numpy_to_the_bit() -> None:

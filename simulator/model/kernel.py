@@ -45,6 +45,8 @@ def period_weeks(  # a compiled loop takes flat arrays, not objects
     # minimum effort
     leave: NDArray[np.intp],  # (2, T, n) leaving week under the plan and today, or (2,0,0)
     availability: FloatArray,  # (49, 48) a seat's availability by leaving week and week
+    hires: FloatArray,  # (2, 48, n) new hires' output and days-in-post shares by week, or
+    # (2, 0, 0) when every rep is in post all year (`model.hires`)
     revenue: FloatArray,  # (n,) weekly revenue at normal effort, plan mix
     revenue_default: FloatArray,  # (n,) the same, usual mix
     state: tuple[FloatArray, FloatArray, FloatArray, FloatArray, FloatArray, FloatArray],
@@ -67,6 +69,7 @@ def period_weeks(  # a compiled loop takes flat arrays, not objects
     n_trials, n_reps = pre_sales.shape
     weeks = units.size
     with_leaving = leave.shape[1] > 0
+    with_hires = hires.shape[1] > 0
     per_trial = weights.shape[1] > 1
     defer_from = weeks - int(rules[0])
     movable, slip, pull_share, discount, minimum = rules[1], rules[2], rules[3], rules[4], rules[5]
@@ -95,12 +98,17 @@ def period_weeks(  # a compiled loop takes flat arrays, not objects
                         lk[i] = luck[year_week, t, i] * seats[plan_leave[i], today_leave[i]]
                 else:
                     lk[:] = luck[year_week, t]
+                if with_hires:  # a new hire's luck: only in post, on the team's ramp
+                    for i in range(n_reps):
+                        lk[i] *= hires[0, year_week, i]
                 if f < 1:  # as under the plan in force, or at normal effort
                     effort_sum = effort_sums[t]
                     for i in range(n_reps):
                         before = ((unit * (1 - f)) * growth_by_week[year_week, i]) * lk[i]
                         pre[i] += before
                         e_before = (1 - f) * effort_by_week[year_week, i]
+                        if with_hires:
+                            e_before *= hires[1, year_week, i]
                         effort_sum[i] += e_before
                         sales_before[i] = before * revenue_default[i]
                         effort_before[i] = e_before
@@ -116,7 +124,7 @@ def period_weeks(  # a compiled loop takes flat arrays, not objects
                     activity_sum = post_activity[t]
                     for i in range(n_reps):
                         out = growth_tab[cells[i]] * unit_after
-                        activity_sum[i] += out
+                        activity_sum[i] += out * hires[0, year_week, i] if with_hires else out
                         output[i] = out * lk[i]
                     if week >= defer_from:
                         _move_deals(t, cells, output, carry[t], moves, revenue, defer_tab,
@@ -129,9 +137,14 @@ def period_weeks(  # a compiled loop takes flat arrays, not objects
                         effort = effort_tab[cells[i]]
                         if f < 1:
                             effort *= f
+                        at_min = effort <= at_minimum
+                        in_post = f
+                        if with_hires:  # effort counts for the days in post
+                            effort *= hires[1, year_week, i]
+                            in_post *= hires[1, year_week, i]
                         effort_sum[i] += effort
                         effort_after[i] = effort
-                        minimum_weeks[i] += f if effort <= at_minimum else 0.0  # no branch
+                        minimum_weeks[i] += in_post if at_min else 0.0  # no branch
                 week_sales = 0.0
                 week_effort = 0.0
                 for i in range(n_reps):  # in the plain loop's order: before, then after
@@ -191,6 +204,7 @@ def period_tallies(
     full: FloatArray,  # (T, n, M) each measure's attainment
     pay: FloatArray,  # (T, n, M) each measure's pay
     at_cap: NDArray[np.bool_],  # (T, n, M) measures paid at their cap
+    present: NDArray[np.bool_],  # (n,) reps in post in the period (the others: no tally)
     milestones: FloatArray,  # (M, 3) attainment of each threshold, quota and curve top
     primary: int,  # the measure whose attainment is histogrammed
     bin_width: float,  # the attainment histogram's bins: [k w, (k + 1) w), k < n_bins - 1
@@ -210,6 +224,10 @@ def period_tallies(
     top = histogram.size - 2.0
     for t in range(n_trials):
         for i in range(n_reps):
+            if not present[i]:  # a new hire not yet started: paid nothing, in no count
+                rep_pay[t, i] = 0.0
+                capped[t, i] = gave_up[t, i] = False
+                continue
             total = 0.0
             any_cap = False
             for k in range(n_measures):

@@ -123,7 +123,7 @@ def plan_quotas(plan: PlanSpec, funnel: WeeklyFunnel, reps: Reps, team: TeamSpec
             column = q.value * team.history_factor * per_period * reps.quota_error
         else:
             column = q.value * per_period * reps.quota_error
-        if reps.quota_factor is not None and count and m.direction != "lower":
+        if reps.quota_factor is not None and m.volume:
             column = column * reps.quota_factor
         columns.append(column)
     return np.column_stack(columns)

@@ -53,6 +53,7 @@ class PayrollLedger:
     quota: FloatArray
     periods: int = 0
     topup: FloatArray | None = None  # (T, n) the last period's draw top-ups
+    in_post: FloatArray | float = 0.0  # (n,) periods in post so far (new hires: prorated)
 
     @classmethod
     def start(cls, plan: PlanSpec, payout: PlanPayout, shape: tuple[int, int]
@@ -65,14 +66,18 @@ class PayrollLedger:
                    np.zeros(measures))
 
     def pay(self, earned: FloatArray, attainments: FloatArray, quotas: FloatArray,
-            target: FloatArray | None) -> FloatArray:
+            target: FloatArray | None, hired: tuple[FloatArray, FloatArray] | None = None
+            ) -> FloatArray:
         """What payroll pays for a period, (T, n), and the ledger moved on by it.
 
         earned: (T, n) the period's earnings; attainments: (T, n, M); quotas: (n, M) or
-        (T, n, M) in force; target: (n,) each rep's target pay a period (None: the plan's).
+        (T, n, M) in force; target: (n,) each rep's target pay a period in post all period
+        (None: the plan's); hired: new hires' (share of the period in post, in post at all)
+        (n,) each (None: every rep all period). A rep not yet in post draws nothing.
         """
         plan = self.plan
         self.periods += 1
+        self.in_post = self.in_post + (1.0 if hired is None else hired[0])
         self.topup = np.zeros(earned.shape)
         ytd = None
         if plan.settlement == "cumulative":
@@ -81,14 +86,15 @@ class PayrollLedger:
                 self.actual += np.where(self.payout.lower, q / attainments, attainments * q)
             self.quota += q
             per_period = self.payout.target_per_period if target is None else target
-            ytd_target = np.broadcast_to(per_period * self.periods, earned.shape[-1:])
+            ytd_target = np.broadcast_to(per_period * self.in_post, earned.shape[-1:])
             att = self.payout.attainments(self.actual, self.quota)
             pay, _ = self.payout.settle(att, self.quota, values=self.actual,
                                         target=ytd_target, periods=self.periods)
             ytd = pay.sum(axis=-1)
         draw = plan.draw
-        step = ledger_step(earned, ytd, self.settled, self.owed, plan.clawback,
-                           None if draw is None else draw.amount,
+        amount = None if draw is None else (draw.amount if hired is None
+                                            else draw.amount * hired[1])
+        step = ledger_step(earned, ytd, self.settled, self.owed, plan.clawback, amount,
                            draw is not None and draw.recoverable)
         self.settled, self.owed, self.topup = step.settled_so_far, step.owed, step.topup
         paid: FloatArray = step.paid
@@ -115,7 +121,8 @@ class YearPay:
 
     def pay(self, earned: FloatArray, attainments: FloatArray, quotas: FloatArray,
             target: FloatArray | None, sums: tuple[FloatArray, ...],
-            tally: PlanTally) -> FloatArray:
+            tally: PlanTally, hired: tuple[FloatArray, FloatArray] | None = None
+            ) -> FloatArray:
         """What payroll pays for the period, (T, n); the tally's payroll figures grow by it.
 
         The ledger's pay (`PayrollLedger.pay`), then the SPIFFs' from the period's sums
@@ -124,7 +131,7 @@ class YearPay:
         tally.earned += earned.sum(axis=1)
         paid = earned
         if self.ledger is not None:
-            paid = self.ledger.pay(earned, attainments, quotas, target)
+            paid = self.ledger.pay(earned, attainments, quotas, target, hired)
             if self.ledger.topup is not None:
                 tally.topped_up += (self.ledger.topup > 0).sum(axis=1)
         if self.spiffs is not None:

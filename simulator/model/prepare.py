@@ -13,6 +13,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulator.model.effort import Policy, RepTypes, effort_policies, weekly_effort_cost
+from simulator.model.hires import Hires
 from simulator.model.measures import MeasureLayout, pay_shares, plan_quotas
 from simulator.model.mix import Mix, choose_mix, default_mix, tracked_measures
 from simulator.model.resolve import adjusted_policies
@@ -110,6 +111,7 @@ class PlanModel:
     shares: FloatArray | None = None  # (M,) each measure's share of pay (None: the weights)
     target: FloatArray | None = None  # (n,) each rep's target pay a period (None: the plan's)
     spiffs: SpiffModel | None = None  # the plan's SPIFFs (model.spiff_sim)
+    hires: Hires | None = None  # the roster's new hires (model.hires)
 
 
 @dataclass(frozen=True)
@@ -290,4 +292,5 @@ def prepare(
         shares=r.shares,
         target=target_per_period(plan, reps),
         spiffs=r.spiffs,
+        hires=Hires.of(plan, team),
     )

@@ -19,6 +19,7 @@ from numpy.typing import NDArray
 from simulator.base.calendar import MONTHS_PER_YEAR, WEEKS_PER_MONTH, WEEKS_PER_YEAR
 from simulator.base.stats import mean_one_lognormal
 from simulator.model.effort import DX, N_X, Policy
+from simulator.model.hires import HireYear
 from simulator.model.kernel import curve_pay, period_tallies, period_weeks
 from simulator.model.luck import BLOCK_TRIALS
 from simulator.model.payroll_sim import YearPay
@@ -29,6 +30,7 @@ from simulator.team.spec import TeamSpec
 
 FloatArray = NDArray[np.float64]
 NO_LEAVING = np.zeros((2, 0, 0), dtype=np.intp)
+NO_HIRES = np.zeros((2, 0, 0))
 YearLuck = tuple[FloatArray, FloatArray, "IntArray | None"]
 """A year's luck for a chunk: weekly deal luck (48, T, n), monthly activity normals
 (12, T, n), and each rep's leaving week under the plan and today (2, T, n), or None
@@ -84,7 +86,7 @@ def run_chunk(
     for year, luck in enumerate(years):
         before_sales, before_payout = tally.sales.copy(), tally.payout.copy()
         attainment = _run_year(model, team, luck, tally, rep_sums, carry, scale,
-                               bool(ratchets.any()) and year > 0)
+                               bool(ratchets.any()) and year > 0, year)
         carry = attainment.pop()
         tally.sales_by_year[:, year] = tally.sales - before_sales
         tally.payout_by_year[:, year] = tally.payout - before_payout
@@ -131,11 +133,14 @@ def _run_year(
     carry: FloatArray,
     scale: FloatArray,
     ratcheted: bool,
+    year: int = 0,
 ) -> list[FloatArray]:
     """One plan year: its periods, week by week. Returns [annual attainment, carry out].
 
-    The annual attainment (T, n, M) is the mean of the periods' attainments; scale (T, n, M)
-    holds each measure's quota against the first year's (ratcheted: it is not all 1).
+    The annual attainment (T, n, M) is the mean of the periods' attainments against the
+    full quotas (a new hire's ramp aside: what a ratchet moves); scale (T, n, M) holds each
+    measure's quota against the first year's (ratcheted: it is not all 1); year: the plan
+    year's index (its new hires, `model.hires`).
     """
     sales_luck, activity_z, leave = luck
     plan = model.plan
@@ -146,9 +151,17 @@ def _run_year(
     weights = model.progress.weights(scale[..., count] if ratcheted else None)
     annual = np.zeros(scale.shape)
     ledger = YearPay.start(model, scale.shape[:2])  # true-up, draw, SPIFFs
+    hired = model.hires.year(year) if model.hires is not None else None
+    quota_scale = scale if ratcheted else None
     for period_index in range(plan.periods_per_year):
         months = slice(period_index * months_per_period, (period_index + 1) * months_per_period)
         activity = _period_activity(activity_z, months, team.luck.activity_weekly)  # (T, n)
+        ramp = None
+        if hired is not None:  # new hires: each one's quotas this period (model.hires)
+            assert model.hires is not None
+            ramp = hired.quota_scale(model.hires.volume, period_index)  # (n, M)
+            quota_scale = ramp if not ratcheted else scale * ramp
+            weights = model.progress.weights(quota_scale[..., count])
         period = _Period.start(carry, weights)
         # deals carried in from the last period are booked in this period's first week
         tally.weekly_sales[:, period_index * weeks] += (
@@ -156,9 +169,11 @@ def _run_year(
         policy = model.policies[period_index] if model.behavior == "adaptive" else None
         _weeks(model, team, policy, period, period_index * weeks,
                season_of_week[period_index * weeks:(period_index + 1) * weeks] / weeks,
-               sales_luck, leave, activity, tally)
-        full = _settle(model, team, period, activity, tally, rep_sums,
-                       scale if ratcheted else None, ledger)
+               sales_luck, leave, activity, tally, hired)
+        full = _settle(model, team, period, activity, tally, rep_sums, quota_scale, ledger,
+                       hired, period_index)
+        if ramp is not None:  # against the full quotas
+            full = np.where(model.layout.lower, full / ramp, full * ramp)
         annual += full / plan.periods_per_year
         carry = period.carry
     if leave is not None and model.leaving is not None:  # empty seats, new hires
@@ -216,12 +231,14 @@ def _weeks(
     leave: IntArray | None,
     activity: FloatArray,
     tally: PlanTally,
+    hired: HireYear | None = None,
 ) -> None:
     """A period's weeks for a chunk: effort from the policy, output, deals moved.
 
     units: (weeks,) each week's share of a normal period's output (season / weeks);
     sales_luck: (48, T, n) the year's deal luck; leave: (2, T, n) leaving weeks under the
-    plan and today (None: no turnover); activity: (T, n) the period's activity luck. Static
+    plan and today (None: no turnover); activity: (T, n) the period's activity luck;
+    hired: the year's new hires (None: every rep in post all year). Static
     reps (no policy) work at normal effort with the usual mix and never move deals. The
     compiled loop (`kernel.period_weeks`) does the work; here its inputs are laid out.
     """
@@ -242,8 +259,10 @@ def _weeks(
     else:
         growth = effort = np.ones((n_reps, WEEKS_PER_YEAR))
     # normal weeks worked before the announcement: all of them count in x once reps know
-    period.pre_activity += ((units * (1 - informed))[None, :]
-                            * growth[:, year_weeks])[:, informed < 1].sum(axis=1)
+    before = (units * (1 - informed))[None, :] * growth[:, year_weeks]
+    if hired is not None:  # a new hire's activity: only in post, on the team's ramp
+        before = before * hired.weeks[0, year_weeks].T
+    period.pre_activity += before[:, informed < 1].sum(axis=1)
     # (4, T, n) when a ratcheted quota gives each trial its own weights, else (4, 1, n)
     rows = period.carry.shape if any(np.ndim(w) == 2 for w in period.weights) else (1, n_reps)
     pre_sales, pre_activity, post_sales, post_activity = (
@@ -261,7 +280,7 @@ def _weeks(
     period_weeks(
         sales_luck, first_week, np.ascontiguousarray(units), informed, growth, effort,
         weights, activity, model.progress.has_activity, tables, offsets, 1 / DX, N_X, rules,
-        leaving, availability,
+        leaving, availability, NO_HIRES if hired is None else hired.weeks,
         model.revenue, model.revenue_default,
         (period.pre_sales, period.post_sales, period.carry, period.post_activity,
          period.min_weeks, period.effort),
@@ -297,12 +316,15 @@ def _settle(
     rep_sums: dict[str, FloatArray],
     scale: FloatArray | None = None,
     ledger: YearPay | None = None,
+    hired: HireYear | None = None,
+    period_index: int = 0,
 ) -> FloatArray:
     """A period's end: every measure's attainment and pay, and the period's tallies.
 
-    scale: (T, n, M) each measure's quota against the first year's (None: all 1); ledger:
-    the year's payroll (None: each period pays its earnings). Returns the period's
-    attainments, (T, n, M).
+    scale: (T, n, M) or (n, M) each measure's quota against the first year's, a new hire's
+    ramp included (None: all 1); ledger: the year's payroll (None: each period pays its
+    earnings); hired: the year's new hires (their target pay prorated, absent reps out of
+    the tallies). Returns the period's attainments, (T, n, M).
     """
     plan, layout, payout = model.plan, model.layout, model.payout
     weeks = plan.weeks_per_period
@@ -331,11 +353,16 @@ def _settle(
         quotas = quotas * scale
     # (T, n, M) each: gates, multipliers applied; each rep's own target pay (roster)
     curves = payout.curve_arrays
+    target, present = model.target, np.ones(booked.shape[1], dtype=bool)
+    if hired is not None:  # a new hire's target pay, prorated to the days in post
+        target = hired.target[period_index] * (payout.target_per_period if target is None
+                                               else target)
+        present = hired.present[period_index]
     if curves is None:
-        pay, at_cap = payout.settle(full, quotas, target=model.target)
+        pay, at_cap = payout.settle(full, quotas, target=target)
     else:  # curves only: the same pay, compiled
-        targets = (np.full(full.shape[1], payout.target_per_period) if model.target is None
-                   else np.asarray(model.target, dtype=float))
+        targets = (np.full(full.shape[1], payout.target_per_period) if target is None
+                   else np.asarray(target, dtype=float))
         pay, at_cap = np.empty(full.shape), np.empty(full.shape, dtype=bool)
         curve_pay(full, *curves, payout.weights, targets, pay, at_cap)
     informed_weeks = period.announced_share * weeks
@@ -344,7 +371,7 @@ def _settle(
     rep_pay = np.empty(booked.shape)
     gave_up, capped = np.empty((2, *booked.shape), dtype=bool)
     counts = np.zeros((3, booked.shape[0]))  # reps who gave up, were capped, made quota
-    period_tallies(full, pay, at_cap, model.milestones, model.primary,
+    period_tallies(full, pay, at_cap, present, model.milestones, model.primary,
                    ATTAINMENT_BINS[1] - ATTAINMENT_BINS[0], gave_up_weeks, period.min_weeks,
                    rep_pay, gave_up, capped, counts,
                    tally.measure_reached, tally.measure_attainment, tally.measure_payout,
@@ -354,7 +381,8 @@ def _settle(
                              else model.quotas * scale, model.target,
                              (period.pre_sales, period.post_sales,
                               activity * period.pre_activity, activity * period.post_activity),
-                             tally)
+                             tally, None if hired is None
+                             else (hired.target[period_index], present))
     tally.payout += rep_pay.sum(axis=1)
     tally.sales += booked.sum(axis=1)
     tally.effort += period.effort.sum(axis=1)

@@ -189,9 +189,10 @@ def parse_actuals(text: str, plan: PlanSpec, source: str = "<actuals>",
     column = (np.array([targets[key][0] if key in targets else np.nan for key in keys])
               if has_target else None)
     prorate = None
-    if factors:  # a start date: quota x days in post x ramp, target x days in post
+    if factors:  # a start date: volume quotas x days in post x ramp, target x days in post
         quota_factor = np.array([factors.get(key, (1.0, 1.0))[0] for key in keys])
-        quotas = quotas * quota_factor.reshape(-1, *([1] * (quotas.ndim - 1)))
+        volume = np.array([m.volume for m in plan.measures])
+        quotas = np.where(volume, quotas * quota_factor[:, None], quotas)
         prorate = np.array([factors.get(key, (1.0, 1.0))[1] for key in keys])
     return Actuals(keys=keys, actual=actuals.reshape(len(keys), n_measures),
                    quota=quotas.reshape(len(keys), n_measures), target_incentive=column,

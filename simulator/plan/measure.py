@@ -203,6 +203,15 @@ class Measure(Frozen):
                              f"{curve[0][1]} (the cap would pay the same everywhere)")
         return cap
 
+    @property
+    def volume(self) -> bool:
+        """Whether the measure is a volume: a count metric, more is better.
+
+        A volume's quota scales with a rep's share of it (a roster's `quota_factor`, a new
+        hire's days in post and ramp); a level or a lower-is-better measure's does not.
+        """
+        return METRICS[self.metric].kind == "count" and self.direction != "lower"
+
     def to_yaml(self) -> dict[str, Any]:
         """The measure as it is written in a plan file."""
         out: dict[str, Any] = {"name": self.name, "metric": self.metric}

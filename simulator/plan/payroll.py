@@ -110,7 +110,7 @@ class LedgerStep:
 
 
 def ledger_step(earned: Amount, ytd: Amount | None, settled_before: Amount, owed: Amount,
-                clawback: bool, draw_amount: Decimal | float | None,
+                clawback: bool, draw_amount: Amount | float | None,
                 recoverable: bool) -> LedgerStep:
     """The ledger's one rule for a period, for one rep or for many at once.
 

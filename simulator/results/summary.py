@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 from simulator.base.calendar import WEEKS_PER_YEAR
 from simulator.base.stats import Z95
 from simulator.model.engine import Simulation
+from simulator.model.hires import in_post
 from simulator.model.tally import ATTAINMENT_BINS, PlanTally
 
 if TYPE_CHECKING:
@@ -294,7 +295,8 @@ def summarise_plan(sim: Simulation, index: int, file: str = "") -> PlanResult:
     first = sim.tallies[0]
     plan = model.plan
     n_reps = sim.reps.size
-    rep_periods = n_reps * plan.periods_per_year
+    # in post: new hires count from their start (model.hires)
+    rep_periods, rep_weeks = in_post(model.hires, n_reps, plan.periods_per_year, sim.years)
     sales_mean = float(tally.sales.mean())
     payout_mean = float(tally.payout.mean())
     base = plan.pay.base_salary * n_reps
@@ -344,7 +346,7 @@ def summarise_plan(sim: Simulation, index: int, file: str = "") -> PlanResult:
             p90=p90,
         ),
         effort=EffortFigures(
-            mean=float(tally.effort.mean() / (n_reps * WEEKS_PER_YEAR)),
+            mean=float(tally.effort.mean() / rep_weeks),
             gave_up_share=float(tally.gave_up.mean() / rep_periods),
             capped_share=float(tally.capped.mean() / rep_periods),
         ),

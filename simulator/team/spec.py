@@ -7,6 +7,7 @@ so a team file only needs to say where its team differs.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from pathlib import Path
 from typing import Annotated, Any
@@ -43,6 +44,10 @@ from simulator.team.parameters import Behavior, Effort, Luck, ModelRanges, Sprea
 
 TEAMS_DIR = PLANS_DIR / "teams"
 DEFAULT_TEAM = TEAMS_DIR / "default.yaml"
+FIRST_DAY, LAST_DAY = dt.date(1950, 1, 1), dt.date(2200, 12, 31)
+"""The range of a roster rep's start date."""
+FIRST_PLAN_YEAR = 2027
+"""The plan year of a team whose roster has no start dates (nothing then depends on it)."""
 
 
 class Funnel(Frozen):
@@ -98,13 +103,24 @@ class RosterRep(Frozen):
     Optional terms of the rep's own, used by every plan simulated on the team (README,
     "Per-rep terms"): `quota_factor` multiplies the quota each plan sets the rep on its
     volume measures (count metrics where more is better); `target_incentive` (per year)
-    replaces the plan's `pay.target_incentive` for the rep's curve measures.
+    replaces the plan's `pay.target_incentive` for the rep's curve measures; `start` (the
+    rep's first day) makes the rep a new hire in the simulated plan years it falls in or
+    before (`model.hires`: nothing before it, the plan's ramp and the team's after).
     """
 
     rep_id: Text
     level: Factor
     quota_factor: Factor | None = None
     target_incentive: Money | None = None
+    start: dt.date | None = None
+
+    @field_validator("start")
+    @classmethod
+    def _start_in_range(cls, start: dt.date | None) -> dt.date | None:
+        if start is not None and not FIRST_DAY <= start <= LAST_DAY:
+            raise ValueError(f"{start.isoformat()} must be from {FIRST_DAY.isoformat()} to "
+                             f"{LAST_DAY.isoformat()}")
+        return start
 
 
 class TeamSpec(Frozen):
@@ -127,6 +143,8 @@ class TeamSpec(Frozen):
     reps: Annotated[int, Strict()] = 50
     rep_seed: Annotated[int, Strict(), Field(ge=0, le=MAX_SEED)] = 2026
     roster: Annotated[tuple[RosterRep, ...], Field(max_length=MAX_REPS)] | None = None
+    plan_year: Annotated[int, Strict(), Field(ge=FIRST_DAY.year, le=LAST_DAY.year - 20)] | None \
+        = None
     incumbent: PlanSpec | None = None
     history_factor: Factor = 1.0
     funnel: Funnel = Funnel()
@@ -222,6 +240,18 @@ class TeamSpec(Frozen):
             raise ValueError(f"model_ranges: minimum effort (up to {low[1]:g}) must stay "
                              f"below maximum effort (from {high[0]:g})")
         return self
+
+    @property
+    def first_plan_year(self) -> int:
+        """The calendar year of the first simulated plan year (new hires' start dates).
+
+        `plan_year` when given, else the year of the roster's latest start (a roster that
+        lists this year's hires), else the simulation's fixed year, FIRST_PLAN_YEAR.
+        """
+        if self.plan_year is not None:
+            return self.plan_year
+        starts = [r.start for r in self.roster or () if r.start is not None]
+        return max(starts).year if starts else FIRST_PLAN_YEAR
 
     @property
     def size(self) -> int:

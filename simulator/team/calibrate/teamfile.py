@@ -48,6 +48,8 @@ def team_file(
     team = base.model_dump(mode="json")
     team["incumbent"] = incumbent.to_yaml_dict() if incumbent is not None else None
     team["history_factor"] = 1.0  # the roster's levels are what reps sold in this history
+    if team["plan_year"] is None:  # only a roster with start dates needs one
+        del team["plan_year"]
     periods = history.periods
     team["name"] = name
     team["description"] = (
