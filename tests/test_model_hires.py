@@ -18,7 +18,7 @@ from simulator.model.engine import simulate
 from simulator.model.hires import Hires, in_post
 from simulator.plan.actuals import parse_actuals
 from simulator.plan.spec import plan_from_dict
-from simulator.team.spec import team_from_dict
+from simulator.team.spec import TEAMS_DIR, load_team, team_from_dict
 
 RAMP = [[1, 0.25], [2, 0.5], [3, 0.75], [4, 1.0]]  # the README's ramp
 
@@ -148,3 +148,13 @@ def test_a_team_without_start_dates_has_no_hires() -> None:
     assert Hires.of(plan_from_dict(make_plan()), roster_team({})) is None
     old = roster_team({0: dt.date(2020, 1, 6).isoformat()}, plan_year=2027)
     assert Hires.of(plan_from_dict(make_plan(ramp=RAMP)), old).year(0) is None
+
+
+def test_the_shipped_growing_team_has_its_hires_in_2027() -> None:
+    team = load_team(TEAMS_DIR / "growing.yaml")
+    year = Hires.of(team.incumbent, team).year(0)
+    assert team.first_plan_year == 2027
+    np.testing.assert_array_equal(year.present[:, -1], [False, False, True, True])  # August
+    np.testing.assert_array_equal(year.present[:, -2], [False, True, True, True])  # April
+    assert year.present[:, :-2].all()
+    assert 0 < year.weeks[0, 0, 8] < 1  # R09, hired in November, still ramping in January
