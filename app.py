@@ -65,11 +65,22 @@ def page_tabs(present: bool) -> Sequence[Any]:
         st.title("Compare sales-compensation plans")
         st.caption("How much will the team sell, what will it cost, and why: simulated reps "
                    "react to thresholds, caps, accelerators, late plans and too many KPIs.")
+        # only the open tab's content runs and is sent (the editor's always: below)
         return st.tabs(["Results", "Plan editor", "Plans", "Team", "Scenarios",
-                        "Sensitivity", "Backtest"])
+                        "Sensitivity", "Backtest"], key="page_tab", on_change="rerun")
     # the editor still runs, hidden, so its plan and its widgets' values stay put
     return [st.container(), st.container(key="hidden-editor"), st.container(), st.container(),
             st.container(), st.container(), st.container()]
+
+
+def shown(tab: Any, present: bool) -> bool:
+    """Whether a tab's content runs: the open tab's only, none of them when presenting.
+
+    The page's tabs rerun the page when another is picked, so a closed tab costs neither
+    the server nor the browser anything. The results and the editor run whatever tab is
+    open: the comparison, the edited plan and the editor's widget values live there.
+    """
+    return not present and bool(getattr(tab, "open", True))
 
 
 def lineup(plans: PlanInputs, edit: Edit) -> Lineup:
@@ -190,11 +201,12 @@ def show_results(compared: Lineup, chosen: ChosenTeam, settings: Settings,
     if answer.preliminary:
         st.info(PRELIMINARY_NOTE, icon=":material/hourglass_top:")
     budgeted = [run.with_budget(settings.budget) for run in runs]
+    # a preliminary page shows the numbers; its charts come with the full answer
     drawn = drawn_charts(answer, budgeted, compared.labels, compared.specs, team, present,
-                         status) if answer.runs else {}
+                         status) if answer.runs and not answer.preliminary else {}
     status.empty()
     view = ResultView(budgeted, compared.labels, compared.specs, team, large=present,
-                      drawn=drawn)
+                      drawn=drawn, preliminary=answer.preliminary)
     if present:
         presentation_page(view)
     else:
@@ -231,20 +243,21 @@ def main() -> None:
     if opened is not None:
         compared, chosen, settings = scenario_inputs(opened, settings)
     with tab_plans:
-        if not present:
+        if shown(tab_plans, present):
             plans_tab(compared.specs, compared.labels, compared.sources)
     with tab_team:
-        if not present:
+        if shown(tab_team, present):
             team_tab(chosen)
-    edit_preview(edit, compared.labels)
+    if shown(tab_editor, present):
+        edit_preview(edit, compared.labels)
     with tab_library:
-        if not present:
+        if shown(tab_library, present):
             library_tab()
     with tab_sensitivity:
-        if not present:
+        if shown(tab_sensitivity, present):
             sensitivity_page(compared.specs, compared.labels, chosen.team, settings.seed)
     with tab_backtest:
-        if not present:
+        if shown(tab_backtest, present):
             backtest_tab(compared.specs, compared.sources)
     with tab_results:
         show_results(compared, chosen, settings, present, opened, scenario_slot)

@@ -69,6 +69,14 @@ def start(**state: Any) -> AppTest:
     return at
 
 
+def open_tab(at: AppTest, name: str) -> AppTest:
+    """Open one of the page's tabs and run the page (only the open tab's content runs)."""
+    at.session_state["page_tab"] = name
+    at.run()
+    assert not at.exception, at.exception
+    return at
+
+
 def table(at: AppTest) -> pd.DataFrame:
     """The comparison table the page shows (one row per plan and behaviour)."""
     return next(d.value for d in at.dataframe if "plan" in d.value.columns)
@@ -437,7 +445,7 @@ def test_history_upload_calibrates_a_team_and_runs_the_comparison_on_it(
         return real(*args, **kwargs)
 
     monkeypatch.setattr(simulator.team.calibrate, "calibrate", counting)
-    at = start(plan_files=["baseline.yaml", "high_threshold.yaml"])
+    at = start(plan_files=["baseline.yaml", "high_threshold.yaml"], page_tab="Team")
     before = [m.value for m in at.metric]
     upload_history(at, "sample_history.csv", SAMPLE_HISTORY)
     assert not at.exception and not at.error
@@ -494,7 +502,7 @@ def test_bad_history_shows_line_numbered_errors_and_keeps_what_the_app_had() -> 
 
 
 def test_calibrated_team_downloads_as_a_valid_team_file(downloads: dict[str, Any]) -> None:
-    at = start(plan_files=["baseline.yaml"])
+    at = start(plan_files=["baseline.yaml"], page_tab="Team")
     upload_history(at, "sample_history.csv", SAMPLE_HISTORY)
     text = download(at, downloads, "team_yaml").decode("utf-8")
     team = team_from_dict(yaml.safe_load(text), "downloaded team")
@@ -504,7 +512,7 @@ def test_calibrated_team_downloads_as_a_valid_team_file(downloads: dict[str, Any
 
 
 def test_history_quotas_run_on_the_calibrated_team() -> None:
-    at = start(plan_files=["baseline.yaml"])
+    at = start(plan_files=["baseline.yaml"], page_tab="Team")
     upload_history(at, "sample_history.csv", SAMPLE_HISTORY)
     at.selectbox(key=editor_key(at, "quota_kind", 0)).set_value("history").run()
     at.number_input(key=editor_key(at, "quota_pct", 0)).set_value(111.0).run()

@@ -30,7 +30,8 @@ PLANS = ["baseline.yaml", "capped.yaml", "commission.yaml"]
 
 
 def begin(plans: list[str] = PLANS) -> AppTest:
-    return start(plan_files=plans, model_draws=0, trials=100, behaviour="static")
+    return start(plan_files=plans, model_draws=0, trials=100, behaviour="static",
+                 page_tab="Backtest")
 
 
 def upload(at: AppTest, name: str, data: bytes) -> AppTest:

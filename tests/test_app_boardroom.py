@@ -61,7 +61,7 @@ def test_a_foreign_library_file_is_reported_inline(tmp_path: Any,
     bad = tmp_path / "notes.sqlite"
     bad.write_text("not a database", encoding="utf-8")
     monkeypatch.setenv("PLAN_SIMULATOR_DB", str(bad))
-    at = start()
+    at = start(page_tab="Scenarios")
     assert not at.exception
     assert any("not a scenario database" in e.value for e in at.error)
     assert [m.label for m in at.metric].count("Expected team sales / year") == 2

@@ -15,7 +15,7 @@ def upload(at: AppTest, key: str, name: str, data: bytes) -> AppTest:
 
 
 def test_deal_exports_calibrate_a_team_shown_in_the_team_tab() -> None:
-    at = start()
+    at = start(page_tab="Team")
     at.file_uploader(key="deals_splits").set_value(
         ("deals_splits.csv", (EX / "deals_splits.csv").read_bytes(), "text/csv"))
     upload(at, "deals_opportunities", "deals_salesforce.csv",

@@ -21,7 +21,6 @@ from ui.format import cash, md
 from ui.health import STATUS_LOOK
 from ui.results import ResultView, coverage
 from ui.state import leave_presentation
-from ui.widgets import show_chart
 
 PRESENT_CSS = """
 <style>
@@ -69,9 +68,9 @@ def two_charts(view: ResultView, left: str, right: str) -> None:
     """Two of the page's charts (by name) side by side on one screen."""
     a, b = st.columns(2, gap="large")
     with a:
-        show_chart(view.chart(left), "", downloads=False)
+        view.show(left, downloads=False)
     with b:
-        show_chart(view.chart(right), "", downloads=False)
+        view.show(right, downloads=False)
 
 
 def happens_screen(view: ResultView) -> None:

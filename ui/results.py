@@ -30,6 +30,9 @@ from ui.health import health_panel
 from ui.turnover import timing_and_turnover
 from ui.widgets import plan_heading, show_chart
 
+CHART_PLACE = 380
+"""Pixels a chart with its title and download buttons takes: what a preliminary page keeps."""
+
 
 class ResultView(PageCharts):
     """The comparisons on a page (one per behaviour mode): charts, table and downloads.
@@ -42,10 +45,24 @@ class ResultView(PageCharts):
 
     def __init__(self, runs: Sequence[Comparison], labels: list[str],
                  specs: list[PlanSpec], team: TeamSpec, large: bool = False,
-                 drawn: dict[str, dict[str, Any]] | None = None):
+                 drawn: dict[str, dict[str, Any]] | None = None, preliminary: bool = False):
         super().__init__(runs, labels, specs, float(team.effort.minimum), large)
         self.team = team
         self.drawn = drawn or {}
+        self.preliminary = preliminary
+
+    def show(self, name: str, downloads: bool = True) -> None:
+        """Chart `name` with its downloads; a preliminary page keeps its place instead.
+
+        A preliminary answer is on screen for a few seconds: its numbers are worth reading,
+        while drawing every chart twice is most of what a browser does on a change.
+        """
+        if self.preliminary:
+            with st.container(height=CHART_PLACE, border=True, vertical_alignment="center",
+                              horizontal_alignment="center"):
+                st.caption("Drawn with the full answer.")
+            return
+        show_chart(self.chart(name), name if downloads else "", downloads=downloads)
 
     def chart(self, name: str) -> Any:
         """The page's chart `name` (`PageCharts.named`): its drawn spec, or built now."""
@@ -326,31 +343,31 @@ def results_page(view: ResultView) -> None:
     else:
         left, right = st.container(), st.container()
     with left:
-        show_chart(view.chart("team-sales"), "team-sales")
+        view.show("team-sales")
     with right:
-        show_chart(view.chart("incentive-payout"), "incentive-payout")
+        view.show("incentive-payout")
 
     st.subheader("How the plans pay", divider="gray")
     left, right = st.columns(2, gap="large")
     with left:
-        show_chart(view.chart("payout-curves"), "payout-curves")
+        view.show("payout-curves")
     with right:
-        show_chart(view.chart("measure-attainment"), "measure-attainment")
+        view.show("measure-attainment")
     with st.expander("Payout curve of each measure"):
-        show_chart(view.chart("measure-payout-curves"), "measure-payout-curves")
+        view.show("measure-payout-curves")
 
     st.subheader("What reps do", divider="gray")
     left, right = st.columns(2, gap="large")
     with left:
-        show_chart(view.chart("sales-by-decile"), "sales-by-decile")
+        view.show("sales-by-decile")
     with right:
-        show_chart(view.chart("effort-by-decile"), "effort-by-decile")
-    show_chart(view.chart("quota-attainment"), "quota-attainment")
+        view.show("effort-by-decile")
+    view.show("quota-attainment")
     left, right = st.columns(2, gap="large")
     with left:
-        show_chart(view.chart("weekly-bookings"), "weekly-bookings")
+        view.show("weekly-bookings")
     with right:
-        show_chart(view.chart("weekly-effort"), "weekly-effort")
+        view.show("weekly-effort")
     timing_and_turnover(view.rows, view.currency)
 
     st.subheader("What happens", divider="gray")

@@ -14,6 +14,7 @@ another session wants them.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Executor, wait
 from dataclasses import dataclass, replace
@@ -42,7 +43,11 @@ PRELIMINARY_NOTE = (
 """What the page says over a preliminary answer."""
 
 POLL_SECONDS = 0.2
-"""How often a waiting page updates its progress line."""
+"""How often a waiting page looks at its jobs."""
+
+SHOW_SECONDS = 1.0
+"""How often at most a waiting page sends its progress line: each update makes the
+browser render the page again, a large share of its work while it waits."""
 
 
 @st.cache_resource(show_spinner=False, on_release=Service.close)
@@ -190,6 +195,7 @@ def _wait(jobs: Sequence[Job[Any]], status: Any, label: str,
     Raises the first error a job raised.
     """
     futures = [job.future for job in jobs]
+    shown, last = "", -SHOW_SECONDS
     while True:
         finished, _ = wait(futures, timeout=POLL_SECONDS, return_when=FIRST_EXCEPTION)
         for future in finished:
@@ -198,15 +204,17 @@ def _wait(jobs: Sequence[Job[Any]], status: Any, label: str,
             return [job.future.result() for job in better]
         if len(finished) == len(futures):
             return None if better else [f.result() for f in futures]
-        _show(jobs, status, label)
+        share, text = _progress(jobs, label)
+        if text != shown and time.monotonic() - last >= SHOW_SECONDS:
+            status.progress(min(share, 1.0), text=text)
+            shown, last = text, time.monotonic()
 
 
-def _show(jobs: Sequence[Job[Any]], status: Any, label: str) -> None:
+def _progress(jobs: Sequence[Job[Any]], label: str) -> tuple[float, str]:
+    """The jobs' share done and the line that says it (or where they wait)."""
     share = sum(job.share_done for job in jobs) / len(jobs)
     if share == 0:
         queued = service().fair.queued()
-        text = (f"{label}: waiting for a free core ({queued} tasks queued on the server)"
-                if queued else f"{label}: starting")
-    else:
-        text = f"{label}: {share:.0%}"
-    status.progress(min(share, 1.0), text=text)
+        return share, (f"{label}: waiting for a free core ({queued} tasks queued on the "
+                       "server)" if queued else f"{label}: starting")
+    return share, f"{label}: {share:.0%}"
