@@ -41,9 +41,9 @@ def amount(text: str) -> Amount:
     signs = "|".join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True))
     match = re.fullmatch(rf"\s*(?P<pre>{signs}|[A-Z]{{3}})?\s*(?P<num>.*?)\s*"
                          rf"(?P<post>{signs}|[A-Z]{{3}})?\s*", text)
-    sign = (match["pre"] if match else None) or (match["post"] if match else None)
     if match is None or (match["pre"] and match["post"]):
         raise argparse.ArgumentTypeError(f"{text!r} is not an amount")
+    sign = match["pre"] or match["post"]
     code = SYMBOLS.get(sign, sign) if sign else None
     if code is not None and code not in ISO_4217:
         raise argparse.ArgumentTypeError(f"{text!r}: {code} is not an ISO 4217 currency code "
@@ -61,9 +61,13 @@ def amount(text: str) -> Amount:
 @overload
 def plans_amount(value: float, plans: Sequence[Any], files: Sequence[str],
                  option: str = ...) -> float: ...
+
+
 @overload
 def plans_amount(value: None, plans: Sequence[Any], files: Sequence[str],
                  option: str = ...) -> None: ...
+
+
 def plans_amount(value: float | None, plans: Sequence[Any], files: Sequence[str],
                  option: str = "--budget") -> float | None:
     """An amount option as a plain number, refused when its currency is not the plans'.
@@ -80,8 +84,9 @@ def plans_amount(value: float | None, plans: Sequence[Any], files: Sequence[str]
     written = getattr(value, "currency", None)
     if written is not None and stated is not None and written != stated:
         raise InputError.single(option, "", f"the amount is in {written}, but the plans are "
-                                f"in {stated}: write {stated} {float(value):,.0f} or the "
-                                "number alone")
+                                f"in {stated}: write {stated} "
+                                f"{float(value):,.{0 if float(value).is_integer() else 2}f} "
+                                "or the number alone")
     return float(value)
 
 
