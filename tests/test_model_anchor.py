@@ -35,6 +35,22 @@ def test_the_incumbent_sells_what_reps_sell_at_normal_effort(team) -> None:
     assert compare([baseline, steep], team, 300, seed=4).plans[1].vs_first.sales_diff.ci95_low > 0
 
 
+@pytest.mark.parametrize("extra", [
+    {"spiffs": [{"name": "Q2 push", "metric": "revenue", "per_unit": 0.15,
+                 "from": "2027-04-01", "to": "2027-06-30"}]},
+    {"draw": {"amount": 12000, "recoverable": False}},
+], ids=["spiff", "guarantee"])
+def test_an_incumbent_with_spiffs_or_a_guarantee_also_sells_normal_output(extra) -> None:
+    """What a SPIFF or a guarantee pays is part of the pay the anchor sees, as the
+    simulation's reps see it (model.resolve): under the plan in force, normal output."""
+    incumbent = make_plan(name="In force", **extra)
+    team = team_from_dict({"name": "Anchored", "reps": 24, "incumbent": incumbent})
+    plan = team.incumbent
+    adaptive = compare([plan], team, 800, seed=5).plans[0]
+    static = compare([plan], team, 800, seed=5, behavior="static").plans[0]
+    assert adaptive.sales.mean == pytest.approx(static.sales.mean, rel=0.015)
+
+
 def test_a_linear_plan_on_its_own_quota_pays_target_at_normal_effort(team) -> None:
     """relative: 1.0 is what each rep sells; the drawn team is centred, so a linear plan
     pays 100% of target at normal effort (static), within 1%."""

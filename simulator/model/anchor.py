@@ -4,7 +4,9 @@ What reps sell today, under the plan they work under, is the one fact a practiti
 knows: the history. So the cost of effort is set so that, under the incumbent plan,
 adaptive reps sell what they sell at normal effort (the static replay): one factor on
 every rep's cost of effort, found by root-finding on the expected output of the effort
-policy (a forward pass of the solver's own dynamics, no Monte Carlo noise).
+policy (a forward pass of the solver's own dynamics, no Monte Carlo noise). The pay reps
+see is the simulation's: the measures' pay, with the incumbent's guarantee as a floor and
+its SPIFFs on top in the periods they touch (`model.resolve`).
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import math
 from collections.abc import Callable
 
 import numpy as np
+from numpy.typing import NDArray
 from scipy import optimize
 
 from simulator.base.calendar import WEEKS_PER_MONTH, WEEKS_PER_YEAR
@@ -24,6 +27,7 @@ from simulator.model.effort import (
     terminal_pay,
 )
 from simulator.model.prepare import forget_before, ratchets, respond
+from simulator.model.resolve import guarantee, spiff_extra
 from simulator.plan.spec import PlanSpec
 from simulator.team.reps import Reps, WeeklyFunnel
 from simulator.team.spec import TeamSpec
@@ -33,6 +37,7 @@ SCALE_BOUNDS = (1e-4, 1e4)
 TOLERANCE = 2e-3
 """Accuracy of the log of the factor: output moves by about a quarter of it (the output
 elasticity to the cost), far under the 1% the anchoring promises."""
+FloatArray = NDArray[np.float64]
 _CACHE: dict[str, float] = {}
 _CACHE_SIZE = 64
 
@@ -72,6 +77,11 @@ def _solve_scale(team: TeamSpec, plan: PlanSpec, funnel: WeeklyFunnel, reps: Rep
     terminal = terminal_pay(response.payout, response.pay_weights, types.reach, ratchets(plan),
                             team.behavior.weekly_discount ** WEEKS_PER_YEAR, types.quotas,
                             response.layout.is_count, types.pay_scale)
+    floor = guarantee(plan)  # what reps see beyond the measures, as `model.resolve` adds it
+    if floor is not None:
+        terminal = np.maximum(terminal, floor)
+    extras = [None if response.spiffs is None
+              else spiff_extra(response.spiffs, types, weeks, p) for p in range(seasons.size)]
     sigma = progress_sigma(team, response.pay_weights, response.layout.sales_luck, weeks)
     dynamics = {s: PeriodDynamics.of(team, weeks, s, sigma) for s in dict.fromkeys(seasons)}
     # revenue per type under the plan's mix; each week's output in units of a normal week
@@ -86,11 +96,17 @@ def _solve_scale(team: TeamSpec, plan: PlanSpec, funnel: WeeklyFunnel, reps: Rep
     def log_ratio(log_scale: float) -> float:
         cost = types.effort_cost * math.exp(log_scale)
         b = team.behavior
-        growth = {s: dyn.expected_path(dyn.backward_induction(
-            terminal, cost, team.effort.cost_curvature, b.present_bias, b.weekly_discount)[0]
-            ).growth for s, dyn in dynamics.items()}
-        adaptive = sum(float(revenue_by_type @ (growth[s] @ units))
-                       for s, units in zip(seasons, weekly_units, strict=True))
+
+        def growth(season: float, end_pay: FloatArray) -> FloatArray:
+            dyn = dynamics[season]
+            return dyn.expected_path(dyn.backward_induction(
+                end_pay, cost, team.effort.cost_curvature, b.present_bias,
+                b.weekly_discount)[0]).growth
+
+        by_season = {s: growth(s, terminal) for s in dynamics}
+        adaptive = sum(float(revenue_by_type @ ((by_season[s] if extra is None or not extra.any()
+                                                 else growth(s, terminal + extra)) @ units))
+                       for s, units, extra in zip(seasons, weekly_units, extras, strict=True))
         return math.log(adaptive / static)
 
     low, high = _bracket(log_ratio, team)
