@@ -72,6 +72,17 @@ def test_estimates_frame_lists_the_fit_with_its_intervals(fit: dict[str, Any]) -
     assert not any(e.startswith("Plan the history") for e in frame["Estimate"])
 
 
+def test_estimates_frame_in_the_historys_currency(fit: dict[str, Any]) -> None:
+    """A history known to be in EUR: its revenue reads EUR 41,000, the rest unchanged."""
+    dollars, euros = charts.estimates_frame(fit), charts.estimates_frame(fit, "EUR")
+    e = fit["revenue_per_rep_month"]
+    revenue = euros.set_index("Estimate").loc["Revenue per rep-month (average rep and month)"]
+    assert revenue["Value"] == f"EUR\u00a0{e['value']:,.0f}"
+    assert revenue["95% interval"] == f"EUR\u00a0{e['low']:,.0f} to EUR\u00a0{e['high']:,.0f}"
+    assert euros.map(lambda v: v.replace("EUR\u00a0", "$")).equals(dollars)
+    assert charts.estimates_frame(fit, "USD").equals(dollars)
+
+
 def test_estimates_frame_of_a_quarterly_fit_under_a_known_plan(fit: dict[str, Any]) -> None:
     quarterly = copy.deepcopy(fit)
     quarterly.update(granularity="quarter", funnel={}, minutes_per_conversation=None,

@@ -660,3 +660,60 @@ def test_readme_shows_the_real_example(capsys: pytest.CaptureFixture[str]) -> No
     assert readme.startswith("# Plan simulator\n")
     for heading in ("## Quick start", "## Plan format", "## Payout calculator"):
         assert f"\n{heading}\n" in readme
+
+
+@pytest.mark.parametrize(("text", "value", "currency"), [
+    ("4000000", 4e6, None), ("4,000,000", 4e6, None), ("$4,000,000", 4e6, "USD"),
+    ("EUR 4,000,000", 4e6, "EUR"), ("€4,000,000", 4e6, "EUR"), ("4000000 GBP", 4e6, "GBP"),
+    ("1.5e6", 1.5e6, None), ("CHF 250,000.50", 250_000.5, "CHF"),
+])
+def test_an_amount_may_carry_its_currency(text: str, value: float, currency: str | None
+                                          ) -> None:
+    from simulator.faces.boardroom import amount
+
+    parsed = amount(text)
+    assert (float(parsed), parsed.currency) == (value, currency)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("XYZ 400", "'XYZ 400': XYZ is not an ISO 4217 currency code"),
+    ("EUR", "'EUR' is not an amount"), ("eur 4000", "'eur 4000' is not an amount"),
+    ("EUR 4 EUR", "'EUR 4 EUR' is not an amount"), ("EUR -5", "must be an amount above 0"),
+])
+def test_an_amount_that_cannot_be_read_is_refused(text: str, message: str) -> None:
+    import argparse
+
+    from simulator.faces.boardroom import amount
+
+    with pytest.raises(argparse.ArgumentTypeError, match=message.replace("(", r"\(")):
+        amount(text)
+
+
+def test_compare_of_euro_plans_names_eur_and_refuses_a_dollar_budget(tmp_path, capsys):
+    """The report's first line names the plans' currency; the JSON carries it; the workbook's
+    money is in it; a budget in another currency is refused before anything runs."""
+    import openpyxl
+
+    eur = tmp_path / "eur.yaml"
+    eur.write_text((PLANS_DIR / "baseline.yaml").read_text(encoding="utf-8")
+                   + "currency: EUR\n", encoding="utf-8")
+    book = tmp_path / "out.xlsx"
+    assert main(["compare", str(eur), "--trials", "16", "--budget", "EUR 4,000,000",
+                 "--excel", str(book)]) == EXIT_OK
+    out = capsys.readouterr().out
+    assert out.splitlines()[0].endswith("adaptive behaviour, amounts in EUR")
+    assert "chance payout > budget 4.00M" in out and "$" not in out
+    sheet = openpyxl.load_workbook(book)["Summary"]
+    assert sheet.cell(row=5, column=3).number_format == '"EUR "#,##0;-"EUR "#,##0'
+    assert main(["compare", str(eur), "--trials", "16", "--json"]) == EXIT_OK
+    assert json.loads(capsys.readouterr().out)["currency"] == "EUR"
+    assert main(["compare", str(eur), "--trials", "16", "--budget", "$4,000,000"]
+                ) == EXIT_BAD_INPUT
+    assert capsys.readouterr().err.strip() == (
+        "--budget: the amount is in USD, but the plans are in EUR: write EUR 4,000,000 or "
+        "the number alone")
+    # plans that state no currency take a budget in any, as before
+    assert main(["compare", str(PLANS_DIR / "baseline.yaml"), "--trials", "16", "--budget",
+                 "EUR 4,000,000", "--json"]) == EXIT_OK
+    data = json.loads(capsys.readouterr().out)
+    assert data["budget"] == 4e6 and "currency" not in data

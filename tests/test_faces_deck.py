@@ -18,6 +18,7 @@ from simulator.faces import deck
 from simulator.faces.cli import main
 from simulator.plan.spec import load_plan
 from simulator.results.comparison import compare
+from simulator.results.report import money
 
 TITLES = ["Which incentive plan?", "The question and the answer",
           "Sales: how much will the team sell?",
@@ -94,3 +95,55 @@ def test_the_deck_renders_in_libreoffice(slides: list[deck.Slide], tmp_path: Pat
     path.write_bytes(deck.deck_pptx(slides))
     files = render(path, tmp_path / "out")
     assert files[0].suffix == ".pdf" and files[0].stat().st_size > 10_000
+
+
+def euro(plan: Any) -> Any:
+    """The plan as it is, stating `currency: EUR`."""
+    from simulator.plan.spec import plan_from_dict
+
+    return plan_from_dict({**plan.to_yaml_dict(), "currency": "EUR"})
+
+
+def slide_text(slides: list[deck.Slide]) -> str:
+    """Every word of the slides (the charts are pictures), a line each."""
+    return "\n".join(line for s in slides
+                     for line in (s.title, s.subtitle, *s.lines, *(c for r in s.table for c in r)))
+
+
+def test_a_euro_comparison_says_eur_wherever_the_dollar_deck_says_dollars(team: Any) -> None:
+    """The same plans stating EUR: the same slides with "EUR " for "$", the same numbers."""
+    plans = [load_plan(PLANS_DIR / f) for f in ("baseline.yaml", "capped.yaml")]
+    dollars, euros = (compare(p, team, n_trials=32, seed=2).with_budget(4_000_000)
+                      for p in (plans, [euro(p) for p in plans]))
+    assert (dollars.currency, euros.currency) == (None, "EUR")
+    usd, eur = deck.deck_slides([dollars], team), deck.deck_slides([euros], team)
+    text = slide_text(eur)
+    assert "The budget: EUR\u00a04.00M a year" in text
+    assert [line for line in text.splitlines() if "$" in line] == []
+    assert text == slide_text(usd).replace("$", "EUR\u00a0")
+    pres = Presentation(io.BytesIO(deck.deck_pptx(eur)))
+    shown = " ".join(shape.text_frame.text if shape.has_text_frame else " ".join(
+        c.text for row in shape.table.rows for c in row.cells)
+        for s in pres.slides for shape in s.shapes if shape.has_text_frame or shape.has_table)
+    assert "$" not in shown and shown.count("EUR\u00a0") >= 20
+    assert f"sells EUR\u00a0{money(euros.plans[0].sales.mean)} a year" in shown
+    assert "EUR" in deck.latin1(text) and b"%PDF" in deck.deck_pdf(eur)[:8]
+
+
+def test_the_deck_command_takes_a_budget_in_the_plans_currency(tmp_path: Path,
+                                                               capsys: Any) -> None:
+    eur = tmp_path / "eur.yaml"
+    eur.write_text((PLANS_DIR / "baseline.yaml").read_text(encoding="utf-8")
+                   + "currency: EUR\n", encoding="utf-8")
+    out = tmp_path / "deck.pptx"
+    for budget in ("EUR 4,000,000", "€4,000,000", "4000000"):
+        assert main(["deck", str(eur), "--trials", "16", "--budget", budget, "-o",
+                     str(out)]) == 0
+        assert Presentation(str(out)).slides[5].shapes.title.text == (
+            "The budget: EUR\u00a04.00M a year")
+    capsys.readouterr()
+    assert main(["deck", str(eur), "--trials", "16", "--budget", "$4,000,000", "-o",
+                 str(out)]) == 2
+    assert capsys.readouterr().err.strip() == (
+        "--budget: the amount is in USD, but the plans are in EUR: write EUR 4,000,000 or "
+        "the number alone")

@@ -74,6 +74,15 @@ def test_comparison_table_has_a_column_per_plan_reference_first() -> None:
             assert end == len(row) or row[end] == " ", row
 
 
+def test_a_comparison_in_a_stated_currency_names_it_once_in_its_first_line() -> None:
+    plain = comparison_table(three_plans()).splitlines()
+    euros = comparison_table(dataclasses.replace(three_plans(), currency="EUR")).splitlines()
+    assert euros[0] == ("Inside sales (default): 50 reps, 3 plan years, seed 0, adaptive "
+                        "behaviour, amounts in EUR")
+    assert euros[1:] == plain[1:]  # the numbers stay bare: no sign before every amount
+    assert "EUR" not in "\n".join(euros[1:]) and "$" not in "\n".join(euros)
+
+
 def test_comparison_table_cells() -> None:
     text = comparison_table(three_plans())
     vs_first = [line for line in text.splitlines() if line.startswith("  vs first")]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+from dataclasses import replace
 from typing import Any
 
 import openpyxl
@@ -90,3 +91,31 @@ def test_without_budget_or_draws_the_columns_are_left_out(team: Any) -> None:
     assert not any("budget" in c.lower() or "model range" in c for c in cols)
     text = " ".join(str(r[0]) for r in wb["Summary"].iter_rows(values_only=True) if r[0])
     assert "No behaviour-model draws" in text
+
+
+def test_a_euro_comparison_is_formatted_in_euros(book: Any) -> None:
+    """Every money cell of the workbook shows EUR before the number, none a dollar."""
+    run, dollars = book
+    euros = openpyxl.load_workbook(io.BytesIO(workbook.workbook_bytes(
+        [replace(run, currency="EUR")], LABELS)))
+    formats = {c.number_format for ws in euros.worksheets for row in ws.iter_rows()
+               for c in row}
+    assert '"EUR "#,##0;-"EUR "#,##0' in formats
+    assert '+"EUR "#,##0;-"EUR "#,##0;"EUR "0' in formats
+    assert not [f for f in formats if "$" in f]
+    ws = euros["Summary"]
+    cols = headers(ws, 4)
+    assert ws.cell(row=5, column=cols["Expected team sales / year"]).number_format == (
+        '"EUR "#,##0;-"EUR "#,##0')
+    values = {r[0]: r[1] for r in ws.iter_rows(min_row=8, values_only=True) if r[0]}
+    assert values["Currency"] == "EUR"
+    assert next(c for c in ws["B"] if c.value == 4_000_000).number_format.startswith('"EUR "')
+    assert ws["A2"].value.endswith("money is per plan year, in EUR")
+    # the same cells, the same values: only the currency of their formats differs
+    for a, b in zip(dollars.worksheets, euros.worksheets, strict=True):
+        for ra, rb in zip(a.iter_rows(), b.iter_rows(), strict=True):
+            for ca, cb in zip(ra, rb, strict=True):
+                if ca.value != cb.value:
+                    assert (ca.value, cb.value) in {("$", "EUR")} or (
+                        cb.value == ca.value + ", in EUR"), (ca.coordinate, ca.value)
+                assert cb.number_format == ca.number_format.replace('"$"', '"EUR "')

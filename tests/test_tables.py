@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any
 
 import pytest
@@ -63,3 +64,5 @@ def test_settings_frame(runs: list[Comparison]) -> None:
     assert settings["seed"] == 5 and settings["simulated plan years"] == 64
     assert settings["currency"] == "$"
     assert settings["incentive budget per year"] is None
+    euros = [replace(run, currency="EUR") for run in runs]  # as compare sets it
+    assert dict(tables.settings_frame(euros).itertuples(index=False))["currency"] == "EUR"

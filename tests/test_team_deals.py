@@ -240,6 +240,16 @@ def test_currencies_need_rates() -> None:
     mapping = mapping_from_text("currency: {base: USD, rates: {EUR: 1.1}}\n", "m.yaml")
     data = parse_deals((text, "o.csv"), mapping=mapping)
     assert data.credits.set_index("deal_id").loc["D2", "credit"] == 55000
+    assert data.currency == "USD"  # converted into the mapping's base
+
+
+def test_the_currency_the_amounts_are_in() -> None:
+    """One sign or code across the file names it; none names none (shown as "$")."""
+    assert deals().currency == "USD"  # $1,000.01 and $500.00; 333.33 names none
+    assert parse_deals((OPPS.replace("$", "€"), "o.csv")).currency == "EUR"
+    assert parse_deals((OPPS.replace("$", ""), "o.csv")).currency is None
+    base = mapping_from_text("currency: {base: GBP}\n", "m.yaml")
+    assert parse_deals((OPPS.replace("$", ""), "o.csv"), mapping=base).currency == "GBP"
 
 
 def test_activities_become_dials_conversations_talk_time_and_meetings() -> None:

@@ -81,6 +81,7 @@ class FittedTeam:
     report: str  # the fit as `python -m simulator calibrate` prints it
     history_sha256: str = ""  # which history it was fitted to (saved with a scenario)
     credits_csv: bytes = b""  # the crediting report, for a team fitted to deal exports
+    currency: str | None = None  # the history's: the deals' or the plan's, if either says
 
 
 @st.cache_data(show_spinner="Fitting the team to the history ...", max_entries=16)
@@ -125,7 +126,8 @@ def calibrate_deals(files: tuple[tuple[bytes, str] | None, ...], _plan: PlanSpec
                               mapping=mapping)
     digest = hashlib.sha256(b"".join(f[0] for f in files if f is not None)).hexdigest()
     fitted = _fitted(deals.deal_history(found), opportunities[1], _plan, digest)
-    return replace(fitted, credits_csv=csv_bytes(credit_report(found)))
+    return replace(fitted, credits_csv=csv_bytes(credit_report(found)),
+                   currency=found.currency or fitted.currency)
 
 
 def _fitted(history: History, file_name: str, plan: PlanSpec | None,
@@ -145,4 +147,4 @@ def _fitted(history: History, file_name: str, plan: PlanSpec | None,
     team = team_from_dict(parse_yaml_text(text, source), source)  # as the file reads
     return FittedTeam(name=team.name, team=team, team_text=text, fit=fit.to_dict(),
                       report=calibrate.fit_report(fit),
-                      history_sha256=digest)
+                      history_sha256=digest, currency=plan.currency if plan else None)

@@ -111,7 +111,8 @@ def calibration_view(calibration: FittedTeam) -> None:
         "95%. The method: docs/CALIBRATION.md.")
     left, right = st.columns([6, 5], gap="medium")
     with left:
-        st.dataframe(charts.estimates_frame(fit), hide_index=True, width="stretch",
+        st.dataframe(charts.estimates_frame(fit, calibration.currency), hide_index=True,
+                     width="stretch",
                      column_config={
                          "Estimate": st.column_config.TextColumn(width=300),
                          "Value": st.column_config.TextColumn(width=90),

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import argparse
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, overload
 
 from simulator.base.errors import InputError
 
@@ -20,22 +20,82 @@ EXIT_OK, EXIT_DIFFERS, EXIT_BAD_INPUT = 0, 1, 2
 Command = Callable[[argparse.Namespace], int]
 
 
-def amount(text: str) -> float:
-    """An argparse type: a money amount above 0 (commas and a leading $ allowed)."""
+class Amount(float):
+    """An amount from the command line and the currency it was written in (None: none)."""
+
+    currency: str | None = None
+
+
+def amount(text: str) -> Amount:
+    """An argparse type: a money amount above 0, as finance writes it.
+
+    Commas group thousands; a currency sign or ISO code may go before or after the number
+    ($4,000,000, EUR 4,000,000, €4,000,000, 4000000 GBP). The currency is kept
+    (`Amount.currency`) so that `plans_amount` can hold it against the plans'.
+    """
+    import re
+
+    from simulator.plan.currency import ISO_4217
+    from simulator.team.deals.cells import SYMBOLS
+
+    signs = "|".join(re.escape(s) for s in sorted(SYMBOLS, key=len, reverse=True))
+    match = re.fullmatch(rf"\s*(?P<pre>{signs}|[A-Z]{{3}})?\s*(?P<num>.*?)\s*"
+                         rf"(?P<post>{signs}|[A-Z]{{3}})?\s*", text)
+    if match is None or (match["pre"] and match["post"]):
+        raise argparse.ArgumentTypeError(f"{text!r} is not an amount")
+    sign = match["pre"] or match["post"]
+    code = SYMBOLS.get(sign, sign) if sign else None
+    if code is not None and code not in ISO_4217:
+        raise argparse.ArgumentTypeError(f"{text!r}: {code} is not an ISO 4217 currency code "
+                                         "(write USD, EUR, GBP ... or leave it out)")
     try:
-        value = float(text.replace(",", "").removeprefix("$"))
+        value = Amount(match["num"].replace(",", ""))
     except ValueError:
         raise argparse.ArgumentTypeError(f"{text!r} is not an amount") from None
     if not value > 0 or value == float("inf"):
         raise argparse.ArgumentTypeError(f"must be an amount above 0, not {text}")
+    value.currency = code
     return value
+
+
+@overload
+def plans_amount(value: float, plans: Sequence[Any], files: Sequence[str],
+                 option: str = ...) -> float: ...
+
+
+@overload
+def plans_amount(value: None, plans: Sequence[Any], files: Sequence[str],
+                 option: str = ...) -> None: ...
+
+
+def plans_amount(value: float | None, plans: Sequence[Any], files: Sequence[str],
+                 option: str = "--budget") -> float | None:
+    """An amount option as a plain number, refused when its currency is not the plans'.
+
+    A budget written in a currency ("EUR 4,000,000", "$4,000,000") must be in the one
+    the plans state; plans that state none take any. Also refuses plans that state
+    different currencies (`same_currency`), before anything is simulated.
+    """
+    from simulator.plan.currency import same_currency
+
+    stated = same_currency(plans, files)
+    if value is None:
+        return None
+    written = getattr(value, "currency", None)
+    if written is not None and stated is not None and written != stated:
+        raise InputError.single(option, "", f"the amount is in {written}, but the plans are "
+                                f"in {stated}: write {stated} "
+                                f"{float(value):,.{0 if float(value).is_integer() else 2}f} "
+                                "or the number alone")
+    return float(value)
 
 
 def budget_options(p: argparse.ArgumentParser) -> None:
     """Options of `compare` for finance: the budget, and a workbook of the comparison."""
     p.add_argument("--budget", type=amount, metavar="AMOUNT",
                    help="incentive budget per plan year: each plan's chance to exceed it and "
-                   "the expected overrun")
+                   "the expected overrun (4,000,000; a currency before it, as in EUR "
+                   "4,000,000, must be the plans')")
     p.add_argument("--excel", metavar="OUT.xlsx",
                    help="also write the comparison as an Excel workbook (Summary sheet first)")
 
@@ -112,6 +172,8 @@ def inputs_from_args(args: argparse.Namespace) -> Any:
         except ValueError as error:
             raise InputError.single("--reference", "", str(error)) from None
         files = [files[i] for i in order]
+        plans = [plans[i] for i in order]
+    budget = plans_amount(args.budget, plans, files)
     team_path = Path(args.team) if args.team else DEFAULT_TEAM
     team = load_team(team_path)
     history = None
@@ -124,7 +186,7 @@ def inputs_from_args(args: argparse.Namespace) -> Any:
     modes = ["adaptive", "static"] if args.behavior == "both" else [args.behavior]
     return inputs_of(texts, team_path.read_text(encoding="utf-8-sig"), str(team_path), team,
                      args.seed, args.trials, modes, args.model_draws, args.draw_trials,
-                     args.budget, history)
+                     budget, history)
 
 
 def _run(inputs: Any, workers: int = 1) -> Any:

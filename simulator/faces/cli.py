@@ -226,6 +226,7 @@ def _compare(args: argparse.Namespace) -> int:
             print(printable(f"--reference: {error}"), file=sys.stderr)
             return EXIT_BAD_INPUT
         plans, files = [plans[i] for i in order], [files[i] for i in order]
+    budget = boardroom.plans_amount(args.budget, plans, files)  # in the plans' currency
     draws = args.model_draws if args.behavior == "adaptive" else 0  # static runs draw none
     _check_run(args, team, plans, args.trials, draws, args.draw_trials)
     progress = None
@@ -246,7 +247,7 @@ def _compare(args: argparse.Namespace) -> int:
             end_pool(executor, now=not finished)
     if progress is not None:
         print(file=sys.stderr)
-    result = result.with_budget(args.budget)
+    result = result.with_budget(budget)
     if args.excel:
         boardroom.write_workbook(args.excel, result)
     if args.json:

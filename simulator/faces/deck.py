@@ -44,52 +44,59 @@ class Slide:
     notes: tuple[str, ...] = field(default=())
 
 
-def cash(value: float, signed: bool = False) -> str:
-    """Money as the slides show it: $41.25M, +$950.0k."""
+def cash(value: float, signed: bool = False, currency: str | None = None) -> str:
+    """Money as the slides show it: $41.25M, +$950.0k; EUR 41.25M in a plan's currency.
+
+    currency: the plans' ISO code (`Comparison.currency`); None or USD show "$".
+    """
     sign = "-" if value < 0 else ("+" if signed else "")
-    return f"{sign}{charts.CURRENCY}{money(abs(value))}"
+    return f"{sign}{charts.money_prefix(currency)}{money(abs(value))}"
 
 
 def plan_sentence(run: Comparison, p: PlanResult) -> str:
     """The answer for one plan in one sentence, against the reference plan."""
-    ref = run.reference
+    ref, unit = run.reference, run.currency
     budget = ""
     if p.budget is not None:
         budget = (f"; {percent(p.budget.chance_above)} chance of exceeding the "
-                  f"{cash(p.budget.amount)} budget")
+                  f"{cash(p.budget.amount, currency=unit)} budget")
     if p is ref:
-        return (f"{p.name} (the reference) sells {cash(p.sales.mean)} a year and pays "
-                f"{cash(p.payout.mean)} in incentives ({percent(p.cost_of_sales.incentive, 1)} "
-                f"of sales){budget}.")
+        return (f"{p.name} (the reference) sells {cash(p.sales.mean, currency=unit)} a year "
+                f"and pays {cash(p.payout.mean, currency=unit)} in incentives "
+                f"({percent(p.cost_of_sales.incentive, 1)} of sales){budget}.")
     sd, pd_ = p.vs_first.sales_diff, p.vs_first.payout_diff
     change = sd.mean / ref.sales.mean if ref.sales.mean else 0.0
     spread = p.model_range.vs_first.sales_diff if p.model_range else None
     if spread is not None and spread.same_sign_share is not None and run.draws:
         held = round(spread.same_sign_share * run.draws)
         word = "more" if sd.mean > 0 else "less"
-        sales = (f"sells {cash(abs(sd.mean))} {word} than {ref.name} ({change:+.1%}), "
+        sales = (f"sells {cash(abs(sd.mean), currency=unit)} {word} than {ref.name} "
+                 f"({change:+.1%}), "
                  + (f"robust: in {held} of {run.draws} behaviour-model draws"
                     if spread.robust else
                     f"but fragile: only in {held} of {run.draws} behaviour-model draws, so "
                     "the answer rests on the model"))
     elif sd.excludes_zero:
         word = "more" if sd.mean > 0 else "less"
-        sales = f"sells {cash(abs(sd.mean))} {word} than {ref.name} ({change:+.1%})"
+        sales = (f"sells {cash(abs(sd.mean), currency=unit)} {word} than {ref.name} "
+                 f"({change:+.1%})")
     else:
         sales = f"sells about what {ref.name} sells (no difference beyond luck)"
     pays = "more" if pd_.mean > 0 else "less"
-    return f"{p.name} {sales}, and pays {cash(abs(pd_.mean))} {pays}{budget}."
+    return f"{p.name} {sales}, and pays {cash(abs(pd_.mean), currency=unit)} {pays}{budget}."
 
 
 def _chart_png(run_rows: list[tuple[str, str, PlanResult]], colours: dict[str, str],
-               what: str, budget: float | None, subtitle: str) -> bytes:
+               what: str, budget: float | None, subtitle: str,
+               currency: str | None = None) -> bytes:
     samples = [(label, mode, p.trial_sales if what == "sales" else p.trial_payout)
                for label, mode, p in run_rows]
     markers = charts.marker_frame([(label, mode, p.sales if what == "sales" else p.payout)
                                    for label, mode, p in run_rows])
     chart = charts.distribution_chart(
         charts.distribution_frame(samples), markers, colours, what, budget=budget,
-        subtitle=subtitle, large=True, ranges=charts.model_range_frame(run_rows, what))
+        subtitle=subtitle, large=True, ranges=charts.model_range_frame(run_rows, what),
+        currency=currency)
     return charts.chart_png(chart, scale=1.5)
 
 
@@ -99,11 +106,12 @@ def headline_table(run: Comparison) -> tuple[tuple[str, ...], ...]:
                                "Payout P90", "Cost of sales", "At quota")
     if run.budget is not None:
         header += ("Over budget",)
-    rows = [header]
+    rows, unit = [header], run.currency
     for i, p in enumerate(run.plans):
-        row: tuple[str, ...] = (p.name, cash(p.sales.mean),
-               "reference" if i == 0 else cash(p.vs_first.sales_diff.mean, True),
-               cash(p.payout.mean), cash(p.payout.p90), percent(p.cost_of_sales.incentive, 1),
+        row: tuple[str, ...] = (p.name, cash(p.sales.mean, currency=unit),
+               "reference" if i == 0 else cash(p.vs_first.sales_diff.mean, True, unit),
+               cash(p.payout.mean, currency=unit), cash(p.payout.p90, currency=unit),
+               percent(p.cost_of_sales.incentive, 1),
                percent(p.quota_attainment.share_at_or_above))
         if p.budget is not None:
             row += (percent(p.budget.chance_above),)
@@ -113,9 +121,11 @@ def headline_table(run: Comparison) -> tuple[tuple[str, ...], ...]:
 
 def budget_slide(run: Comparison) -> Slide:
     """The budget: each plan's chance to exceed it and the expected overrun."""
+    unit = run.currency
     if run.budget is None:
         rows: list[tuple[str, ...]] = [("Plan", "Payout P50", "Payout P90", "Payout P95")]
-        rows += [(p.name, cash(p.payout.p50), cash(p.payout.p90), cash(p.payout.p95))
+        rows += [(p.name, *(cash(v, currency=unit) for v in (p.payout.p50, p.payout.p90,
+                                                              p.payout.p95)))
                  for p in run.plans]
         return Slide("The budget", table=tuple(rows), kind="table",
                      subtitle="No budget was given: what a year's incentive payout can reach")
@@ -131,9 +141,10 @@ def budget_slide(run: Comparison) -> Slide:
         row = [p.name, percent(b.chance_above, 1)]
         if drawn:
             row.append(percent(b.model_chance_above or 0.0, 1))
-        row += [cash(b.expected_overrun), cash(p.payout.p90)]
+        row += [cash(b.expected_overrun, currency=unit), cash(p.payout.p90, currency=unit)]
         rows.append(tuple(row))
-    return Slide(f"The budget: {cash(run.budget)} a year", table=tuple(rows), kind="table",
+    return Slide(f"The budget: {cash(run.budget, currency=unit)} a year", table=tuple(rows),
+                 kind="table",
                  subtitle="Years vary with luck and the market; expected overrun counts a "
                  "year within budget as zero")
 
@@ -177,9 +188,11 @@ def assumptions(runs: Sequence[Comparison], team: TeamSpec) -> tuple[str, ...]:
         lines.append("No behaviour-model draws: every figure rests on one set of behaviour "
                      "parameters")
     if run.budget is not None:
-        lines.append(f"Incentive budget: {cash(run.budget)} per plan year")
+        lines.append(f"Incentive budget: {cash(run.budget, currency=run.currency)} per plan "
+                     "year")
     lines.append(f"Money is per plan year, incentive only unless said (base salaries "
-                 f"{cash(run.plans[0].base_salaries)} a year); {team.size} reps")
+                 f"{cash(run.plans[0].base_salaries, currency=run.currency)} a year); "
+                 f"{team.size} reps")
     return tuple(lines)
 
 
@@ -192,7 +205,8 @@ def deck_slides(runs: Sequence[Comparison], team: TeamSpec, title: str = "Which 
     rows = [(p.name, r.behavior, p) for r in runs for p in r.plans]
     subtitle = (f"{run.team}, {run.reps} reps · {run.trials:,} simulated plan years · "
                 f"seed {run.seed}")
-    budget = f" within a {cash(run.budget)} incentive budget" if run.budget else ""
+    budget = (f" within a {cash(run.budget, currency=run.currency)} incentive budget"
+              if run.budget else "")
     question = (f"Of {len(labels)} plan designs, which sells the most for what it "
                 f"costs{budget}?" if len(labels) > 1 else
                 f"What will {labels[0]} sell, and what will it cost{budget}?")
@@ -202,9 +216,9 @@ def deck_slides(runs: Sequence[Comparison], team: TeamSpec, title: str = "Which 
         Slide("The question and the answer", lines=(question, *(plan_sentence(run, p)
                                                                 for p in run.plans))),
         Slide("Sales: how much will the team sell?", kind="image",
-              image=_chart_png(rows, colours, "sales", None, subtitle)),
+              image=_chart_png(rows, colours, "sales", None, subtitle, run.currency)),
         Slide("Cost: what will the incentive plan pay out?", kind="image",
-              image=_chart_png(rows, colours, "payout", run.budget, subtitle)),
+              image=_chart_png(rows, colours, "payout", run.budget, subtitle, run.currency)),
         Slide("The plans side by side", table=headline_table(run), kind="table",
               subtitle="Money per plan year; the first plan is the reference"),
         budget_slide(run),

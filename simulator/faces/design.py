@@ -78,6 +78,7 @@ def _check(args: argparse.Namespace, team: Any, plan: Any, count: int) -> None:
 
 def sweep(args: argparse.Namespace) -> int:
     """`sweep PLAN --vary PATH=VALUES ... [--grid] [-o points.csv] [--json]`."""
+    from simulator.faces.boardroom import plans_amount
     from simulator.faces.cli import _check_output, _load_team, _print_json, _write
     from simulator.faces.cluster import executor_for
     from simulator.plan.levers import parse_values
@@ -96,6 +97,7 @@ def sweep(args: argparse.Namespace) -> int:
             levers.append((lever, parse_values(text, lever.optional)))
         except ValueError as error:
             raise InputError.single("--vary", lever.path, str(error)) from None
+    budget = plans_amount(args.budget, [plan], [args.plan])
     team = _load_team(args.team)
     sizes = [len(values) for _, values in levers]
     count = math.prod(sizes) if args.grid else sum(sizes)
@@ -104,7 +106,7 @@ def sweep(args: argparse.Namespace) -> int:
         try:
             result = run_sweep(plan, levers, team, args.trials, args.seed, args.behavior,
                                args.grid, args.plan, executor, groups, args.model_draws,
-                               args.draw_trials, args.budget)
+                               args.draw_trials, budget)
         except ValueError as error:
             raise InputError.single("--vary", "", str(error)) from None
     if args.output:
@@ -119,6 +121,7 @@ def sweep(args: argparse.Namespace) -> int:
 
 def optimize(args: argparse.Namespace) -> int:
     """`optimize PLAN --lever PATH=LOW:HIGH ... --budget-p90 AMOUNT [-o chosen.yaml]`."""
+    from simulator.faces.boardroom import plans_amount
     from simulator.faces.cli import _check_output, _load_team, _print_json, _write
     from simulator.faces.cluster import executor_for
     from simulator.plan.edits import plan_yaml
@@ -138,11 +141,12 @@ def optimize(args: argparse.Namespace) -> int:
         except ValueError as error:
             raise InputError.single("--lever", lever.path, str(error)) from None
         bounds.append(Bounds(lever, low, high))
+    budget_p90 = plans_amount(args.budget_p90, [plan], [args.plan], "--budget-p90")
     team = _load_team(args.team)
     _check(args, team, plan, min((args.steps + 1) ** len(bounds), MAX_GRID) + 1)
     with executor_for(args.workers, args.scheduler) as (executor, groups):
         try:
-            result = search(plan, bounds, team, args.budget_p90, args.trials, args.seed,
+            result = search(plan, bounds, team, budget_p90, args.trials, args.seed,
                             args.behavior, args.objective, args.method, args.steps,
                             args.refine, executor=executor, groups=groups,
                             model_draws=args.model_draws, draw_trials=args.draw_trials,

@@ -29,6 +29,7 @@ from typing import Any
 from simulator.model.draws import parameter_sets, varied_parameters
 from simulator.model.engine import simulate
 from simulator.model.prepare import BehaviorMode
+from simulator.plan.currency import same_currency
 from simulator.plan.spec import PlanSpec
 from simulator.results.comparison import DRAW_TRIALS, Comparison
 from simulator.results.uncertainty import DrawFigures, draw_figures
@@ -110,7 +111,8 @@ def compare_batch(
     field for field. groups: how many groups the plans are split into (about the number
     of workers, or a few times it on a cluster; 1 runs them as one comparison); each
     group and each model draw of each group is one task. files: the file of each plan,
-    the reference's first. progress is called as tasks finish.
+    the reference's first. progress is called as tasks finish. Plans that state different
+    currencies are refused, as `compare` refuses them.
     """
     return run_batch(reference, plans, team, n_trials, seed, behavior, files, executor,
                      groups, model_draws, draw_trials, years, progress).with_draws(team)
@@ -135,6 +137,8 @@ def run_batch(
     with_draws = model_draws > 0 and behavior == "adaptive"
     draw_trials = min(draw_trials, n_trials)
     names = list(files or [""] * (len(plans) + 1))
+    same_currency([reference, *plans], list(files) if files else  # or InputError, as compare
+                  [p.name for p in (reference, *plans)])
     parts = groups_of(len(plans), groups) if plans else [range(0)]
     members = [[reference, *(plans[i] for i in part)] for part in parts]
     sources = [[names[0], *(names[i + 1] for i in part)] for part in parts]
@@ -152,7 +156,8 @@ def run_batch(
     heads: list[tuple[Comparison, list[DrawFigures] | None]] = results[:len(members)]
     first = heads[0][0]
     merged = replace(first, plans=(first.plans[0], *(p for head, _ in heads
-                                                      for p in head.plans[1:])))
+                                                      for p in head.plans[1:])),
+                     currency=next((h.currency for h, _ in heads if h.currency), None))
     if not with_draws:
         return BatchRun(merged, [], [], draw_trials)
     own = _joined([o for _, o in heads if o is not None])

@@ -60,6 +60,7 @@ class Comparison:
     draw_trials: int | None = field(default=None, metadata=JSON_IF_SET)
     model_ranges: dict[str, list[float]] | None = field(default=None, metadata=JSON_IF_SET)
     budget: float | None = field(default=None, metadata=JSON_IF_SET)
+    currency: str | None = field(default=None, metadata=JSON_IF_SET)
 
     @classmethod
     def from_simulation(cls, sim: Simulation, files: Sequence[str] | None = None) -> Comparison:
@@ -69,8 +70,10 @@ class Comparison:
         for i in range(len(sim.models)):
             result = summarise_plan(sim, i, files[i])
             plans.append(replace(result, health=tuple(plan_health(sim, i, result))))
+        currency = next((m.plan.currency for m in sim.models if m.plan.currency), None)
         return cls(sim.seed, sim.n_trials, sim.team.name, sim.reps.size, sim.behavior,
-                   sim.team.normal_effort, tuple(plans), sim.years if sim.years > 1 else None)
+                   sim.team.normal_effort, tuple(plans), sim.years if sim.years > 1 else None,
+                   currency=currency)
 
     def with_draws(self, draws: Sequence[Sequence[DrawFigures]], own: Sequence[DrawFigures],
                    draw_trials: int, ranges: dict[str, tuple[float, float]]) -> Comparison:

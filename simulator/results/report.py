@@ -49,6 +49,7 @@ def comparison_table(result: Comparison) -> str:
 
     With model draws, each headline figure gets its model range (P10-P90 over the
     behaviour-parameter draws) and each difference the share of draws its sign holds in.
+    Amounts carry no sign; the first line names the plans' currency when they state one.
     """
     plans = result.plans
     ranges = [p.model_range for p in plans]
@@ -103,7 +104,8 @@ def comparison_table(result: Comparison) -> str:
             if result.years else f"{result.trials:,} plan years")
     lines = [
         f"{result.team}: {result.reps} reps, {runs}, seed {result.seed}, "
-        f"{result.behavior} behaviour",
+        f"{result.behavior} behaviour"
+        + (f", amounts in {result.currency}" if result.currency else ""),
         *_coverage(result),
         "",
         " " * label_width

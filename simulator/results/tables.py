@@ -61,7 +61,10 @@ def health_frame(runs: Sequence[Comparison], labels: Sequence[str]) -> pd.DataFr
 
 
 def settings_frame(runs: Sequence[Comparison]) -> pd.DataFrame:
-    """The settings the runs share: team, reps, plan years, seed, modes, draws, budget."""
+    """The settings the runs share: team, reps, plan years, seed, modes, draws, budget.
+
+    currency: the ISO code the plans state, "$" when they state none.
+    """
     first = runs[0]
     return pd.DataFrame({
         "setting": ["team", "reps", "simulated plan years", "seed", "behaviour",
@@ -69,5 +72,6 @@ def settings_frame(runs: Sequence[Comparison]) -> pd.DataFrame:
                     "incentive budget per year", "currency"],
         "value": [first.team, first.reps, first.trials, first.seed,
                   ", ".join(run.behavior for run in runs), first.normal_effort,
-                  first.draws or 0, first.draw_trials, first.budget, charts.CURRENCY],
+                  first.draws or 0, first.draw_trials, first.budget,
+                  first.currency or charts.CURRENCY],
     })

@@ -26,8 +26,9 @@ from simulator.results import charts, tables
 from simulator.results.comparison import Comparison
 from simulator.results.export import safe_cell
 
-MONEY = f'"{charts.CURRENCY}"#,##0;-"{charts.CURRENCY}"#,##0'
-SIGNED_MONEY = f'+"{charts.CURRENCY}"#,##0;-"{charts.CURRENCY}"#,##0;"{charts.CURRENCY}"0'
+MONEY = charts.excel_money(None)
+"""Money of plans that state no currency (or USD): "$"#,##0; others: `charts.excel_money`."""
+SIGNED_MONEY = charts.excel_money(None, signed=True)
 SHARE = "0.0%"
 NUMBER = "0.00"
 COUNT = "#,##0"
@@ -36,6 +37,12 @@ HEADER_FILL = PatternFill("solid", fgColor="E6E9EF")
 BOLD = Font(bold=True)
 FORMATS = {"money": MONEY, "signed": SIGNED_MONEY, "share": SHARE, "number": NUMBER,
            "count": COUNT, "text": "@"}
+
+
+def formats(currency: str | None) -> dict[str, str]:
+    """The number format of each kind of column, money in the plans' currency."""
+    return {**FORMATS, "money": charts.excel_money(currency),
+            "signed": charts.excel_money(currency, signed=True)}
 
 
 @dataclass(frozen=True)
@@ -140,11 +147,13 @@ def cell_value(value: Any) -> Any:
 
 
 def write_table(ws: Worksheet, frame: pd.DataFrame, columns: Sequence[Column], row: int = 1,
-                freeze: str | None = None) -> int:
+                freeze: str | None = None, currency: str | None = None) -> int:
     """A frame as a formatted table from `row`: header, rows, formats, widths.
 
-    Columns missing from the frame are left out. Returns the next free row.
+    Columns missing from the frame are left out; money is in `currency` (None: "$").
+    Returns the next free row.
     """
+    kinds = formats(currency)
     present = [c for c in columns if c.key in frame.columns]
     for j, column in enumerate(present, start=1):
         cell = ws.cell(row=row, column=j, value=safe_cell(column.label))
@@ -162,7 +171,7 @@ def write_table(ws: Worksheet, frame: pd.DataFrame, columns: Sequence[Column], r
         for j, column in enumerate(present, start=1):
             cell = ws.cell(row=i, column=j, value=cell_value(record[column.key]))
             if column.kind != "text":
-                cell.number_format = FORMATS[column.kind]
+                cell.number_format = kinds[column.kind]
     if freeze:
         ws.freeze_panes = freeze
     return row + len(frame) + 1
@@ -182,9 +191,9 @@ def settings_rows(runs: Sequence[Comparison]) -> list[tuple[str, Any, str]]:
     ]
     if first.draws:
         rows.append(("Plan years per behaviour-model draw", first.draw_trials, COUNT))
-    rows.append(("Incentive budget / year", first.budget, MONEY) if first.budget is not None
-                else ("Incentive budget / year", "none given", "@"))
-    rows.append(("Currency", charts.CURRENCY, "@"))
+    rows.append(("Incentive budget / year", first.budget, charts.excel_money(first.currency))
+                if first.budget is not None else ("Incentive budget / year", "none given", "@"))
+    rows.append(("Currency", first.currency or charts.CURRENCY, "@"))
     return rows
 
 
@@ -223,10 +232,10 @@ def summary_sheet(ws: Worksheet, runs: Sequence[Comparison], frame: pd.DataFrame
     ws["A1"].font = Font(bold=True, size=14)
     ws["A2"] = safe_cell(f"{first.team}, {first.reps} reps · {first.trials:,} simulated plan "
                          f"years · seed {first.seed} · the first plan is the reference; money "
-                         "is per plan year")
+                         "is per plan year" + (f", in {first.currency}" if first.currency else ""))
     by_key = {c.key: c for c in COMPARISON_COLUMNS}
     columns = [by_key[k] for k in SUMMARY_KEYS]
-    row = write_table(ws, frame, columns, row=4, freeze="C5") + 1
+    row = write_table(ws, frame, columns, row=4, freeze="C5", currency=first.currency) + 1
     ws.cell(row=row, column=1, value="Settings").font = BOLD
     for label, value, fmt in settings_rows(runs):
         row += 1
@@ -259,7 +268,8 @@ def workbook_bytes(runs: Sequence[Comparison], labels: Sequence[str]) -> bytes:
         ("Health", tables.health_frame(runs, labels), HEALTH_COLUMNS),
     ]
     for name, table, columns in details:
-        write_table(book.create_sheet(name), table, columns, freeze="B2")
+        write_table(book.create_sheet(name), table, columns, freeze="B2",
+                    currency=runs[0].currency)
     ws = book.create_sheet("Settings")
     settings = tables.settings_frame(runs)
     write_table(ws, settings, [Column("setting", "setting"), Column("value", "value")])

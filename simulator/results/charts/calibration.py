@@ -14,7 +14,7 @@ import numpy as np
 import pandas as pd
 
 from simulator.base.calendar import SEASON_NAMES, WEEKS_PER_PERIOD
-from simulator.results.charts.style import CURRENCY, GRID, HEIGHT, MUTED, PALETTE, WIDTH, finish
+from simulator.results.charts.style import GRID, HEIGHT, MUTED, PALETTE, WIDTH, finish, money_prefix
 
 FIT_BASES = {
     "fitted level": "Actual / the rep's fitted expected revenue",
@@ -31,17 +31,18 @@ def estimate_text(value: float, low: float, high: float,
     return fmt.format(value), f"{fmt.format(low)} to {fmt.format(high)}"
 
 
-def estimates_frame(fit: Mapping[str, Any]) -> pd.DataFrame:
+def estimates_frame(fit: Mapping[str, Any], currency: str | None = None) -> pd.DataFrame:
     """The fit's headline estimates with their 95% intervals, one row each, as text.
 
     fit: a calibration as plain data (`Calibration.to_dict()`). Columns: Estimate (what is
     estimated, with its unit), Value and 95% interval (empty for a share or a factor that
     has none). Revenue is per rep-month in currency; luck is a log-sd per period or week;
-    funnel counts are per rep-month.
+    funnel counts are per rep-month. currency: the history's, when known (the plan it was
+    earned under states one, or the deal exports name one); None shows "$".
     """
     unit = str(fit["granularity"])
     weeks = WEEKS_PER_PERIOD[unit]
-    money_fmt = CURRENCY + "{:,.0f}"
+    money_fmt = money_prefix(currency) + "{:,.0f}"
     rows: list[tuple[str, str, str]] = []
 
     def add(label: str, e: Mapping[str, float], fmt: str = "{:,.3f}") -> None:

@@ -44,6 +44,18 @@ def money_axis(currency: str | None) -> str:
     return MONEY_AXIS if currency in (None, "USD") else ",.3~s"
 
 
+def excel_money(currency: str | None, signed: bool = False) -> str:
+    """Excel's number format of money in a plan's currency: "$"#,##0, or "EUR "#,##0.
+
+    USD or an unstated currency keeps the dollar sign; another code goes before the number
+    (`money_prefix`). signed: a difference, with its + or - always shown.
+    """
+    unit = money_prefix(currency).replace("\u00a0", " ")
+    if signed:
+        return f'+"{unit}"#,##0;-"{unit}"#,##0;"{unit}"0'
+    return f'"{unit}"#,##0;-"{unit}"#,##0'
+
+
 def money_tip(currency: str | None) -> str:
     """Vega format of money in tooltips in a plan's currency: $36,006,114 or 36,006,114."""
     return MONEY_TIP if currency in (None, "USD") else ",.0f"

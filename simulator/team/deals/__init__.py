@@ -18,6 +18,7 @@ from typing import Any
 
 from simulator.base.csvfile import read_text
 from simulator.base.errors import InputError, Problem, printable
+from simulator.plan.currency import ISO_4217
 from simulator.team.deals.activities import parse_activities
 from simulator.team.deals.build import DEAL_METRICS, DealData, deal_actuals, deal_history
 from simulator.team.deals.columns import NO_MAPPING, Mapping, mapping_from_text, read_mapping
@@ -91,9 +92,12 @@ def parse_deals(opportunities: Text, activities: Text | None = None, splits: Tex
         notes.append(f"{opps.not_won} deal(s) in open or lost stages left out")
     if len(opps.currencies) > 1:
         notes.append(f"amounts in {', '.join(opps.currencies)} converted by the mapping's rates")
+    base = mapping.currency.base.upper() if mapping.currency else None
+    single = opps.currencies[0] if len(opps.currencies) == 1 else None
+    base, single = (c if c in ISO_4217 else None for c in (base, single))  # codes only
     return DealData(source=opportunities[1], credits=credits, activities=acts,
                     quotas=quota_rows or (), quota_source=quotas[1] if quotas else "<quotas>",
-                    not_won=opps.not_won, notes=tuple(notes))
+                    not_won=opps.not_won, notes=tuple(notes), currency=base or single)
 
 
 def read_deals(opportunities: str | Path, activities: str | Path | None = None,

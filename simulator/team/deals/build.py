@@ -39,6 +39,8 @@ class DealData:
     quota_source: str
     not_won: int
     notes: tuple[str, ...] = ()
+    currency: str | None = None  # what the amounts are in: the mapping's base, or the one
+    # currency the amounts name; None when they name none
 
 
 def period_index(day: dt.date, granularity: str) -> int:
