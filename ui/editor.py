@@ -36,8 +36,8 @@ from simulator.plan.edits import (
 from simulator.plan.payroll_edits import with_links, with_payroll
 from simulator.plan.spec import PlanSpec, plan_from_dict
 from ui.commission_editor import COMMISSION, commission_message, schedule_inputs
-from ui.payroll_editor import link_inputs, payroll_editor, payroll_message, split_measure_lines
 from ui.format import md, slug
+from ui.payroll_editor import link_inputs, payroll_editor, payroll_message, split_measure_lines
 from ui.state import init
 
 QUOTA_LABELS = {  # edits.QUOTA_KINDS as the editor names them
