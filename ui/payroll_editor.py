@@ -143,23 +143,21 @@ def payroll_editor(gen: int, base: dict[str, Any]) -> dict[str, Any]:
         c3.checkbox("Claw back overpayments", key=init(k + "clawback", start.clawback),
                     help="Only with year-to-date settlement: a negative true-up is paid "
                          "as a negative amount instead of being carried.")
-        c1, c2, c3 = st.columns([2, 2, 3], vertical_alignment="bottom")
-        c1.number_input("Draw per period", min_value=0.0, step=500.0, format="%.2f",
+        left, right = st.columns([1, 2])
+        left.number_input("Draw per period", min_value=0.0, step=500.0, format="%.2f",
                         value=None, placeholder="no draw",
                         key=init(k + "draw", start.draw_amount),
                         help="A period settled below it is topped up to it. Leave empty "
                              "for no draw.")
-        c2.checkbox("Recoverable draw", key=init(k + "draw_recoverable",
+        left.checkbox("Recoverable draw", key=init(k + "draw_recoverable",
                                                  start.draw_recoverable),
                     help="Recoverable: the top-ups are repaid from later periods' pay above "
                          "the draw. Not recoverable: a guarantee, never repaid.")
-        c3.caption("Draws, settlement and clawbacks are paid by the payout calculator and "
-                   "the simulation's cost (README, \"Payroll mechanics\").")
-        left, right = st.columns([2, 5])
-        with left:
-            ramp = _ramp_table(k + "ramp", start)
         with right:
-            spiffs = _spiff_table(k + "spiffs", start)
+            ramp = _ramp_table(k + "ramp", start)
+        spiffs = _spiff_table(k + "spiffs", start)
+        st.caption("The payout calculator pays all of these, and the simulation's cost "
+                   "includes them (README, \"Payroll mechanics\", \"Ramps\", \"SPIFFs\").")
     return payroll_keys(Payroll(
         currency=s[k + "currency"], settlement=s[k + "settlement"],
         clawback=bool(s[k + "clawback"]),
@@ -195,21 +193,21 @@ def _spiff_table(key: str, start: Payroll) -> tuple[dict[str, Any], ...]:
     table = st.data_editor(
         frame, key=key, num_rows="dynamic", hide_index=True, width="stretch",
         column_config={
-            "name": st.column_config.TextColumn("Name", width="medium"),
+            "name": st.column_config.TextColumn("Name", width=170),
             "metric": st.column_config.SelectboxColumn(
-                "Metric", options=list(SPIFF_METRICS), width="small",
+                "Metric", options=list(SPIFF_METRICS), width=120,
                 help="A count metric: " + ", ".join(
                     f"{m} ({METRICS[m].unit})" for m in SPIFF_METRICS)),
             "per_unit": st.column_config.NumberColumn(
-                "Per unit", format="%.2f", min_value=0.0,
+                "Per unit", format="%.2f", min_value=0.0, width=90,
                 help="Currency per unit booked in the window (or an amount and 'at')."),
             "amount": st.column_config.NumberColumn(
-                "Amount", format="%.2f", min_value=0.0,
+                "Amount", format="%.2f", min_value=0.0, width=90,
                 help="Paid once, when the total in the window reaches 'at'."),
-            "at": st.column_config.NumberColumn("At", format="%g", min_value=0.0,
+            "at": st.column_config.NumberColumn("At", format="%g", min_value=0.0, width=70,
                                                 help="The total that earns the amount."),
-            "from": st.column_config.DateColumn("From", format="YYYY-MM-DD"),
-            "to": st.column_config.DateColumn("To", format="YYYY-MM-DD",
+            "from": st.column_config.DateColumn("From", format="YYYY-MM-DD", width=110),
+            "to": st.column_config.DateColumn("To", format="YYYY-MM-DD", width=110,
                                               help="Last day of the window (included)."),
         })
     return tuple(dict(zip(SPIFF_COLUMNS, row, strict=True))
@@ -251,7 +249,7 @@ def link_inputs(k: str, base: dict[str, Any], others: list[str]) -> dict[str, An
             frame, key=k + "mult_curve", num_rows="dynamic", hide_index=True,
             column_config={
                 "attainment": st.column_config.NumberColumn(
-                    f"{s[k + 'mult']}'s attainment (× quota)", format="%.4g", step=0.05),
+                    f"Attainment of {s[k + 'mult']} (× quota)", format="%.4g", step=0.05),
                 "multiplier": st.column_config.NumberColumn(
                     "Multiplier", format="%.4g", step=0.05,
                     help="Linear between points, flat before the first and after the "
