@@ -85,6 +85,12 @@ def test_a_draw_and_a_currency_are_added_to_a_plan_without_them() -> None:
     assert plan["draw"] == {"amount": 1500.0, "recoverable": True}
     assert plan["currency"] == "EUR"
     assert compared(at) == ["Baseline", "Baseline (edited)"]
+    # one measure: nothing to gate on or multiply by
+    assert at.selectbox(key=editor_key(at, "gate", 0)).disabled
+
+    at.selectbox(key=editor_key(at, "currency")).set_value(None).run()  # none stated
+    assert not at.error, errors(at)
+    assert "currency" not in edited_yaml(at)
 
     at.checkbox(key=editor_key(at, "clawback")).check().run()  # with period settlement
     assert ("Claw back overpayments: a clawback takes back a year-to-date overpayment: it "

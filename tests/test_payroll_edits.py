@@ -178,6 +178,9 @@ def test_table_cells_the_editor_cannot_read_reach_the_validator_as_they_are() ->
                                                                 [None, 1.0]]
     assert spiff_rows([{"name": "X", "from": "2026-02-30", "to": "soon"}]) == [
         {"name": "X", "from": "2026-02-30", "to": "soon"}]
+    # a row added and left empty in the typed (string, date) columns: pandas' NA cells
+    assert spiff_rows([{"name": pd.NA, "metric": pd.NA, "per_unit": NAN, "from": pd.NA,
+                        "to": pd.NaT}]) == []
 
 
 # --------------------------------------------------------------------------- messages

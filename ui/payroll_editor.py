@@ -183,9 +183,11 @@ def _ramp_table(key: str, start: Payroll) -> tuple[tuple[Any, Any], ...]:
 
 
 def _spiff_table(key: str, start: Payroll) -> tuple[dict[str, Any], ...]:
-    frame = pd.DataFrame(list(start.spiffs), columns=list(SPIFF_COLUMNS))
-    frame = frame.astype({"name": object, "metric": object, "per_unit": float,
-                          "amount": float, "at": float, "from": object, "to": object})
+    # typed columns, so an empty table's cells come back as text, numbers and dates too
+    day = "date32[pyarrow]"
+    frame = pd.DataFrame(list(start.spiffs), columns=list(SPIFF_COLUMNS)).astype(
+        {"name": "string", "metric": "string", "per_unit": float, "amount": float,
+         "at": float, "from": day, "to": day})
     st.markdown("SPIFFs", help="Dated bonuses on a count metric, paid on top of the plan: "
                 "per unit booked inside the window, or an amount once, when the rep's total "
                 "inside the window reaches 'at'. The actuals CSV gives their results in "
@@ -228,7 +230,8 @@ def link_inputs(k: str, base: dict[str, Any], others: list[str]) -> dict[str, An
     c1, c2, c3 = st.columns(3, vertical_alignment="bottom")
     init(k + "gate", start.gate_measure)
     c1.selectbox("Paid only when", options=options(s[k + "gate"]), key=k + "gate",
-                 index=None, placeholder="no gate",
+                 index=None, placeholder="no gate" if others else "no other measure",
+                 disabled=not options(s[k + "gate"]),
                  help="A gate: this measure pays only when the chosen measure reaches the "
                       "level on its right, in the same period. Empty: no gate.")
     c2.number_input("Gate level (% of its quota)", min_value=0.0, step=5.0, format="%.1f",
@@ -238,7 +241,8 @@ def link_inputs(k: str, base: dict[str, Any], others: list[str]) -> dict[str, An
                          "quota).")
     init(k + "mult", start.multiplier_measure)
     c3.selectbox("Multiplied by a curve of", options=options(s[k + "mult"]), key=k + "mult",
-                 index=None, placeholder="no multiplier",
+                 index=None, placeholder="no multiplier" if others else "no other measure",
+                 disabled=not options(s[k + "mult"]),
                  help="A multiplier: this measure's pay times a curve of the chosen "
                       "measure's attainment. Empty: none.")
     curve = start.multiplier_curve

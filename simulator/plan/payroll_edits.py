@@ -67,13 +67,15 @@ class Links:
 
 
 def _cell(value: Any) -> Any:
-    """A table cell, None when empty (None, NaN, NaT or blank text); else as it is."""
+    """A table cell, None when empty (None, NaN, NaT, NA or blank text); else as it is."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     try:
         if value != value:  # NaN and NaT are not equal to themselves
             return None
-    except (TypeError, ValueError):
+    except TypeError:  # pandas' NA, whose truth value is ambiguous
+        return None
+    except ValueError:
         return value
     return value
 
