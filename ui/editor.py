@@ -315,7 +315,8 @@ def plan_editor(available: dict[str, PlanSpec], default_source: str | None) -> E
     """The live plan editor, starting from one of the `available` plans.
 
     Curve measures and commission-rate measures alike (a commission's method, tiers and
-    cap, `ui.commission_editor`).
+    cap, `ui.commission_editor`); the payroll keys, and each measure's gate and
+    multiplier (`ui.payroll_editor`).
     """
     if not available:
         st.info("No plan to start from: add a plan file first.")
