@@ -74,6 +74,12 @@ def test_the_payroll_plan_loads_unchanged_and_a_draw_edit_is_saved_and_compared(
     assert saved.settlement == "cumulative" and saved.currency == "USD"
     assert compared(at) == ["Payroll mechanics", "Payroll mechanics (edited)"]
 
+    # an edited plan in another currency than a compared plan is refused, by name
+    at.selectbox(key=editor_key(at, "currency")).set_value("EUR").run()
+    assert not at.exception
+    assert ("currency: EUR differs from USD of plan 'Payroll mechanics' (payroll.yaml)"
+            in errors(at))
+
 
 def test_a_draw_and_a_currency_are_added_to_a_plan_without_them() -> None:
     at = on_plan("Baseline (baseline.yaml)", "baseline.yaml")
