@@ -7,12 +7,15 @@ first point, the last slope beyond the last point, the higher payout at a step.
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pytest
 from conftest import PLANS_DIR, make_measure, make_plan
 from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 
+from simulator.plan.commission_edits import edited_commission_measure, pay_without_target
 from simulator.plan.edits import (
     NEW_MEASURE,
     curve_value,
@@ -28,6 +31,14 @@ from simulator.plan.edits import (
     with_threshold,
 )
 from simulator.plan.payout import PayoutCurve
+from simulator.plan.payroll_edits import (
+    link_fields,
+    link_keys,
+    payroll_fields,
+    payroll_keys,
+    with_links,
+    with_payroll,
+)
 from simulator.plan.spec import load_plan, plan_from_dict, plan_from_text
 
 BASELINE_CURVE = [[0.5, 0.25], [1.0, 1.0], [1.5, 2.0]]
@@ -259,3 +270,32 @@ def test_an_edit_keeps_what_the_editor_does_not_show() -> None:
     assert plan.draw is not None and plan.draw.amount == 2000
     assert plan.measures[0].gate is not None and plan.measures[0].multiplier is not None
     assert plan.ramp == load_plan(PLANS_DIR / "payroll.yaml").ramp and len(plan.spiffs) == 1
+
+
+@pytest.mark.parametrize("path", sorted(PLANS_DIR.glob("*.yaml")), ids=lambda p: p.name)
+def test_every_shipped_plan_loaded_into_the_whole_editor_and_saved_unchanged_is_the_plan(
+    path: Any,
+) -> None:
+    """As `ui.editor.plan_editor` builds it: each measure (curve or commission) with its
+    gate and multiplier, the plan rules, the pay, then the payroll section's keys."""
+    source = load_plan(path).to_yaml_dict()
+    measures = []
+    for m in source["measures"]:
+        if "commission" in m:
+            measure = edited_commission_measure(
+                m, name=m["name"], metric=m["metric"], quota=m["quota"],
+                direction=m.get("direction", "higher"), commission=m["commission"])
+        else:
+            measure = edited_measure(
+                m, name=m["name"], metric=m["metric"], weight=m["weight"], quota=m["quota"],
+                direction=m.get("direction", "higher"), threshold=m.get("threshold"),
+                rate=round(rate_above_quota(m["curve"]), 4), cap=m.get("cap"))
+        measures.append(with_links(measure, link_keys(link_fields(m))))
+    target = source["pay"].get("target_incentive")
+    raw = with_payroll(pay_without_target(edited_plan(
+        "Saved", source["name"], source["period"], source["announce_day"],
+        source["pay"]["base_salary"], 0.0 if target is None else target, measures, source),
+        target), payroll_keys(payroll_fields(source)))
+    saved = plan_from_dict(raw).to_yaml_dict()
+    assert same_rules(saved, source)
+    assert saved == {**source, "name": "Saved", "description": saved["description"]}

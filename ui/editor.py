@@ -33,9 +33,11 @@ from simulator.plan.edits import (
     rescaled_weights,
     same_rules,
 )
+from simulator.plan.payroll_edits import with_links, with_payroll
 from simulator.plan.spec import PlanSpec, plan_from_dict
 from ui.commission_editor import COMMISSION, commission_message, schedule_inputs
 from ui.format import md, slug
+from ui.payroll_editor import link_inputs, payroll_editor, payroll_message, split_measure_lines
 from ui.state import init
 
 QUOTA_LABELS = {  # edits.QUOTA_KINDS as the editor names them
@@ -75,6 +77,8 @@ def editor_message(line: str) -> str:
     revenue), Pays from (% of quota): ...". A line it does not know stays as it is.
     """
     line = line.strip().removeprefix("edited plan: ")
+    if (said := payroll_message(line)) is not None:  # payroll keys, gates and multipliers
+        return said
     if COMMISSION.match(line):
         return commission_message(line)
     if m := _WEIGHTS.match(line):
@@ -101,8 +105,8 @@ def editor_problems(error: Exception) -> str:
     A commission measure whose schedule is invalid is also read as a curve measure without
     a weight; that second line says nothing the first does not, and is left out.
     """
-    lines = [line.strip().removeprefix("edited plan: ") for line in str(error).splitlines()
-             if line.strip()]
+    lines = [part for line in str(error).splitlines() if line.strip()
+             for part in split_measure_lines(line.strip().removeprefix("edited plan: "))]
     rates = {m[1] for line in lines if (m := COMMISSION.match(line))}
     lines = [line for line in lines if not ((m := _MEASURE.match(line)) and m[3] == "weight"
                                             and m[1] in rates)]
@@ -151,9 +155,11 @@ def rescale_weights(keys: list[str]) -> None:
         st.session_state[key] = value
 
 
-def measure_editor(gen: int, measure_id: int, base: dict[str, Any], can_remove: bool
-                   ) -> tuple[dict[str, Any], str | None]:
+def measure_editor(gen: int, measure_id: int, base: dict[str, Any], can_remove: bool,
+                   others: list[str]) -> tuple[dict[str, Any], str | None]:
     """Widgets of one measure; returns the measure as a plan-file mapping and its weight key.
+
+    others: the other measures' names, which a gate or multiplier may name.
 
     A commission measure (its mapping has `commission`) has no weight (key None): its
     schedule's widgets replace the threshold, rate above quota and cap.
@@ -210,19 +216,20 @@ def measure_editor(gen: int, measure_id: int, base: dict[str, Any], can_remove: 
             schedule = schedule_inputs(k, base["commission"], st.session_state[k + "metric"])
         else:
             curve_inputs(k, base)
+        links = link_inputs(k, base, others)  # gate and multiplier (ui.payroll_editor)
 
     s = st.session_state
     quota = quota_value(quota_kind, float(s[k + "quota_abs"]) if quota_kind == "absolute"
                         else float(s[k + "quota_pct"]) / 100)
     if is_rate:
-        return edited_commission_measure(
+        return with_links(edited_commission_measure(
             base, name=s[k + "name"], metric=s[k + "metric"], quota=quota,
-            direction=s[k + "direction"], commission=schedule), None
+            direction=s[k + "direction"], commission=schedule), links), None
     measure = edited_measure(
         base, name=s[k + "name"], metric=s[k + "metric"], weight=float(s[k + "weight"]) / 100,
         quota=quota, direction=s[k + "direction"], threshold=float(s[k + "threshold"]) / 100,
         rate=float(s[k + "rate"]), cap=None if s[k + "cap"] is None else float(s[k + "cap"]))
-    return measure, k + "weight"
+    return with_links(measure, links), k + "weight"
 
 
 def curve_inputs(k: str, base: dict[str, Any]) -> None:
@@ -276,10 +283,14 @@ def measures_editor(gen: int, base: dict[str, Any]) -> list[dict[str, Any]]:
     ids = st.session_state["ed_ids"]
     measures, weight_keys = [], []
     added_rates = st.session_state.get("ed_rates", set())
+    sources = {i: base["measures"][i] if i < len(base["measures"])
+               else NEW_COMMISSION if i in added_rates else NEW_MEASURE for i in ids}
+    names = {i: str(st.session_state.get(f"ed{gen}_m{i}_name", m["name"]))
+             for i, m in sources.items()}
     for measure_id in ids:
-        source_measure = (base["measures"][measure_id] if measure_id < len(base["measures"])
-                          else NEW_COMMISSION if measure_id in added_rates else NEW_MEASURE)
-        measure, weight_key = measure_editor(gen, measure_id, source_measure, len(ids) > 1)
+        others = [n for i, n in names.items() if i != measure_id and n]
+        measure, weight_key = measure_editor(gen, measure_id, sources[measure_id],
+                                             len(ids) > 1, others)
         measures.append(measure)
         if weight_key is not None:
             weight_keys.append(weight_key)
@@ -304,7 +315,8 @@ def plan_editor(available: dict[str, PlanSpec], default_source: str | None) -> E
     """The live plan editor, starting from one of the `available` plans.
 
     Curve measures and commission-rate measures alike (a commission's method, tiers and
-    cap, `ui.commission_editor`).
+    cap, `ui.commission_editor`); the payroll keys, and each measure's gate and
+    multiplier (`ui.payroll_editor`).
     """
     if not available:
         st.info("No plan to start from: add a plan file first.")
@@ -329,14 +341,15 @@ def plan_editor(available: dict[str, PlanSpec], default_source: str | None) -> E
                   help="Show the edited plan next to the others once it differs from "
                        "the plan it started from.")
     plan_rules(gen, base)
+    payroll = payroll_editor(gen, base)  # currency, settlement, draw, ramp, SPIFFs
     measures = measures_editor(gen, base)
 
     s = st.session_state
     target = s[f"ed{gen}_target"]
-    raw = pay_without_target(
+    raw = with_payroll(pay_without_target(
         edited_plan(s[f"ed{gen}_name"], base["name"], s[f"ed{gen}_period"],
                     s[f"ed{gen}_announce"], s[f"ed{gen}_base"],
-                    0.0 if target is None else target, measures, base), target)
+                    0.0 if target is None else target, measures, base), target), payroll)
     try:
         edited = plan_from_dict(raw, "edited plan")
     except InputError as error:

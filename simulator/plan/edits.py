@@ -205,7 +205,8 @@ def edited_measure(
     out["curve"] = curve
     if cap is not None:
         out["cap"] = float(cap)
-    for key in KEPT_MEASURE_KEYS:  # what the editor does not show is kept as written
+    for key in KEPT_MEASURE_KEYS:  # kept as written (the app sets gate and multiplier
+        # from its own widgets afterwards: payroll_edits.with_links)
         if key in base:
             out[key] = base[key]
     return out
@@ -229,7 +230,8 @@ def edited_plan(
 
     base_salary and target_incentive: currency per rep per year; announce_day: working
     days into each period before reps learn the plan; source: the plan-file mapping it
-    started from, whose keys the editor does not show (`KEPT_PLAN_KEYS`) are kept.
+    started from, whose `KEPT_PLAN_KEYS` are kept as written (the app's editor then sets
+    them from its payroll section: `payroll_edits.with_payroll`).
     """
     kept = {k: source[k] for k in KEPT_PLAN_KEYS if source is not None and k in source}
     return kept | {
