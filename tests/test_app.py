@@ -644,3 +644,13 @@ def test_page_formats() -> None:
     assert md("a_b *c* [d]") == r"a\_b \*c\* \[d\]"
     assert problem_list("x.yaml: a\n\nx.yaml: `b`") == "- `x.yaml: a`\n- `x.yaml: 'b'`"
     assert slug("Baseline (edited)") == "baseline-edited" and slug("!!!") == "plan"
+
+
+def test_the_team_tab_lists_a_rosters_terms_and_new_hires() -> None:
+    at = start(team_file="growing.yaml", page_tab="Team", model_draws=0)
+    assert not at.error, [e.value for e in at.error]
+    assert any("4 reps have a start date (02 Nov 2026 to 16 Aug 2027); the simulated plan "
+               "year is 2027" in c.value for c in at.caption)
+    roster = next(d.value for d in at.dataframe if "Quota factor" in d.value.columns)
+    assert len(roster) == 12 and roster["Start"].notna().sum() == 4
+    assert list(roster["Target incentive / year"].dropna()) == [75_000, 75_000]

@@ -13,7 +13,7 @@ from typing import Any
 import openpyxl
 from pptx import Presentation
 from streamlit.testing.v1 import AppTest
-from test_app import ROOT, download, downloads, start  # noqa: F401
+from test_app import ROOT, download, downloads, open_tab, start  # noqa: F401
 
 EUR = "EUR\u00a0"  # the code, then a space that does not break
 EXAMPLE = ROOT / "plans" / "examples" / "actuals_baseline.csv"
@@ -42,7 +42,7 @@ def walk(node: Any) -> list[dict[str, Any]]:
 
 def test_a_euro_plan_shows_euros_in_cards_charts_and_tables() -> None:
     at = start(plan_files=[], model_draws=0, trials=100, behaviour="static",
-               budget=4_000_000.0)
+               budget=4_000_000.0, page_tab="Backtest")
     at.file_uploader(key="plan_uploads").set_value(("euro.yaml", euro_plan(), "text/yaml"))
     at.file_uploader(key="backtest_upload").set_value(
         ("actuals_baseline.csv", EXAMPLE.read_bytes(), "text/csv"))
@@ -81,6 +81,7 @@ def test_a_euro_plan_shows_euros_in_cards_charts_and_tables() -> None:
     assert list(summary["Paid over the file (EUR)"]) == [41_250.0]
 
     # the Plans tab names the currency in the pay line
+    open_tab(at, "Plans")
     assert any(f"base {EUR}90.0k, target incentive {EUR}60.0k" in c.value
                for c in at.caption)
 
@@ -120,7 +121,7 @@ def test_a_euro_plan_in_the_presentation_view_the_workbook_and_the_deck(
 
 def test_a_history_earned_under_a_euro_plan_is_fitted_in_euros() -> None:
     """The Team tab's estimates name the plan's currency once the plan is chosen."""
-    at = start(plan_files=[], model_draws=0, trials=100, behaviour="static")
+    at = start(plan_files=[], model_draws=0, trials=100, behaviour="static", page_tab="Team")
     at.file_uploader(key="plan_uploads").set_value(("euro.yaml", euro_plan(), "text/yaml"))
     at.file_uploader(key="history_upload").set_value(
         ("sample_history.csv", HISTORY.read_bytes(), "text/csv"))

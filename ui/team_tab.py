@@ -8,11 +8,13 @@ from __future__ import annotations
 
 from typing import Any
 
+import pandas as pd
 import streamlit as st
 
 from simulator.results import charts
 from simulator.results.report import percent
 from simulator.team.calibrate.timing import bunching_lines
+from simulator.team.spec import TeamSpec
 from ui.cache import FittedTeam
 from ui.format import md, slug
 from ui.sidebar import ChosenTeam
@@ -128,6 +130,34 @@ def calibration_view(calibration: FittedTeam) -> None:
         st.code(calibration.report, language=None)
 
 
+def roster_terms(team: TeamSpec) -> None:
+    """A roster's per-rep terms and new hires (README, "Per-rep terms"), when it has any."""
+    roster = team.roster or ()
+    if not any(r.quota_factor or r.target_incentive or r.start for r in roster):
+        return
+    starts = sorted(r.start for r in roster if r.start is not None)
+    with st.expander("Per-rep terms and new hires", expanded=bool(starts)):
+        if starts:
+            st.caption(
+                f"{len(starts)} reps have a start date ({starts[0]:%d %b %Y} to "
+                f"{starts[-1]:%d %b %Y}); the simulated plan year is {team.first_plan_year}. "
+                "Before the start a rep sells and draws nothing and counts in no share of "
+                "reps; after it the rep comes up to speed over "
+                f"{team.turnover.ramp_months} months, on quotas and target pay prorated as "
+                "the payout calculator prorates them (the plan's ramp, the days in post).")
+        st.dataframe(pd.DataFrame({
+            "Rep": [r.rep_id for r in roster],
+            "Level": [r.level for r in roster],
+            "Quota factor": [r.quota_factor for r in roster],
+            "Target incentive / year": [r.target_incentive for r in roster],
+            "Start": [r.start for r in roster],
+        }), hide_index=True, width="stretch", column_config={
+            "Level": st.column_config.NumberColumn(format="%.2f"),
+            "Quota factor": st.column_config.NumberColumn(format="%.2f"),
+            "Target incentive / year": st.column_config.NumberColumn(format="%,.0f"),
+            "Start": st.column_config.DateColumn(format="D MMM YYYY")})
+
+
 def team_tab(chosen: ChosenTeam) -> None:
     """The team the plans are tried on; for a team fitted to history, the fit."""
     team = chosen.team
@@ -139,6 +169,7 @@ def team_tab(chosen: ChosenTeam) -> None:
     st.caption(f"{team.size} reps ({roster}) · {chosen.source}")
     if team.description:
         st.markdown(team.description)
+    roster_terms(team)
     if chosen.calibration is None:
         st.info("Fit a team to your own CRM history: upload a history CSV in the sidebar "
                 "(format in docs/CALIBRATION.md; example: plans/examples/sample_history.csv). "

@@ -6,8 +6,9 @@ once per plan and team: behaviour (`mix`, `effort`) decides, the engine only loo
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import Any, Literal, TypeVar
 
 import numpy as np
 from numpy.typing import NDArray
@@ -178,8 +179,35 @@ def before_announcement(team: TeamSpec, funnel: WeeklyFunnel, reps: Reps,
 
 
 def forget_before() -> None:
-    """Empty the cache of the work before announcements (for benchmarks that time it)."""
+    """Empty the caches of the work before announcements, mixes and policies.
+
+    For benchmarks that time them.
+    """
     _BEFORE.clear()
+    _MIXES.clear()
+    _POLICIES.clear()
+
+
+_MIXES: dict[Any, Mix] = {}
+_POLICIES: dict[Any, list[Policy]] = {}
+_POLICIES_SIZE = 4
+"""Policies are a few MB a plan: the last few are kept, enough for a comparison's plan in
+force, which `before_announcement`, the comparison itself and the anchor's ask for again."""
+T = TypeVar("T")
+
+
+def _remembered(cache: dict[Any, T], key: Any, make: Callable[[], T],
+                size: int = _CACHE_SIZE) -> T:
+    """cache[key], made when missing; the oldest entry goes when the cache is full.
+
+    Keyed by the plan's and the team's content, as the anchor and `before_announcement`
+    are: reps and funnel follow from the team. The same inputs give the same bits.
+    """
+    if key not in cache:
+        if len(cache) >= size:
+            cache.pop(next(iter(cache)))
+        cache[key] = make()
+    return cache[key]
 
 
 def ratchets(plan: PlanSpec) -> FloatArray | None:
@@ -210,7 +238,9 @@ def respond(
     shares = pay_shares(payout, quotas)
     start = default_mix(funnel, reps.size)
     scale = pay_scale(plan, reps)  # the roster's target incentives (model.terms)
-    mix = (choose_mix(plan, team, funnel, reps, quotas, payout, layout, shares, scale)
+    mix = (_remembered(_MIXES, (plan.model_dump_json(), team.model_dump_json()), lambda:
+                       choose_mix(plan, team, funnel, reps, quotas, payout, layout, shares,
+                                  scale))
            if behavior == "adaptive" else start)
     if before is not None and behavior == "adaptive":
         start = before.mix
@@ -257,8 +287,10 @@ def prepare(
     """
     r = respond(plan, team, funnel, reps, behavior, cost_scale, before)
     # static reps never consult a policy: skip the solve
-    policies = (effort_policies(r.payout, team, plan.weeks_per_period, r.types, r.pay_weights,
-                                r.layout.sales_luck, ratchets(plan), r.layout.is_count)
+    key = (plan.model_dump_json(), team.model_dump_json(), cost_scale)
+    policies = (_remembered(_POLICIES, key, lambda: effort_policies(
+        r.payout, team, plan.weeks_per_period, r.types, r.pay_weights, r.layout.sales_luck,
+        ratchets(plan), r.layout.is_count), size=_POLICIES_SIZE)
                 if behavior == "adaptive" else [])
     # periods a SPIFF window touches pay more; a guarantee floors every period's pay
     policies = adjusted_policies(policies, plan, r.spiffs, r.payout, team, r.types,
