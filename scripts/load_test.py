@@ -83,6 +83,7 @@ class LoadReport:
     peak_server_rss_mb: float
     peak_total_pss_mb: float
     cross_talk: list[str]
+    cpu: tuple[float, float] = (0.0, 0.0)  # CPU seconds in the change: server, browsers
 
     def lines(self) -> list[str]:
         """The report as printed."""
@@ -96,6 +97,8 @@ class LoadReport:
             f"first page load:     {spread([x.first_load for x in s])}",
             f"preliminary answer:  {spread([x.preliminary for x in s])}",
             f"full answer:         {spread([x.full for x in s])}",
+            f"CPU in the change:   server and its workers {self.cpu[0]:.1f} s, browsers "
+            f"{self.cpu[1]:.1f} s ({psutil.cpu_count()} cores)",
             f"server memory peak:  {self.peak_server_rss_mb:.0f} MB RSS; with its workers "
             f"{self.peak_total_pss_mb:.0f} MB PSS",
             f"cross-talk:          {'none' if not self.cross_talk else self.cross_talk}",
@@ -124,6 +127,43 @@ class MemorySampler(threading.Thread):
                 self.peak_pss = max(self.peak_pss, pss)
             except psutil.NoSuchProcess:
                 return
+
+
+class CpuMeter:
+    """CPU seconds of the server and of the browsers between `start` and `stop`.
+
+    The server counts with its workers; the browsers are everything else this process
+    started (Chromium and Playwright's driver).
+    """
+
+    def __init__(self, server_pid: int):
+        self.server = psutil.Process(server_pid)
+        self.begun = self.used = (0.0, 0.0)
+
+    def _now(self) -> tuple[float, float]:
+        def cpu(procs: list[psutil.Process]) -> float:
+            total = 0.0
+            for proc in procs:
+                try:
+                    times = proc.cpu_times()
+                    total += times.user + times.system
+                except psutil.Error:
+                    pass
+            return total
+
+        server = [self.server, *self.server.children(recursive=True)]
+        pids = {p.pid for p in server}
+        others = [p for p in psutil.Process().children(recursive=True) if p.pid not in pids]
+        return cpu(server), cpu(others)
+
+    def start(self) -> None:
+        """Mark the change's start."""
+        self.begun = self._now()
+
+    def stop(self) -> None:
+        """Mark its end: `used` is (server, browsers) CPU seconds since `start`."""
+        now = self._now()
+        self.used = (now[0] - self.begun[0], now[1] - self.begun[1])
 
 
 def _free_port() -> int:
@@ -201,7 +241,8 @@ def _caption(trials: int, seed: int) -> str:
     return f"{trials:,} simulated plan years · seed {seed}"
 
 
-async def drive(url: str, sessions: list[Session], trials: int, draws: int) -> None:
+async def drive(url: str, sessions: list[Session], trials: int, draws: int,
+                meter: CpuMeter | None = None) -> None:
     """Open the sessions, settle their first page, then change every seed at once."""
     from playwright.async_api import async_playwright
 
@@ -226,12 +267,16 @@ async def drive(url: str, sessions: list[Session], trials: int, draws: int) -> N
 
         await asyncio.gather(*(open_page(pg, s) for pg, s in zip(pages, sessions,
                                                                  strict=True)))
+        if meter is not None:
+            meter.start()
         start = time.monotonic()
         await asyncio.gather(*(pg.get_by_role("spinbutton", name="Seed").press("Enter")
                                for pg in pages))
         fulls = await asyncio.gather(*(
             _until(pg, _caption(trials, s.seed), _caption(PRELIM_TRIALS, s.seed), start, s)
             for pg, s in zip(pages, sessions, strict=True)))
+        if meter is not None:
+            meter.stop()
         for pg, s, full in zip(pages, sessions, fulls, strict=True):
             s.full = full
             s.cards = await pg.get_by_test_id("stMetricValue").all_inner_texts()
@@ -266,14 +311,15 @@ def run_load(n: int, same: bool = False, trials: int = 2000, draws: int = MODEL_
     sampler = MemorySampler(process.pid)
     sampler.start()
     sessions = [Session(seed=1000 if same else 1000 + i) for i in range(n)]
+    meter = CpuMeter(process.pid)
     try:
-        asyncio.run(drive(url, sessions, trials, draws))
+        asyncio.run(drive(url, sessions, trials, draws, meter))
     finally:
         sampler.stop_event.set()
         sampler.join()
         stop_server(process)
     return LoadReport(sessions, same, trials, draws, sampler.peak_rss / 2**20,
-                      sampler.peak_pss / 2**20, cross_talk(sessions, trials, draws))
+                      sampler.peak_pss / 2**20, cross_talk(sessions, trials, draws), meter.used)
 
 
 def main() -> None:

@@ -45,9 +45,14 @@ PRELIMINARY_NOTE = (
 POLL_SECONDS = 0.2
 """How often a waiting page looks at its jobs."""
 
-SHOW_SECONDS = 1.0
-"""How often at most a waiting page sends its progress line: each update makes the
-browser render the page again, a large share of its work while it waits."""
+SHOW_STEP = 0.05
+"""A waiting page sends its progress line when the share done passes another 5%, when its
+jobs start, or every REFRESH_SECONDS: each update makes the browser render the whole page
+again (about 0.1 s of a core), so a page that waits long must not update often. With
+12 sessions waiting 5 minutes, once a second cost the browsers 480 s of CPU."""
+
+REFRESH_SECONDS = 10.0
+"""How often a waiting page refreshes its line when nothing else changes (the queue)."""
 
 
 @st.cache_resource(show_spinner=False, on_release=Service.close)
@@ -195,7 +200,8 @@ def _wait(jobs: Sequence[Job[Any]], status: Any, label: str,
     Raises the first error a job raised.
     """
     futures = [job.future for job in jobs]
-    shown, last = "", -SHOW_SECONDS
+    shown: tuple[int, bool] | None = None  # the step and the state last sent
+    last = 0.0
     while True:
         finished, _ = wait(futures, timeout=POLL_SECONDS, return_when=FIRST_EXCEPTION)
         for future in finished:
@@ -205,9 +211,10 @@ def _wait(jobs: Sequence[Job[Any]], status: Any, label: str,
         if len(finished) == len(futures):
             return None if better else [f.result() for f in futures]
         share, text = _progress(jobs, label)
-        if text != shown and time.monotonic() - last >= SHOW_SECONDS:
+        now = (int(share / SHOW_STEP), share > 0)
+        if now != shown or time.monotonic() - last >= REFRESH_SECONDS:
             status.progress(min(share, 1.0), text=text)
-            shown, last = text, time.monotonic()
+            shown, last = now, time.monotonic()
 
 
 def _progress(jobs: Sequence[Job[Any]], label: str) -> tuple[float, str]:
