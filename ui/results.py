@@ -60,7 +60,7 @@ class ResultView(PageCharts):
         if self.preliminary:
             with st.container(height=CHART_PLACE, border=True, vertical_alignment="center",
                               horizontal_alignment="center"):
-                st.caption("Drawn with the full answer.")
+                st.caption("Drawn with the full answer.", text_alignment="center")
             return
         show_chart(self.chart(name), name if downloads else "", downloads=downloads)
 

@@ -38,8 +38,8 @@ second of work, shown while the full comparison runs. Runs of at most twice this
 plan years skip it."""
 
 PRELIMINARY_NOTE = (
-    f"**Preliminary**: {PRELIM_TRIALS:,} simulated plan years, so the intervals are wider "
-    "and the model ranges come with the full run, which is on its way.")
+    f"**Preliminary**: {PRELIM_TRIALS:,} simulated plan years, so the intervals are wider; "
+    "the charts and the model ranges come with the full run, which is on its way.")
 """What the page says over a preliminary answer."""
 
 POLL_SECONDS = 0.2
