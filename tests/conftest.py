@@ -141,3 +141,15 @@ def simulate_and_compare(plans: list[Any], team: Any, n_trials: int, seed: int,
 
     sim = simulate(plans, team, n_trials, seed, behavior)  # type: ignore[arg-type]
     return sim, Comparison.from_simulation(sim)
+
+
+def load_script(name: str) -> Any:
+    """A script of scripts/ imported as a module (`load_script("load_test")`)."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location(name, ROOT / "scripts" / f"{name}.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # its dataclasses look their module up
+    spec.loader.exec_module(module)
+    return module

@@ -11,15 +11,11 @@ browser is a failure. Screenshots go to artifacts/ (gitignored) for a human to l
 from __future__ import annotations
 
 import os
-import socket
-import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from conftest import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 ARTIFACTS = ROOT / "artifacts"
@@ -34,7 +30,6 @@ CHROMIUM_ARGS = [
     "--no-first-run",
     "--disable-quic",
 ]
-STARTUP_SECONDS = 60
 RENDER_MS = 90_000
 
 
@@ -47,53 +42,21 @@ def _require_browser() -> None:
     pytest.skip(message)
 
 
-def _free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
-
-
 @pytest.fixture(scope="module")
-def server(request: pytest.FixtureRequest) -> Iterator[str]:
-    """A `streamlit run app.py` on a free localhost port, killed when the module is done."""
+def server() -> Iterator[str]:
+    """A `streamlit run app.py` on a free localhost port, stopped when the module is done.
+
+    Started as the load test starts it (`scripts/load_test.py`).
+    """
     _require_browser()
-    port = _free_port()
     ARTIFACTS.mkdir(exist_ok=True)
-    log = ARTIFACTS / "streamlit.log"
-    log_file = log.open("w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "streamlit", "run", "app.py",
-         "--server.port", str(port), "--server.address", "127.0.0.1",
-         "--server.headless", "true", "--browser.gatherUsageStats", "false",
-         "--server.fileWatcherType", "none"],
-        cwd=ROOT, stdout=log_file, stderr=subprocess.STDOUT,
-    )
-
-    def stop() -> None:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait(timeout=10)
-        log_file.close()
-
-    request.addfinalizer(stop)
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + STARTUP_SECONDS
-    while True:
-        if process.poll() is not None:
-            pytest.fail(f"streamlit exited with {process.returncode}; see {log}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    break
-        except OSError:
-            pass
-        if time.monotonic() > deadline:
-            pytest.fail(f"streamlit did not start within {STARTUP_SECONDS} s; see {log}")
-        time.sleep(0.25)
+    load_test = load_script("load_test")
+    try:
+        process, url = load_test.start_server(ARTIFACTS / "streamlit.log")
+    except RuntimeError as error:
+        pytest.fail(str(error))
     yield url
+    load_test.stop_server(process)
 
 
 @pytest.fixture(scope="module")

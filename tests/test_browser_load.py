@@ -9,25 +9,15 @@ Skipped without /usr/bin/chromium, except under CI, where a missing browser fail
 
 from __future__ import annotations
 
-import importlib.util
 import os
-import sys
 from pathlib import Path
 
 import pytest
+from conftest import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = Path("/usr/bin/chromium")
 MAX_MEMORY_MB = 3000  # server and its two workers, with three sessions
-
-
-def _load_script() -> object:
-    spec = importlib.util.spec_from_file_location("load_test", ROOT / "scripts" / "load_test.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module  # its dataclasses look their module up
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_three_sessions_each_see_a_preliminary_then_their_own_full_answer(
@@ -38,7 +28,7 @@ def test_three_sessions_each_see_a_preliminary_then_their_own_full_answer(
             pytest.fail(f"{CHROMIUM} is missing; the load test must run in CI")
         pytest.skip(f"{CHROMIUM} is missing")
     pytest.importorskip("playwright.async_api")
-    load_test = _load_script()
+    load_test = load_script("load_test")
     report = load_test.run_load(3, same=False, trials=600, draws=2,  # type: ignore[attr-defined]
                                 log=tmp_path / "server.log")
     with capsys.disabled():

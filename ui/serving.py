@@ -200,7 +200,7 @@ def _wait(jobs: Sequence[Job[Any]], status: Any, label: str,
     Raises the first error a job raised.
     """
     futures = [job.future for job in jobs]
-    shown: tuple[int, bool] | None = None  # the step and the state last sent
+    sent: tuple[int, bool] | None = None  # the step and the state last sent
     last = 0.0
     while True:
         finished, _ = wait(futures, timeout=POLL_SECONDS, return_when=FIRST_EXCEPTION)
@@ -212,9 +212,9 @@ def _wait(jobs: Sequence[Job[Any]], status: Any, label: str,
             return None if better else [f.result() for f in futures]
         share, text = _progress(jobs, label)
         now = (int(share / SHOW_STEP), share > 0)
-        if now != shown or time.monotonic() - last >= REFRESH_SECONDS:
+        if now != sent or time.monotonic() - last >= REFRESH_SECONDS:
             status.progress(min(share, 1.0), text=text)
-            shown, last = now, time.monotonic()
+            sent, last = now, time.monotonic()
 
 
 def _progress(jobs: Sequence[Job[Any]], label: str) -> tuple[float, str]:
