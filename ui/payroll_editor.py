@@ -224,27 +224,28 @@ def link_inputs(k: str, base: dict[str, Any], others: list[str]) -> dict[str, An
     start = link_fields(base)
     s = st.session_state
 
-    def options(current: str | None) -> list[str]:
-        return others + ([current] if current and current not in others else [])
+    def pick(column: Any, label: str, key: str, first: str | None, none: str,
+             tip: str) -> None:
+        """A picker of another measure (kept when its name is stale: the validator says)."""
+        init(key, first)
+        current = s[key]
+        options = others + ([current] if current and current not in others else [])
+        column.selectbox(label, options=options, key=key, index=None,
+                         placeholder=none if others else "no other measure",
+                         disabled=not options, help=tip)
 
     c1, c2, c3 = st.columns(3, vertical_alignment="bottom")
-    init(k + "gate", start.gate_measure)
-    c1.selectbox("Paid only when", options=options(s[k + "gate"]), key=k + "gate",
-                 index=None, placeholder="no gate" if others else "no other measure",
-                 disabled=not options(s[k + "gate"]),
-                 help="A gate: this measure pays only when the chosen measure reaches the "
-                      "level on its right, in the same period. Empty: no gate.")
+    pick(c1, "Paid only when", k + "gate", start.gate_measure, "no gate",
+         "A gate: this measure pays only when the chosen measure reaches the level on its "
+         "right, in the same period. Empty: no gate.")
     c2.number_input("Gate level (% of its quota)", min_value=0.0, step=5.0, format="%.1f",
                     key=init(k + "gate_at", round(start.gate_at_least * 100, 4)),
                     disabled=s[k + "gate"] is None,
                     help="The other measure's attainment the gate needs (80 = 80% of its "
                          "quota).")
-    init(k + "mult", start.multiplier_measure)
-    c3.selectbox("Multiplied by a curve of", options=options(s[k + "mult"]), key=k + "mult",
-                 index=None, placeholder="no multiplier" if others else "no other measure",
-                 disabled=not options(s[k + "mult"]),
-                 help="A multiplier: this measure's pay times a curve of the chosen "
-                      "measure's attainment. Empty: none.")
+    pick(c3, "Multiplied by a curve of", k + "mult", start.multiplier_measure,
+         "no multiplier", "A multiplier: this measure's pay times a curve of the chosen "
+         "measure's attainment. Empty: none.")
     curve = start.multiplier_curve
     if s[k + "mult"] is not None:
         frame = pd.DataFrame([list(p) for p in curve], columns=list(CURVE_COLUMNS),
