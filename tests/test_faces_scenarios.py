@@ -95,6 +95,14 @@ def test_diff_shows_settings_plan_rules_and_results(
     out = capsys.readouterr().out
     assert "Baseline: changed" in out and "+    threshold: 0.6" in out
     assert "expected sales / year:" in out
+    assert "amounts in" not in out  # no plan states a currency
+    euros = tmp_path / "euros.yaml"
+    euros.write_text(edited.read_text(encoding="utf-8") + "currency: EUR\n", encoding="utf-8")
+    assert main(["scenario", "save", "In euros", str(euros), *SMALL,
+                 "--db", str(library)]) == 0
+    capsys.readouterr()
+    assert main(["scenario", "diff", "3", "4", "--db", str(library)]) == 0
+    assert "the second minus the first; amounts in EUR):" in capsys.readouterr().out
 
 
 def test_delete_and_bad_ids(library: Path, capsys: pytest.CaptureFixture[str],

@@ -193,3 +193,18 @@ def test_chunks_keep_every_worker_busy_within_the_memory_bound(n_blocks, most, w
     longest = -(-chunks // workers) * size
     assert longest <= -(-n_blocks // workers) + rounds - 1
     assert balanced_blocks(125, 104, 2) == 63  # 2,000 trials: 63 + 62 blocks
+
+
+def test_a_big_teams_tasks_send_back_bounded_rep_sums_and_the_same_results(
+        team, baseline, monkeypatch: pytest.MonkeyPatch):
+    """The per-rep block sums a task returns are capped (`TASK_ROWS_BYTES`): more, shorter
+    tasks, the same bits."""
+    whole = simulate([baseline], team, 160, seed=6, chunk_trials=32)
+    rows_per_block = 8 * 5 * team.size  # five per-rep sums of one plan
+    monkeypatch.setattr("simulator.model.engine.TASK_ROWS_BYTES", rows_per_block)
+    sizes: list[int] = []
+    capped = simulate([baseline], team, 160, seed=6, chunk_trials=32,
+                      progress=lambda done, total: sizes.append(done))
+    assert len(sizes) == 10  # a task per block (uncapped: 4 tasks of at most 3 blocks)
+    for name in ("sales", "payout", "rep_sales", "rep_payout", "attainment_histogram"):
+        assert np.array_equal(getattr(whole.tallies[0], name), getattr(capped.tallies[0], name))

@@ -103,3 +103,14 @@ def test_unknown_objective_or_method(high, team) -> None:
         optimize(high, [], team, 1.0, 16, objective="profit")
     with pytest.raises(ValueError, match="method"):
         optimize(high, [], team, 1.0, 16, method="annealing")
+
+
+def test_a_plan_in_euros_is_optimised_in_euros(high, team) -> None:
+    from simulator.plan.spec import plan_from_dict
+    from simulator.results.sweep_report import optimum_text
+
+    euros = plan_from_dict({**high.to_yaml_dict(), "currency": "EUR"})
+    levers = bounds(euros, ("measures[0].threshold", 0.5, 0.8))
+    result = optimize(euros, levers, team, 900_000, 16, seed=3, steps=2, refine=0)
+    first = optimum_text(result).splitlines()[0]
+    assert first.endswith("simulated on the same reps and luck, amounts in EUR")

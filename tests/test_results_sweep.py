@@ -101,3 +101,18 @@ def test_the_bench_sweep_runs_its_points(team, monkeypatch) -> None:
     monkeypatch.setattr(module, "sweep", spy)
     bench._sweep(team, 16, 3)  # in this process (no pool)
     assert seen == [3]  # 0.3, 0.31, 0.32: the baseline's own 0.5 is not among them
+
+
+def test_a_plan_in_euros_sweeps_in_euros(high, team) -> None:
+    """The table's first line names the plan's currency and the JSON carries it; a plan that
+    states none prints as before."""
+    from simulator.plan.spec import plan_from_dict
+    from simulator.results.sweep_report import sweep_text
+
+    euros = plan_from_dict({**high.to_yaml_dict(), "currency": "EUR"})
+    threshold = parse_lever("measures[0].threshold", euros, "--vary")
+    result = sweep(euros, [(threshold, [0.5])], team, 16, seed=5)
+    assert "figures per plan year, amounts in EUR," in sweep_text(result).splitlines()[0]
+    assert result.to_dict()["currency"] == "EUR"
+    plain = sweep(high, [(threshold, [0.5])], team, 16, seed=5)
+    assert "amounts in" not in sweep_text(plain) and "currency" not in plain.to_dict()

@@ -254,8 +254,11 @@ def diff_lines(a: dict[str, Any], b: dict[str, Any], a_results: str, b_results: 
             lines += ["    " + line.rstrip("\n") for line in difflib.unified_diff(
                 a_plans[name].splitlines(), b_plans[name].splitlines(), a_label, b_label,
                 lineterm="", n=1)][2:]
-    lines += ["", "Results (first behaviour mode; the second minus the first):"]
     a_runs, b_runs = json.loads(a_results), json.loads(b_results)
+    currencies = dict.fromkeys(r[0]["currency"] for r in (a_runs, b_runs)
+                               if r and r[0].get("currency"))
+    lines += ["", "Results (first behaviour mode; the second minus the first"
+              + (f"; amounts in {' -> '.join(currencies)}" if currencies else "") + "):"]
     a_by = {p["name"]: p for p in a_runs[0]["plans"]} if a_runs else {}
     b_by = {p["name"]: p for p in b_runs[0]["plans"]} if b_runs else {}
     for name in [n for n in a_by if n in b_by]:

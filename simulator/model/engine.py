@@ -24,7 +24,7 @@ from numpy.typing import NDArray
 
 from simulator.base.calendar import MONTHS_PER_YEAR, WEEKS_PER_YEAR
 from simulator.model.anchor import anchored_cost_scale
-from simulator.model.limits import check_effort_grid, check_run
+from simulator.model.limits import TASK_ROWS_BYTES, check_effort_grid, check_run
 from simulator.model.luck import BLOCK_TRIALS, block_luck
 from simulator.model.prepare import (
     Before,
@@ -34,7 +34,7 @@ from simulator.model.prepare import (
     prepare,
 )
 from simulator.model.run import YearLuck, run_chunk
-from simulator.model.tally import PlanTally
+from simulator.model.tally import REP_SUMS, PlanTally
 from simulator.model.turnover import block_uniforms, leaving
 from simulator.plan.spec import PlanSpec
 from simulator.team.reps import Reps, WeeklyFunnel, draw_reps
@@ -132,8 +132,10 @@ def simulate(
     workers = parallelism(executor)
     # a few tasks per worker, each worked in chunks of at most `most` blocks: a big team's
     # prepared plans travel to the workers a few times, not once per block
-    per_task = balanced_blocks(n_blocks, max(most, -(-n_blocks // (TASKS_PER_WORKER * workers))),
-                               workers)
+    rows_cap = max(1, TASK_ROWS_BYTES // (8 * len(REP_SUMS) * len(plans) * reps.size))
+    per_task = balanced_blocks(
+        n_blocks, min(max(most, -(-n_blocks // (TASKS_PER_WORKER * workers))), rows_cap),
+        workers)
     firsts = list(range(0, n_blocks, per_task))
     tasks = [
         (models, team, seed, first, min(first + per_task, n_blocks), n_trials, years, most)
@@ -191,7 +193,7 @@ def _simulate_task(
     size = min(last * BLOCK_TRIALS, n_trials) - first * BLOCK_TRIALS
     n_reps = models[0].reach.shape[0]
     tallies = [PlanTally(size, n_reps, len(m.plan.measures), years) for m in models]
-    rows: list[dict[str, list[FloatArray]]] = [{} for _ in models]
+    rows = [{name: np.empty((last - first, n_reps)) for name in REP_SUMS} for _ in models]
     step = -(-(last - first) // -(-(last - first) // most))  # even chunks of <= most
     for chunk_first in range(first, last, step):
         chunk = _simulate_chunk(models, team, seed, chunk_first, min(chunk_first + step, last),
@@ -199,9 +201,9 @@ def _simulate_task(
         for tally, plan_rows, (local, rep_blocks) in zip(tallies, rows, chunk, strict=True):
             tally.merge(local, {}, (chunk_first - first) * BLOCK_TRIALS)
             for name, block_rows in rep_blocks.items():
-                plan_rows.setdefault(name, []).append(block_rows)
-    return [(tally, {name: np.concatenate(parts) for name, parts in plan_rows.items()})
-            for tally, plan_rows in zip(tallies, rows, strict=True)]
+                start = chunk_first - first
+                plan_rows[name][start:start + len(block_rows)] = block_rows
+    return list(zip(tallies, rows, strict=True))
 
 
 def _chunk_luck(seed: int, first: int, size: int, n_reps: int, team: TeamSpec, year: int

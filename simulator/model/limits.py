@@ -2,7 +2,8 @@
 
 A run holds, per process, the interpreter and its libraries, one chunk of trials at a
 time (its weekly luck (48, chunk trials, reps), a copy made when its blocks are joined,
-and the week's (chunk trials, reps) arrays), and for the whole run each plan's per-trial
+and the week's (chunk trials, reps) arrays), one task's per-rep block sums (bounded by
+TASK_ROWS_BYTES), and for the whole run each plan's per-trial
 results (team totals per plan year, and per measure). The estimate is deliberately on
 the high side of what was measured (README, "Limits"); `check_run` refuses a run above
 MAX_MEMORY_BYTES with a message that names what to lower, before anything is drawn.
@@ -38,6 +39,10 @@ compiled (about 270 MB loaded, 400 MB at the peak of a first run that compiles t
 on a clean clone where numba's cache is empty)."""
 CHUNK_BYTES_PER_LUCK_VALUE = 4 * 8
 """A chunk's memory per weekly luck value it holds (about 3 x 8 bytes measured)."""
+TASK_ROWS_BYTES = 16_000_000
+"""Most per-rep block sums a task sends back, (blocks, reps) per plan and sum: a big team's
+tasks are shorter, so what a worker fills and sends stays bounded however many trials run
+(the engine's task size); a run holds about twice that (filled, and its pickled copy)."""
 PREPARE_BYTES_PER_REP = 10_000
 """Preparing a plan (each rep's mix, the effort policies' lookups): about 7 KB per rep."""
 PER_TRIAL_FLOATS = 12
@@ -55,7 +60,7 @@ def _parts(n_reps: int, n_trials: int, measures: Sequence[int], chunk_trials: in
     """A run's memory in three parts: fixed (base, chunk), per trial, model draws."""
     chunk = min(_blocks(chunk_trials), _blocks(n_trials)) * BLOCK_TRIALS
     chunk_bytes = CHUNK_BYTES_PER_LUCK_VALUE * WEEKS_PER_YEAR * chunk * n_reps
-    fixed = BASE_BYTES + max(chunk_bytes, PREPARE_BYTES_PER_REP * n_reps)
+    fixed = BASE_BYTES + max(chunk_bytes, PREPARE_BYTES_PER_REP * n_reps) + 2 * TASK_ROWS_BYTES
     per_trial = 8 * sum(PER_TRIAL_FLOATS + PER_TRIAL_FLOATS_PER_MEASURE * m for m in measures)
     draws = 8 * model_draws * min(draw_trials, n_trials) * len(measures)
     return fixed, per_trial, draws

@@ -158,6 +158,7 @@ class Sweep:
     budget: float | None = field(default=None, metadata=JSON_IF_SET)
     draws: int | None = field(default=None, metadata=JSON_IF_SET)
     draw_trials: int | None = field(default=None, metadata=JSON_IF_SET)
+    currency: str | None = field(default=None, metadata=JSON_IF_SET)  # the plan's, if stated
 
     def to_dict(self) -> dict[str, Any]:
         """The `sweep --json` object."""
@@ -313,5 +314,5 @@ def sweep(
         seed=result.seed, behavior=result.behavior, mode="grid" if grid else "one at a time",
         levers=swept, start=start, points=tuple(point(s) for s in wanted),
         tornado=tuple(bars), budget=budget, draws=result.draws,
-        draw_trials=result.draw_trials,
+        draw_trials=result.draw_trials, currency=plan.currency,
     )

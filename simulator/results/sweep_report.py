@@ -19,6 +19,11 @@ def _value(value: LeverValue) -> str:
     return "none" if value is None else f"{value:g}"
 
 
+def _in(currency: str | None) -> str:
+    """Where amounts are named: ", amounts in EUR" when the plan states its currency."""
+    return f", amounts in {currency}" if currency else ""
+
+
 def _table(header: list[str], rows: list[list[str]]) -> list[str]:
     widths = [max(len(h), *(len(r[i]) for r in rows)) if rows else len(h)
               for i, h in enumerate(header)]
@@ -32,7 +37,8 @@ def sweep_text(result: Sweep) -> str:
     """The sweep's points as a table and each lever's swing as a text tornado."""
     lines = [f"Sweep of {result.plan} ({result.mode}): {result.team}, {result.reps} reps, "
              f"{result.trials:,} plan years, seed {result.seed}, {result.behavior}; "
-             "figures per plan year, differences from the plan as it is (95% luck interval)"]
+             "figures per plan year" + _in(result.currency) + ", differences from the plan as "
+             "it is (95% luck interval)"]
     header = [lever.path for lever in result.levers] + [
         "sales", "pay P50", "pay P90", "cost of sales", "at quota", "gave up", "capped",
         "sales vs plan"]
@@ -77,7 +83,7 @@ def optimum_text(result: Optimum) -> str:
     """The search's outcome: the frontier, the chosen levers and the comparison."""
     lines = [f"Optimised {result.plan}: objective {result.objective}, P90 payout within "
              f"{money(result.budget)}, {result.method} search, {result.evaluations} plans "
-             "simulated on the same reps and luck", ""]
+             "simulated on the same reps and luck" + _in(result.comparison.currency), ""]
     header = [", ".join(lever.path for lever in result.levers), "sales", "pay mean",
               "pay P90", "in budget", "draws in budget"]
     shown = list(result.frontier)
