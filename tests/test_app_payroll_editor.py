@@ -150,8 +150,13 @@ def test_a_gate_is_set_on_another_measure_and_its_level_is_checked() -> None:
     assert ("Measure 1 (New revenue), Multiplier curve, row 3, multiplier: must be a number"
             in errors(at))
 
-    # renaming the gated-on measure leaves the gate naming a measure the plan lacks
+    # renaming the gated-on measure takes the gate and the multiplier along, through a
+    # name typed over (empty on the way)
     edit_table(at, editor_key(at, "mult_curve", 0), [])
+    at.text_input(key=editor_key(at, "name", 1)).set_value("").run()
     at.text_input(key=editor_key(at, "name", 1)).set_value("Meetings").run()
-    assert ("Measure 1 (New revenue), Paid only when: 'Meetings held' is not a measure of "
-            "the plan") in errors(at)
+    assert not at.error, errors(at)
+    measure = edited_yaml(at)["measures"][0]
+    assert (measure["gate"]["measure"], measure["multiplier"]["measure"]) == ("Meetings",
+                                                                              "Meetings")
+    assert at.selectbox(key=editor_key(at, "gate", 0)).options == ["Meetings"]

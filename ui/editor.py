@@ -37,7 +37,13 @@ from simulator.plan.payroll_edits import with_links, with_payroll
 from simulator.plan.spec import PlanSpec, plan_from_dict
 from ui.commission_editor import COMMISSION, commission_message, schedule_inputs
 from ui.format import md, slug
-from ui.payroll_editor import link_inputs, payroll_editor, payroll_message, split_measure_lines
+from ui.payroll_editor import (
+    follow_renames,
+    link_inputs,
+    payroll_editor,
+    payroll_message,
+    split_measure_lines,
+)
 from ui.state import init
 
 QUOTA_LABELS = {  # edits.QUOTA_KINDS as the editor names them
@@ -287,6 +293,7 @@ def measures_editor(gen: int, base: dict[str, Any]) -> list[dict[str, Any]]:
                else NEW_COMMISSION if i in added_rates else NEW_MEASURE for i in ids}
     names = {i: str(st.session_state.get(f"ed{gen}_m{i}_name", m["name"]))
              for i, m in sources.items()}
+    follow_renames(f"ed{gen}_", names)
     for measure_id in ids:
         others = [n for i, n in names.items() if i != measure_id and n]
         measure, weight_key = measure_editor(gen, measure_id, sources[measure_id],

@@ -216,6 +216,25 @@ def _spiff_table(key: str, start: Payroll) -> tuple[dict[str, Any], ...]:
                  for row in table[list(SPIFF_COLUMNS)].itertuples(index=False))
 
 
+def follow_renames(prefix: str, names: dict[int, str]) -> None:
+    """Point gates and multipliers at a measure's new name when the user renames it.
+
+    prefix: the editor's widget key prefix ("ed3_"); names: each measure's name now, by
+    measure id. A name being typed (empty) keeps the last one, so "A" -> "" -> "B" follows.
+    Runs before the pickers are drawn; a removed measure's name stays (the validator says).
+    """
+    s = st.session_state
+    before: dict[int, str] = s.get(prefix + "names_before", names)
+    renamed = {old: names[i] for i, old in before.items()
+               if names.get(i) and old and names[i] != old}
+    for i in names:
+        for part in ("gate", "mult"):
+            key = f"{prefix}m{i}_{part}"
+            if s.get(key) in renamed:
+                s[key] = renamed[s[key]]
+    s[prefix + "names_before"] = {i: name or before.get(i, "") for i, name in names.items()}
+
+
 def link_inputs(k: str, base: dict[str, Any], others: list[str]) -> dict[str, Any]:
     """A measure's gate and multiplier (widget key prefix `k`); their plan-file keys.
 
