@@ -132,6 +132,25 @@ def test_shares_of_reps_count_only_the_periods_in_post() -> None:
     assert late.quota_attainment.share_at_or_above == pytest.approx(share)
 
 
+def test_a_ratchet_moves_a_hires_next_quota_on_the_year_against_the_full_quota() -> None:
+    """A July hire on a ramped plan whose quota follows the result (ratchet 1): next year's
+    quota is the year's output against the full annual quota (half a year sold: about half),
+    not against the ramped quotas of the periods in post."""
+    plan = plan_from_dict(make_plan(make_measure(ratchet=1.0), ramp=RAMP))
+    team = roster_team({0: "2027-07-01"}, n=1)
+    sim = simulate([plan], team, 64, seed=5, behavior="static", years=2)
+    model, tally = sim.models[0], sim.tallies[0]
+    weeks = plan.weeks_per_period
+    # static reps book at normal effort with the usual mix: attainment = reach x output,
+    # sales = weeks x revenue x output, so the year's mean attainment is a fixed share of
+    # its sales; absent quarters count as nothing sold
+    per_sale = model.reach_default[0, 0] / (weeks * model.revenue_default[0])
+    expected = per_sale * tally.sales_by_year[:, 0] / plan.periods_per_year
+    np.testing.assert_allclose(tally.quota_scale_by_year[:, 0], 1.0)
+    np.testing.assert_allclose(tally.quota_scale_by_year[:, 1], expected, rtol=1e-12)
+    assert 0.3 < expected.mean() < 0.6  # half a year, the first quarter in post ramping up
+
+
 def test_a_start_date_is_validated_with_its_field() -> None:
     with pytest.raises(InputError) as caught:
         roster_team({0: "soon"})
