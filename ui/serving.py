@@ -137,7 +137,11 @@ def comparisons(requests: Sequence[Request], status: Any) -> Answer:
     full = [shared.submit(r.key, owner, r.work) for r in requests]
     first = [shared.submit(q.key, owner, q.work, urgent=True) for q in quick]
     label = f"Preliminary answer: {PRELIM_TRIALS:,} simulated plan years"
-    runs = _wait(first or full, status, label if first else _label(requests[0]), full)
+    if not first:  # nothing quicker to show: the full answer
+        runs = _wait(full, status, _label(requests[0]), [])
+        assert runs is not None  # without `better`, the jobs' own results
+        return Answer(runs, [r.key for r in requests], [])
+    runs = _wait(first, status, label, full)
     if runs is not None:  # the full ones finished first (shared with another session)
         return Answer(runs, [r.key for r in requests], [])
     return Answer([job.future.result() for job in first], [q.key for q in quick], full)
@@ -197,6 +201,7 @@ def _wait(jobs: Sequence[Job[Any]], status: Any, label: str,
           better: Sequence[Job[Any]]) -> list[Any] | None:
     """Wait for `jobs`, showing their progress; the results of `better` if they end first.
 
+    Returns the results of `jobs` when `better` is empty, else None when `jobs` end first.
     Raises the first error a job raised.
     """
     futures = [job.future for job in jobs]

@@ -300,10 +300,11 @@ def server_service(workers: int | None = None) -> Service:
     `close()` it to cancel what waits and end the worker processes.
     """
     n = workers or os.cpu_count() or 1
-    pool = worker_pool(n, server=True)
+    fair = FairPool(worker_pool(n, server=True), n, owns_pool=True)
+    warm = fair.lane("warm-up", urgent=True)  # counted as running, so jobs queue in turn
     for _ in range(n):  # start every worker now, each loading the engine and the charts
-        pool.submit(_warm)
-    return Service(FairPool(pool, n, owns_pool=True))
+        warm.submit(_warm)
+    return Service(fair)
 
 
 def _warm() -> int:
