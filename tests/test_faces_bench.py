@@ -15,7 +15,8 @@ from simulator.faces.cli import main
 KEYS = {"plans", "reps", "weeks", "trials", "workers", "floor_seconds", "comparison_seconds",
         "ratio_to_floor", "quick_trials", "quick_comparison_seconds", "draws", "draw_trials",
         "draws_comparison_seconds", "separate_comparisons_seconds", "goal", "goal_met"}
-MEMORY_KEYS = {"memory_reps", "memory_trials", "memory_seconds", "memory_peak_bytes"}
+MEMORY_KEYS = {"memory_reps", "memory_trials", "memory_seconds", "memory_peak_bytes",
+               "memory_processes"}
 SWEEP_KEYS = {"sweep_points", "sweep_seconds"}
 
 
@@ -47,13 +48,15 @@ def test_run_bench_times_the_comparisons_it_reports(monkeypatch: pytest.MonkeyPa
     assert "sweep_seconds < 10" in result["goal"]
     # a warm-up; the full and the quick comparison of the four bench plans, really
     # simulated; then the quick one with 2 draws, and the same work as a headline and 2
-    # separate comparisons; then one plan for the big team
+    # separate comparisons; then, on a fresh pool warmed the same way, one plan for the
+    # big team
     assert calls == [(4, 64, 0), (4, 24, 0), (4, 8, 0), (4, 8, 2), (4, 8, 0), (4, 4, 0),
-                     (4, 4, 0), (1, 32, 0)]
+                     (4, 4, 0), (4, 64, 0), (1, 32, 0)]
     assert result["workers"] == 2
     assert (result["memory_reps"], result["memory_trials"]) == (300, 32)
-    # this process and two workers hold at least numpy and the engine
-    assert 50e6 < result["memory_peak_bytes"] < 4e9
+    # this process and both workers, each holding at least numpy and the engine
+    assert result["memory_processes"] == 3
+    assert 150e6 < result["memory_peak_bytes"] < 4e9
     assert (result["plans"], result["reps"], result["weeks"]) == (4, 50, 48)
     assert (result["trials"], result["quick_trials"]) == (24, 8)
     for key in ("floor_seconds", "comparison_seconds", "quick_comparison_seconds",

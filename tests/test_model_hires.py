@@ -151,6 +151,22 @@ def test_a_ratchet_moves_a_hires_next_quota_on_the_year_against_the_full_quota()
     assert 0.3 < expected.mean() < 0.6  # half a year, the first quarter in post ramping up
 
 
+def test_year_to_date_settlement_pays_a_hire_the_prorated_targets_in_post() -> None:
+    """A curve that pays the target at any attainment, settled year to date: a rep in post
+    all year earns four periods' targets; a hire from 16 August the days in post of Q3
+    and all of Q4 (the year-to-date target sums the prorated ones), never a whole year's
+    target at their first settlement."""
+    flat = make_measure(threshold=None, curve=[[0.0, 1.0], [1.0, 1.0]])
+    plan = plan_from_dict(make_plan(flat, settlement="cumulative"))
+    team = roster_team({0: "2027-08-16"}, n=2)
+    sim = simulate([plan], team, 16, seed=7, behavior="static")
+    per_period = sim.models[0].payout.target_per_period
+    shares = Hires.of(plan, team).year(0).target[:, 0]
+    assert 0 < shares[2] < 1 and shares[3] == 1  # Q3 in part, Q4 whole
+    np.testing.assert_allclose(sim.tallies[0].rep_payout / 16,
+                               [shares.sum() * per_period, 4 * per_period])
+
+
 def test_a_start_date_is_validated_with_its_field() -> None:
     with pytest.raises(InputError) as caught:
         roster_team({0: "soon"})

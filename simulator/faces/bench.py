@@ -105,6 +105,7 @@ def run_bench(trials: int = 10_000, quick_trials: int = 2_000, repeats: int = 3,
     memory: dict[str, Any] = {}
     if memory_reps:  # on fresh workers: what the run needs, not what earlier lines left
         with _pool(workers) as pool:
+            compare(plans, team, 64, seed=1, executor=pool)  # start the workers, load
             memory = _memory_run(plans[0], team, memory_reps, memory_trials, pool)
     result = {
         "plans": len(plans),
@@ -193,7 +194,11 @@ def _pool(workers: int) -> Iterator[Executor | None]:
 
 def _memory_run(plan: Any, team: Any, reps: int, trials: int,
                 pool: Executor | None) -> dict[str, Any]:
-    """One plan for a team of `reps` over `trials` trials: seconds and peak memory."""
+    """One plan for a team of `reps` over `trials` trials: seconds and peak memory.
+
+    The pool's workers must have started (a pool starts them on its first tasks): the
+    peak counts this process and the workers there are when the run begins.
+    """
     big = team.model_copy(update={"reps": reps, "roster": None})
     pids = [os.getpid(), *(getattr(pool, "_processes", None) or {})]
     with _peak_memory(pids) as peak:
@@ -201,7 +206,7 @@ def _memory_run(plan: Any, team: Any, reps: int, trials: int,
         compare([plan], big, trials, seed=1, executor=pool)
         seconds = time.perf_counter() - start
     return {"memory_reps": reps, "memory_trials": trials, "memory_seconds": seconds,
-            "memory_peak_bytes": peak[0]}
+            "memory_peak_bytes": peak[0], "memory_processes": len(pids)}
 
 
 @contextmanager

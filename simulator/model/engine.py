@@ -131,7 +131,8 @@ def simulate(
     most = max(1, -(-chunk // BLOCK_TRIALS))  # blocks in memory at once
     workers = parallelism(executor)
     # a few tasks per worker, each worked in chunks of at most `most` blocks: a big team's
-    # prepared plans travel to the workers a few times, not once per block
+    # prepared plans travel to the workers a few times, not once per block; and no task
+    # sends back more than TASK_ROWS_BYTES of per-rep sums, so they stay bounded in trials
     rows_cap = max(1, TASK_ROWS_BYTES // (8 * len(REP_SUMS) * len(plans) * reps.size))
     per_task = balanced_blocks(
         n_blocks, min(max(most, -(-n_blocks // (TASKS_PER_WORKER * workers))), rows_cap),

@@ -3,10 +3,10 @@
 A run holds, per process, the interpreter and its libraries, one chunk of trials at a
 time (its weekly luck (48, chunk trials, reps), a copy made when its blocks are joined,
 and the week's (chunk trials, reps) arrays), one task's per-rep block sums (bounded by
-TASK_ROWS_BYTES), and for the whole run each plan's per-trial
-results (team totals per plan year, and per measure). The estimate is deliberately on
-the high side of what was measured (README, "Limits"); `check_run` refuses a run above
-MAX_MEMORY_BYTES with a message that names what to lower, before anything is drawn.
+TASK_ROWS_BYTES), and for the whole run each plan's per-trial results (team totals per
+plan year, and per measure). The estimate is deliberately on the high side of what was
+measured (README, "Limits"); `check_run` refuses a run above MAX_MEMORY_BYTES with a
+message that names what to lower, before anything is drawn.
 
 Adaptive reps also need the effort model's one-week operator, whose width grows with the
 largest step a week can make on the progress grid (seasonality, maximum effort, output
