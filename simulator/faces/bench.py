@@ -10,8 +10,8 @@ The memory line runs one plan for a big team (10,000 reps x 10,000 trials by def
 on a fresh pool of workers, and reports its peak memory: the proportional set size
 (shared pages split between the processes that share them) of this process and its
 workers together, sampled every 0.1 s from /proc (Linux; elsewhere the largest resident
-set of each). Fresh workers, because a process keeps the heap its earlier work grew: on
-the pool that had run the other lines the same run peaked about 80 MB higher.
+set of each). Fresh workers, so that the figure does not depend on the lines run before
+it (a process keeps the heap its earlier work grew; this one still holds its own).
 """
 
 from __future__ import annotations
