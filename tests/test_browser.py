@@ -257,6 +257,7 @@ def test_a_saved_scenario_opens_from_its_link_in_a_fresh_browser(
     budget = page.get_by_role("spinbutton", name="Incentive budget per year ($)")
     budget.fill("4000000")
     budget.press("Enter")
+    _wait_until_settled(page)  # a rerun redraws the picker and closes an open list
     page.get_by_test_id("stSidebarUserContent").get_by_test_id("stMultiSelect").click()
     page.get_by_role("option", name="Capped, low quota").click()
     page.keyboard.press("Escape")
