@@ -91,3 +91,34 @@ def test_the_work_before_an_announcement_is_solved_once_per_team_and_cost() -> N
     again = before_announcement(team, funnel, reps, 1.0)
     assert again is not first
     np.testing.assert_array_equal(again.effort, first.effort)
+
+
+def test_a_prepared_plan_is_kept_and_taken_again_until_forgotten(
+        baseline, team, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A second run of the same plans on the same team prepares nothing and gives the same
+    bits; a team too large to keep, or `forget_before`, prepares again."""
+    from simulator.model import engine
+    from simulator.model.prepare import PREPARED_MOST_REPS, prepared_key
+
+    forget_before()
+    first = engine.simulate([baseline], team, 32, seed=2)
+    calls: list[str] = []
+    real = engine.prepare
+
+    def counted(plan, *rest):  # type: ignore[no-untyped-def]
+        calls.append(plan.name)
+        return real(plan, *rest)
+
+    monkeypatch.setattr(engine, "prepare", counted)
+    again = engine.simulate([baseline], team, 32, seed=3)
+    assert calls == []
+    assert again.models[0].policies is first.models[0].policies
+    rerun = engine.simulate([baseline], team, 32, seed=2)
+    np.testing.assert_array_equal(rerun.tallies[0].payout, first.tallies[0].payout)
+    forget_before()
+    engine.simulate([baseline], team, 32, seed=2)
+    assert calls == [baseline.name]
+    big = team.model_copy(update={"reps": PREPARED_MOST_REPS + 1, "roster": None})
+    assert prepared_key(baseline, big, "adaptive", 1.0) is None
+    assert prepared_key(baseline, team, "static", 1.0) != prepared_key(baseline, team,
+                                                                        "adaptive", 1.0)

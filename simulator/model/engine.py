@@ -31,7 +31,10 @@ from simulator.model.prepare import (
     BehaviorMode,
     PlanModel,
     before_announcement,
+    keep,
+    kept,
     prepare,
+    prepared_key,
 )
 from simulator.model.run import YearLuck, run_chunk
 from simulator.model.tally import REP_SUMS, PlanTally
@@ -159,13 +162,27 @@ def simulate(
 def _prepare_all(plans: Sequence[PlanSpec], team: TeamSpec, funnel: WeeklyFunnel, reps: Reps,
                  behavior: BehaviorMode, cost_scale: float, before: Before | None,
                  executor: Executor | None) -> list[PlanModel]:
-    """Every plan prepared for the team, on the executor's workers when there is one."""
-    if executor is None or len(plans) < 2:
-        return [prepare(plan, team, funnel, reps, behavior, cost_scale, before)
-                for plan in plans]
-    n = len(plans)
-    return list(executor.map(prepare, plans, [team] * n, [funnel] * n, [reps] * n,
-                             [behavior] * n, [cost_scale] * n, [before] * n))
+    """Every plan prepared for the team, on the executor's workers when there is one.
+
+    Plans prepared earlier in this process for the same team are taken as they were
+    (`prepare.kept`): the same inputs give the same bits.
+    """
+    keys = [prepared_key(plan, team, behavior, cost_scale) for plan in plans]
+    models = [kept(key) for key in keys]
+    todo = [plan for plan, model in zip(plans, models, strict=True) if model is None]
+    n = len(todo)
+    made = iter(
+        [prepare(plan, team, funnel, reps, behavior, cost_scale, before) for plan in todo]
+        if executor is None or n < 2 else
+        executor.map(prepare, todo, [team] * n, [funnel] * n, [reps] * n, [behavior] * n,
+                     [cost_scale] * n, [before] * n))
+    out = []
+    for key, model in zip(keys, models, strict=True):
+        if model is None:
+            model = next(made)
+            keep(key, model)
+        out.append(model)
+    return out
 
 
 def _with_leaving(models: list[PlanModel], team: TeamSpec, funnel: WeeklyFunnel, reps: Reps,

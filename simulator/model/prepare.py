@@ -6,6 +6,8 @@ once per plan and team: behaviour (`mix`, `effort`) decides, the engine only loo
 
 from __future__ import annotations
 
+import threading
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
@@ -179,13 +181,54 @@ def before_announcement(team: TeamSpec, funnel: WeeklyFunnel, reps: Reps,
 
 
 def forget_before() -> None:
-    """Empty the caches of the work before announcements, mixes and policies.
+    """Empty the caches of the work before announcements, mixes, policies, prepared plans.
 
     For benchmarks that time them.
     """
     _BEFORE.clear()
     _MIXES.clear()
     _POLICIES.clear()
+    with _PREPARED_LOCK:
+        _PREPARED.clear()
+
+
+PREPARED_KEPT = 8
+"""Prepared plans kept in this process: a page's plans and its edit, asked for again by its
+full answer after the preliminary one and whenever only trials, seed or budget change."""
+PREPARED_MOST_REPS = 2_000
+"""A larger team's prepared plans are not kept: tens of MB each, and its runs are long."""
+PreparedKey = tuple[str, str, str, float]
+_PREPARED: OrderedDict[PreparedKey, PlanModel] = OrderedDict()
+_PREPARED_LOCK = threading.Lock()  # the app's sessions simulate in threads
+
+
+def prepared_key(plan: PlanSpec, team: TeamSpec, behavior: BehaviorMode,
+                 cost_scale: float) -> PreparedKey | None:
+    """The key a prepared plan is kept under; None for a team too large to keep.
+
+    Reps, funnel and the work before the announcement follow from the team and the cost
+    level, so these four are all a prepared plan depends on.
+    """
+    if team.size > PREPARED_MOST_REPS:
+        return None
+    return plan.model_dump_json(), team.model_dump_json(), behavior, cost_scale
+
+
+def kept(key: PreparedKey | None) -> PlanModel | None:
+    """The plan prepared under `key` earlier in this process, if it is still kept."""
+    with _PREPARED_LOCK:
+        return None if key is None else _PREPARED.get(key)
+
+
+def keep(key: PreparedKey | None, model: PlanModel) -> None:
+    """Keep a prepared plan; the least recently kept goes beyond PREPARED_KEPT."""
+    if key is None:
+        return
+    with _PREPARED_LOCK:
+        _PREPARED[key] = model
+        _PREPARED.move_to_end(key)
+        while len(_PREPARED) > PREPARED_KEPT:
+            _PREPARED.popitem(last=False)
 
 
 _MIXES: dict[Any, Mix] = {}
