@@ -38,3 +38,5 @@ def test_three_sessions_each_see_a_preliminary_then_their_own_full_answer(
         assert 0 < session.preliminary <= session.full, session
         assert len(session.cards) >= 4  # the reference card's four figures at least
     assert 0 < report.peak_total_pss_mb < MAX_MEMORY_MB
+    server_cpu, browser_cpu = report.cpu  # the change's CPU, both sides measured
+    assert server_cpu > 0 and browser_cpu > 0

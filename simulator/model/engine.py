@@ -193,8 +193,9 @@ def _with_leaving(models: list[PlanModel], team: TeamSpec, funnel: WeeklyFunnel,
     """
     today_plan = team.incumbent or models[0].plan
     today = next((m for m in models if m.plan == today_plan), None)
-    if today is None:
-        today = prepare(today_plan, team, funnel, reps, "adaptive", cost_scale, before)
+    if today is None:  # the plan in force, prepared (or kept) as the compared ones are
+        today = _prepare_all([today_plan], team, funnel, reps, "adaptive", cost_scale,
+                             before, None)[0]
     assert today.worth is not None
     out = []
     for model in models:
