@@ -29,7 +29,7 @@ def _time_here(trials: int, rounds: int) -> dict[str, list[float]]:
     """Each part's CPU seconds per chunk, one entry per round (after one warm chunk)."""
     from simulator.base.files import PLANS_DIR
     from simulator.faces.bench import BENCH_PLANS
-    from simulator.model import engine, run
+    from simulator.model import chunk_luck, engine, run
     from simulator.model.luck import BLOCK_TRIALS
     from simulator.plan.payout import PlanPayout
     from simulator.plan.spec import load_plan
@@ -49,13 +49,14 @@ def _time_here(trials: int, rounds: int) -> dict[str, list[float]]:
         return wrapper
 
     patched = [(run, "period_weeks"), (run, "_settle"), (run, "period_tallies"),
-               (PlanPayout, "settle"), (engine, "_chunk_luck"), (engine, "run_chunk")]
+               (PlanPayout, "settle"), (chunk_luck, "_drawn"), (engine, "run_chunk")]
     for owner, name in patched:
         setattr(owner, name, timed(name, getattr(owner, name)))
     blocks = trials // BLOCK_TRIALS
     for _ in range(rounds + 1):
         for values in parts.values():
             values.append(0.0)
+        chunk_luck.forget_luck()  # every round draws its luck (a rerun would keep it)
         start = time.thread_time()
         engine._simulate_chunk(models, team, 1, 0, blocks, blocks * BLOCK_TRIALS, 1)
         parts.setdefault("chunk", [0.0])[-1] += time.thread_time() - start

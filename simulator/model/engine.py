@@ -22,10 +22,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 from numpy.typing import NDArray
 
-from simulator.base.calendar import MONTHS_PER_YEAR, WEEKS_PER_YEAR
+from simulator.base.calendar import WEEKS_PER_YEAR
 from simulator.model.anchor import anchored_cost_scale
+from simulator.model.chunk_luck import chunk_luck
 from simulator.model.limits import TASK_ROWS_BYTES, check_effort_grid, check_run
-from simulator.model.luck import BLOCK_TRIALS, block_luck
+from simulator.model.luck import BLOCK_TRIALS
 from simulator.model.prepare import (
     Before,
     BehaviorMode,
@@ -38,7 +39,7 @@ from simulator.model.prepare import (
 )
 from simulator.model.run import YearLuck, run_chunk
 from simulator.model.tally import REP_SUMS, PlanTally
-from simulator.model.turnover import block_uniforms, leaving
+from simulator.model.turnover import leaving
 from simulator.plan.spec import PlanSpec
 from simulator.team.reps import Reps, WeeklyFunnel, draw_reps
 from simulator.team.spec import TeamSpec
@@ -225,26 +226,6 @@ def _simulate_task(
     return list(zip(tallies, rows, strict=True))
 
 
-def _chunk_luck(seed: int, first: int, size: int, n_reps: int, team: TeamSpec, year: int
-                ) -> tuple[FloatArray, FloatArray]:
-    """The luck of `size` trials from block `first` on: (48, size, n) and (12, size, n).
-
-    Filled block by block into one contiguous array (the layout the compiled loop takes),
-    so no more than one block is held twice; a chunk of one whole block is that block.
-    """
-    if size == BLOCK_TRIALS:
-        return block_luck(seed, first, n_reps, team.luck, year)
-    sales = np.empty((WEEKS_PER_YEAR, size, n_reps))
-    activity = np.empty((MONTHS_PER_YEAR, size, n_reps))
-    for start in range(0, size, BLOCK_TRIALS):
-        block_sales, block_activity = block_luck(seed, first + start // BLOCK_TRIALS, n_reps,
-                                                 team.luck, year)
-        stop = min(start + BLOCK_TRIALS, size)
-        sales[:, start:stop] = block_sales[:, : stop - start]
-        activity[:, start:stop] = block_activity[:, : stop - start]
-    return sales, activity
-
-
 def _simulate_chunk(
     models: list[PlanModel], team: TeamSpec, seed: int, first: int, last: int, n_trials: int,
     years: int,
@@ -253,11 +234,7 @@ def _simulate_chunk(
     n_reps = models[0].reach.shape[0]
     size = min(last * BLOCK_TRIALS, n_trials) - first * BLOCK_TRIALS
     turnover = any(m.leaving is not None for m in models)
-    lucks = []
-    for year in range(years):
-        uniforms = (np.concatenate([block_uniforms(seed, b, n_reps, year)
-                                    for b in range(first, last)])[:size] if turnover else None)
-        lucks.append((*_chunk_luck(seed, first, size, n_reps, team, year), uniforms))
+    lucks = chunk_luck(seed, first, last, n_trials, team, n_reps, years, turnover)
     out = []
     for model in models:
         local = PlanTally(size, n_reps, len(model.plan.measures), years)
