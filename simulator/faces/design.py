@@ -172,7 +172,7 @@ def add_commands(sub: Any, commands: dict[str, Command]) -> None:
     """Add `sweep` and `optimize` to the CLI's sub-commands."""
     from simulator.faces.arguments import _whole_number
     from simulator.faces.boardroom import amount
-    from simulator.results.optimize import METHODS, OBJECTIVES
+    from simulator.results.optimize_terms import METHODS, OBJECTIVES
 
     p = sub.add_parser(
         "sweep", help="move a plan's levers and see what changes",

@@ -230,6 +230,11 @@ class PlanSpec(Frozen):
         """Whether some measure pays a commission rate."""
         return any(m.commission is not None for m in self.measures)
 
+    @property
+    def has_payroll(self) -> bool:
+        """Whether the plan's payroll mechanics change what is paid from what is earned."""
+        return self.settlement == "cumulative" or self.draw is not None or bool(self.spiffs)
+
 
 # --------------------------------------------------------------------------- loading
 

@@ -20,16 +20,11 @@ from simulator.plan.spec import PlanSpec
 from simulator.plan.spiff import spiff_pay
 
 
-def has_payroll(plan: PlanSpec) -> bool:
-    """Whether the plan's payroll mechanics change what is paid from what is earned."""
-    return plan.settlement == "cumulative" or plan.draw is not None or bool(plan.spiffs)
-
-
 def statement(plan: PlanSpec, actuals: Actuals,
               adjustments: Sequence[Adjustment] = ()) -> pd.DataFrame:
     """One row per rep-period (and per adjustment): earnings and, with payroll, what is paid."""
     table = payout_table(plan, actuals)
-    if not has_payroll(plan) and not adjustments:
+    if not plan.has_payroll and not adjustments:
         return table
     reps = [rep for rep, _ in actuals.keys]
     earned: list[Decimal] = list(table["total_incentive"])

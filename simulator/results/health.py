@@ -22,7 +22,6 @@ from simulator.base.metrics import METRICS
 from simulator.model.engine import Simulation
 from simulator.plan.payout import PayoutCurve
 from simulator.plan.spec import Measure, PlanSpec
-from simulator.plan.statement import has_payroll
 from simulator.team.spec import TeamSpec
 
 if TYPE_CHECKING:
@@ -166,7 +165,7 @@ def plan_health(sim: Simulation, index: int, summary: PlanResult) -> list[Findin
     findings += _measure_findings(plan, tracked, sim.team, shares)
     findings.append(_late(plan))
     findings.append(_activity(plan, model.mix.quality, shares))
-    if has_payroll(plan):
+    if plan.has_payroll:
         findings.append(_payroll(sim, index, unit))
     return findings
 

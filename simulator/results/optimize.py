@@ -46,14 +46,13 @@ from simulator.plan.levers import DECIMALS, Lever, LeverValue, plan_at
 from simulator.plan.spec import PlanSpec
 from simulator.results.batch import BatchRun, run_batch
 from simulator.results.comparison import DRAW_TRIALS, Comparison
+from simulator.results.optimize_terms import METHODS, OBJECTIVES
 from simulator.results.summary import plain
 from simulator.results.uncertainty import ROBUST_SHARE
 from simulator.team.spec import TeamSpec
 
 __all__ = ["METHODS", "OBJECTIVES", "Bounds", "Optimum", "Point", "optimize"]
 
-OBJECTIVES = ("sales", "sales-minus-pay")
-METHODS = ("grid", "scipy")
 MAX_EVALUATIONS = 2000
 """Plans one search may simulate."""
 MAX_GRID = 150
