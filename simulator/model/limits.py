@@ -35,8 +35,10 @@ from simulator.team.spec import TeamSpec
 
 BASE_BYTES = 420_000_000
 """The interpreter with numpy, scipy, pandas, pydantic and numba loaded, and numba's kernels
-compiled (about 270 MB loaded, 400 MB at the peak of a first run that compiles them, measured
-on a clean clone where numba's cache is empty)."""
+compiled (about 270 MB loaded, 200 MB for a comparison, which does not load pandas; 400 MB
+at the peak of a first run that compiles them, measured on a clean clone where numba's
+cache is empty). It also covers the luck a process keeps for a rerun on the same seed
+(`chunk_luck.KEPT_BYTES`, 64 MB at most)."""
 CHUNK_BYTES_PER_LUCK_VALUE = 4 * 8
 """A chunk's memory per weekly luck value it holds (about 3 x 8 bytes measured)."""
 TASK_ROWS_BYTES = 16_000_000
