@@ -16,7 +16,8 @@ HEAVY = ("pandas", "scipy", "numba", "simulator.model.engine")
 
 def _loaded_after(code: str) -> set[str]:
     """The HEAVY modules a fresh interpreter holds after running `code`."""
-    probe = f"{code}\nimport json, sys\nprint(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))"
+    probe = (f"{code}\nimport json, sys\n"
+             f"print(json.dumps([m for m in {HEAVY!r} if m in sys.modules]))")
     out = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
                          check=True, timeout=120).stdout
     return set(json.loads(out.strip().splitlines()[-1]))
