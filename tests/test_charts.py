@@ -12,6 +12,7 @@ from conftest import EXAMPLES_DIR, PLANS_DIR
 
 from simulator.plan.spec import load_plan
 from simulator.results import charts
+from simulator.results.charts.page import page_specs
 from simulator.results.comparison import Comparison, compare
 from simulator.team.calibrate import calibrate
 from simulator.team.history import read_history
@@ -186,3 +187,14 @@ def test_backtest_frame_pays_each_rep_under_each_plan() -> None:
                                  "EUR").to_dict()
     x = spec["layer"][0]["encoding"]["x"]
     assert x["title"] == "Paid per rep over the file (EUR)" and x["axis"]["format"] == ",.3~s"
+
+
+def test_titles_have_no_width_limit(comparison: Comparison) -> None:
+    # without one, the browser cut subtitles at a limit Vega took from the chart's first
+    # width and kept after the window grew ("exceeded one y..." at 1,920 px); limit 0 is
+    # Vega's "none" (vl-convert's exports never cut them, so only the spec can be checked)
+    specs = [load_plan(PLANS_DIR / f) for f in ("baseline.yaml", "high_threshold.yaml")]
+    labels = [p.name for p in comparison.plans]
+    pages = page_specs([comparison], labels, specs, 0.3, False)
+    assert {name: spec["title"].get("limit") for name, spec in pages.items()} == dict.fromkeys(
+        pages, 0)

@@ -126,6 +126,8 @@ def finish(
             subtitleFontSize=base,
             subtitleColor=MUTED,
             color=INK,
+            limit=0,  # none: in the browser Vega kept the limit of a chart's first width,
+            # so subtitles stayed cut after the window grew
         )
     )
     return (
