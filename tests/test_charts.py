@@ -5,6 +5,7 @@ from __future__ import annotations
 import copy
 from typing import Any
 
+import altair as alt
 import numpy as np
 import pandas as pd
 import pytest
@@ -12,6 +13,7 @@ from conftest import EXAMPLES_DIR, PLANS_DIR
 
 from simulator.plan.spec import load_plan
 from simulator.results import charts
+from simulator.results.charts import style
 from simulator.results.charts.page import page_specs
 from simulator.results.comparison import Comparison, compare
 from simulator.team.calibrate import calibrate
@@ -198,3 +200,14 @@ def test_titles_have_no_width_limit(comparison: Comparison) -> None:
     pages = page_specs([comparison], labels, specs, 0.3, False)
     assert {name: spec["title"].get("limit") for name, spec in pages.items()} == dict.fromkeys(
         pages, 0)
+
+
+@pytest.mark.parametrize("large", [False, True])
+def test_long_subtitle_lines_wrap_at_the_words(large: bool) -> None:
+    long = "Inside sales for the northern region, 50 reps · 2,000 simulated plan years · seed 0"
+    chart = style.finish(alt.Chart(pd.DataFrame({"x": [1]})).mark_point().encode(x="x:Q"),
+                         "Title", ["Short line", long], large=large)
+    lines = chart.to_dict()["title"]["subtitle"]
+    most = style.SUBTITLE_CHARACTERS_LARGE if large else style.SUBTITLE_CHARACTERS
+    assert lines[0] == "Short line" and len(lines) == 3
+    assert " ".join(lines[1:]) == long and all(len(line) <= most for line in lines)

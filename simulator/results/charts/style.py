@@ -8,6 +8,7 @@ shows them as panels one above the other on shared scales (`by_behaviour`).
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -105,6 +106,13 @@ def plan_colour(colours: Mapping[str, str], title: str = "Plan") -> alt.Color:
     )
 
 
+SUBTITLE_CHARACTERS = 70
+"""A subtitle line's most characters (longer ones wrap): one of two charts side by side on a
+1,280 px window."""
+SUBTITLE_CHARACTERS_LARGE = 52
+"""The same in the presentation view's larger type (on a 1,280 px window)."""
+
+
 def finish(
     chart: Any, title: str, subtitle: str | list[str] = "", large: bool = False,
     fit: bool = True,
@@ -117,10 +125,13 @@ def finish(
     base = 18 if large else 12
     if fit:
         chart = chart.properties(autosize=alt.AutoSizeParams(type="fit-x", contains="padding"))
+    lines = [subtitle] if isinstance(subtitle, str) else subtitle
+    width = SUBTITLE_CHARACTERS_LARGE if large else SUBTITLE_CHARACTERS
+    wrapped = [part for line in lines if line for part in textwrap.wrap(line, width)]
     chart = chart.properties(
         title=alt.TitleParams(
             title,
-            subtitle=subtitle or alt.Undefined,
+            subtitle=wrapped or alt.Undefined,
             anchor="start",
             fontSize=base + (12 if large else 6),
             subtitleFontSize=base,
