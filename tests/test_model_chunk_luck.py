@@ -79,11 +79,11 @@ def test_a_run_too_large_to_keep_neither_keeps_nor_evicts(team, draws):
 
 def test_kept_luck_stays_within_its_bound(team, draws, monkeypatch):
     one_run = run_luck_bytes(64, team.size, 1, True)
-    monkeypatch.setattr(chunk_luck, "KEPT_BYTES", 2 * one_run)
+    monkeypatch.setattr(chunk_luck._kept, "most", 2 * one_run)
     first = _lucks(team, seed=1)
     second = _lucks(team, seed=2)
     _lucks(team, seed=3)  # the least recently used (seed 1) goes
     assert _lucks(team, seed=2) is second
     assert _lucks(team, seed=1) is not first
     assert len(draws) == 4
-    assert chunk_luck._kept_bytes <= 2 * one_run
+    assert chunk_luck._kept.total <= 2 * one_run

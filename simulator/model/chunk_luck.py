@@ -13,13 +13,11 @@ one array type keeps one compiled loop.
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-
 import numpy as np
 from numpy.typing import NDArray
 
 from simulator.base.calendar import MONTHS_PER_YEAR, WEEKS_PER_YEAR
+from simulator.base.kept import Kept
 from simulator.model.luck import BLOCK_TRIALS, block_luck
 from simulator.model.turnover import block_uniforms
 from simulator.team.spec import TeamSpec
@@ -32,9 +30,12 @@ ChunkLuck = tuple[FloatArray, FloatArray, "FloatArray | None"]
 KEPT_BYTES = 64_000_000
 """Luck a process keeps, and the largest run whose luck it keeps."""
 
-_kept: OrderedDict[tuple[object, ...], list[ChunkLuck]] = OrderedDict()
-_kept_bytes = 0
-_lock = threading.Lock()
+
+def _bytes(lucks: list[ChunkLuck]) -> int:
+    return sum(a.nbytes for arrays in lucks for a in arrays if a is not None)
+
+
+_kept: Kept[tuple[object, ...], list[ChunkLuck]] = Kept(KEPT_BYTES, _bytes)
 
 
 def run_luck_bytes(n_trials: int, n_reps: int, years: int, turnover: bool) -> int:
@@ -51,11 +52,9 @@ def chunk_luck(seed: int, first: int, last: int, n_trials: int, team: TeamSpec, 
     asks for the same when the whole run's luck is at most KEPT_BYTES.
     """
     key = (seed, first, last, n_trials, team.luck.model_dump_json(), n_reps, years, turnover)
-    with _lock:
-        found = _kept.get(key)
-        if found is not None:
-            _kept.move_to_end(key)
-            return found
+    found = _kept.get(key)
+    if found is not None:
+        return found
     size = min(last * BLOCK_TRIALS, n_trials) - first * BLOCK_TRIALS
     lucks: list[ChunkLuck] = []
     for year in range(years):
@@ -66,30 +65,14 @@ def chunk_luck(seed: int, first: int, last: int, n_trials: int, team: TeamSpec, 
         for array in arrays:
             if array is not None:
                 array.flags.writeable = False
-    if run_luck_bytes(n_trials, n_reps, years, turnover) <= KEPT_BYTES:
-        _keep(key, lucks)
+    if run_luck_bytes(n_trials, n_reps, years, turnover) <= _kept.most:
+        _kept.put(key, lucks)
     return lucks
 
 
 def forget_luck() -> None:
     """Drop the kept luck (benchmarks that time a first run)."""
-    global _kept_bytes
-    with _lock:
-        _kept.clear()
-        _kept_bytes = 0
-
-
-def _keep(key: tuple[object, ...], lucks: list[ChunkLuck]) -> None:
-    global _kept_bytes
-    size = sum(a.nbytes for arrays in lucks for a in arrays if a is not None)
-    with _lock:
-        if key in _kept:
-            return
-        _kept[key] = lucks
-        _kept_bytes += size
-        while _kept_bytes > KEPT_BYTES and len(_kept) > 1:
-            _, old = _kept.popitem(last=False)
-            _kept_bytes -= sum(a.nbytes for arrays in old for a in arrays if a is not None)
+    _kept.clear()
 
 
 def _drawn(seed: int, first: int, size: int, n_reps: int, team: TeamSpec, year: int

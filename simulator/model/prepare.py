@@ -6,8 +6,6 @@ once per plan and team: behaviour (`mix`, `effort`) decides, the engine only loo
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
@@ -15,6 +13,7 @@ from typing import Any, Literal, TypeVar
 import numpy as np
 from numpy.typing import NDArray
 
+from simulator.base.kept import Kept
 from simulator.model.effort import Policy, RepTypes, effort_policies, weekly_effort_cost
 from simulator.model.hires import Hires
 from simulator.model.measures import MeasureLayout, pay_shares, plan_quotas
@@ -188,8 +187,7 @@ def forget_before() -> None:
     _BEFORE.clear()
     _MIXES.clear()
     _POLICIES.clear()
-    with _PREPARED_LOCK:
-        _PREPARED.clear()
+    _PREPARED.clear()
 
 
 PREPARED_KEPT = 8
@@ -198,8 +196,7 @@ full answer after the preliminary one and whenever only trials, seed or budget c
 PREPARED_MOST_REPS = 2_000
 """A larger team's prepared plans are not kept: tens of MB each, and its runs are long."""
 PreparedKey = tuple[str, str, str, float]
-_PREPARED: OrderedDict[PreparedKey, PlanModel] = OrderedDict()
-_PREPARED_LOCK = threading.Lock()  # the app's sessions simulate in threads
+_PREPARED: Kept[PreparedKey, PlanModel] = Kept(PREPARED_KEPT)
 
 
 def prepared_key(plan: PlanSpec, team: TeamSpec, behavior: BehaviorMode,
@@ -216,19 +213,13 @@ def prepared_key(plan: PlanSpec, team: TeamSpec, behavior: BehaviorMode,
 
 def kept(key: PreparedKey | None) -> PlanModel | None:
     """The plan prepared under `key` earlier in this process, if it is still kept."""
-    with _PREPARED_LOCK:
-        return None if key is None else _PREPARED.get(key)
+    return None if key is None else _PREPARED.get(key)
 
 
 def keep(key: PreparedKey | None, model: PlanModel) -> None:
-    """Keep a prepared plan; the least recently kept goes beyond PREPARED_KEPT."""
-    if key is None:
-        return
-    with _PREPARED_LOCK:
-        _PREPARED[key] = model
-        _PREPARED.move_to_end(key)
-        while len(_PREPARED) > PREPARED_KEPT:
-            _PREPARED.popitem(last=False)
+    """Keep a prepared plan; the least recently used goes beyond PREPARED_KEPT."""
+    if key is not None:
+        _PREPARED.put(key, model)
 
 
 _MIXES: dict[Any, Mix] = {}
