@@ -15,8 +15,8 @@ come prepared (`prepare`), and the weekly loop (`run`) only looks them up.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor
+from collections.abc import Callable, Iterator, Sequence
+from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -27,6 +27,7 @@ from simulator.model.anchor import anchored_cost_scale
 from simulator.model.chunk_luck import chunk_luck
 from simulator.model.limits import TASK_ROWS_BYTES, check_effort_grid, check_run
 from simulator.model.luck import BLOCK_TRIALS
+from simulator.model.parcels import Parcel, pack, sent, token, unpack
 from simulator.model.prepare import (
     Before,
     BehaviorMode,
@@ -46,6 +47,8 @@ from simulator.team.spec import TeamSpec
 
 FloatArray = NDArray[np.float64]
 ProgressCallback = Callable[[int, int], None]
+TaskResult = list[tuple[PlanTally, dict[str, FloatArray]]]
+"""A task's tally per plan, and each plan's per-rep sums by trial block."""
 
 CHUNK_ELEMENTS = 4_000_000  # weekly luck values held in memory at once
 TASKS_PER_WORKER = 4  # tasks per worker: progress reports and balance, few model transfers
@@ -128,8 +131,10 @@ def simulate(
     before = (before_announcement(team, funnel, reps, cost_scale)
               if behavior == "adaptive" else None)
     models = _prepare_all(plans, team, funnel, reps, behavior, cost_scale, before, executor)
+    today: PlanSpec | None = None
     if behavior == "adaptive" and team.turnover.yearly > 0:
         models = _with_leaving(models, team, funnel, reps, cost_scale, before)
+        today = team.incumbent or models[0].plan  # as `_with_leaving`
     tallies = [PlanTally(n_trials, reps.size, len(m.plan.measures), years) for m in models]
     n_blocks = -(-n_trials // BLOCK_TRIALS)
     most = max(1, -(-chunk // BLOCK_TRIALS))  # blocks in memory at once
@@ -142,15 +147,11 @@ def simulate(
         n_blocks, min(max(most, -(-n_blocks // (TASKS_PER_WORKER * workers))), rows_cap),
         workers)
     firsts = list(range(0, n_blocks, per_task))
-    tasks = [
-        (models, team, seed, first, min(first + per_task, n_blocks), n_trials, years, most)
-        for first in firsts
-    ]
-    results = (
-        executor.map(_simulate_task, *zip(*tasks, strict=True))
-        if executor
-        else (_simulate_task(*task) for task in tasks)
-    )
+    tasks = [(team, seed, first, min(first + per_task, n_blocks), n_trials, years, most)
+             for first in firsts]
+    results = (_on_workers(executor, models, _tokens(plans, team, behavior, cost_scale, today),
+                           tasks) if executor
+               else (_simulate_task(models, *task) for task in tasks))
     for first, task_results in zip(firsts, results, strict=True):
         start = first * BLOCK_TRIALS
         for tally, (local, rep_blocks) in zip(tallies, task_results, strict=True):
@@ -205,10 +206,55 @@ def _with_leaving(models: list[PlanModel], team: TeamSpec, funnel: WeeklyFunnel,
     return out
 
 
+def _tokens(plans: Sequence[PlanSpec], team: TeamSpec, behavior: BehaviorMode,
+            cost_scale: float, today: PlanSpec | None) -> list[str | None]:
+    """The token of each plan's model (`model.parcels`).
+
+    today: the plan each model's leaving is against (`_with_leaving`); None without turnover.
+    """
+    against = None if today is None else prepared_key(today, team, behavior, cost_scale)
+    return [token(prepared_key(plan, team, behavior, cost_scale), against) for plan in plans]
+
+
+def _on_workers(executor: Executor, models: list[PlanModel], tokens: list[str | None],
+                tasks: list[tuple]) -> Iterator[TaskResult]:  # type: ignore[type-arg]
+    """Each task's result in task order, run on the executor's workers.
+
+    Models an earlier run has sent go by their tokens (`model.parcels`); a task whose
+    worker does not have them is sent again, with them, as soon as it answers so.
+    """
+    light, full = pack(models, tokens)
+    pending: dict[Future[TaskResult | None], int] = {
+        executor.submit(_simulate_parcels, light, *task): i for i, task in enumerate(tasks)}
+    done: dict[int, TaskResult] = {}
+    try:
+        for i in range(len(tasks)):
+            while i not in done:
+                finished, _ = wait(pending, return_when=FIRST_COMPLETED)
+                for future in finished:
+                    j = pending.pop(future)
+                    result = future.result()
+                    if result is None:  # a worker without the models: send them
+                        pending[executor.submit(_simulate_parcels, full, *tasks[j])] = j
+                    else:
+                        done[j] = result
+            yield done.pop(i)
+    finally:
+        for future in pending:
+            future.cancel()
+    sent(tokens)
+
+
+def _simulate_parcels(parcels: list[Parcel], *task: object) -> TaskResult | None:
+    """A task on a worker: its models unpacked (`model.parcels`), or None if one is missing."""
+    models = unpack(parcels)
+    return None if models is None else _simulate_task(models, *task)  # type: ignore[arg-type]
+
+
 def _simulate_task(
     models: list[PlanModel], team: TeamSpec, seed: int, first: int, last: int, n_trials: int,
     years: int, most: int,
-) -> list[tuple[PlanTally, dict[str, FloatArray]]]:
+) -> TaskResult:
     """Trial blocks [first, last) of every plan, `most` blocks at a time: a tally per plan."""
     size = min(last * BLOCK_TRIALS, n_trials) - first * BLOCK_TRIALS
     n_reps = models[0].reach.shape[0]
