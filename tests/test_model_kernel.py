@@ -6,7 +6,13 @@ import numpy as np
 
 from simulator.base.calendar import WEEKS_PER_YEAR
 from simulator.model.effort import DX, N_X, Policy
-from simulator.model.kernel import curve_pay, period_tallies, period_weeks
+from simulator.model.kernel import (
+    curve_pay,
+    lognormal,
+    market_months,
+    period_tallies,
+    period_weeks,
+)
 from simulator.model.tally import ATTAINMENT_BINS, attainment_bin
 from simulator.model.turnover import STAYS, block_uniforms, leaving
 from simulator.plan.payout import PayoutCurve, PlanPayout
@@ -196,3 +202,32 @@ def test_curve_pay_pays_as_the_calculators_numpy_to_the_bit() -> None:
         curve_pay(full, *payout.curve_arrays, payout.weights, targets, pay, at_cap)
         np.testing.assert_array_equal(pay, expected_pay)
         np.testing.assert_array_equal(at_cap, expected_cap)
+
+
+def test_the_weekly_luck_is_its_numpy_statement_to_the_bit() -> None:
+    """exp(sigma z + shift), as `luck.block_luck` worked it in numpy, into a chunk's view."""
+    rng = np.random.default_rng(5)
+    z = rng.standard_normal((WEEKS_PER_YEAR, 16, 7))
+    shift = rng.normal(-0.2, 0.1, size=(WEEKS_PER_YEAR, 16))
+    expected = z * 0.6
+    expected += shift[:, :, None]
+    np.exp(expected, out=expected)
+    chunk = np.zeros((WEEKS_PER_YEAR, 40, 7))
+    lognormal(z, 0.6, shift, chunk[:, 30:40])  # a short last block: its first 10 trials
+    np.testing.assert_array_equal(chunk[:, 30:40], expected[:, :10])
+    assert not chunk[:, :30].any()
+    lognormal(z, 0.6, shift, z)  # in place
+    np.testing.assert_array_equal(z, expected)
+
+
+def test_the_market_path_is_its_numpy_statement_to_the_bit() -> None:
+    rng = np.random.default_rng(6)
+    level, z = rng.standard_normal(16), rng.standard_normal((12, 16))
+    rho, sigma, half = 0.5, 0.08, 0.0064
+    month = np.empty((12, 16))
+    month[0] = sigma * z[0]
+    for m in range(1, 12):
+        month[m] = rho * month[m - 1] + sigma * np.sqrt(1 - rho**2) * z[m]
+    expected = level[None, :] + month - half
+    np.testing.assert_array_equal(
+        market_months(level, z, rho, sigma, sigma * np.sqrt(1 - rho**2), half), expected)

@@ -79,17 +79,17 @@ def _drawn(seed: int, first: int, size: int, n_reps: int, team: TeamSpec, year: 
            ) -> tuple[FloatArray, FloatArray]:
     """The luck of `size` trials from block `first` on: (48, size, n) and (12, size, n).
 
-    Filled block by block into one contiguous array (the layout the compiled loop takes),
-    so no more than one block is held twice; a chunk of one whole block is that block.
+    Filled block by block into one contiguous array (the layout the compiled loop takes):
+    the weekly luck is written there by its block's draw, the activity copied; a chunk of
+    one whole block is that block.
     """
     if size == BLOCK_TRIALS:
         return block_luck(seed, first, n_reps, team.luck, year)
     sales = np.empty((WEEKS_PER_YEAR, size, n_reps))
     activity = np.empty((MONTHS_PER_YEAR, size, n_reps))
     for start in range(0, size, BLOCK_TRIALS):
-        block_sales, block_activity = block_luck(seed, first + start // BLOCK_TRIALS, n_reps,
-                                                 team.luck, year)
         stop = min(start + BLOCK_TRIALS, size)
-        sales[:, start:stop] = block_sales[:, : stop - start]
+        _, block_activity = block_luck(seed, first + start // BLOCK_TRIALS, n_reps, team.luck,
+                                       year, out=sales[:, start:stop])
         activity[:, start:stop] = block_activity[:, : stop - start]
     return sales, activity

@@ -250,6 +250,43 @@ def period_tallies(
 
 
 @numba.njit(cache=True, nogil=True)
+def lognormal(z: FloatArray, sigma: float, shift: FloatArray, out: FloatArray) -> None:
+    """out[w, t, i] = exp(sigma z[w, t, i] + shift[w, t]), for the trials t < out.shape[1].
+
+    Weekly deal luck from its normals: `luck.block_luck` worked it as three numpy passes
+    (times sigma, plus the shift, exp) and a copy into the chunk's array; one pass here,
+    the same operations in the same order, so the same bits (exp: the C library's, as
+    numpy's on this machine; `tests/test_model_kernel.py`). out may be z itself.
+    """
+    weeks, trials, n = out.shape
+    for w in range(weeks):
+        for t in range(trials):
+            s = shift[w, t]
+            for i in range(n):
+                out[w, t, i] = np.exp(z[w, t, i] * sigma + s)
+
+
+@numba.njit(cache=True, nogil=True)
+def market_months(level: FloatArray, z: FloatArray, rho: float, sigma: float,
+                  innovation: float, half_variance: float) -> FloatArray:
+    """The log market factor (12, T): level[t] + an AR(1) month - half_variance.
+
+    month 0 = sigma z[0]; month m = rho month m-1 + innovation z[m]. As numpy worked it
+    (`luck.market_log_factors`), month by month over arrays, so the same bits; compiled
+    because its dozen small passes cost more than a block's draws.
+    """
+    months, trials = z.shape
+    out = np.empty((months, trials))
+    for t in range(trials):
+        month = sigma * z[0, t]
+        out[0, t] = level[t] + month - half_variance
+        for m in range(1, months):
+            month = rho * month + innovation * z[m, t]
+            out[m, t] = level[t] + month - half_variance
+    return out
+
+
+@numba.njit(cache=True, nogil=True)
 def curve_pay(
     full: FloatArray,  # (T, n, M) each measure's attainment
     xs: FloatArray,  # (M, P) each curve's points (the first `sizes[k]` of row k)

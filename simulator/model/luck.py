@@ -19,6 +19,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from simulator.base.calendar import MONTHS_PER_YEAR, WEEKS_PER_MONTH, WEEKS_PER_YEAR
+from simulator.model.kernel import lognormal, market_months
 from simulator.team.parameters import DealLuck, Luck
 
 FloatArray = NDArray[np.float64]
@@ -32,12 +33,14 @@ def spawn_key(stream: int, block: int, year: int = 0) -> tuple[int, ...]:
     return (stream, block) if year == 0 else (stream, block, year)
 
 
-def block_luck(seed: int, block: int, n_reps: int, luck: Luck,
-               year: int = 0) -> tuple[FloatArray, FloatArray]:
+def block_luck(seed: int, block: int, n_reps: int, luck: Luck, year: int = 0,
+               out: FloatArray | None = None) -> tuple[FloatArray, FloatArray]:
     """Luck of one block of trials in plan year `year` (0: the first).
 
     Returns the weekly deal luck (48, BLOCK_TRIALS, n_reps), mean 1, the market's factor
-    included, and the monthly activity normals (12, BLOCK_TRIALS, n_reps).
+    included, and the monthly activity normals (12, BLOCK_TRIALS, n_reps). out: where the
+    weekly luck of the block's first k trials goes instead, (48, k, n_reps) (a chunk's
+    array, so it is written once, not copied); then it is what is returned.
     """
     rng = np.random.default_rng(np.random.SeedSequence(seed, spawn_key=spawn_key(1, block, year)))
     if luck.deals is not None:
@@ -48,18 +51,19 @@ def block_luck(seed: int, block: int, n_reps: int, luck: Luck,
         market = market_log_factors(seed, block, luck, year)
         if market is not None:
             sales *= np.exp(np.repeat(market, WEEKS_PER_MONTH, axis=0))[:, :, None]
-        return sales, activity
-    sales = rng.standard_normal((WEEKS_PER_YEAR, BLOCK_TRIALS, n_reps))
+        if out is None:
+            return sales, activity
+        out[...] = sales[:, : out.shape[1]]
+        return out, activity
+    z = rng.standard_normal((WEEKS_PER_YEAR, BLOCK_TRIALS, n_reps))
     activity = rng.standard_normal((MONTHS_PER_YEAR, BLOCK_TRIALS, n_reps))
-    # exp(sigma z - sigma**2 / 2 + log market) in place: one pass over the largest array
+    # exp(sigma z + (log market - sigma**2 / 2)) in one compiled pass (`kernel.lognormal`)
     sigma = luck.sales_weekly
-    sales *= sigma
     market = market_log_factors(seed, block, luck, year)
-    if market is None:
-        sales -= sigma**2 / 2
-    else:
-        sales += (np.repeat(market, WEEKS_PER_MONTH, axis=0) - sigma**2 / 2)[:, :, None]
-    np.exp(sales, out=sales)
+    shift = (np.full((WEEKS_PER_YEAR, BLOCK_TRIALS), -(sigma**2 / 2)) if market is None
+             else np.repeat(market, WEEKS_PER_MONTH, axis=0) - sigma**2 / 2)
+    sales = z if out is None else out
+    lognormal(z, sigma, shift, sales)
     return sales, activity
 
 
@@ -98,9 +102,5 @@ def market_log_factors(seed: int, block: int, luck: Luck, year: int = 0) -> Floa
     level = luck.market_yearly * rng.standard_normal(BLOCK_TRIALS)
     z = rng.standard_normal((MONTHS_PER_YEAR, BLOCK_TRIALS))
     rho, sigma = luck.market_autocorrelation, luck.market_monthly
-    month = np.empty((MONTHS_PER_YEAR, BLOCK_TRIALS))
-    month[0] = sigma * z[0]
-    for m in range(1, MONTHS_PER_YEAR):
-        month[m] = rho * month[m - 1] + sigma * np.sqrt(1 - rho**2) * z[m]
     variance = luck.market_yearly**2 + sigma**2
-    return level[None, :] + month - variance / 2
+    return market_months(level, z, rho, sigma, sigma * np.sqrt(1 - rho**2), variance / 2)
