@@ -77,11 +77,11 @@ def period_weeks(  # a compiled loop takes flat arrays, not objects
     factors = _leaving_factors(availability, first_week, weeks if with_leaving else 0)
     growth_by_week = np.ascontiguousarray(before_growth.T)  # (48, n)
     effort_by_week = np.ascontiguousarray(before_effort.T)
-    lk = np.empty(n_reps)  # a trial's week, rep by rep: luck, output, the cell read
+    lk = np.empty(n_reps)  # a trial's week, rep by rep: luck, progress, cell read, output
+    progress = np.empty(n_reps)
+    cells = np.empty(n_reps, dtype=np.uint64)  # unsigned: an index numba need not wrap
     output = np.empty(n_reps)
-    cells = np.empty(n_reps, dtype=np.int64)
     sales_before, effort_before = np.zeros(n_reps), np.zeros(n_reps)  # sums' terms
-    sales_after, effort_after = np.zeros(n_reps), np.zeros(n_reps)
     for first in range(0, n_trials, TRIAL_BLOCK):
         for week in range(weeks):
             year_week = first_week + week
@@ -95,7 +95,8 @@ def period_weeks(  # a compiled loop takes flat arrays, not objects
                 if with_leaving:  # a factor, not a branch: which seats differ is random
                     seats, plan_leave, today_leave = factors[week], leave[0, t], leave[1, t]
                     for i in range(n_reps):
-                        lk[i] = luck[year_week, t, i] * seats[plan_leave[i], today_leave[i]]
+                        lk[i] = luck[year_week, t, i] * seats[np.uint64(plan_leave[i]),
+                                                              np.uint64(today_leave[i])]
                 else:
                     lk[:] = luck[year_week, t]
                 if with_hires:  # a new hire's luck: only in post, on the team's ramp
@@ -112,15 +113,20 @@ def period_weeks(  # a compiled loop takes flat arrays, not objects
                         effort_sum[i] += e_before
                         sales_before[i] = before * revenue_default[i]
                         effort_before[i] = e_before
+                week_sales = 0.0
+                week_effort = 0.0
                 if f > 0:
                     w = t if per_trial else 0
                     for i in range(n_reps):
-                        x = pre[i] * weights[0, w, i] + post[i] * weights[1, w, i]
-                        if has_activity:
-                            x += activity[t, i] * (pre_activity[i] * weights[2, w, i]
-                                                   + post_activity[t, i] * weights[3, w, i])
-                        cell = int(x * inv_dx + 0.5)  # the nearest grid point, as `Policy.cells`
-                        cells[i] = min(max(cell, 0), n_x - 1) + offsets[i] + week_cells
+                        progress[i] = pre[i] * weights[0, w, i] + post[i] * weights[1, w, i]
+                    if has_activity:
+                        for i in range(n_reps):
+                            progress[i] += activity[t, i] * (
+                                pre_activity[i] * weights[2, w, i]
+                                + post_activity[t, i] * weights[3, w, i])
+                    for i in range(n_reps):  # the nearest grid point, as `Policy.cells`
+                        cell = min(max(int(progress[i] * inv_dx + 0.5), 0), n_x - 1)
+                        cells[i] = np.uint64(cell + offsets[i] + week_cells)
                     activity_sum = post_activity[t]
                     for i in range(n_reps):
                         out = growth_tab[cells[i]] * unit_after
@@ -131,35 +137,42 @@ def period_weeks(  # a compiled loop takes flat arrays, not objects
                                     pull_tab, movable, slip, unit * f * pull_share,
                                     pull_share, discount)
                     effort_sum, minimum_weeks = effort_sums[t], min_weeks[t]
+                    if f == 1 and not with_hires:  # most weeks: the loop below, lean
+                        for i in range(n_reps):
+                            post[i] += output[i]
+                            week_sales += output[i] * revenue[i]
+                            effort = effort_tab[cells[i]]
+                            effort_sum[i] += effort
+                            week_effort += effort
+                            minimum_weeks[i] += 1.0 if effort <= at_minimum else 0.0
+                    else:
+                        for i in range(n_reps):
+                            post[i] += output[i]
+                            if f < 1:  # the sums in the plain loop's order: before, after
+                                week_sales += sales_before[i]
+                                week_effort += effort_before[i]
+                            week_sales += output[i] * revenue[i]
+                            effort = effort_tab[cells[i]]
+                            if f < 1:
+                                effort *= f
+                            at_min = effort <= at_minimum
+                            in_post = f
+                            if with_hires:  # effort counts for the days in post
+                                effort *= hires[1, year_week, i]
+                                in_post *= hires[1, year_week, i]
+                            effort_sum[i] += effort
+                            week_effort += effort
+                            minimum_weeks[i] += in_post if at_min else 0.0  # no branch
+                else:  # nobody knows the plan yet
                     for i in range(n_reps):
-                        post[i] += output[i]
-                        sales_after[i] = output[i] * revenue[i]
-                        effort = effort_tab[cells[i]]
-                        if f < 1:
-                            effort *= f
-                        at_min = effort <= at_minimum
-                        in_post = f
-                        if with_hires:  # effort counts for the days in post
-                            effort *= hires[1, year_week, i]
-                            in_post *= hires[1, year_week, i]
-                        effort_sum[i] += effort
-                        effort_after[i] = effort
-                        minimum_weeks[i] += in_post if at_min else 0.0  # no branch
-                week_sales = 0.0
-                week_effort = 0.0
-                for i in range(n_reps):  # in the plain loop's order: before, then after
-                    if f < 1:
                         week_sales += sales_before[i]
                         week_effort += effort_before[i]
-                    if f > 0:
-                        week_sales += sales_after[i]
-                        week_effort += effort_after[i]
                 weekly_sales[t, year_week] += weeks * week_sales
                 weekly_effort[t, year_week] += week_effort
 
 
 @numba.njit(cache=True, nogil=True)
-def _move_deals(t: int, cells: NDArray[np.int64], output: FloatArray, carry: FloatArray,
+def _move_deals(t: int, cells: NDArray[np.uint64], output: FloatArray, carry: FloatArray,
                 moves: FloatArray, revenue: FloatArray, defer_tab: FloatArray,
                 pull_tab: FloatArray, movable: float, slip: float, pull_unit: float,
                 pull_share: float, discount: float) -> None:
