@@ -60,10 +60,13 @@ def period_weeks(  # a compiled loop takes flat arrays, not objects
 
     Blocks of TRIAL_BLOCK trials go through the period's weeks together, so a week's
     policy tables and the block's state stay in cache; each trial's week is worked in
-    short passes over its reps (luck, work before the plan, the cell each rep reads,
-    output, deals moved, effort), which the processor overlaps where one long pass per
-    rep waited on each table read. Every sum adds in the order of the plain loop (week by
-    week, rep by rep), so the bits are the same.
+    short passes over its reps (luck, work before the plan, progress, the cell each rep
+    reads, output, deals moved, effort and the week's sums), which the processor overlaps
+    where one long pass per rep waited on each table read. Every sum adds in the order of
+    the plain loop (week by week, rep by rep), so the bits are the same. Table indices
+    are unsigned (numba wraps a signed one that might be negative: 18 instructions a
+    rep-week), and most weeks take a lean effort pass; `scripts/count_instructions.py`
+    counts what the loop runs.
     """
     pre_sales, post_sales, carry, post_activity, min_weeks, effort_sums = state
     n_trials, n_reps = pre_sales.shape
