@@ -217,7 +217,7 @@ def _tokens(plans: Sequence[PlanSpec], team: TeamSpec, behavior: BehaviorMode,
 
 
 def _on_workers(executor: Executor, models: list[PlanModel], tokens: list[str | None],
-                tasks: list[tuple]) -> Iterator[TaskResult]:  # type: ignore[type-arg]
+                tasks: Sequence[tuple[object, ...]]) -> Iterator[TaskResult]:
     """Each task's result in task order, run on the executor's workers.
 
     Models an earlier run has sent go by their tokens (`model.parcels`); a task whose

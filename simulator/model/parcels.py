@@ -26,7 +26,7 @@ from simulator.model.prepare import PlanModel, PreparedKey
 RECEIVED_KEPT = 8
 """Models a worker keeps: a comparison's plans and an edit (as `prepare.PREPARED_KEPT`)."""
 
-Parcel = tuple["str | None", "PlanModel | None"]
+Parcel = tuple[str | None, PlanModel | None]
 """A plan in a task: its token (None: it has none) and its model (None: the token says it)."""
 
 _received: Kept[str, PlanModel] = Kept(RECEIVED_KEPT)  # in each worker
