@@ -202,6 +202,36 @@ def test_titles_have_no_width_limit(comparison: Comparison) -> None:
         pages, 0)
 
 
+def _encodings(spec: Any) -> list[dict[str, Any]]:
+    """Every encoding in a chart spec, its layers and panels included."""
+    if isinstance(spec, dict):
+        own = [spec["encoding"]] if isinstance(spec.get("encoding"), dict) else []
+        return own + [e for key, value in spec.items() if key != "encoding"
+                      for e in _encodings(value)]
+    if isinstance(spec, list):
+        return [e for value in spec for e in _encodings(value)]
+    return []
+
+
+def test_axis_titles_and_legends_fit_a_half_width_chart(comparison: Comparison) -> None:
+    # at 1,280 px the decile and weekly charts' axis titles ran off both edges, and the
+    # measure chart's second legend off its right one
+    specs = [load_plan(PLANS_DIR / f) for f in ("baseline.yaml", "many_kpis.yaml")]
+    pages = page_specs([comparison], [p.name for p in comparison.plans], specs, 0.3, False)
+    for name, spec in pages.items():
+        encodings = _encodings(spec)
+        titles = [channel["title"] for encoding in encodings for axis, channel in
+                  encoding.items() if axis in ("x", "y") and isinstance(channel, dict)
+                  and isinstance(channel.get("title"), str)]
+        assert titles and all(len(t) <= style.AXIS_TITLE_CHARACTERS for t in titles), name
+        on_top = {(channel["field"]) for encoding in encodings
+                  for key, channel in encoding.items()
+                  if key in ("color", "opacity", "shape", "strokeDash")
+                  and isinstance(channel, dict) and isinstance(channel.get("legend"), dict)
+                  and channel["legend"].get("orient") == "top"}
+        assert len(on_top) <= 1, (name, on_top)
+
+
 @pytest.mark.parametrize("large", [False, True])
 def test_long_subtitle_lines_wrap_at_the_words(large: bool) -> None:
     long = "Inside sales for the northern region, 50 reps · 2,000 simulated plan years · seed 0"

@@ -126,7 +126,7 @@ def payout_curve_chart(
 ) -> Any:
     """Each plan's payout curve: what a rep earns at a given attainment of every measure."""
     frame = curves[curves["measure"] == "Whole plan"]
-    x = alt.X("attainment:Q", title="Attainment (% of quota, same on every measure)",
+    x = alt.X("attainment:Q", title="Attainment of every measure (% of quota)",
               axis=alt.Axis(format=".0%"))
     y = alt.Y("payout:Q", title="Incentive paid (× target incentive)",
               axis=alt.Axis(format=".2~f"))
@@ -180,7 +180,7 @@ def decile_sales_chart(
 
     def build(frame: pd.DataFrame, panel: str | None) -> Any:
         chart = alt.Chart(frame).mark_bar(cornerRadiusEnd=2).encode(
-            x=alt.X("decile:O", title="Rep productivity decile (1 = least, 10 = most productive)",
+            x=alt.X("decile:O", title="Productivity decile (1 = least, 10 = most)",
                     axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("plan:N", sort=list(colours)),
             y=alt.Y("sales_mean:Q", title=f"Sales per rep per year ({money_unit(currency)})",
@@ -212,7 +212,7 @@ def decile_effort_chart(
 
     def build(frame: pd.DataFrame, panel: str | None) -> Any:
         line = alt.Chart(frame).mark_bar(cornerRadiusEnd=2).encode(
-            x=alt.X("decile:O", title="Rep productivity decile (1 = least, 10 = most productive)",
+            x=alt.X("decile:O", title="Productivity decile (1 = least, 10 = most)",
                     axis=alt.Axis(labelAngle=0)),
             xOffset=alt.XOffset("plan:N", sort=list(colours)),
             y=alt.Y("effort_mean:Q", title="Mean effort (1 = normal effort)"),
@@ -257,7 +257,7 @@ def weekly_chart(
 
     def build(frame: pd.DataFrame, panel: str | None) -> Any:
         line = alt.Chart(frame).mark_line(strokeWidth=2.0, interpolate="step-after").encode(
-            x=alt.X("week:Q", title="Week of the plan year (quarters end after weeks 12, 24, 36)",
+            x=alt.X("week:Q", title="Week of the plan year",
                     scale=alt.Scale(domain=[1, 48], nice=False),
                     axis=alt.Axis(values=list(range(0, 49, 4)))),
             y=alt.Y(f"{what}:Q", title=y_title, axis=alt.Axis(format=fmt),
@@ -295,7 +295,8 @@ def measure_attainment_chart(
             opacity=alt.Opacity("attention:N", title="Reps",
                                 scale=alt.Scale(domain=["attended", "ignored by reps"],
                                                 range=[1.0, 0.35]),
-                                legend=alt.Legend(orient="top", labelLimit=0)),
+                                # below: beside the plan legend it ran off a half-width chart
+                                legend=alt.Legend(orient="bottom", labelLimit=0)),
             tooltip=[alt.Tooltip("plan:N", title="Plan"), alt.Tooltip("measure:N", title="Measure"),
                      alt.Tooltip("metric:N", title="Metric"),
                      alt.Tooltip("weight:Q", title="Weight", format=".0%"),
@@ -323,7 +324,7 @@ def attainment_chart(
     """Distribution of primary-measure attainment over rep-periods, plans overlaid."""
 
     def build(frame: pd.DataFrame, panel: str | None) -> Any:
-        x = alt.X("attainment:Q", title="Quota attainment of the main measure (% of quota)",
+        x = alt.X("attainment:Q", title="Attainment of the main measure (% of quota)",
                   axis=alt.Axis(format=".0%"))
         y = alt.Y("share:Q", title="Share of rep-periods", axis=alt.Axis(format=".1%"))
         line = alt.Chart(frame).mark_line(strokeWidth=2, interpolate="step-after").encode(

@@ -111,6 +111,9 @@ SUBTITLE_CHARACTERS = 70
 1,280 px window."""
 SUBTITLE_CHARACTERS_LARGE = 52
 """The same in the presentation view's larger type (on a 1,280 px window)."""
+AXIS_TITLE_CHARACTERS = 45
+"""An axis title's most characters: the plot of one of two charts side by side on a
+1,280 px window is about 330 px wide, and a longer title ran off its edges (tested)."""
 
 
 def finish(
