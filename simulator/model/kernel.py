@@ -1,10 +1,12 @@
-"""The engine's hot loops, compiled (numba): a period's weeks and its end's tallies.
+"""The engine's hot loops, compiled (numba): weeks, pay, tallies and the weekly luck.
 
-`run` lays out their inputs and settles each period around them. Written as numpy the
-weeks made a dozen passes over (trials x reps) arrays each week; compiled, each trial's
-reps stay in cache while the period's weeks go by. Why numba and what it bought:
-docs/ARCHITECTURE.md, "Speed". `tests/test_model_kernel.py` checks both loops against
-their numpy statements (`Policy.cells`, `Leaving.apply`, `attainment_bin`).
+A period's weeks, its end's pay and tallies, and the weekly luck from its normals: `run`
+lays out their inputs and settles each period around them, `luck` draws the normals.
+Written as numpy the weeks made a dozen passes over (trials x reps) arrays each week;
+compiled, each trial's reps stay in cache while the period's weeks go by. Why numba and
+what it bought: docs/ARCHITECTURE.md, "Speed". `tests/test_model_kernel.py` checks every
+loop against its numpy statement (`Policy.cells`, `Leaving.apply`, `attainment_bin`,
+`PayoutCurve`, the luck's formulas), most of them to the bit.
 
 Every rep's week, in order: before reps know the plan they book normal output (under
 the plan in force: its pacing); after, the policy's effort at their progress gives their
