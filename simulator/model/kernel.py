@@ -67,8 +67,8 @@ def period_weeks(  # a compiled loop takes flat arrays, not objects
     where one long pass per rep waited on each table read. Every sum adds in the order of
     the plain loop (week by week, rep by rep), so the bits are the same. Table indices
     are unsigned (numba wraps a signed one that might be negative: 18 instructions a
-    rep-week), and most weeks take a lean effort pass; `scripts/count_instructions.py`
-    counts what the loop runs.
+    rep-week), and most weeks (informed, no new hires, no deals moved) take output and
+    effort in one lean pass; `scripts/count_instructions.py` counts what the loop runs.
     """
     pre_sales, post_sales, carry, post_activity, min_weeks, effort_sums = state
     n_trials, n_reps = pre_sales.shape
@@ -133,24 +133,28 @@ def period_weeks(  # a compiled loop takes flat arrays, not objects
                         cell = min(max(int(progress[i] * inv_dx + 0.5), 0), n_x - 1)
                         cells[i] = np.uint64(cell + offsets[i] + week_cells)
                     activity_sum = post_activity[t]
-                    for i in range(n_reps):
-                        out = growth_tab[cells[i]] * unit_after
-                        activity_sum[i] += out * hires[0, year_week, i] if with_hires else out
-                        output[i] = out * lk[i]
-                    if week >= defer_from:
-                        _move_deals(t, cells, output, carry[t], moves, revenue, defer_tab,
-                                    pull_tab, movable, slip, unit * f * pull_share,
-                                    pull_share, discount)
                     effort_sum, minimum_weeks = effort_sums[t], min_weeks[t]
-                    if f == 1 and not with_hires:  # most weeks: the loop below, lean
-                        for i in range(n_reps):
-                            post[i] += output[i]
-                            week_sales += output[i] * revenue[i]
-                            effort = effort_tab[cells[i]]
+                    if f == 1 and not with_hires and week < defer_from:  # most weeks: lean
+                        for i in range(n_reps):  # output, then effort, as below
+                            cell = cells[i]
+                            out = growth_tab[cell] * unit_after
+                            activity_sum[i] += out
+                            booked = out * lk[i]
+                            post[i] += booked
+                            week_sales += booked * revenue[i]
+                            effort = effort_tab[cell]
                             effort_sum[i] += effort
                             week_effort += effort
                             minimum_weeks[i] += 1.0 if effort <= at_minimum else 0.0
                     else:
+                        for i in range(n_reps):
+                            out = growth_tab[cells[i]] * unit_after
+                            activity_sum[i] += out * hires[0, year_week, i] if with_hires else out
+                            output[i] = out * lk[i]
+                        if week >= defer_from:
+                            _move_deals(t, cells, output, carry[t], moves, revenue, defer_tab,
+                                        pull_tab, movable, slip, unit * f * pull_share,
+                                        pull_share, discount)
                         for i in range(n_reps):
                             post[i] += output[i]
                             if f < 1:  # the sums in the plain loop's order: before, after
