@@ -88,6 +88,25 @@ def test_a_worker_without_the_models_gets_them_and_the_bits_are_the_same(team, b
     _same(again, serial)
 
 
+def test_a_plans_leaving_against_another_plan_in_force_is_another_model(team, baseline):
+    """The same plan on the same team, its leaving set against another plan in force,
+    must not be taken for the one a worker kept."""
+    from conftest import PLANS_DIR
+
+    from simulator.plan.spec import load_plan
+
+    team = team.model_copy(update={"incumbent": None})  # in force: the first plan compared
+    assert team.turnover.yearly > 0
+    capped, high = (load_plan(PLANS_DIR / f) for f in ("capped.yaml", "high_threshold.yaml"))
+    serial = simulate([high, capped], team, 64, seed=2)
+    assert not np.array_equal(simulate([baseline, capped], team, 64, seed=2).tallies[1].sales,
+                              serial.tallies[1].sales)  # the plan in force matters
+    with ThreadPoolExecutor(2) as pool:  # one process: what a worker keeps, this one sees
+        simulate([baseline, capped], team, 64, seed=2, executor=pool)
+        again = simulate([high, capped], team, 64, seed=2, executor=pool)
+    _same(again, serial)
+
+
 def test_a_big_teams_models_always_travel(team, baseline, monkeypatch):
     monkeypatch.setattr("simulator.model.prepare.PREPARED_MOST_REPS", team.size - 1)
     with ThreadPoolExecutor(2) as pool:

@@ -32,6 +32,7 @@ from simulator.model.prepare import (
     Before,
     BehaviorMode,
     PlanModel,
+    PreparedKey,
     before_announcement,
     keep,
     kept,
@@ -130,11 +131,14 @@ def simulate(
     cost_scale = anchored_cost_scale(team, funnel, reps) if behavior == "adaptive" else 1.0
     before = (before_announcement(team, funnel, reps, cost_scale)
               if behavior == "adaptive" else None)
-    models = _prepare_all(plans, team, funnel, reps, behavior, cost_scale, before, executor)
-    today: PlanSpec | None = None
+    keys = [prepared_key(plan, team, behavior, cost_scale) for plan in plans]
+    models = _prepare_all(plans, keys, team, funnel, reps, behavior, cost_scale, before,
+                          executor)
+    against = None  # the key of the plan in force each model's leaving is set against
     if behavior == "adaptive" and team.turnover.yearly > 0:
-        models = _with_leaving(models, team, funnel, reps, cost_scale, before)
-        today = team.incumbent or models[0].plan  # as `_with_leaving`
+        today = team.incumbent or models[0].plan
+        against = prepared_key(today, team, behavior, cost_scale)
+        models = _with_leaving(models, today, against, team, funnel, reps, cost_scale, before)
     tallies = [PlanTally(n_trials, reps.size, len(m.plan.measures), years) for m in models]
     n_blocks = -(-n_trials // BLOCK_TRIALS)
     most = max(1, -(-chunk // BLOCK_TRIALS))  # blocks in memory at once
@@ -149,9 +153,8 @@ def simulate(
     firsts = list(range(0, n_blocks, per_task))
     tasks = [(team, seed, first, min(first + per_task, n_blocks), n_trials, years, most)
              for first in firsts]
-    results = (_on_workers(executor, models, _tokens(plans, team, behavior, cost_scale, today),
-                           tasks) if executor
-               else (_simulate_task(models, *task) for task in tasks))
+    results = (_on_workers(executor, models, [token(key, against) for key in keys], tasks)
+               if executor else (_simulate_task(models, *task) for task in tasks))
     for first, task_results in zip(firsts, results, strict=True):
         start = first * BLOCK_TRIALS
         for tally, (local, rep_blocks) in zip(tallies, task_results, strict=True):
@@ -161,15 +164,15 @@ def simulate(
     return Simulation(seed, n_trials, behavior, team, reps, funnel, models, tallies, years)
 
 
-def _prepare_all(plans: Sequence[PlanSpec], team: TeamSpec, funnel: WeeklyFunnel, reps: Reps,
-                 behavior: BehaviorMode, cost_scale: float, before: Before | None,
-                 executor: Executor | None) -> list[PlanModel]:
+def _prepare_all(plans: Sequence[PlanSpec], keys: Sequence[PreparedKey | None], team: TeamSpec,
+                 funnel: WeeklyFunnel, reps: Reps, behavior: BehaviorMode, cost_scale: float,
+                 before: Before | None, executor: Executor | None) -> list[PlanModel]:
     """Every plan prepared for the team, on the executor's workers when there is one.
 
-    Plans prepared earlier in this process for the same team are taken as they were
-    (`prepare.kept`): the same inputs give the same bits.
+    keys: each plan's `prepare.prepared_key`. Plans prepared earlier in this process for
+    the same team are taken as they were (`prepare.kept`): the same inputs give the same
+    bits.
     """
-    keys = [prepared_key(plan, team, behavior, cost_scale) for plan in plans]
     models = [kept(key) for key in keys]
     todo = [plan for plan, model in zip(plans, models, strict=True) if model is None]
     n = len(todo)
@@ -187,33 +190,24 @@ def _prepare_all(plans: Sequence[PlanSpec], team: TeamSpec, funnel: WeeklyFunnel
     return out
 
 
-def _with_leaving(models: list[PlanModel], team: TeamSpec, funnel: WeeklyFunnel, reps: Reps,
-                  cost_scale: float, before: Before | None) -> list[PlanModel]:
+def _with_leaving(models: list[PlanModel], today_plan: PlanSpec, today_key: PreparedKey | None,
+                  team: TeamSpec, funnel: WeeklyFunnel, reps: Reps, cost_scale: float,
+                  before: Before | None) -> list[PlanModel]:
     """Each plan's leaving, against what the job is worth today.
 
-    Today is the incumbent plan, or the first plan for a team without one.
+    today_plan: the plan in force (the incumbent, or the first plan for a team without
+    one), today_key its `prepare.prepared_key`.
     """
-    today_plan = team.incumbent or models[0].plan
     today = next((m for m in models if m.plan == today_plan), None)
     if today is None:  # the plan in force, prepared (or kept) as the compared ones are
-        today = _prepare_all([today_plan], team, funnel, reps, "adaptive", cost_scale,
-                             before, None)[0]
+        today = _prepare_all([today_plan], [today_key], team, funnel, reps, "adaptive",
+                             cost_scale, before, None)[0]
     assert today.worth is not None
     out = []
     for model in models:
         assert model.worth is not None
         out.append(replace(model, leaving=leaving(team.turnover, model.worth, today.worth)))
     return out
-
-
-def _tokens(plans: Sequence[PlanSpec], team: TeamSpec, behavior: BehaviorMode,
-            cost_scale: float, today: PlanSpec | None) -> list[str | None]:
-    """The token of each plan's model (`model.parcels`).
-
-    today: the plan each model's leaving is against (`_with_leaving`); None without turnover.
-    """
-    against = None if today is None else prepared_key(today, team, behavior, cost_scale)
-    return [token(prepared_key(plan, team, behavior, cost_scale), against) for plan in plans]
 
 
 def _on_workers(executor: Executor, models: list[PlanModel], tokens: list[str | None],
